@@ -1,0 +1,230 @@
+//! Cohort-level aggregation: per-patient outcomes to acquisition frequencies per group.
+
+use crate::stats::{wilson_interval, Z95};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+/// Status of one variant in one patient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VariantStatus {
+    /// Called after therapy start; baseline not called and powered to see it.
+    Acquired,
+    /// Called at baseline.
+    PreExisting,
+    /// Near 50 % or 100 % in every sample, baseline included (or called in a normal).
+    Germline,
+    /// Called later, but the baseline had too little power to rule it out.
+    Indeterminate,
+}
+
+impl VariantStatus {
+    /// The spelling used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Acquired => "acquired",
+            Self::PreExisting => "pre-existing",
+            Self::Germline => "germline",
+            Self::Indeterminate => "indeterminate",
+        }
+    }
+}
+
+impl fmt::Display for VariantStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for VariantStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "acquired" => Ok(Self::Acquired),
+            "pre-existing" => Ok(Self::PreExisting),
+            "germline" => Ok(Self::Germline),
+            "indeterminate" => Ok(Self::Indeterminate),
+            other => Err(format!(
+                "unknown status '{other}', expected acquired, pre-existing, germline or indeterminate"
+            )),
+        }
+    }
+}
+
+/// What the frequency table needs to know of one patient.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatientOutcome {
+    /// Patient id.
+    pub patient: String,
+    /// Therapy arm.
+    pub therapy: String,
+    /// A baseline and a later sample both passed QC.
+    pub has_baseline_and_later: bool,
+    /// (hotspot name or protein change, status) of each variant found.
+    pub variants: Vec<(Option<String>, VariantStatus)>,
+}
+
+impl PatientOutcome {
+    /// Whether the patient acquired any ESR1 mutation.
+    pub fn acquired(&self) -> bool {
+        self.variants
+            .iter()
+            .any(|(_, s)| *s == VariantStatus::Acquired)
+    }
+
+    /// Whether the patient counts in denominators: a baseline and a later sample passed QC,
+    /// and acquisition can be decided — a patient whose only later findings are indeterminate
+    /// (baseline too shallow to rule them out) cannot be counted either way.
+    pub fn evaluable(&self) -> bool {
+        self.has_baseline_and_later
+            && (self.acquired()
+                || !self
+                    .variants
+                    .iter()
+                    .any(|(_, s)| *s == VariantStatus::Indeterminate))
+    }
+}
+
+/// One line of `frequencies.tsv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrequencyRow {
+    /// `cohort`, `arm:<therapy>` or `hotspot:<name>`.
+    pub group: String,
+    /// Evaluable patients in the group (the whole arm or cohort for hotspots).
+    pub n_evaluable: u64,
+    /// Of those, patients with an acquired mutation (of this hotspot, for hotspot groups).
+    pub n_acquired: u64,
+    /// n_acquired / n_evaluable (0 when nobody is evaluable).
+    pub fraction: f64,
+    /// Wilson 95 % lower bound.
+    pub ci_low: f64,
+    /// Wilson 95 % upper bound.
+    pub ci_high: f64,
+}
+
+impl FrequencyRow {
+    fn new(group: String, n_acquired: u64, n_evaluable: u64) -> Self {
+        let (ci_low, ci_high) = wilson_interval(n_acquired, n_evaluable, Z95);
+        let fraction = if n_evaluable == 0 {
+            0.0
+        } else {
+            n_acquired as f64 / n_evaluable as f64
+        };
+        Self {
+            group,
+            n_evaluable,
+            n_acquired,
+            fraction,
+            ci_low,
+            ci_high,
+        }
+    }
+
+    /// The TSV header of `frequencies.tsv`.
+    pub const HEADER: &'static str = "group\tn_evaluable\tn_acquired\tfraction\tci_low\tci_high";
+
+    /// The row as a TSV line (fractions to 4 decimals).
+    pub fn to_tsv(&self) -> String {
+        format!(
+            "{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}",
+            self.group, self.n_evaluable, self.n_acquired, self.fraction, self.ci_low, self.ci_high
+        )
+    }
+}
+
+/// Frequencies for the whole cohort, each therapy arm (sorted) and each hotspot name given
+/// (in the order given, zero counts included).
+pub fn cohort_frequencies(patients: &[PatientOutcome], hotspots: &[String]) -> Vec<FrequencyRow> {
+    let evaluable: Vec<&PatientOutcome> = patients.iter().filter(|p| p.evaluable()).collect();
+    let count = |ps: &[&PatientOutcome]| ps.iter().filter(|p| p.acquired()).count() as u64;
+    let mut rows = vec![FrequencyRow::new(
+        "cohort".into(),
+        count(&evaluable),
+        evaluable.len() as u64,
+    )];
+    let arms: BTreeSet<&str> = patients.iter().map(|p| p.therapy.as_str()).collect();
+    for arm in arms {
+        let in_arm: Vec<&PatientOutcome> = evaluable
+            .iter()
+            .copied()
+            .filter(|p| p.therapy == arm)
+            .collect();
+        rows.push(FrequencyRow::new(
+            format!("arm:{arm}"),
+            count(&in_arm),
+            in_arm.len() as u64,
+        ));
+    }
+    for name in hotspots {
+        let k = evaluable
+            .iter()
+            .filter(|p| {
+                p.variants
+                    .iter()
+                    .any(|(n, s)| *s == VariantStatus::Acquired && n.as_deref() == Some(name))
+            })
+            .count() as u64;
+        rows.push(FrequencyRow::new(
+            format!("hotspot:{name}"),
+            k,
+            evaluable.len() as u64,
+        ));
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(p: &str, arm: &str, vs: &[(&str, VariantStatus)]) -> PatientOutcome {
+        PatientOutcome {
+            patient: p.into(),
+            therapy: arm.into(),
+            has_baseline_and_later: true,
+            variants: vs.iter().map(|(n, s)| (Some(n.to_string()), *s)).collect(),
+        }
+    }
+
+    #[test]
+    fn founding_report_cohort_gives_six_of_eleven() {
+        let mut ps = Vec::new();
+        for i in 0..11 {
+            let vs: &[(&str, VariantStatus)] = if i < 6 {
+                &[("D538G", VariantStatus::Acquired)]
+            } else {
+                &[]
+            };
+            ps.push(outcome(&format!("P{i}"), "AI", vs));
+        }
+        let rows = cohort_frequencies(&ps, &["D538G".into(), "Y537S".into()]);
+        assert_eq!(rows[0].to_tsv(), "cohort\t11\t6\t0.5455\t0.2801\t0.7873");
+        assert_eq!(rows[1].group, "arm:AI");
+        assert_eq!((rows[2].n_acquired, rows[3].n_acquired), (6, 0));
+    }
+
+    #[test]
+    fn indeterminate_only_patients_and_patients_without_baseline_are_not_evaluable() {
+        let mut no_baseline = outcome("P3", "AI", &[("Y537S", VariantStatus::Acquired)]);
+        no_baseline.has_baseline_and_later = false;
+        let ps = vec![
+            outcome("P1", "AI", &[("L536H", VariantStatus::Indeterminate)]),
+            outcome(
+                "P2",
+                "tamoxifen",
+                &[
+                    ("L536H", VariantStatus::Indeterminate),
+                    ("Y537S", VariantStatus::Acquired),
+                ],
+            ),
+            no_baseline,
+            outcome("P4", "AI", &[("SNP", VariantStatus::Germline)]),
+        ];
+        let rows = cohort_frequencies(&ps, &[]);
+        assert_eq!((rows[0].n_evaluable, rows[0].n_acquired), (2, 1));
+        assert_eq!((rows[1].group.as_str(), rows[1].n_evaluable), ("arm:AI", 1));
+        assert_eq!((rows[2].n_evaluable, rows[2].n_acquired), (1, 1));
+    }
+}

@@ -1,0 +1,146 @@
+//! Region jobs: one sample × one genomic region, with everything a worker needs.
+
+use crate::hash::stable_hash_hex;
+use crate::sample::SampleRef;
+use crate::version::{Versioned, SCHEMA_VERSION};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A closed, 1-based genomic interval on one contig.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct GenomicRegion {
+    /// Contig name as spelled in the sample's header (`chr6`, `6` …).
+    pub contig: String,
+    /// First position, 1-based inclusive.
+    pub start: u64,
+    /// Last position, 1-based inclusive.
+    pub end: u64,
+}
+
+impl GenomicRegion {
+    /// Number of positions in the region.
+    pub fn len(&self) -> u64 {
+        self.end.saturating_sub(self.start) + 1
+    }
+
+    /// Whether the region holds no positions (never true for a validated region).
+    pub fn is_empty(&self) -> bool {
+        self.end < self.start
+    }
+
+    /// Whether `pos` lies in the region.
+    pub fn contains(&self, pos: u64) -> bool {
+        (self.start..=self.end).contains(&pos)
+    }
+}
+
+impl fmt::Display for GenomicRegion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}-{}", self.contig, self.start, self.end)
+    }
+}
+
+/// Read filters and calling thresholds; part of a job's identity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallingParams {
+    /// Reads with a lower mapping quality are ignored.
+    pub min_mapq: u8,
+    /// Bases with a lower base quality are ignored.
+    pub min_base_quality: u8,
+    /// A call needs at least this many alt fragments.
+    pub min_alt_reads: u32,
+    /// A call needs at least this allele fraction.
+    pub min_vaf: f64,
+    /// A call needs the quality-aware error test below this p-value.
+    pub max_error_p: f64,
+    /// A site is reported with full counts when it has at least this many alt fragments.
+    pub min_alt_to_report: u32,
+    /// Reference blocks break when depth leaves `[min, min × (1 + band)]`.
+    pub block_depth_band: f64,
+}
+
+impl Default for CallingParams {
+    fn default() -> Self {
+        Self {
+            min_mapq: 20,
+            min_base_quality: 20,
+            min_alt_reads: 3,
+            min_vaf: 0.002,
+            max_error_p: 1e-6,
+            min_alt_to_report: 1,
+            block_depth_band: 0.25,
+        }
+    }
+}
+
+/// One unit of work: count one region of one sample.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionJob {
+    /// Always [`SCHEMA_VERSION`] when written by this build.
+    pub schema_version: u32,
+    /// Stable content-derived id (see [`RegionJob::new`]).
+    pub job_id: String,
+    /// The run this job belongs to.
+    pub run_id: String,
+    /// The sample to read.
+    pub sample: SampleRef,
+    /// The region to count.
+    pub region: GenomicRegion,
+    /// Reference FASTA (bgzip or plain, with `.fai`) for reference bases.
+    pub reference: String,
+    /// Positions reported with full counts even without alt evidence (known hotspots).
+    pub report_sites: Vec<u64>,
+    /// Filters and thresholds.
+    pub params: CallingParams,
+    /// Version of the counting model, so results of an older model are never mixed in.
+    pub model_version: String,
+}
+
+impl RegionJob {
+    /// Builds a job whose id is a hash of everything that determines its result (not the run
+    /// id: the same work in two runs is the same job).
+    pub fn new(
+        run_id: &str,
+        sample: SampleRef,
+        region: GenomicRegion,
+        reference: &str,
+        report_sites: Vec<u64>,
+        params: CallingParams,
+        model_version: &str,
+    ) -> Self {
+        let mut job = Self {
+            schema_version: SCHEMA_VERSION,
+            job_id: String::new(),
+            run_id: run_id.to_owned(),
+            sample,
+            region,
+            reference: reference.to_owned(),
+            report_sites,
+            params,
+            model_version: model_version.to_owned(),
+        };
+        job.job_id = job.content_id();
+        job
+    }
+
+    /// The content hash of the job (all fields but `job_id` and `run_id`).
+    pub fn content_id(&self) -> String {
+        let content = serde_json::json!({
+            "schema_version": self.schema_version,
+            "sample": self.sample,
+            "region": self.region,
+            "reference": self.reference,
+            "report_sites": self.report_sites,
+            "params": self.params,
+            "model_version": self.model_version,
+        });
+        stable_hash_hex(content.to_string().as_bytes())
+    }
+}
+
+impl Versioned for RegionJob {
+    const KIND: &'static str = "region job";
+    fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
+}
