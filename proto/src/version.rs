@@ -75,10 +75,11 @@ pub fn encode<T: Versioned>(value: &T) -> Vec<u8> {
 /// Decodes a message, checking its schema version before its shape so that a message from a
 /// newer writer is reported as such rather than as a confusing missing-field error.
 pub fn decode<T: Versioned>(bytes: &[u8]) -> Result<T, DecodeError> {
-    let probe: VersionProbe = serde_json::from_slice(bytes).map_err(|e| DecodeError::Malformed {
-        kind: T::KIND,
-        reason: e.to_string(),
-    })?;
+    let probe: VersionProbe =
+        serde_json::from_slice(bytes).map_err(|e| DecodeError::Malformed {
+            kind: T::KIND,
+            reason: e.to_string(),
+        })?;
     let found = probe.schema_version.as_ref().and_then(|v| v.as_u64());
     if found != Some(u64::from(SCHEMA_VERSION)) {
         return Err(DecodeError::UnsupportedVersion {

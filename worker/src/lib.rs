@@ -1,1 +1,9 @@
-//! placeholder
+//! ESR1 region worker: reads one region of one sample, counts fragments per site and calls
+//! candidate variants. The counting core ([`pileup`]) is pure and knows nothing of where its
+//! records come from; [`job`] connects it to files.
+
+pub mod calling;
+pub mod job;
+pub mod pileup;
+
+pub use job::{run_local_job, FailureKind, JobError};

@@ -1,0 +1,277 @@
+//! Per-sample calling: candidate alleles at counted sites and a quality-aware test against
+//! sequencing error.
+//!
+//! For a base substitution the number of fragments showing one specific wrong base by error
+//! alone is approximately Poisson with mean λ = Σ 10^(-Q/10)/3 over the bases at the site (the
+//! Poisson limit of LoFreq's Poisson-binomial). The call's `error_p` is P(X ≥ alt | λ). For
+//! indels, whose errors base qualities do not describe, λ = depth × [`INDEL_ERROR_RATE`].
+
+use esr1_proto::{CallingParams, SampleCall, SiteCounts};
+
+/// Assumed per-fragment rate of a specific indel error (Illumina, non-repetitive context).
+pub const INDEL_ERROR_RATE: f64 = 1e-4;
+
+/// Only candidates with at least this much evidence against error are reported as near-calls
+/// when they fail a filter (keeps results small at high depth).
+const REPORT_P: f64 = 1e-2;
+
+/// Upper tail P(X ≥ k) of a Poisson distribution with mean `lambda`, computed by summing the
+/// tail terms in log space (accurate far into the tail, where 1 − CDF would round to 0).
+pub fn poisson_sf(k: u32, lambda: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if lambda <= 0.0 {
+        return 0.0;
+    }
+    let ln_lambda = lambda.ln();
+    // ln P(X = k) = -λ + k ln λ - ln k!
+    let ln_fact: f64 = (2..=k).map(|i| f64::from(i).ln()).sum();
+    let mut ln_term = -lambda + f64::from(k) * ln_lambda - ln_fact;
+    if f64::from(k) < lambda {
+        // Near or below the mean the tail is large: use the complement of the lower sum.
+        let mut lower = 0.0;
+        let mut ln_t = -lambda;
+        for i in 0..k {
+            if i > 0 {
+                ln_t += ln_lambda - f64::from(i).ln();
+            }
+            lower += ln_t.exp();
+        }
+        return (1.0 - lower).clamp(0.0, 1.0);
+    }
+    let mut sum = 0.0;
+    let mut i = k;
+    loop {
+        let term = ln_term.exp();
+        sum += term;
+        i += 1;
+        ln_term += ln_lambda - f64::from(i).ln();
+        if term < sum * 1e-17 || i > k + 10_000 {
+            break;
+        }
+    }
+    sum.min(1.0)
+}
+
+/// Candidate calls at one site. `reference_after` gives the reference bases following the
+/// site (for the REF of deletions); when it is too short the deletion is not reported.
+pub fn call_site(
+    site: &SiteCounts,
+    reference_after: &[u8],
+    params: &CallingParams,
+) -> Vec<SampleCall> {
+    let mut calls = Vec::new();
+    let depth = site.depth();
+    if depth == 0 || site.ref_base == 'N' {
+        return calls;
+    }
+    let ref_base = site.ref_base as u8;
+    for alt in [b'A', b'C', b'G', b'T'] {
+        if alt == ref_base {
+            continue;
+        }
+        let fwd = site.forward.base(alt);
+        let rev = site.reverse.base(alt);
+        let p = poisson_sf(fwd + rev, site.expected_errors);
+        if let Some(call) = judge(
+            site.pos,
+            (ref_base as char).to_string(),
+            (alt as char).to_string(),
+            (fwd, rev),
+            depth,
+            p,
+            params,
+        ) {
+            calls.push(call);
+        }
+    }
+    for indel in &site.indels {
+        let (ref_allele, alt_allele) = match indel.allele.as_bytes() {
+            [b'+', seq @ ..] => (
+                (ref_base as char).to_string(),
+                format!("{}{}", ref_base as char, String::from_utf8_lossy(seq)),
+            ),
+            [b'-', n @ ..] => {
+                let n: usize = match std::str::from_utf8(n).ok().and_then(|s| s.parse().ok()) {
+                    Some(n) => n,
+                    None => continue,
+                };
+                let Some(deleted) = reference_after.get(..n) else {
+                    continue;
+                };
+                (
+                    format!("{}{}", ref_base as char, String::from_utf8_lossy(deleted)),
+                    (ref_base as char).to_string(),
+                )
+            }
+            _ => continue,
+        };
+        let p = poisson_sf(indel.total(), f64::from(depth) * INDEL_ERROR_RATE);
+        if let Some(call) = judge(
+            site.pos,
+            ref_allele,
+            alt_allele,
+            (indel.forward, indel.reverse),
+            depth,
+            p,
+            params,
+        ) {
+            calls.push(call);
+        }
+    }
+    calls
+}
+
+fn judge(
+    pos: u64,
+    ref_allele: String,
+    alt_allele: String,
+    (fwd, rev): (u32, u32),
+    depth: u32,
+    error_p: f64,
+    params: &CallingParams,
+) -> Option<SampleCall> {
+    let alt = fwd + rev;
+    if alt < params.min_alt_reads || error_p > REPORT_P {
+        return None;
+    }
+    let vaf = f64::from(alt) / f64::from(depth);
+    let mut filters = Vec::new();
+    if vaf < params.min_vaf {
+        filters.push("low_vaf".to_owned());
+    }
+    if error_p > params.max_error_p {
+        filters.push("error_explained".to_owned());
+    }
+    Some(SampleCall {
+        pos,
+        ref_allele,
+        alt_allele,
+        alt_forward: fwd,
+        alt_reverse: rev,
+        depth,
+        vaf,
+        error_p,
+        filters,
+    })
+}
+
+/// The smallest alt count that a site of `depth` fragments at typical base quality
+/// `quality` would call (used to compute the power to detect a variant at a VAF).
+pub fn min_alt_to_call(depth: u32, quality: u8, params: &CallingParams) -> u32 {
+    let lambda = f64::from(depth) * 10f64.powf(-f64::from(quality) / 10.0) / 3.0;
+    let by_vaf = (params.min_vaf * f64::from(depth)).ceil() as u32;
+    let mut k = params.min_alt_reads.max(by_vaf).max(1);
+    while poisson_sf(k, lambda) > params.max_error_p && k <= depth {
+        k += 1;
+    }
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use esr1_proto::{AlleleCount, BaseCounts};
+
+    fn close(a: f64, b: f64, rel: f64) -> bool {
+        ((a - b) / b).abs() < rel
+    }
+
+    #[test]
+    fn poisson_tail_matches_independent_values() {
+        // Values from R: ppois(k - 1, lambda, lower.tail = FALSE).
+        assert!(close(poisson_sf(3, 1.0), 0.080_301_397_07, 1e-8));
+        assert!(close(poisson_sf(10, 0.5), 1.709_670_03e-10, 1e-6));
+        assert!(close(poisson_sf(1, 2.0), 0.864_664_716_8, 1e-8));
+        assert!(close(poisson_sf(5, 10.0), 0.970_747_311_6, 1e-8));
+        assert_eq!(poisson_sf(0, 3.0), 1.0);
+        assert_eq!(poisson_sf(2, 0.0), 0.0);
+    }
+
+    fn site(ref_base: char, fwd: BaseCounts, rev: BaseCounts, errors: f64) -> SiteCounts {
+        SiteCounts {
+            pos: 100,
+            ref_base,
+            forward: fwd,
+            reverse: rev,
+            indels: vec![],
+            expected_errors: errors,
+        }
+    }
+
+    #[test]
+    fn a_real_low_vaf_variant_passes_and_error_level_noise_does_not() {
+        let params = CallingParams::default();
+        // 2,000 fragments at Q30: λ = 2000 × 0.001 / 3 ≈ 0.67.
+        let real = site(
+            'A',
+            BaseCounts {
+                a: 990,
+                c: 6,
+                ..Default::default()
+            },
+            BaseCounts {
+                a: 995,
+                c: 9,
+                ..Default::default()
+            },
+            0.667,
+        );
+        let calls = call_site(&real, b"", &params);
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].alt_allele, "C");
+        assert!(calls[0].is_pass(), "{:?}", calls[0]);
+        // Three alt fragments at the same depth are within error at p ~ 0.03: not reported.
+        let noise = site(
+            'A',
+            BaseCounts {
+                a: 1000,
+                g: 3,
+                ..Default::default()
+            },
+            BaseCounts {
+                a: 997,
+                ..Default::default()
+            },
+            0.667,
+        );
+        assert!(call_site(&noise, b"", &params).is_empty());
+    }
+
+    #[test]
+    fn deletion_call_takes_its_ref_from_the_following_bases() {
+        let mut s = site(
+            'G',
+            BaseCounts {
+                g: 40,
+                ..Default::default()
+            },
+            BaseCounts::default(),
+            0.01,
+        );
+        s.indels.push(AlleleCount {
+            allele: "-2".into(),
+            forward: 6,
+            reverse: 4,
+        });
+        s.indels.push(AlleleCount {
+            allele: "+TT".into(),
+            forward: 5,
+            reverse: 5,
+        });
+        let calls = call_site(&s, b"CAT", &CallingParams::default());
+        let alleles: Vec<(&str, &str)> = calls
+            .iter()
+            .map(|c| (c.ref_allele.as_str(), c.alt_allele.as_str()))
+            .collect();
+        assert_eq!(alleles, vec![("GCA", "G"), ("G", "GTT")]);
+    }
+
+    #[test]
+    fn power_threshold_grows_with_depth() {
+        let p = CallingParams::default();
+        assert_eq!(min_alt_to_call(15, 30, &p), 3);
+        assert!(min_alt_to_call(4000, 30, &p) > min_alt_to_call(500, 30, &p));
+    }
+}

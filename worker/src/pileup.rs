@@ -1,0 +1,888 @@
+//! The pileup and counting core: pure, synchronous, I/O-free.
+//!
+//! [`RegionCounter`] takes alignment records in coordinate order through noodles' alignment
+//! record trait (so BAM, CRAM and in-memory records share it) and counts, per position of one
+//! region, strand-aware fragments reading each base, spanning deletions and anchoring indels.
+//! The two mates of one fragment are counted once: where they overlap and agree, the base of
+//! the better-quality mate counts; where they disagree, neither counts (a discordant base is
+//! not evidence). [`RegionCounter::finish`] turns the counts into exact sites and reference
+//! blocks (the gVCF model).
+
+use esr1_proto::{
+    AlleleCount, BaseCounts, CallingParams, GenomicRegion, ReferenceBlock, RegionQc, SiteCounts,
+};
+use noodles::sam::{self, alignment::record::cigar::op::Kind, alignment::Record};
+use std::collections::{BTreeMap, HashMap};
+use std::io;
+
+/// What one read says about one reference position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Observation {
+    /// A base with its quality.
+    Base { base: u8, quality: u8 },
+    /// The position is deleted in this read.
+    Deleted,
+}
+
+/// What one read says at one position: its base (or deletion) and any indel anchored there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ReadEvent {
+    pos: u64,
+    observation: Option<Observation>,
+    /// `+SEQ` or `-N` anchored at `pos`.
+    indel: Option<String>,
+}
+
+/// A read's events with its strand, waiting for its mate.
+#[derive(Debug)]
+struct PendingRead {
+    reverse: bool,
+    events: Vec<ReadEvent>,
+    mate_start: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PositionCounts {
+    forward: BaseCounts,
+    reverse: BaseCounts,
+    expected_errors: f64,
+}
+
+/// Counts one region of one sample.
+pub struct RegionCounter {
+    region: GenomicRegion,
+    reference_sequence_id: Option<usize>,
+    /// Reference bases from `region.start` on (at least the region; more is fine).
+    reference: Vec<u8>,
+    params: CallingParams,
+    report_sites: Vec<u64>,
+    counts: Vec<PositionCounts>,
+    indels: HashMap<u64, Vec<AlleleCount>>,
+    pending: HashMap<Vec<u8>, PendingRead>,
+    pending_by_mate_start: BTreeMap<u64, Vec<Vec<u8>>>,
+    qc: RegionQc,
+}
+
+fn error_probability(quality: u8) -> f64 {
+    10f64.powf(-f64::from(quality) / 10.0)
+}
+
+fn invalid(msg: impl Into<String>) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, msg.into())
+}
+
+impl RegionCounter {
+    /// A counter for `region`, whose contig is reference sequence `reference_sequence_id` in
+    /// the header (`None` when the contig is absent: every record is then ignored).
+    /// `reference` holds the reference bases from `region.start`.
+    pub fn new(
+        region: GenomicRegion,
+        reference_sequence_id: Option<usize>,
+        reference: Vec<u8>,
+        params: CallingParams,
+        report_sites: Vec<u64>,
+    ) -> Self {
+        let len = region.len() as usize;
+        let mut report_sites = report_sites;
+        report_sites.sort_unstable();
+        report_sites.dedup();
+        Self {
+            region,
+            reference_sequence_id,
+            reference,
+            params,
+            report_sites,
+            counts: vec![PositionCounts::default(); len],
+            indels: HashMap::new(),
+            pending: HashMap::new(),
+            pending_by_mate_start: BTreeMap::new(),
+            qc: RegionQc::default(),
+        }
+    }
+
+    /// The reference base at a position (upper case, `N` when unknown).
+    pub fn reference_base(&self, pos: u64) -> u8 {
+        pos.checked_sub(self.region.start)
+            .and_then(|i| self.reference.get(i as usize))
+            .map_or(b'N', u8::to_ascii_uppercase)
+    }
+
+    /// Adds one record. Records must come in coordinate order (as from an indexed query).
+    pub fn add_record<R: Record + ?Sized>(
+        &mut self,
+        header: &sam::Header,
+        record: &R,
+    ) -> io::Result<()> {
+        let flags = record.flags()?;
+        let start = match record.alignment_start().transpose()? {
+            Some(p) => usize::from(p) as u64,
+            None => 0,
+        };
+        let owned = self.region.contains(start);
+        if owned {
+            self.qc.reads_seen += 1;
+        }
+        let filtered = &mut self.qc.filtered;
+        let reason = if flags.is_unmapped() {
+            Some(&mut filtered.unmapped)
+        } else if flags.is_secondary() {
+            Some(&mut filtered.secondary)
+        } else if flags.is_supplementary() {
+            Some(&mut filtered.supplementary)
+        } else if flags.is_qc_fail() {
+            Some(&mut filtered.qc_fail)
+        } else if flags.is_duplicate() {
+            Some(&mut filtered.duplicate)
+        } else {
+            let mapq = record.mapping_quality().transpose()?.map_or(255, u8::from);
+            // 255 means "not available": treat as failing a positive minimum.
+            (mapq == 255 && self.params.min_mapq > 0 || mapq < self.params.min_mapq)
+                .then_some(&mut filtered.low_mapq)
+        };
+        if let Some(counter) = reason {
+            if owned {
+                *counter += 1;
+            }
+            return Ok(());
+        }
+        let rid = record.reference_sequence_id(header).transpose()?;
+        if rid.is_none() || rid != self.reference_sequence_id {
+            return Ok(());
+        }
+        self.flush_pending_before(start);
+
+        let reverse = flags.is_reverse_complemented();
+        let events = self.read_events(record, start)?;
+        let name = record.name().map(|n| n.to_vec()).unwrap_or_default();
+
+        if let Some(mate) = self.pending.remove(&name) {
+            self.remove_pending_index(mate.mate_start, &name);
+            self.count_pair(mate, reverse, events);
+            return Ok(());
+        }
+
+        let end = start + record.alignment_span().transpose()?.unwrap_or(0) as u64;
+        let mate_start = record
+            .mate_alignment_start()
+            .transpose()?
+            .map_or(0, |p| usize::from(p) as u64);
+        let mate_rid = record.mate_reference_sequence_id(header).transpose()?;
+        let mate_may_overlap = flags.is_segmented()
+            && !flags.is_mate_unmapped()
+            && mate_rid == rid
+            && mate_start >= start
+            && mate_start < end
+            && !name.is_empty();
+        if mate_may_overlap {
+            self.pending_by_mate_start
+                .entry(mate_start)
+                .or_default()
+                .push(name.clone());
+            self.pending.insert(
+                name,
+                PendingRead {
+                    reverse,
+                    events,
+                    mate_start,
+                },
+            );
+        } else {
+            self.count_events(reverse, &events);
+        }
+        Ok(())
+    }
+
+    fn remove_pending_index(&mut self, mate_start: u64, name: &[u8]) {
+        if let Some(names) = self.pending_by_mate_start.get_mut(&mate_start) {
+            names.retain(|n| n != name);
+            if names.is_empty() {
+                self.pending_by_mate_start.remove(&mate_start);
+            }
+        }
+    }
+
+    /// Counts alone every waiting read whose mate should have started before `start`: the
+    /// mate was filtered or lies outside the query.
+    fn flush_pending_before(&mut self, start: u64) {
+        while let Some((&mate_start, _)) = self.pending_by_mate_start.first_key_value() {
+            if mate_start >= start {
+                break;
+            }
+            let names = self
+                .pending_by_mate_start
+                .remove(&mate_start)
+                .unwrap_or_default();
+            for name in names {
+                if let Some(read) = self.pending.remove(&name) {
+                    self.count_events(read.reverse, &read.events);
+                }
+            }
+        }
+    }
+
+    /// Walks the CIGAR and returns the read's events inside the region, in position order.
+    fn read_events<R: Record + ?Sized>(
+        &mut self,
+        record: &R,
+        start: u64,
+    ) -> io::Result<Vec<ReadEvent>> {
+        let sequence: Vec<u8> = record.sequence().iter().collect();
+        let qualities: Vec<u8> = record.quality_scores().iter().collect::<io::Result<_>>()?;
+        let quality_at = |i: usize| qualities.get(i).copied().unwrap_or(255);
+        let min_bq = self.params.min_base_quality;
+        let mut events: Vec<ReadEvent> = Vec::new();
+        let mut ref_pos = start;
+        let mut read_pos = 0usize;
+        let region = self.region.clone();
+        let cigar = record.cigar();
+        for op in cigar.iter() {
+            let op = op?;
+            let len = op.len();
+            match op.kind() {
+                Kind::Match | Kind::SequenceMatch | Kind::SequenceMismatch => {
+                    for k in 0..len {
+                        let pos = ref_pos + k as u64;
+                        if region.contains(pos) {
+                            let base = *sequence
+                                .get(read_pos + k)
+                                .ok_or_else(|| invalid("CIGAR is longer than the sequence"))?;
+                            let quality = quality_at(read_pos + k);
+                            if quality != 255 && quality < min_bq {
+                                self.qc.low_base_quality += 1;
+                                events.push(ReadEvent {
+                                    pos,
+                                    observation: None,
+                                    indel: None,
+                                });
+                            } else {
+                                events.push(ReadEvent {
+                                    pos,
+                                    observation: Some(Observation::Base {
+                                        base: base.to_ascii_uppercase(),
+                                        quality: quality.min(93),
+                                    }),
+                                    indel: None,
+                                });
+                            }
+                        }
+                    }
+                    ref_pos += len as u64;
+                    read_pos += len;
+                }
+                Kind::Insertion => {
+                    let anchor = ref_pos.saturating_sub(1);
+                    let inserted = sequence
+                        .get(read_pos..read_pos + len)
+                        .ok_or_else(|| invalid("CIGAR is longer than the sequence"))?;
+                    let mean_q = (read_pos..read_pos + len)
+                        .map(|i| u32::from(quality_at(i).min(93)))
+                        .sum::<u32>()
+                        / len.max(1) as u32;
+                    // An insertion needs an aligned anchor base before it (not a clip).
+                    let anchored = events.last().is_some_and(|e| e.pos == anchor);
+                    if anchored && mean_q >= u32::from(min_bq) && region.contains(anchor) {
+                        if let Some(last) = events.last_mut() {
+                            let seq = String::from_utf8_lossy(inserted).to_ascii_uppercase();
+                            last.indel = Some(format!("+{seq}"));
+                        }
+                    }
+                    read_pos += len;
+                }
+                Kind::Deletion => {
+                    let anchor = ref_pos.saturating_sub(1);
+                    if let Some(last) = events.last_mut().filter(|e| e.pos == anchor) {
+                        last.indel = Some(format!("-{len}"));
+                    }
+                    for k in 0..len {
+                        let pos = ref_pos + k as u64;
+                        if region.contains(pos) {
+                            events.push(ReadEvent {
+                                pos,
+                                observation: Some(Observation::Deleted),
+                                indel: None,
+                            });
+                        }
+                    }
+                    ref_pos += len as u64;
+                }
+                Kind::Skip => ref_pos += len as u64,
+                Kind::SoftClip => read_pos += len,
+                Kind::HardClip | Kind::Pad => {}
+            }
+        }
+        Ok(events)
+    }
+
+    fn add_observation(&mut self, pos: u64, reverse: bool, observation: &Observation) {
+        let Some(slot) = pos
+            .checked_sub(self.region.start)
+            .and_then(|i| self.counts.get_mut(i as usize))
+        else {
+            return;
+        };
+        let strand = if reverse {
+            &mut slot.reverse
+        } else {
+            &mut slot.forward
+        };
+        match observation {
+            Observation::Base { base, quality } => {
+                if matches!(base, b'A' | b'C' | b'G' | b'T') {
+                    strand.add_base(*base);
+                    slot.expected_errors += error_probability(*quality) / 3.0;
+                }
+            }
+            Observation::Deleted => strand.del += 1,
+        }
+    }
+
+    fn add_indel(&mut self, pos: u64, reverse: bool, allele: &str) {
+        let alleles = self.indels.entry(pos).or_default();
+        let entry = match alleles.iter_mut().position(|a| a.allele == allele) {
+            Some(i) => &mut alleles[i],
+            None => {
+                alleles.push(AlleleCount {
+                    allele: allele.to_owned(),
+                    forward: 0,
+                    reverse: 0,
+                });
+                let last = alleles.len() - 1;
+                &mut alleles[last]
+            }
+        };
+        if reverse {
+            entry.reverse += 1;
+        } else {
+            entry.forward += 1;
+        }
+    }
+
+    fn count_events(&mut self, reverse: bool, events: &[ReadEvent]) {
+        for e in events {
+            if let Some(o) = &e.observation {
+                self.add_observation(e.pos, reverse, o);
+            }
+            if let Some(indel) = &e.indel {
+                self.add_indel(e.pos, reverse, indel);
+            }
+        }
+    }
+
+    /// Counts a fragment from its two mates: each position once; discordant positions not at all.
+    fn count_pair(&mut self, first: PendingRead, second_reverse: bool, second: Vec<ReadEvent>) {
+        let mut j = 0;
+        for e in &first.events {
+            // Advance the second mate to this position.
+            while j < second.len() && second[j].pos < e.pos {
+                j += 1;
+            }
+            let other = second.get(j).filter(|o| o.pos == e.pos);
+            let Some(other) = other else {
+                // Only the first mate covers this position.
+                if let Some(o) = &e.observation {
+                    self.add_observation(e.pos, first.reverse, o);
+                }
+                if let Some(indel) = &e.indel {
+                    self.add_indel(e.pos, first.reverse, indel);
+                }
+                continue;
+            };
+            match (&e.observation, &other.observation) {
+                (Some(a), Some(b)) => {
+                    if same_call(a, b) {
+                        let (obs, reverse) = if quality_of(b) > quality_of(a) {
+                            (b, second_reverse)
+                        } else {
+                            (a, first.reverse)
+                        };
+                        self.add_observation(e.pos, reverse, obs);
+                    } else {
+                        self.qc.discordant_mate_bases += 1;
+                    }
+                }
+                (Some(a), None) => self.add_observation(e.pos, first.reverse, a),
+                (None, Some(b)) => self.add_observation(e.pos, second_reverse, b),
+                (None, None) => {}
+            }
+            match (&e.indel, &other.indel) {
+                (Some(a), Some(b)) if a == b => self.add_indel(e.pos, first.reverse, a),
+                (None, None) => {}
+                // One mate shows an indel the other does not, at a position both cover.
+                _ => self.qc.discordant_mate_bases += 1,
+            }
+        }
+        // Positions the second mate covers beyond (or without) the first.
+        for e in &second {
+            let covered = first.events.binary_search_by_key(&e.pos, |f| f.pos).is_ok();
+            if !covered {
+                if let Some(o) = &e.observation {
+                    self.add_observation(e.pos, second_reverse, o);
+                }
+                if let Some(indel) = &e.indel {
+                    self.add_indel(e.pos, second_reverse, indel);
+                }
+            }
+        }
+    }
+
+    /// Ends counting: sites with alt evidence or requested, reference blocks elsewhere.
+    pub fn finish(mut self) -> (Vec<SiteCounts>, Vec<ReferenceBlock>, RegionQc) {
+        self.flush_pending_before(u64::MAX);
+        let mut sites = Vec::new();
+        let mut blocks: Vec<ReferenceBlock> = Vec::new();
+        let mut open: Option<(ReferenceBlock, u32)> = None; // (block, first depth)
+        let band = 1.0 + self.params.block_depth_band.max(0.0);
+        let min_report = self.params.min_alt_to_report.max(1);
+        for (i, c) in self.counts.iter().enumerate() {
+            let pos = self.region.start + i as u64;
+            let ref_base = self.reference_base(pos);
+            let depth = c.forward.total() + c.reverse.total();
+            let ref_count = c.forward.base(ref_base) + c.reverse.base(ref_base);
+            let indel_alt: u32 = self
+                .indels
+                .get(&pos)
+                .map_or(0, |v| v.iter().map(AlleleCount::total).max().unwrap_or(0));
+            let base_alt = if ref_base == b'N' {
+                0
+            } else {
+                depth - ref_count
+            };
+            let alt = base_alt.max(indel_alt);
+            let requested = self.report_sites.binary_search(&pos).is_ok();
+            if requested || alt >= min_report {
+                if let Some((b, _)) = open.take() {
+                    blocks.push(b);
+                }
+                let mut indels = self.indels.remove(&pos).unwrap_or_default();
+                indels.sort_by(|a, b| a.allele.cmp(&b.allele));
+                sites.push(SiteCounts {
+                    pos,
+                    ref_base: ref_base as char,
+                    forward: c.forward,
+                    reverse: c.reverse,
+                    indels,
+                    expected_errors: c.expected_errors,
+                });
+                continue;
+            }
+            match &mut open {
+                Some((b, first_depth))
+                    if (depth == 0) == (*first_depth == 0)
+                        && f64::from(depth) <= f64::from(*first_depth) * band
+                        && f64::from(depth) * band >= f64::from(*first_depth) =>
+                {
+                    b.end = pos;
+                    b.min_depth = b.min_depth.min(depth);
+                    b.max_alt = b.max_alt.max(alt);
+                }
+                _ => {
+                    if let Some((b, _)) = open.take() {
+                        blocks.push(b);
+                    }
+                    open = Some((
+                        ReferenceBlock {
+                            start: pos,
+                            end: pos,
+                            min_depth: depth,
+                            max_alt: alt,
+                        },
+                        depth,
+                    ));
+                }
+            }
+        }
+        if let Some((b, _)) = open.take() {
+            blocks.push(b);
+        }
+        (sites, blocks, self.qc)
+    }
+}
+
+fn same_call(a: &Observation, b: &Observation) -> bool {
+    match (a, b) {
+        (Observation::Base { base: x, .. }, Observation::Base { base: y, .. }) => x == y,
+        (Observation::Deleted, Observation::Deleted) => true,
+        _ => false,
+    }
+}
+
+fn quality_of(o: &Observation) -> u8 {
+    match o {
+        Observation::Base { quality, .. } => *quality,
+        Observation::Deleted => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use noodles::core::Position;
+    use noodles::sam::alignment::{
+        record::{cigar::Op, Flags, MappingQuality},
+        RecordBuf,
+    };
+    use noodles::sam::header::record::value::{map::ReferenceSequence, Map};
+    use std::num::NonZeroUsize;
+
+    const REF: &[u8] = b"ACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTAC"; // positions 101..150
+
+    fn header() -> sam::Header {
+        sam::Header::builder()
+            .add_reference_sequence(
+                "chr6",
+                Map::<ReferenceSequence>::new(NonZeroUsize::new(1000).unwrap_or(NonZeroUsize::MIN)),
+            )
+            .build()
+    }
+
+    fn parse_cigar(s: &str) -> Vec<Op> {
+        let mut ops = Vec::new();
+        let mut n = 0usize;
+        for c in s.chars() {
+            if let Some(d) = c.to_digit(10) {
+                n = n * 10 + d as usize;
+            } else {
+                let kind = match c {
+                    'M' => Kind::Match,
+                    'I' => Kind::Insertion,
+                    'D' => Kind::Deletion,
+                    'S' => Kind::SoftClip,
+                    _ => Kind::Skip,
+                };
+                ops.push(Op::new(kind, n));
+                n = 0;
+            }
+        }
+        ops
+    }
+
+    struct Read<'a> {
+        name: &'a str,
+        flags: u16,
+        start: usize,
+        cigar: &'a str,
+        seq: &'a [u8],
+        qual: u8,
+        mapq: u8,
+        mate_start: Option<usize>,
+    }
+
+    fn record(r: Read<'_>) -> RecordBuf {
+        let mut b = RecordBuf::builder()
+            .set_name(r.name)
+            .set_flags(Flags::from(r.flags))
+            .set_reference_sequence_id(0)
+            .set_alignment_start(Position::new(r.start).unwrap_or(Position::MIN))
+            .set_cigar(parse_cigar(r.cigar).into_iter().collect())
+            .set_sequence(r.seq.to_vec().into())
+            .set_quality_scores(vec![r.qual; r.seq.len()].into());
+        if let Some(m) = MappingQuality::new(r.mapq) {
+            b = b.set_mapping_quality(m);
+        }
+        if let Some(ms) = r.mate_start {
+            b = b
+                .set_mate_reference_sequence_id(0)
+                .set_mate_alignment_start(Position::new(ms).unwrap_or(Position::MIN));
+        }
+        b.build()
+    }
+
+    fn counter() -> RegionCounter {
+        let region = GenomicRegion {
+            contig: "chr6".into(),
+            start: 101,
+            end: 150,
+        };
+        RegionCounter::new(
+            region,
+            Some(0),
+            REF.to_vec(),
+            CallingParams::default(),
+            vec![],
+        )
+    }
+
+    fn count(records: &[RecordBuf]) -> (Vec<SiteCounts>, Vec<ReferenceBlock>, RegionQc) {
+        let h = header();
+        let mut c = counter();
+        for r in records {
+            c.add_record(&h, r).unwrap_or_else(|e| panic!("{e}"));
+        }
+        c.finish()
+    }
+
+    fn depth_at(blocks: &[ReferenceBlock], sites: &[SiteCounts], pos: u64) -> u32 {
+        if let Some(s) = sites.iter().find(|s| s.pos == pos) {
+            return s.depth();
+        }
+        blocks
+            .iter()
+            .find(|b| b.start <= pos && pos <= b.end)
+            .map_or(0, |b| b.min_depth)
+    }
+
+    /// Reference bases for 1-based positions [start, start + len).
+    fn ref_seq(start: usize, len: usize) -> Vec<u8> {
+        REF[start - 101..start - 101 + len].to_vec()
+    }
+
+    const PAIRED_FWD: u16 = 0x1 | 0x2 | 0x20 | 0x40; // mate reverse, first
+    const PAIRED_REV: u16 = 0x1 | 0x2 | 0x10 | 0x80; // reverse, last
+
+    #[test]
+    fn an_overlapping_pair_is_counted_once_and_strand_is_kept() {
+        let r1 = record(Read {
+            name: "f1",
+            flags: PAIRED_FWD,
+            start: 101,
+            cigar: "20M",
+            seq: &ref_seq(101, 20),
+            qual: 30,
+            mapq: 60,
+            mate_start: Some(111),
+        });
+        let r2 = record(Read {
+            name: "f1",
+            flags: PAIRED_REV,
+            start: 111,
+            cigar: "20M",
+            seq: &ref_seq(111, 20),
+            qual: 35,
+            mapq: 60,
+            mate_start: Some(101),
+        });
+        let (sites, blocks, qc) = count(&[r1, r2]);
+        assert!(sites.is_empty());
+        for pos in [101, 110, 111, 120, 121, 130] {
+            assert_eq!(depth_at(&blocks, &sites, pos), 1, "position {pos}");
+        }
+        assert_eq!(depth_at(&blocks, &sites, 131), 0);
+        assert_eq!(qc.reads_seen, 2);
+        assert_eq!(qc.discordant_mate_bases, 0);
+    }
+
+    #[test]
+    fn discordant_mate_bases_are_not_evidence_and_concordant_alts_count_once() {
+        let mut s1 = ref_seq(101, 20);
+        let mut s2 = ref_seq(111, 20);
+        s1[14] = b'T'; // position 115: mate 1 says T (ref C)
+        s1[16] = b'C'; // position 117: both mates say C (ref A)
+        s2[6] = b'C';
+        let ref117 = REF[16];
+        assert_eq!(ref117, b'A', "test premise");
+        let r1 = record(Read {
+            name: "f",
+            flags: PAIRED_FWD,
+            start: 101,
+            cigar: "20M",
+            seq: &s1,
+            qual: 30,
+            mapq: 60,
+            mate_start: Some(111),
+        });
+        let r2 = record(Read {
+            name: "f",
+            flags: PAIRED_REV,
+            start: 111,
+            cigar: "20M",
+            seq: &s2,
+            qual: 30,
+            mapq: 60,
+            mate_start: Some(101),
+        });
+        let (sites, blocks, qc) = count(&[r1, r2]);
+        assert_eq!(qc.discordant_mate_bases, 1);
+        assert_eq!(
+            depth_at(&blocks, &sites, 115),
+            0,
+            "discordant base is not counted"
+        );
+        let s117 = sites
+            .iter()
+            .find(|s| s.pos == 117)
+            .expect("alt site reported");
+        assert_eq!(s117.depth(), 1);
+        assert_eq!(s117.base_total(b'C'), 1);
+    }
+
+    #[test]
+    fn duplicates_secondary_and_low_mapq_reads_are_filtered_by_reason() {
+        let seq = ref_seq(101, 10);
+        let dup = record(Read {
+            name: "d",
+            flags: 0x400,
+            start: 101,
+            cigar: "10M",
+            seq: &seq,
+            qual: 30,
+            mapq: 60,
+            mate_start: None,
+        });
+        let sec = record(Read {
+            name: "s",
+            flags: 0x100,
+            start: 101,
+            cigar: "10M",
+            seq: &seq,
+            qual: 30,
+            mapq: 60,
+            mate_start: None,
+        });
+        let low = record(Read {
+            name: "l",
+            flags: 0,
+            start: 101,
+            cigar: "10M",
+            seq: &seq,
+            qual: 30,
+            mapq: 5,
+            mate_start: None,
+        });
+        let ok = record(Read {
+            name: "o",
+            flags: 0,
+            start: 101,
+            cigar: "10M",
+            seq: &seq,
+            qual: 30,
+            mapq: 60,
+            mate_start: None,
+        });
+        let (sites, blocks, qc) = count(&[dup, sec, low, ok]);
+        assert_eq!(qc.reads_seen, 4);
+        assert_eq!(
+            (
+                qc.filtered.duplicate,
+                qc.filtered.secondary,
+                qc.filtered.low_mapq
+            ),
+            (1, 1, 1)
+        );
+        assert_eq!(depth_at(&blocks, &sites, 105), 1);
+    }
+
+    #[test]
+    fn bases_below_minimum_quality_are_not_counted() {
+        let mut seq = ref_seq(101, 10);
+        seq[4] = b'G'; // an alt at position 105, on a low-quality read
+        let low = record(Read {
+            name: "q",
+            flags: 0,
+            start: 101,
+            cigar: "10M",
+            seq: &seq,
+            qual: 10,
+            mapq: 60,
+            mate_start: None,
+        });
+        let (sites, blocks, qc) = count(&[low]);
+        assert!(sites.is_empty(), "low-quality alt is no evidence");
+        assert_eq!(depth_at(&blocks, &sites, 105), 0);
+        assert_eq!(qc.low_base_quality, 10);
+    }
+
+    #[test]
+    fn insertion_and_deletion_are_anchored_at_the_base_before_them() {
+        // 5M2I5M from 101: insertion of GG after 105.
+        let mut ins = ref_seq(101, 5);
+        ins.extend_from_slice(b"GG");
+        ins.extend(ref_seq(106, 5));
+        let r_ins = record(Read {
+            name: "i",
+            flags: 0,
+            start: 101,
+            cigar: "5M2I5M",
+            seq: &ins,
+            qual: 30,
+            mapq: 60,
+            mate_start: None,
+        });
+        // 5M3D5M from 101: deletion of 106-108.
+        let mut del = ref_seq(101, 5);
+        del.extend(ref_seq(109, 5));
+        let r_del = record(Read {
+            name: "d",
+            flags: 0x10,
+            start: 101,
+            cigar: "5M3D5M",
+            seq: &del,
+            qual: 30,
+            mapq: 60,
+            mate_start: None,
+        });
+        let (sites, blocks, _) = count(&[r_ins, r_del]);
+        let anchor = sites.iter().find(|s| s.pos == 105).expect("anchor site");
+        let alleles: Vec<(&str, u32, u32)> = anchor
+            .indels
+            .iter()
+            .map(|a| (a.allele.as_str(), a.forward, a.reverse))
+            .collect();
+        assert_eq!(alleles, vec![("+GG", 1, 0), ("-3", 0, 1)]);
+        for pos in 106..=108 {
+            let s = sites
+                .iter()
+                .find(|s| s.pos == pos)
+                .expect("deleted positions are alt sites");
+            assert_eq!((s.reverse.del, s.depth()), (1, 2), "position {pos}");
+        }
+        assert_eq!(depth_at(&blocks, &sites, 109), 2);
+        // The calls carry VCF alleles.
+        let calls = crate::calling::call_site(
+            anchor,
+            &REF[5..],
+            &CallingParams {
+                min_alt_reads: 1,
+                max_error_p: 1.0,
+                ..Default::default()
+            },
+        );
+        let vcf: Vec<(String, String)> = calls
+            .into_iter()
+            .map(|c| (c.ref_allele, c.alt_allele))
+            .collect();
+        assert!(vcf.contains(&("A".into(), "AGG".into())), "{vcf:?}");
+        assert!(vcf.contains(&("ACGT".into(), "A".into())), "{vcf:?}");
+    }
+
+    #[test]
+    fn requested_sites_are_reported_without_alt_and_blocks_cover_the_rest() {
+        let region = GenomicRegion {
+            contig: "chr6".into(),
+            start: 101,
+            end: 150,
+        };
+        let mut c = RegionCounter::new(
+            region,
+            Some(0),
+            REF.to_vec(),
+            CallingParams::default(),
+            vec![120],
+        );
+        let h = header();
+        let seq = ref_seq(101, 30);
+        for i in 0..4 {
+            let r = record(Read {
+                name: &format!("r{i}"),
+                flags: 0,
+                start: 101,
+                cigar: "30M",
+                seq: &seq,
+                qual: 30,
+                mapq: 60,
+                mate_start: None,
+            });
+            c.add_record(&h, &r).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let (sites, blocks, _) = c.finish();
+        assert_eq!(sites.len(), 1);
+        assert_eq!((sites[0].pos, sites[0].depth()), (120, 4));
+        // Blocks and sites tile the region exactly.
+        let covered: u64 =
+            blocks.iter().map(|b| b.end - b.start + 1).sum::<u64>() + sites.len() as u64;
+        assert_eq!(covered, 50);
+        assert_eq!(
+            blocks.last().map(|b| (b.start, b.end, b.min_depth)),
+            Some((131, 150, 0))
+        );
+    }
+}
