@@ -222,7 +222,13 @@ impl Esr1Model {
     /// Protein change of a substitution of one or more consecutive bases (`Y537S`, `L536Q`,
     /// `L536=` when synonymous, `Y537*` for a stop); `None` outside the CDS, for indels, or
     /// when the reference does not match the model.
-    pub fn protein_change(&self, build: Build, pos: u64, ref_allele: &str, alt: &str) -> Option<String> {
+    pub fn protein_change(
+        &self,
+        build: Build,
+        pos: u64,
+        ref_allele: &str,
+        alt: &str,
+    ) -> Option<String> {
         if ref_allele.len() != alt.len() || ref_allele.is_empty() {
             return None;
         }
@@ -342,7 +348,10 @@ mod tests {
                     &h.alt_base.to_string(),
                 );
                 assert_eq!(name.as_deref(), Some(h.name.as_str()), "{build} {}", h.name);
-                assert_eq!(m.hotspot_at(build, h.pos(build), &h.alt_base.to_string()), Some(h));
+                assert_eq!(
+                    m.hotspot_at(build, h.pos(build), &h.alt_base.to_string()),
+                    Some(h)
+                );
             }
         }
     }
@@ -354,7 +363,8 @@ mod tests {
         let got = m.protein_change(Build::Grch38, 152_098_785, "TC", "AG");
         assert_eq!(got.as_deref(), Some("L536Q"));
         assert_eq!(
-            m.protein_change(Build::Grch38, 152_098_786, "C", "G").as_deref(),
+            m.protein_change(Build::Grch38, 152_098_786, "C", "G")
+                .as_deref(),
             Some("L536=")
         );
         assert_eq!(m.protein_change(Build::Grch38, 152_000_000, "A", "C"), None);

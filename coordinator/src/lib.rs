@@ -2,5 +2,14 @@
 //! merge, statistics and reports.
 
 pub mod cohort;
+pub mod embedded;
 pub mod esr1;
+pub mod merge;
+pub mod plan;
+pub mod progress;
+pub mod report;
+pub mod run;
+pub mod samplesheet;
+pub mod simulate;
 pub mod stats;
+pub mod store;

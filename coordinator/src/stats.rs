@@ -30,7 +30,10 @@ mod tests {
     fn wilson_matches_published_values() {
         // The founding report: 6 of 11 → 28.0 %–78.7 % (shared/esr1/README.md).
         let (lo, hi) = wilson_interval(6, 11, Z95);
-        assert!(close(lo, 0.280, 5e-4) && close(hi, 0.787, 5e-4), "{lo} {hi}");
+        assert!(
+            close(lo, 0.280, 5e-4) && close(hi, 0.787, 5e-4),
+            "{lo} {hi}"
+        );
         // Newcombe (1998), Table I: 81/263 → 0.2553–0.3662; 15/148 → 0.0624–0.1605;
         // 0/20 → 0–0.1611; 1/29 → 0.0061–0.1718.
         let cases = [
@@ -41,10 +44,80 @@ mod tests {
         ];
         for (k, n, l, h) in cases {
             let (lo, hi) = wilson_interval(k, n, Z95);
-            assert!(close(lo, l, 1e-4) && close(hi, h, 1e-4), "{k}/{n}: {lo} {hi}");
+            assert!(
+                close(lo, l, 1e-4) && close(hi, h, 1e-4),
+                "{k}/{n}: {lo} {hi}"
+            );
         }
         assert_eq!(wilson_interval(0, 0, Z95), (0.0, 0.0));
         let (lo, hi) = wilson_interval(20, 20, Z95);
         assert!(close(lo, 0.8389, 1e-4) && hi == 1.0, "{lo} {hi}");
+    }
+}
+
+/// Upper tail P(X ≥ k) of a binomial(n, p), summed in log space term by term.
+pub fn binomial_sf(k: u64, n: u64, p: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n || p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    let ln_p = p.ln();
+    let ln_q = (1.0 - p).ln();
+    let mut ln_choose = 0.0; // ln C(n, 0)
+    let mut lower = 0.0;
+    // Sum the smaller side for accuracy: the lower tail when k is above the mean is tiny.
+    if (k as f64) <= n as f64 * p {
+        for i in 0..k {
+            if i > 0 {
+                ln_choose += ((n - i + 1) as f64).ln() - (i as f64).ln();
+            }
+            lower += (ln_choose + i as f64 * ln_p + (n - i) as f64 * ln_q).exp();
+        }
+        return (1.0 - lower).clamp(0.0, 1.0);
+    }
+    for i in 1..=k {
+        ln_choose += ((n - i + 1) as f64).ln() - (i as f64).ln();
+    }
+    let mut upper = 0.0;
+    for i in k..=n {
+        if i > k {
+            ln_choose += ((n - i + 1) as f64).ln() - (i as f64).ln();
+        }
+        let term = (ln_choose + i as f64 * ln_p + (n - i) as f64 * ln_q).exp();
+        upper += term;
+        if term < upper * 1e-17 {
+            break;
+        }
+    }
+    upper.min(1.0)
+}
+
+#[cfg(test)]
+mod binomial_tests {
+    use super::binomial_sf;
+
+    #[test]
+    fn binomial_tail_matches_independent_values() {
+        // Exact sums of C(n,i) p^i (1-p)^(n-i) computed with Python's math.comb.
+        let cases = [
+            (3u64, 15u64, 0.12, 0.265_434_395_5),
+            (3, 15, 0.1, 0.184_061_1),
+            (1, 10, 0.5, 0.999_023_4),
+            (20, 700, 0.05, 0.998_101_021_6),
+        ];
+        for (k, n, p, want) in cases {
+            let got = binomial_sf(k, n, p);
+            assert!(
+                (got - want).abs() < 1e-6,
+                "P(X>={k}|{n},{p}) = {got}, want {want}"
+            );
+        }
+        assert_eq!(binomial_sf(0, 5, 0.3), 1.0);
+        assert_eq!(binomial_sf(6, 5, 0.3), 0.0);
     }
 }

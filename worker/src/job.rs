@@ -270,3 +270,16 @@ pub fn build_result(job: &RegionJob, counter: RegionCounter, reference: &[u8]) -
     result.qc = qc;
     result
 }
+
+/// Reads the header of a local BAM file.
+pub fn read_alignment_header(path: &Path) -> Result<sam::Header, JobError> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| JobError::permanent(format!("cannot open {}: {e}", path.display())))?;
+    let mut reader = bam::io::Reader::new(file);
+    reader.read_header().map_err(|e| {
+        JobError::permanent(format!(
+            "{} is not a readable BAM (header): {e}",
+            path.display()
+        ))
+    })
+}

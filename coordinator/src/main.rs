@@ -1,0 +1,226 @@
+//! `esr1-coordinator`: the user-facing command line (run a cohort, simulate one, run the demo).
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use esr1_coordinator::plan::{PlanOptions, DEFAULT_REGION_SIZE};
+use esr1_coordinator::report::{arm_table, frequencies_tsv};
+use esr1_coordinator::run::{run, RunOptions};
+use esr1_coordinator::simulate::{simulate, SimulateOptions};
+use esr1_proto::CallingParams;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "esr1-coordinator",
+    version,
+    about = "Find ESR1 mutations acquired under endocrine therapy across a cohort"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a cohort: samplesheet in, calls, patient statuses and cohort frequencies out.
+    Run(RunArgs),
+    /// Write a synthetic cohort with known truth (reference, BAMs, samplesheet, truth tables).
+    Simulate(SimulateArgs),
+    /// Simulate a small cohort, run it, print the per-arm table and compare it with the truth.
+    Demo(DemoArgs),
+}
+
+#[derive(Args)]
+struct ThresholdArgs {
+    /// Minimum mapping quality of a read.
+    #[arg(long, default_value_t = CallingParams::default().min_mapq)]
+    min_mapq: u8,
+    /// Minimum base quality of a counted base.
+    #[arg(long, default_value_t = CallingParams::default().min_base_quality)]
+    min_base_quality: u8,
+    /// Minimum alt fragments for a call.
+    #[arg(long, default_value_t = CallingParams::default().min_alt_reads)]
+    min_alt_reads: u32,
+    /// Minimum allele fraction for a call.
+    #[arg(long, default_value_t = CallingParams::default().min_vaf)]
+    min_vaf: f64,
+    /// Maximum p-value of the alt count under sequencing error for a call.
+    #[arg(long, default_value_t = CallingParams::default().max_error_p)]
+    max_error_p: f64,
+    /// Region size of a job, in base pairs.
+    #[arg(long, default_value_t = DEFAULT_REGION_SIZE)]
+    region_size: u64,
+}
+
+impl ThresholdArgs {
+    fn plan_options(&self) -> PlanOptions {
+        PlanOptions {
+            region_size: self.region_size,
+            params: CallingParams {
+                min_mapq: self.min_mapq,
+                min_base_quality: self.min_base_quality,
+                min_alt_reads: self.min_alt_reads,
+                min_vaf: self.min_vaf,
+                max_error_p: self.max_error_p,
+                ..CallingParams::default()
+            },
+        }
+    }
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Cohort samplesheet (CSV: patient,sample,day,material,therapy,alignments[,index]).
+    #[arg(long)]
+    samplesheet: PathBuf,
+    /// Reference FASTA the samples are aligned to (with .fai; .gzi when bgzip-compressed).
+    #[arg(long)]
+    reference: PathBuf,
+    /// Output directory (results of a previous run there are reused).
+    #[arg(long)]
+    out: PathBuf,
+    /// In-process workers (default: number of cores).
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Run identifier (default: derived from the samplesheet and reference paths).
+    #[arg(long)]
+    run_id: Option<String>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+    #[command(flatten)]
+    thresholds: ThresholdArgs,
+}
+
+#[derive(Args)]
+struct SimulateArgs {
+    /// Directory to write the cohort into.
+    #[arg(long)]
+    out: PathBuf,
+    /// Number of patients (at least 7: the first seven play fixed roles).
+    #[arg(long, default_value_t = 12)]
+    patients: usize,
+    /// Random seed; the same seed gives byte-identical files.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Multiplies every sequencing depth.
+    #[arg(long, default_value_t = 1.0)]
+    depth_scale: f64,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Directory for the simulated cohort (`cohort/`) and the run (`run/`).
+    #[arg(long, default_value = "esr1-demo")]
+    out: PathBuf,
+    /// Number of patients.
+    #[arg(long, default_value_t = 12)]
+    patients: usize,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// In-process workers (default: number of cores).
+    #[arg(long)]
+    workers: Option<usize>,
+}
+
+fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
+    let out = run(&RunOptions {
+        samplesheet: a.samplesheet,
+        reference: a.reference,
+        out: a.out.clone(),
+        workers: a.workers.unwrap_or_else(default_workers),
+        plan: a.thresholds.plan_options(),
+        run_id: a.run_id,
+        progress: !a.quiet,
+    })?;
+    for w in &out.warnings {
+        eprintln!("warning: {w}");
+    }
+    print!("{}", arm_table(&out.report.frequencies));
+    println!("reports written to {}", a.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn simulate_cmd(a: SimulateArgs) -> anyhow::Result<ExitCode> {
+    let cohort = simulate(&SimulateOptions {
+        out: a.out.clone(),
+        patients: a.patients,
+        seed: a.seed,
+        depth_scale: a.depth_scale,
+    })?;
+    println!("samplesheet: {}", cohort.samplesheet.display());
+    println!("reference:   {}", cohort.reference.display());
+    println!("truth:       {}", cohort.truth_frequencies.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
+    let cohort_dir = a.out.join("cohort");
+    eprintln!(
+        "simulating {} patients into {} …",
+        a.patients,
+        cohort_dir.display()
+    );
+    let cohort = simulate(&SimulateOptions {
+        out: cohort_dir,
+        patients: a.patients,
+        seed: a.seed,
+        depth_scale: 1.0,
+    })?;
+    let run_dir = a.out.join("run");
+    eprintln!("running the cohort into {} …", run_dir.display());
+    let out = run(&RunOptions {
+        samplesheet: cohort.samplesheet.clone(),
+        reference: cohort.reference.clone(),
+        out: run_dir.clone(),
+        workers: a.workers.unwrap_or_else(default_workers),
+        plan: PlanOptions::default(),
+        run_id: None,
+        progress: true,
+    })?;
+    for w in &out.warnings {
+        eprintln!("warning: {w}");
+    }
+    println!();
+    print!("{}", arm_table(&out.report.frequencies));
+    let ours = frequencies_tsv(&out.report.frequencies);
+    let truth = std::fs::read_to_string(&cohort.truth_frequencies)
+        .with_context(|| format!("reading {}", cohort.truth_frequencies.display()))?;
+    println!();
+    if ours == truth {
+        println!(
+            "frequencies.tsv equals the simulation's truth ({})",
+            cohort.truth_frequencies.display()
+        );
+        println!("reports: {}", run_dir.display());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("frequencies.tsv DIFFERS from the simulation's truth:");
+        for (o, t) in ours.lines().zip(truth.lines()).filter(|(o, t)| o != t) {
+            println!("  ours:  {o}\n  truth: {t}");
+        }
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(a) => run_cmd(a),
+        Command::Simulate(a) => simulate_cmd(a),
+        Command::Demo(a) => demo_cmd(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,555 @@
+//! The cohort merge: job results → per-sample calls and QC → per-patient variant status →
+//! cohort frequencies. Every planned job is looked up exactly once by its id, so a result
+//! delivered twice is still counted once, and a job without a result fails its sample.
+
+use crate::cohort::{cohort_frequencies, FrequencyRow, PatientOutcome, VariantStatus};
+use crate::esr1::{Build, Esr1Model};
+use crate::plan::Plan;
+use crate::stats::binomial_sf;
+use esr1_proto::{
+    CallingParams, FilterCounts, Material, RegionQc, RegionResult, SampleCall, SampleRef,
+    SiteCounts,
+};
+use esr1_worker::calling::min_alt_to_call;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// How one job ended, as the merge sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobOutcome {
+    /// The job's result.
+    Done(Box<RegionResult>),
+    /// The job failed permanently.
+    Failed(String),
+}
+
+/// Power a baseline must have to call a later variant absent ("acquired"), per the design.
+pub const REQUIRED_BASELINE_POWER: f64 = 0.95;
+/// Base quality assumed when computing the power of a baseline to detect a variant.
+pub const POWER_BASE_QUALITY: u8 = 30;
+/// A germline variant is near 50 % (within this window) or near 100 % (at least the second
+/// bound) in every sample of its patient.
+pub const GERMLINE_HET_VAF: (f64, f64) = (0.25, 0.75);
+/// Lower VAF bound of a homozygous germline variant.
+pub const GERMLINE_HOM_VAF: f64 = 0.85;
+
+/// A sample's merged data.
+#[derive(Debug, Clone)]
+pub struct SampleData {
+    /// The sample.
+    pub sample: SampleRef,
+    /// Results in region order.
+    pub results: Vec<RegionResult>,
+    /// Summed QC.
+    pub qc: RegionQc,
+}
+
+impl SampleData {
+    /// Depth at a position, from exact sites or reference blocks.
+    pub fn depth_at(&self, pos: u64) -> Option<u32> {
+        self.results
+            .iter()
+            .find(|r| r.region.contains(pos))
+            .and_then(|r| r.depth_at(pos))
+    }
+
+    /// Exact counts at a reported site.
+    pub fn site(&self, pos: u64) -> Option<&SiteCounts> {
+        let r = self.results.iter().find(|r| r.region.contains(pos))?;
+        r.sites
+            .binary_search_by_key(&pos, |s| s.pos)
+            .ok()
+            .map(|i| &r.sites[i])
+    }
+
+    /// All candidate calls.
+    pub fn calls(&self) -> impl Iterator<Item = &SampleCall> {
+        self.results.iter().flat_map(|r| r.calls.iter())
+    }
+
+    /// (alt fragments, depth) of an allele at a position, whether called or not.
+    pub fn allele_evidence(&self, pos: u64, ref_allele: &str, alt: &str) -> (u32, u32) {
+        let depth = self.depth_at(pos).unwrap_or(0);
+        let Some(site) = self.site(pos) else {
+            return (0, depth);
+        };
+        let alt_count = if ref_allele.len() == 1 && alt.len() == 1 {
+            site.base_total(alt.as_bytes()[0])
+        } else {
+            let key = if alt.len() > ref_allele.len() {
+                format!("+{}", &alt[1..])
+            } else {
+                format!("-{}", ref_allele.len() - alt.len())
+            };
+            site.indels
+                .iter()
+                .find(|a| a.allele == key)
+                .map_or(0, |a| a.total())
+        };
+        (alt_count, site.depth())
+    }
+}
+
+/// One line of `calls.tsv`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallRow {
+    /// Sample id.
+    pub sample: String,
+    /// Patient id.
+    pub patient: String,
+    /// Days from therapy start.
+    pub day: i64,
+    /// tumor, cfdna or normal.
+    pub material: Material,
+    /// Chromosome (the reference's name).
+    pub chrom: String,
+    /// VCF position.
+    pub pos: u64,
+    /// VCF REF.
+    pub ref_allele: String,
+    /// VCF ALT.
+    pub alt_allele: String,
+    /// Protein change (`Y537S`), empty outside the CDS.
+    pub protein: String,
+    /// Hotspot name when the variant is a known hotspot.
+    pub hotspot: String,
+    /// Alt fragments.
+    pub alt_reads: u32,
+    /// Alt fragments on the forward strand.
+    pub alt_forward: u32,
+    /// Alt fragments on the reverse strand.
+    pub alt_reverse: u32,
+    /// Fragments covering the position.
+    pub depth: u32,
+    /// Allele fraction.
+    pub vaf: f64,
+    /// P-value against sequencing error.
+    pub error_p: f64,
+    /// PASS or the failed filters.
+    pub filter: String,
+}
+
+/// One line of `patients.tsv`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PatientRow {
+    /// Patient id.
+    pub patient: String,
+    /// Therapy arm.
+    pub therapy: String,
+    /// Chromosome.
+    pub chrom: String,
+    /// VCF position.
+    pub pos: u64,
+    /// VCF REF.
+    pub ref_allele: String,
+    /// VCF ALT.
+    pub alt_allele: String,
+    /// Protein change.
+    pub protein: String,
+    /// Hotspot name, if any.
+    pub hotspot: String,
+    /// acquired, pre-existing, germline or indeterminate.
+    pub status: VariantStatus,
+    /// Largest baseline depth at the position (0 without a usable baseline).
+    pub baseline_depth: u32,
+    /// Power of the best baseline to detect the variant at its largest later VAF.
+    pub baseline_power: f64,
+    /// Day of the first sample where it was called.
+    pub first_detected_day: i64,
+    /// Largest VAF among samples after therapy start (0 when none).
+    pub max_later_vaf: f64,
+    /// `day:sample:alt/depth` for every passed sample of the patient, by day.
+    pub trajectory: String,
+}
+
+/// One line of `qc.tsv`.
+#[derive(Debug, Clone, Serialize)]
+pub struct QcRow {
+    /// Sample id.
+    pub sample: String,
+    /// Patient id.
+    pub patient: String,
+    /// Material.
+    pub material: Material,
+    /// Day.
+    pub day: i64,
+    /// `ok` or `failed`.
+    pub status: String,
+    /// Why it failed (empty when ok).
+    pub reason: String,
+    /// Summed counters (zeros when failed).
+    pub qc: RegionQc,
+    /// Depth at each distinct hotspot position, in position order.
+    pub hotspot_depths: Vec<u32>,
+}
+
+/// Everything the reports are written from.
+#[derive(Debug, Clone)]
+pub struct CohortReport {
+    /// Build of the run.
+    pub build: Build,
+    /// Chromosome name.
+    pub chrom: String,
+    /// `(position, names)` of hotspot columns in `qc.tsv`.
+    pub hotspot_columns: Vec<(u64, String)>,
+    /// calls.tsv.
+    pub calls: Vec<CallRow>,
+    /// patients.tsv.
+    pub patients: Vec<PatientRow>,
+    /// Per-patient outcome.
+    pub outcomes: Vec<PatientOutcome>,
+    /// frequencies.tsv.
+    pub frequencies: Vec<FrequencyRow>,
+    /// qc.tsv.
+    pub qc: Vec<QcRow>,
+    /// Jobs done / failed.
+    pub jobs_done: usize,
+    /// Jobs that failed.
+    pub jobs_failed: usize,
+}
+
+/// Merges job outcomes into the cohort report.
+pub fn merge(
+    plan: &Plan,
+    outcomes: &HashMap<String, JobOutcome>,
+    params: &CallingParams,
+) -> CohortReport {
+    let model = Esr1Model::builtin();
+    let build = plan.build;
+    let mut jobs_done = 0;
+    let mut jobs_failed = 0;
+    let mut data: Vec<Result<SampleData, (SampleRef, String)>> = Vec::new();
+    for f in &plan.failed {
+        data.push(Err((f.sample.clone(), f.reason.clone())));
+    }
+    for ps in &plan.samples {
+        let mut results = Vec::new();
+        let mut failure = None;
+        for job in &ps.jobs {
+            match outcomes.get(&job.job_id) {
+                Some(JobOutcome::Done(r)) => {
+                    jobs_done += 1;
+                    results.push((**r).clone());
+                }
+                Some(JobOutcome::Failed(reason)) => {
+                    jobs_failed += 1;
+                    failure.get_or_insert_with(|| format!("{}: {reason}", job.region));
+                }
+                None => {
+                    jobs_failed += 1;
+                    failure
+                        .get_or_insert_with(|| format!("{}: no result was received", job.region));
+                }
+            }
+        }
+        match failure {
+            Some(reason) => data.push(Err((ps.sample.clone(), reason))),
+            None => {
+                results.sort_by_key(|r| r.region.start);
+                let mut qc = RegionQc::default();
+                for r in &results {
+                    add_qc(&mut qc, &r.qc);
+                }
+                data.push(Ok(SampleData {
+                    sample: ps.sample.clone(),
+                    results,
+                    qc,
+                }));
+            }
+        }
+    }
+
+    let hotspot_positions = model.hotspot_positions(build);
+    let hotspot_columns: Vec<(u64, String)> = hotspot_positions
+        .iter()
+        .map(|&p| {
+            let names: Vec<&str> = model
+                .hotspots
+                .iter()
+                .filter(|h| h.pos(build) == p)
+                .map(|h| h.name.as_str())
+                .collect();
+            (p, names.join("_"))
+        })
+        .collect();
+
+    let annotate = |pos: u64, r: &str, a: &str| -> (String, String) {
+        let protein = model.protein_change(build, pos, r, a).unwrap_or_default();
+        let hotspot = model
+            .hotspot_at(build, pos, a)
+            .filter(|_| r.len() == 1)
+            .map(|h| h.name.clone())
+            .unwrap_or_default();
+        (protein, hotspot)
+    };
+
+    let mut calls = Vec::new();
+    let mut qc_rows = Vec::new();
+    for d in &data {
+        match d {
+            Ok(s) => {
+                for c in s.calls() {
+                    let (protein, hotspot) = annotate(c.pos, &c.ref_allele, &c.alt_allele);
+                    calls.push(CallRow {
+                        sample: s.sample.sample.clone(),
+                        patient: s.sample.patient.clone(),
+                        day: s.sample.day,
+                        material: s.sample.material,
+                        chrom: plan.chrom.clone(),
+                        pos: c.pos,
+                        ref_allele: c.ref_allele.clone(),
+                        alt_allele: c.alt_allele.clone(),
+                        protein,
+                        hotspot,
+                        alt_reads: c.alt_reads(),
+                        alt_forward: c.alt_forward,
+                        alt_reverse: c.alt_reverse,
+                        depth: c.depth,
+                        vaf: c.vaf,
+                        error_p: c.error_p,
+                        filter: c.filter_label(),
+                    });
+                }
+                qc_rows.push(QcRow {
+                    sample: s.sample.sample.clone(),
+                    patient: s.sample.patient.clone(),
+                    material: s.sample.material,
+                    day: s.sample.day,
+                    status: "ok".into(),
+                    reason: String::new(),
+                    qc: s.qc,
+                    hotspot_depths: hotspot_positions
+                        .iter()
+                        .map(|&p| s.depth_at(p).unwrap_or(0))
+                        .collect(),
+                });
+            }
+            Err((sample, reason)) => qc_rows.push(QcRow {
+                sample: sample.sample.clone(),
+                patient: sample.patient.clone(),
+                material: sample.material,
+                day: sample.day,
+                status: "failed".into(),
+                reason: reason.clone(),
+                qc: RegionQc::default(),
+                hotspot_depths: vec![0; hotspot_positions.len()],
+            }),
+        }
+    }
+    calls.sort_by(|a, b| {
+        (&a.patient, a.day, &a.sample, a.pos, &a.alt_allele).cmp(&(
+            &b.patient,
+            b.day,
+            &b.sample,
+            b.pos,
+            &b.alt_allele,
+        ))
+    });
+    qc_rows.sort_by(|a, b| (&a.patient, a.day, &a.sample).cmp(&(&b.patient, b.day, &b.sample)));
+
+    // Patients, in id order; therapy from the first sample line.
+    let mut patients: BTreeMap<String, (String, Vec<&SampleData>)> = BTreeMap::new();
+    for d in &data {
+        let sample = match d {
+            Ok(s) => &s.sample,
+            Err((s, _)) => s,
+        };
+        let e = patients
+            .entry(sample.patient.clone())
+            .or_insert_with(|| (sample.therapy.clone(), Vec::new()));
+        if let Ok(s) = d {
+            e.1.push(s);
+        }
+    }
+    let mut patient_rows = Vec::new();
+    let mut outcomes_out = Vec::new();
+    for (patient, (therapy, mut samples)) in patients {
+        samples.sort_by_key(|s| (s.sample.day, s.sample.sample.clone()));
+        let rows = classify_patient(&patient, &therapy, &samples, params);
+        let has_baseline = samples
+            .iter()
+            .any(|s| s.sample.material != Material::Normal && s.sample.day <= 0);
+        let has_later = samples
+            .iter()
+            .any(|s| s.sample.material != Material::Normal && s.sample.day > 0);
+        let mut variants = Vec::new();
+        for r in rows {
+            let (protein, hotspot) = annotate(r.pos, &r.ref_allele, &r.alt_allele);
+            let name = if !hotspot.is_empty() {
+                hotspot.clone()
+            } else if !protein.is_empty() {
+                protein.clone()
+            } else {
+                format!("{}:{}{}>{}", plan.chrom, r.pos, r.ref_allele, r.alt_allele)
+            };
+            variants.push((Some(name), r.status));
+            patient_rows.push(PatientRow {
+                chrom: plan.chrom.clone(),
+                protein,
+                hotspot,
+                ..r
+            });
+        }
+        outcomes_out.push(PatientOutcome {
+            patient,
+            therapy,
+            has_baseline_and_later: has_baseline && has_later,
+            variants,
+        });
+    }
+    let hotspot_names: Vec<String> = model.hotspots.iter().map(|h| h.name.clone()).collect();
+    let frequencies = cohort_frequencies(&outcomes_out, &hotspot_names);
+    CohortReport {
+        build,
+        chrom: plan.chrom.clone(),
+        hotspot_columns,
+        calls,
+        patients: patient_rows,
+        outcomes: outcomes_out,
+        frequencies,
+        qc: qc_rows,
+        jobs_done,
+        jobs_failed,
+    }
+}
+
+fn add_qc(total: &mut RegionQc, q: &RegionQc) {
+    total.reads_seen += q.reads_seen;
+    let mut f: FilterCounts = total.filtered;
+    f.add(&q.filtered);
+    total.filtered = f;
+    total.low_base_quality += q.low_base_quality;
+    total.discordant_mate_bases += q.discordant_mate_bases;
+    total.bytes_fetched += q.bytes_fetched;
+}
+
+/// Power of a sample with `depth` fragments to call a variant at `vaf`.
+pub fn detection_power(depth: u32, vaf: f64, params: &CallingParams) -> f64 {
+    if depth == 0 {
+        return 0.0;
+    }
+    let k = min_alt_to_call(depth, POWER_BASE_QUALITY, params);
+    binomial_sf(u64::from(k), u64::from(depth), vaf)
+}
+
+type VariantKey = (u64, String, String);
+
+/// Classifies every variant called (PASS) in any sample of one patient. `samples` are the
+/// patient's samples that passed QC, ordered by day.
+pub fn classify_patient(
+    patient: &str,
+    therapy: &str,
+    samples: &[&SampleData],
+    params: &CallingParams,
+) -> Vec<PatientRow> {
+    let mut called: BTreeMap<VariantKey, Vec<(usize, &SampleCall)>> = BTreeMap::new();
+    for (i, s) in samples.iter().enumerate() {
+        for c in s.calls().filter(|c| c.is_pass()) {
+            called
+                .entry((c.pos, c.ref_allele.clone(), c.alt_allele.clone()))
+                .or_default()
+                .push((i, c));
+        }
+    }
+    let tumour_like: Vec<usize> = (0..samples.len())
+        .filter(|&i| samples[i].sample.material != Material::Normal)
+        .collect();
+    let baseline: Vec<usize> = tumour_like
+        .iter()
+        .copied()
+        .filter(|&i| samples[i].sample.day <= 0)
+        .collect();
+    let later: Vec<usize> = tumour_like
+        .iter()
+        .copied()
+        .filter(|&i| samples[i].sample.day > 0)
+        .collect();
+    let mut rows = Vec::new();
+    for ((pos, r, a), hits) in called {
+        let called_in = |i: usize| hits.iter().find(|(j, _)| *j == i).map(|(_, c)| *c);
+        let germline_like = |c: &SampleCall| {
+            (GERMLINE_HET_VAF.0..=GERMLINE_HET_VAF.1).contains(&c.vaf) || c.vaf >= GERMLINE_HOM_VAF
+        };
+        let in_normal = hits
+            .iter()
+            .any(|(i, _)| samples[*i].sample.material == Material::Normal);
+        let everywhere_germline_like = tumour_like.len() >= 2
+            && tumour_like
+                .iter()
+                .all(|&i| called_in(i).is_some_and(germline_like));
+        let max_later_vaf = later
+            .iter()
+            .map(|&i| {
+                let (alt, depth) = samples[i].allele_evidence(pos, &r, &a);
+                if depth == 0 {
+                    0.0
+                } else {
+                    f64::from(alt) / f64::from(depth)
+                }
+            })
+            .fold(0.0, f64::max);
+        let baseline_depth = baseline
+            .iter()
+            .map(|&i| samples[i].depth_at(pos).unwrap_or(0))
+            .max()
+            .unwrap_or(0);
+        let baseline_power = baseline
+            .iter()
+            .map(|&i| detection_power(samples[i].depth_at(pos).unwrap_or(0), max_later_vaf, params))
+            .fold(0.0, f64::max);
+        let status = if in_normal || everywhere_germline_like {
+            VariantStatus::Germline
+        } else if baseline.iter().any(|&i| called_in(i).is_some()) {
+            VariantStatus::PreExisting
+        } else if baseline_power >= REQUIRED_BASELINE_POWER {
+            VariantStatus::Acquired
+        } else {
+            VariantStatus::Indeterminate
+        };
+        let first_detected_day = hits
+            .iter()
+            .map(|(i, _)| samples[*i].sample.day)
+            .min()
+            .unwrap_or(0);
+        let trajectory: Vec<String> = tumour_like
+            .iter()
+            .map(|&i| {
+                let (alt, depth) = samples[i].allele_evidence(pos, &r, &a);
+                format!(
+                    "{}:{}:{alt}/{depth}",
+                    samples[i].sample.day, samples[i].sample.sample
+                )
+            })
+            .collect();
+        rows.push(PatientRow {
+            patient: patient.to_owned(),
+            therapy: therapy.to_owned(),
+            chrom: String::new(),
+            pos,
+            ref_allele: r.clone(),
+            alt_allele: a.clone(),
+            protein: String::new(),
+            hotspot: String::new(),
+            status,
+            baseline_depth,
+            baseline_power,
+            first_detected_day,
+            max_later_vaf,
+            trajectory: trajectory.join(";"),
+        });
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn power_is_high_at_depth_and_low_when_shallow() {
+        let p = CallingParams::default();
+        assert!(detection_power(700, 0.1, &p) > 0.999);
+        assert!(detection_power(15, 0.12, &p) < 0.5);
+        assert_eq!(detection_power(0, 0.5, &p), 0.0);
+    }
+}

@@ -1,0 +1,228 @@
+//! Report writers: `calls.tsv`, `patients.tsv`, `frequencies.tsv`, `qc.tsv`, `summary.json`.
+
+use crate::cohort::FrequencyRow;
+use crate::merge::CohortReport;
+use crate::plan::Plan;
+use serde_json::json;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// A report could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {path}: {source}")]
+pub struct ReportError {
+    /// The file.
+    pub path: PathBuf,
+    /// The I/O error.
+    pub source: std::io::Error,
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> Result<PathBuf, ReportError> {
+    let path = dir.join(name);
+    // Write then rename, so a reader never sees half a report.
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|source| ReportError {
+            path: path.clone(),
+            source,
+        })?;
+    Ok(path)
+}
+
+fn fmt_f(x: f64) -> String {
+    if x == 0.0 {
+        "0".into()
+    } else if x.abs() < 1e-3 {
+        format!("{x:.3e}")
+    } else {
+        format!("{x:.4}")
+    }
+}
+
+/// `calls.tsv` text.
+pub fn calls_tsv(r: &CohortReport) -> String {
+    let mut s = String::from(
+        "sample\tpatient\tday\tmaterial\tchrom\tpos\tref\talt\tprotein\thotspot\talt_reads\talt_forward\talt_reverse\tdepth\tvaf\terror_p\tfilter\n",
+    );
+    for c in &r.calls {
+        let _ = writeln!(
+            s,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            c.sample,
+            c.patient,
+            c.day,
+            c.material,
+            c.chrom,
+            c.pos,
+            c.ref_allele,
+            c.alt_allele,
+            c.protein,
+            c.hotspot,
+            c.alt_reads,
+            c.alt_forward,
+            c.alt_reverse,
+            c.depth,
+            fmt_f(c.vaf),
+            fmt_f(c.error_p),
+            c.filter
+        );
+    }
+    s
+}
+
+/// `patients.tsv` text.
+pub fn patients_tsv(r: &CohortReport) -> String {
+    let mut s = String::from(
+        "patient\ttherapy\tchrom\tpos\tref\talt\tprotein\thotspot\tstatus\tbaseline_depth\tbaseline_power\tfirst_detected_day\tmax_later_vaf\ttrajectory\n",
+    );
+    for p in &r.patients {
+        let _ = writeln!(
+            s,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            p.patient,
+            p.therapy,
+            p.chrom,
+            p.pos,
+            p.ref_allele,
+            p.alt_allele,
+            p.protein,
+            p.hotspot,
+            p.status,
+            p.baseline_depth,
+            fmt_f(p.baseline_power),
+            p.first_detected_day,
+            fmt_f(p.max_later_vaf),
+            p.trajectory
+        );
+    }
+    s
+}
+
+/// `frequencies.tsv` text.
+pub fn frequencies_tsv(rows: &[FrequencyRow]) -> String {
+    let mut s = format!("{}\n", FrequencyRow::HEADER);
+    for row in rows {
+        s.push_str(&row.to_tsv());
+        s.push('\n');
+    }
+    s
+}
+
+/// `qc.tsv` text.
+pub fn qc_tsv(r: &CohortReport) -> String {
+    let mut s = String::from(
+        "sample\tpatient\tmaterial\tday\tstatus\treads_seen\tfiltered_unmapped\tfiltered_secondary\tfiltered_supplementary\tfiltered_qc_fail\tfiltered_duplicate\tfiltered_low_mapq\tlow_base_quality_bases\tdiscordant_mate_bases\tbytes_fetched",
+    );
+    for (_, names) in &r.hotspot_columns {
+        let _ = write!(s, "\tdepth_{names}");
+    }
+    s.push_str("\treason\n");
+    for q in &r.qc {
+        let f = &q.qc.filtered;
+        let _ = write!(
+            s,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            q.sample,
+            q.patient,
+            q.material,
+            q.day,
+            q.status,
+            q.qc.reads_seen,
+            f.unmapped,
+            f.secondary,
+            f.supplementary,
+            f.qc_fail,
+            f.duplicate,
+            f.low_mapq,
+            q.qc.low_base_quality,
+            q.qc.discordant_mate_bases,
+            q.qc.bytes_fetched
+        );
+        for d in &q.hotspot_depths {
+            let _ = write!(s, "\t{d}");
+        }
+        // Reasons are free text: keep the TSV one line per sample.
+        let _ = writeln!(s, "\t{}", q.reason.replace(['\t', '\n'], " "));
+    }
+    s
+}
+
+/// `summary.json` value.
+pub fn summary_json(plan: &Plan, r: &CohortReport, warnings: &[String]) -> serde_json::Value {
+    let failed: Vec<serde_json::Value> =
+        r.qc.iter()
+            .filter(|q| q.status != "ok")
+            .map(|q| json!({"sample": q.sample, "patient": q.patient, "reason": q.reason}))
+            .collect();
+    let evaluable = r.outcomes.iter().filter(|o| o.evaluable()).count();
+    let acquired = r
+        .outcomes
+        .iter()
+        .filter(|o| o.evaluable() && o.acquired())
+        .count();
+    let polyclonal = r
+        .outcomes
+        .iter()
+        .filter(|o| {
+            o.variants
+                .iter()
+                .filter(|(_, s)| *s == crate::cohort::VariantStatus::Acquired)
+                .count()
+                >= 2
+        })
+        .count();
+    json!({
+        "run_id": plan.run_id,
+        "tool": concat!("esr1-coordinator ", env!("CARGO_PKG_VERSION")),
+        "build": plan.build.to_string(),
+        "chrom": plan.chrom,
+        "reference": plan.reference,
+        "samples": {"total": r.qc.len(), "ok": r.qc.len() - failed.len(), "failed": failed.len()},
+        "failed_samples": failed,
+        "jobs": {"total": r.jobs_done + r.jobs_failed, "done": r.jobs_done, "failed": r.jobs_failed},
+        "patients": {"total": r.outcomes.len(), "evaluable": evaluable, "acquired": acquired, "polyclonal_acquired": polyclonal},
+        "frequencies": r.frequencies,
+        "warnings": warnings,
+    })
+}
+
+/// Writes every report into `dir`; returns the paths written.
+pub fn write_reports(
+    dir: &Path,
+    plan: &Plan,
+    r: &CohortReport,
+    warnings: &[String],
+) -> Result<Vec<PathBuf>, ReportError> {
+    std::fs::create_dir_all(dir).map_err(|source| ReportError {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let summary =
+        serde_json::to_string_pretty(&summary_json(plan, r, warnings)).unwrap_or_default();
+    Ok(vec![
+        write(dir, "calls.tsv", &calls_tsv(r))?,
+        write(dir, "patients.tsv", &patients_tsv(r))?,
+        write(dir, "frequencies.tsv", &frequencies_tsv(&r.frequencies))?,
+        write(dir, "qc.tsv", &qc_tsv(r))?,
+        write(dir, "summary.json", &(summary + "\n"))?,
+    ])
+}
+
+/// The per-arm table printed at the end of a run (cohort and arms, not hotspots).
+pub fn arm_table(rows: &[FrequencyRow]) -> String {
+    let mut s = String::from("group              acquired/evaluable  fraction  95% CI (Wilson)\n");
+    for r in rows.iter().filter(|r| !r.group.starts_with("hotspot:")) {
+        let _ = writeln!(
+            s,
+            "{:<18} {:>8}/{:<9}  {:>6.1}%   {:.1}–{:.1}%",
+            r.group,
+            r.n_acquired,
+            r.n_evaluable,
+            r.fraction * 100.0,
+            r.ci_low * 100.0,
+            r.ci_high * 100.0
+        );
+    }
+    s
+}
