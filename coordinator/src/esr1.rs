@@ -241,7 +241,7 @@ impl Esr1Model {
             let p = pos + i as u64;
             let (codon, _) = self.codon_of(build, p)?;
             let m = self.genomic_to_mrna(build, p)?;
-            if self.mrna.get(m as usize - 1)?.to_ascii_uppercase() != r.to_ascii_uppercase() {
+            if !self.mrna.get(m as usize - 1)?.eq_ignore_ascii_case(&r) {
                 return None;
             }
             if r.eq_ignore_ascii_case(&a) {

@@ -24,7 +24,7 @@ use noodles::sam::header::record::value::map::{
 };
 use noodles::sam::header::record::value::Map;
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write as _};
 use std::num::NonZero;
 use std::path::Path;
 
@@ -431,10 +431,15 @@ pub fn write_sample_bam(
     writer.write_header(&header).map_err(io_error(bam_path))?;
     let mut indexer = Indexer::<LinearIndex>::default();
     let mut chunk_start = writer.get_ref().virtual_position();
-    for ((start, _, _), record) in &records {
+    for (k, ((start, _, _), record)) in records.iter().enumerate() {
         writer
             .write_alignment_record(&header, record)
             .map_err(io_error(bam_path))?;
+        if k + 1 == records.len() {
+            // End the last block here so the final chunk ends at the next block's start, as
+            // a reader (and so `samtools index` / `bam::fs::index`) reports it.
+            writer.get_mut().flush().map_err(io_error(bam_path))?;
+        }
         let chunk_end = writer.get_ref().virtual_position();
         let end = record.alignment_end().ok_or_else(|| {
             SimulateError::Model(format!("record at {start} has no alignment end"))

@@ -1,0 +1,192 @@
+//! End-to-end: simulate a cohort with known truth, run it on the embedded backend, and check
+//! calls, patient statuses and cohort frequencies against the truth.
+
+mod util;
+
+use std::collections::{HashMap, HashSet};
+use util::{cohort, key, read_tsv, run_cohort};
+
+#[test]
+fn simulated_cohort_reproduces_the_truth() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sim = cohort(dir.path(), 10, 7);
+    let out = dir.path().join("run");
+    let result = run_cohort(&sim, &sim.samplesheet, &out);
+    assert_eq!(result.report.jobs_failed, 0);
+
+    let truth_patients = read_tsv(&sim.truth_patients);
+    let our_patients = read_tsv(&out.join("patients.tsv"));
+    let truth_status: HashMap<_, _> = truth_patients
+        .iter()
+        .map(|r| (key(r), r["status"].clone()))
+        .collect();
+    let our_status: HashMap<_, _> = our_patients
+        .iter()
+        .map(|r| (key(r), r["status"].clone()))
+        .collect();
+
+    // Every acquired mutation with VAF ≥ 2 % at depth ≥ 500 is called in its sample.
+    let calls = read_tsv(&out.join("calls.tsv"));
+    let passed: HashSet<(String, String, String, String)> = calls
+        .iter()
+        .filter(|c| c["filter"] == "PASS")
+        .map(|c| {
+            (
+                c["sample"].clone(),
+                c["pos"].clone(),
+                c["ref"].clone(),
+                c["alt"].clone(),
+            )
+        })
+        .collect();
+    let mut checked = 0;
+    for t in read_tsv(&sim.truth_calls) {
+        let vaf: f64 = t["vaf"].parse().unwrap_or(0.0);
+        let depth: u32 = t["depth"].parse().unwrap_or(0);
+        if truth_status.get(&key(&t)).map(String::as_str) == Some("acquired")
+            && vaf >= 0.02
+            && depth >= 500
+        {
+            checked += 1;
+            let k = (
+                t["sample"].clone(),
+                t["pos"].clone(),
+                t["ref"].clone(),
+                t["alt"].clone(),
+            );
+            assert!(
+                passed.contains(&k),
+                "acquired {k:?} at VAF {vaf} depth {depth} not called"
+            );
+        }
+    }
+    assert!(
+        checked >= 4,
+        "the scenario must hold acquired mutations to check ({checked})"
+    );
+
+    // No acquired status that the truth does not have; every truth status reproduced.
+    for (k, s) in &our_status {
+        if s == "acquired" {
+            assert_eq!(
+                truth_status.get(k).map(String::as_str),
+                Some("acquired"),
+                "{k:?} acquired but not in truth"
+            );
+        }
+    }
+    for (k, s) in &truth_status {
+        assert_eq!(our_status.get(k), Some(s), "{k:?}: truth {s}");
+    }
+    let statuses: HashSet<&str> = truth_status.values().map(String::as_str).collect();
+    for s in ["acquired", "pre-existing", "germline", "indeterminate"] {
+        assert!(statuses.contains(s), "the scenario holds a {s} case");
+    }
+
+    // Cohort and per-arm fractions equal the truth; the whole table does too.
+    let ours = std::fs::read_to_string(out.join("frequencies.tsv")).unwrap_or_default();
+    let truth = std::fs::read_to_string(&sim.truth_frequencies).unwrap_or_default();
+    let arms = |t: &str| {
+        t.lines()
+            .filter(|l| l.starts_with("cohort") || l.starts_with("arm:"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(arms(&ours), arms(&truth));
+    assert_eq!(ours, truth);
+
+    // QC lists every sample with hotspot depths.
+    let qc = read_tsv(&out.join("qc.tsv"));
+    assert_eq!(qc.len(), 30);
+    assert!(qc.iter().all(|q| q["status"] == "ok"));
+    let p01_c1 = qc
+        .iter()
+        .find(|q| q["sample"] == "P01_C1")
+        .unwrap_or_else(|| panic!("P01_C1 in qc"));
+    let d538: u32 = p01_c1["depth_D538G"].parse().unwrap_or(0);
+    assert!(
+        d538 > 1500,
+        "cfDNA depth at D538G counts fragments once: {d538}"
+    );
+    assert!(
+        d538 < 4500,
+        "overlapping mates are not double counted: {d538}"
+    );
+    let dups: u64 = p01_c1["filtered_duplicate"].parse().unwrap_or(0);
+    assert!(dups > 0);
+}
+
+#[test]
+fn a_corrupt_sample_is_reported_and_the_rest_of_the_cohort_completes() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sim = cohort(dir.path(), 7, 3);
+    // Corrupt P06's progression tumour BAM (truncate it in the middle of its records) and
+    // point P07's cfDNA at a file that does not exist.
+    let bam = sim
+        .samplesheet
+        .parent()
+        .map(|p| p.join("bams/P06_T1.bam"))
+        .unwrap_or_default();
+    let bytes = std::fs::read(&bam).unwrap_or_default();
+    let mut corrupt = bytes[..bytes.len() / 2].to_vec();
+    corrupt.extend(std::iter::repeat_n(0x5a, 4096));
+    std::fs::write(&bam, corrupt).unwrap_or_else(|e| panic!("{e}"));
+    let sheet = std::fs::read_to_string(&sim.samplesheet).unwrap_or_default();
+    let sheet = sheet.replace("bams/P07_C1.bam,", "bams/missing.bam,");
+    let sheet_path = dir.path().join("cohort/edited.csv");
+    std::fs::write(&sheet_path, sheet).unwrap_or_else(|e| panic!("{e}"));
+
+    let out = dir.path().join("run");
+    run_cohort(&sim, &sheet_path, &out);
+    let qc = read_tsv(&out.join("qc.tsv"));
+    let row = |s: &str| {
+        qc.iter()
+            .find(|q| q["sample"] == s)
+            .unwrap_or_else(|| panic!("{s} in qc.tsv"))
+    };
+    assert_eq!(row("P06_T1")["status"], "failed");
+    assert!(
+        row("P06_T1")["reason"].contains("P06_T1.bam"),
+        "{}",
+        row("P06_T1")["reason"]
+    );
+    assert_eq!(row("P07_C1")["status"], "failed");
+    assert!(
+        row("P07_C1")["reason"].contains("column 'alignments'"),
+        "{}",
+        row("P07_C1")["reason"]
+    );
+    assert_eq!(qc.iter().filter(|q| q["status"] == "ok").count(), 19);
+
+    // P06 keeps its baseline and cfDNA; P01's acquired D538G is still found.
+    let patients = read_tsv(&out.join("patients.tsv"));
+    assert!(patients
+        .iter()
+        .any(|p| p["patient"] == "P01" && p["hotspot"] == "D538G" && p["status"] == "acquired"));
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("summary.json")).unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    assert_eq!(summary["samples"]["failed"], 2);
+}
+
+#[test]
+fn a_rerun_into_the_same_directory_reuses_results_and_gives_identical_reports() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sim = cohort(dir.path(), 7, 11);
+    let out = dir.path().join("run");
+    let first = run_cohort(&sim, &sim.samplesheet, &out);
+    assert_eq!(first.reused_jobs, 0);
+    let read = |n: &str| std::fs::read_to_string(out.join(n)).unwrap_or_default();
+    let before: Vec<String> = ["calls.tsv", "patients.tsv", "frequencies.tsv", "qc.tsv"]
+        .iter()
+        .map(|n| read(n))
+        .collect();
+    let second = run_cohort(&sim, &sim.samplesheet, &out);
+    assert_eq!(second.reused_jobs, first.plan.jobs().count());
+    let after: Vec<String> = ["calls.tsv", "patients.tsv", "frequencies.tsv", "qc.tsv"]
+        .iter()
+        .map(|n| read(n))
+        .collect();
+    assert_eq!(before, after);
+}
