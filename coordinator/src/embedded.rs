@@ -2,9 +2,9 @@
 
 use crate::merge::JobOutcome;
 use crate::progress::Progress;
-use crate::store::ResultStore;
 use esr1_proto::RegionJob;
 use esr1_worker::run_local_job;
+use esr1_worker::store::ResultStore;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{mpsc, Arc, Mutex};
 

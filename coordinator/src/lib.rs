@@ -12,4 +12,3 @@ pub mod run;
 pub mod samplesheet;
 pub mod simulate;
 pub mod stats;
-pub mod store;

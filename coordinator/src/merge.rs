@@ -14,14 +14,7 @@ use esr1_worker::calling::min_alt_to_call;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-/// How one job ended, as the merge sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum JobOutcome {
-    /// The job's result.
-    Done(Box<RegionResult>),
-    /// The job failed permanently.
-    Failed(String),
-}
+pub use esr1_worker::store::JobOutcome;
 
 /// Power a baseline must have to call a later variant absent ("acquired"), per the design.
 pub const REQUIRED_BASELINE_POWER: f64 = 0.95;

@@ -6,8 +6,8 @@ use crate::plan::{plan, Plan, PlanOptions};
 use crate::progress::Progress;
 use crate::report::write_reports;
 use crate::samplesheet::Samplesheet;
-use crate::store::ResultStore;
 use esr1_proto::stable_hash_hex;
+use esr1_worker::store::ResultStore;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 

@@ -5,5 +5,6 @@
 pub mod calling;
 pub mod job;
 pub mod pileup;
+pub mod store;
 
 pub use job::{run_local_job, FailureKind, JobError};

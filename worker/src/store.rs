@@ -4,10 +4,18 @@
 //! restarted coordinator reconciles from what is already written and reruns only the rest.
 //! Writes go to a temporary name and are renamed, so a reader never sees half an object.
 
-use crate::merge::JobOutcome;
 use esr1_proto::{decode, encode, RegionResult};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+
+/// How one job ended, as stored and as the merge sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobOutcome {
+    /// The job's result.
+    Done(Box<RegionResult>),
+    /// The job failed permanently.
+    Failed(String),
+}
 
 /// A failure record, stored beside results.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -28,6 +36,11 @@ impl ResultStore {
         let dir = out.join("results");
         std::fs::create_dir_all(&dir)?;
         Ok(Self { dir })
+    }
+
+    /// The directory holding the objects.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// The key (file name) of a job's result.
