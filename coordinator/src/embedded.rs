@@ -1,32 +1,35 @@
-//! The embedded backend: N in-process workers take jobs from an in-memory queue.
+//! The embedded backend: N in-process workers take jobs from an in-memory queue and run them
+//! exactly as a worker daemon does (same execution, same result store).
 
 use crate::merge::JobOutcome;
 use crate::progress::Progress;
 use esr1_proto::RegionJob;
-use esr1_worker::run_local_job;
+use esr1_worker::daemon::{execute, store_outcome};
 use esr1_worker::store::ResultStore;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{mpsc, Arc, Mutex};
 
-/// Runs one job and stores its outcome, as a worker daemon does. A panic in the counting
-/// code fails the job with a reason instead of taking the run down.
-pub fn execute_and_store(job: &RegionJob, store: &ResultStore) -> JobOutcome {
-    let outcome = match std::panic::catch_unwind(|| run_local_job(job)) {
-        Ok(Ok(result)) => JobOutcome::Done(Box::new(result)),
-        Ok(Err(e)) => JobOutcome::Failed(e.message),
-        Err(_) => JobOutcome::Failed(format!(
-            "internal error while counting {} (a bug: please report it)",
-            job.region
-        )),
-    };
-    let stored = match &outcome {
-        JobOutcome::Done(r) => store.put_result(r).map(|_| ()),
-        JobOutcome::Failed(reason) => store.put_failure(&job.job_id, reason),
-    };
-    match stored {
-        Ok(()) => outcome,
-        Err(e) => JobOutcome::Failed(format!("cannot store the result: {e}")),
+/// Attempts of a job that keeps failing transiently before it is reported failed.
+pub const MAX_ATTEMPTS: usize = 3;
+
+/// Runs one job to a stored outcome, retrying transient failures a few times.
+pub fn run_one(job: &RegionJob, store: &ResultStore) -> JobOutcome {
+    let mut last = String::new();
+    for _ in 0..MAX_ATTEMPTS {
+        match store_outcome(job, execute(job), "embedded") {
+            Ok(Some(_)) => {
+                return store.get(&job.job_id).unwrap_or_else(|| {
+                    JobOutcome::Failed(format!(
+                        "the stored result of {} cannot be read back",
+                        job.region
+                    ))
+                });
+            }
+            Ok(None) => last = format!("{}: transient failure", job.region),
+            Err(e) => last = e.message,
+        }
     }
+    JobOutcome::Failed(format!("{last} (gave up after {MAX_ATTEMPTS} attempts)"))
 }
 
 /// Runs `jobs` on `workers` threads and returns every job's outcome by id.
@@ -49,7 +52,7 @@ pub fn run_embedded(
                 Err(_) => None,
             };
             let Some(job) = job else { break };
-            let outcome = execute_and_store(&job, &store);
+            let outcome = run_one(&job, &store);
             if tx.send((job.job_id.clone(), outcome)).is_err() {
                 break;
             }

@@ -2,6 +2,7 @@
 //! merge, statistics and reports.
 
 pub mod cohort;
+pub mod distributed;
 pub mod embedded;
 pub mod esr1;
 pub mod merge;

@@ -2,11 +2,13 @@
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use esr1_coordinator::distributed::{run_status, AmqpOptions};
 use esr1_coordinator::plan::{PlanOptions, DEFAULT_REGION_SIZE};
 use esr1_coordinator::report::{arm_table, frequencies_tsv};
-use esr1_coordinator::run::{run, RunOptions};
+use esr1_coordinator::run::{run, Backend, RunOptions};
 use esr1_coordinator::simulate::{simulate, SimulateOptions};
 use esr1_proto::CallingParams;
+use esr1_worker::queue::DEFAULT_PREFIX;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,6 +31,24 @@ enum Command {
     Simulate(SimulateArgs),
     /// Simulate a small cohort, run it, print the per-arm table and compare it with the truth.
     Demo(DemoArgs),
+    /// Progress of a distributed run: jobs done, failed and pending, queue depth, dead letters.
+    Status(StatusArgs),
+}
+
+#[derive(Args)]
+struct StatusArgs {
+    /// Broker URL.
+    #[arg(long, env = "ESR1_AMQP_URL")]
+    amqp_url: String,
+    /// The run's id (printed by `run`, stored in OUT/jobs.json).
+    #[arg(long)]
+    run_id: String,
+    /// The run's output directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// Prefix of exchange and queue names.
+    #[arg(long, default_value = DEFAULT_PREFIX, env = "ESR1_QUEUE_PREFIX")]
+    queue_prefix: String,
 }
 
 #[derive(Args)]
@@ -80,9 +100,16 @@ struct RunArgs {
     /// Output directory (results of a previous run there are reused).
     #[arg(long)]
     out: PathBuf,
-    /// In-process workers (default: number of cores).
+    /// In-process workers (default: number of cores); ignored with --amqp-url.
     #[arg(long)]
     workers: Option<usize>,
+    /// Run on worker daemons through this RabbitMQ broker instead of in-process workers
+    /// (e.g. amqp://guest:guest@127.0.0.1:5672/%2f). OUT must be reachable by the workers.
+    #[arg(long, env = "ESR1_AMQP_URL")]
+    amqp_url: Option<String>,
+    /// Prefix of exchange and queue names (must match the workers').
+    #[arg(long, default_value = DEFAULT_PREFIX, env = "ESR1_QUEUE_PREFIX")]
+    queue_prefix: String,
     /// Run identifier (default: derived from the samplesheet and reference paths).
     #[arg(long)]
     run_id: Option<String>,
@@ -130,11 +157,20 @@ fn default_workers() -> usize {
 }
 
 fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
+    let backend = match a.amqp_url {
+        Some(url) => Backend::Amqp(AmqpOptions {
+            url,
+            prefix: a.queue_prefix,
+        }),
+        None => Backend::Embedded {
+            workers: a.workers.unwrap_or_else(default_workers),
+        },
+    };
     let out = run(&RunOptions {
         samplesheet: a.samplesheet,
         reference: a.reference,
         out: a.out.clone(),
-        workers: a.workers.unwrap_or_else(default_workers),
+        backend,
         plan: a.thresholds.plan_options(),
         run_id: a.run_id,
         progress: !a.quiet,
@@ -143,7 +179,11 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
         eprintln!("warning: {w}");
     }
     print!("{}", arm_table(&out.report.frequencies));
-    println!("reports written to {}", a.out.display());
+    println!(
+        "run {}: reports written to {}",
+        out.plan.run_id,
+        a.out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -179,7 +219,9 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
         samplesheet: cohort.samplesheet.clone(),
         reference: cohort.reference.clone(),
         out: run_dir.clone(),
-        workers: a.workers.unwrap_or_else(default_workers),
+        backend: Backend::Embedded {
+            workers: a.workers.unwrap_or_else(default_workers),
+        },
         plan: PlanOptions::default(),
         run_id: None,
         progress: true,
@@ -209,12 +251,36 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
+fn status_cmd(a: StatusArgs) -> anyhow::Result<ExitCode> {
+    let s = run_status(
+        &a.run_id,
+        &a.out,
+        &AmqpOptions {
+            url: a.amqp_url,
+            prefix: a.queue_prefix,
+        },
+    )?;
+    let pending = s.total - s.done - s.failed;
+    println!(
+        "run {}: {} jobs: {} done, {} failed, {} pending",
+        a.run_id, s.total, s.done, s.failed, pending
+    );
+    println!("jobs queue depth (all runs): {}", s.queue_depth);
+    println!(
+        "dead letters of this run not yet collected: {}",
+        s.dead_letters
+    );
+    println!("events of this run not yet collected: {}", s.pending_events);
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(a) => run_cmd(a),
         Command::Simulate(a) => simulate_cmd(a),
         Command::Demo(a) => demo_cmd(a),
+        Command::Status(a) => status_cmd(a),
     };
     match result {
         Ok(code) => code,

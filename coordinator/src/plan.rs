@@ -158,10 +158,12 @@ pub fn tile(contig: &str, start: u64, end: u64, size: u64) -> Vec<GenomicRegion>
 }
 
 /// Plans a run: every sample that can be read gets one job per region of the ESR1 span.
+/// `output` is the run's output location, where workers write results.
 pub fn plan(
     run_id: &str,
     sheet: &Samplesheet,
     reference: &Path,
+    output: &str,
     options: &PlanOptions,
 ) -> Result<Plan, String> {
     let (chrom, build) = reference_build(reference)?;
@@ -220,6 +222,7 @@ pub fn plan(
                     sites,
                     options.params.clone(),
                     MODEL_VERSION,
+                    output,
                 )
             })
             .collect();

@@ -144,8 +144,14 @@ impl Samplesheet {
                 message: format!("cannot read the file: {e}"),
             }],
         })?;
-        let base = path.parent().unwrap_or(Path::new("."));
-        Self::parse(path, base, &text)
+        // Absolute paths, so workers in other processes (or machines sharing the filesystem)
+        // find the files whatever their working directory.
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let base = std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_owned());
+        Self::parse(path, &base, &text)
     }
 
     /// Parses samplesheet text; relative paths are resolved against `base`.

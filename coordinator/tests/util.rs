@@ -42,7 +42,7 @@ pub fn run_cohort(cohort: &SimulatedCohort, samplesheet: &Path, out: &Path) -> R
         samplesheet: samplesheet.to_owned(),
         reference: cohort.reference.clone(),
         out: out.to_owned(),
-        workers: 2,
+        backend: esr1_coordinator::run::Backend::Embedded { workers: 2 },
         plan: PlanOptions::default(),
         run_id: None,
         progress: false,

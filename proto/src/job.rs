@@ -94,6 +94,9 @@ pub struct RegionJob {
     pub params: CallingParams,
     /// Version of the counting model, so results of an older model are never mixed in.
     pub model_version: String,
+    /// The run's output location: where the worker writes the result object (not part of
+    /// the job's identity).
+    pub output: String,
 }
 
 impl RegionJob {
@@ -107,6 +110,7 @@ impl RegionJob {
         report_sites: Vec<u64>,
         params: CallingParams,
         model_version: &str,
+        output: &str,
     ) -> Self {
         let mut job = Self {
             schema_version: SCHEMA_VERSION,
@@ -118,12 +122,13 @@ impl RegionJob {
             report_sites,
             params,
             model_version: model_version.to_owned(),
+            output: output.to_owned(),
         };
         job.job_id = job.content_id();
         job
     }
 
-    /// The content hash of the job (all fields but `job_id` and `run_id`).
+    /// The content hash of the job (all fields but `job_id`, `run_id` and `output`).
     pub fn content_id(&self) -> String {
         let content = serde_json::json!({
             "schema_version": self.schema_version,

@@ -295,6 +295,7 @@ mod tests {
             vec![150],
             crate::CallingParams::default(),
             "m1",
+            "/out",
         )
     }
 
@@ -338,6 +339,7 @@ mod tests {
         assert_eq!(back, j);
         let mut other = job();
         other.run_id = "another-run".into();
+        other.output = "/elsewhere".into();
         other.job_id = other.content_id();
         assert_eq!(other.job_id, j.job_id, "run id is not part of the content");
         let mut moved = job();

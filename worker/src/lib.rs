@@ -3,8 +3,11 @@
 //! records come from; [`job`] connects it to files.
 
 pub mod calling;
+pub mod daemon;
 pub mod job;
+pub mod metrics;
 pub mod pileup;
+pub mod queue;
 pub mod store;
 
 pub use job::{run_local_job, FailureKind, JobError};

@@ -1,0 +1,327 @@
+//! The RabbitMQ backend: publish the run's jobs with confirms, follow the run's events and
+//! dead letters, and reconcile from the result store until every job is done or failed.
+//!
+//! A job counts once: outcomes are keyed by job id and only jobs still pending are updated,
+//! whatever the number of deliveries or events. Jobs already published by an earlier
+//! coordinator process of the same run (recorded in `published.log` after their confirm) are
+//! not published again, so a restarted coordinator duplicates no work.
+
+use crate::merge::JobOutcome;
+use crate::progress::Progress;
+use esr1_proto::{decode, EventKind, JobEvent, RegionJob};
+use esr1_worker::queue::{
+    connect, publish, validate_run_id, Backoff, Context, QueueError, Topology,
+};
+use esr1_worker::store::ResultStore;
+use futures_lite::StreamExt;
+use lapin::options::{BasicAckOptions, BasicConsumeOptions};
+use lapin::types::{AMQPValue, FieldTable};
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Broker settings of a distributed run.
+#[derive(Debug, Clone)]
+pub struct AmqpOptions {
+    /// Broker URL.
+    pub url: String,
+    /// Exchange and queue name prefix (must match the workers').
+    pub prefix: String,
+}
+
+/// Job ids published (and confirmed) by any coordinator process of this run.
+struct PublishedLog {
+    path: PathBuf,
+    ids: HashSet<String>,
+}
+
+impl PublishedLog {
+    fn open(out: &Path) -> Self {
+        let path = out.join("published.log");
+        let ids = std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        Self { path, ids }
+    }
+
+    fn record(&mut self, job_id: &str) -> std::io::Result<()> {
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?;
+        writeln!(f, "{job_id}")?;
+        self.ids.insert(job_id.to_owned());
+        Ok(())
+    }
+}
+
+struct State<'a> {
+    jobs: HashMap<String, RegionJob>,
+    outcomes: HashMap<String, JobOutcome>,
+    store: &'a ResultStore,
+    progress: &'a mut Progress,
+    log: PublishedLog,
+}
+
+impl State<'_> {
+    fn remaining(&self) -> usize {
+        self.jobs.len() - self.outcomes.len()
+    }
+
+    /// Records a job's outcome once; later events for the same job are ignored.
+    fn settle(&mut self, job_id: &str, outcome: JobOutcome) {
+        if self.jobs.contains_key(job_id) && !self.outcomes.contains_key(job_id) {
+            self.progress.tick(matches!(outcome, JobOutcome::Failed(_)));
+            self.outcomes.insert(job_id.to_owned(), outcome);
+        }
+    }
+
+    /// Picks up outcomes written to the store (events received by an earlier process, or
+    /// results whose event is still on its way).
+    fn reconcile(&mut self) {
+        let pending: Vec<String> = self
+            .jobs
+            .keys()
+            .filter(|id| !self.outcomes.contains_key(*id))
+            .cloned()
+            .collect();
+        for id in pending {
+            if let Some(o) = self.store.get(&id) {
+                self.settle(&id, o);
+            }
+        }
+    }
+}
+
+/// Reason of a dead letter from its `x-death` header (`rejected`, `delivery_limit` …).
+fn death_reason(headers: Option<&FieldTable>) -> String {
+    let reason = headers
+        .and_then(|h| h.inner().get("x-death"))
+        .and_then(|v| match v {
+            AMQPValue::FieldArray(a) => a.as_slice().first().cloned(),
+            _ => None,
+        })
+        .and_then(|v| match v {
+            AMQPValue::FieldTable(t) => t.inner().get("reason").cloned(),
+            _ => None,
+        });
+    match reason {
+        Some(AMQPValue::LongString(s)) => s.to_string(),
+        Some(AMQPValue::ShortString(s)) => s.to_string(),
+        _ => "unknown".into(),
+    }
+}
+
+/// Runs `jobs` through RabbitMQ; returns every job's outcome by id. Jobs whose outcome is
+/// already stored are settled without publishing.
+pub fn run_distributed(
+    run_id: &str,
+    jobs: Vec<RegionJob>,
+    store: &ResultStore,
+    out: &Path,
+    amqp: &AmqpOptions,
+    progress: &mut Progress,
+) -> anyhow::Result<HashMap<String, JobOutcome>> {
+    validate_run_id(run_id).map_err(anyhow::Error::msg)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut state = State {
+        jobs: jobs.into_iter().map(|j| (j.job_id.clone(), j)).collect(),
+        outcomes: HashMap::new(),
+        store,
+        progress,
+        log: PublishedLog::open(out),
+    };
+    state.reconcile();
+    runtime.block_on(async {
+        let mut backoff = Backoff::default();
+        while state.remaining() > 0 {
+            match session(run_id, amqp, &mut state, &mut backoff).await {
+                Ok(()) => break,
+                Err(e) => {
+                    let delay = backoff.next_delay();
+                    eprintln!(
+                        "coordinator: {e}; reconnecting in {:.1}s",
+                        delay.as_secs_f64()
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    });
+    Ok(state.outcomes)
+}
+
+async fn session(
+    run_id: &str,
+    amqp: &AmqpOptions,
+    state: &mut State<'_>,
+    backoff: &mut Backoff,
+) -> Result<(), QueueError> {
+    let topology = Topology::new(&amqp.prefix);
+    let (conn, ch) = connect(&amqp.url).await?;
+    topology.declare(&ch).await?;
+    topology.declare_run(&ch, run_id).await?;
+    backoff.reset();
+
+    // Publish what no coordinator process of this run has published yet.
+    let mut to_publish: Vec<&RegionJob> = state
+        .jobs
+        .values()
+        .filter(|j| !state.outcomes.contains_key(&j.job_id) && !state.log.ids.contains(&j.job_id))
+        .collect();
+    to_publish.sort_by(|a, b| {
+        (&a.sample.sample, a.region.start).cmp(&(&b.sample.sample, b.region.start))
+    });
+    let mut published = Vec::new();
+    for job in to_publish {
+        publish(&ch, &topology.jobs(), run_id, &job.job_id, job).await?;
+        published.push(job.job_id.clone());
+    }
+    for id in published {
+        state.log.record(&id).map_err(|e| QueueError {
+            action: format!("recording published jobs in {}", state.log.path.display()),
+            detail: e.to_string(),
+        })?;
+    }
+
+    let mut events = ch
+        .basic_consume(
+            topology.run_events(run_id).as_str().into(),
+            "esr1-coordinator-events".into(),
+            BasicConsumeOptions::default(),
+            FieldTable::default(),
+        )
+        .await
+        .context("consuming the run's events")?;
+    let mut dead = ch
+        .basic_consume(
+            topology.run_dead_letters(run_id).as_str().into(),
+            "esr1-coordinator-dead".into(),
+            BasicConsumeOptions::default(),
+            FieldTable::default(),
+        )
+        .await
+        .context("consuming the run's dead letters")?;
+    let mut tick = tokio::time::interval(Duration::from_secs(2));
+    while state.remaining() > 0 {
+        tokio::select! {
+            e = events.next() => {
+                let delivery = match e {
+                    Some(Ok(d)) => d,
+                    Some(Err(err)) => return Err(QueueError { action: "receiving events".into(), detail: err.to_string() }),
+                    None => return Err(QueueError { action: "receiving events".into(), detail: "consumer cancelled".into() }),
+                };
+                match decode::<JobEvent>(&delivery.data) {
+                    Ok(event) => {
+                        let outcome = match (&event.kind, state.store.get(&event.job_id)) {
+                            (_, Some(o)) => Some(o),
+                            (EventKind::Failed { reason }, None) => Some(JobOutcome::Failed(reason.clone())),
+                            // A result announced but not readable yet: the reconcile tick retries.
+                            (EventKind::Done { .. }, None) => None,
+                        };
+                        if let Some(o) = outcome {
+                            state.settle(&event.job_id, o);
+                        }
+                    }
+                    Err(err) => eprintln!("coordinator: ignoring an undecodable event: {err}"),
+                }
+                delivery.ack(BasicAckOptions::default()).await.map(|_| ()).context("acknowledging an event")?;
+            }
+            d = dead.next() => {
+                let delivery = match d {
+                    Some(Ok(d)) => d,
+                    Some(Err(err)) => return Err(QueueError { action: "receiving dead letters".into(), detail: err.to_string() }),
+                    None => return Err(QueueError { action: "receiving dead letters".into(), detail: "consumer cancelled".into() }),
+                };
+                if let Ok(job) = decode::<RegionJob>(&delivery.data) {
+                    if state.store.get(&job.job_id).is_none() {
+                        let reason = format!(
+                            "dead-lettered ({}) after repeated delivery failures: a worker crashed, timed out or could not store the result of {}",
+                            death_reason(delivery.properties.headers().as_ref()),
+                            job.region
+                        );
+                        let _ = state.store.put_failure(&job.job_id, &reason);
+                        state.settle(&job.job_id, JobOutcome::Failed(reason));
+                    } else {
+                        state.reconcile();
+                    }
+                }
+                delivery.ack(BasicAckOptions::default()).await.map(|_| ()).context("acknowledging a dead letter")?;
+            }
+            _ = tick.tick() => state.reconcile(),
+        }
+    }
+    let _ = ch.close(200, "run complete".into()).await;
+    let _ = conn.close(200, "run complete".into()).await;
+    Ok(())
+}
+
+/// What `status` reports for a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunStatus {
+    /// Jobs in the run's manifest.
+    pub total: usize,
+    /// Jobs with a stored result.
+    pub done: usize,
+    /// Jobs with a stored failure.
+    pub failed: usize,
+    /// Messages ready in the shared jobs queue (all runs).
+    pub queue_depth: u32,
+    /// Dead letters of this run not yet collected by its coordinator.
+    pub dead_letters: u32,
+    /// Events of this run not yet collected by its coordinator.
+    pub pending_events: u32,
+}
+
+/// Reads a run's progress from its output directory and the broker.
+pub fn run_status(run_id: &str, out: &Path, amqp: &AmqpOptions) -> anyhow::Result<RunStatus> {
+    validate_run_id(run_id).map_err(anyhow::Error::msg)?;
+    let manifest = crate::run::read_manifest(out)?;
+    anyhow::ensure!(
+        manifest.run_id == run_id,
+        "{} holds run {}, not {run_id}",
+        out.display(),
+        manifest.run_id
+    );
+    let store = ResultStore::open(out)?;
+    let (mut done, mut failed) = (0, 0);
+    for id in &manifest.job_ids {
+        match store.get(id) {
+            Some(JobOutcome::Done(_)) => done += 1,
+            Some(JobOutcome::Failed(_)) => failed += 1,
+            None => {}
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let (queue_depth, dead_letters, pending_events) = runtime.block_on(async {
+        let topology = Topology::new(&amqp.prefix);
+        let (conn, ch) = connect(&amqp.url).await?;
+        let depth = |q: String| {
+            let ch = ch.clone();
+            let t = topology.clone();
+            async move { t.depth(&ch, &q).await.unwrap_or(0) }
+        };
+        let r = (
+            depth(topology.jobs()).await,
+            depth(topology.run_dead_letters(run_id)).await,
+            depth(topology.run_events(run_id)).await,
+        );
+        let _ = conn.close(200, "status".into()).await;
+        Ok::<_, QueueError>(r)
+    })?;
+    Ok(RunStatus {
+        total: manifest.job_ids.len(),
+        done,
+        failed,
+        queue_depth,
+        dead_letters,
+        pending_events,
+    })
+}

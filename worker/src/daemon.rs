@@ -1,0 +1,253 @@
+//! The worker daemon: consume region jobs from RabbitMQ, run them, store the result, publish
+//! the event with a confirm, and only then acknowledge.
+//!
+//! * Transient failure → nack with requeue (the quorum queue's delivery limit bounds retries).
+//! * Permanent failure (unreadable file, missing index, wrong build) → failure record and
+//!   event, then ack: never an endless redelivery loop.
+//! * Undecodable message → rejected without requeue → dead-letter exchange, logged once.
+//! * Connection lost → the whole session is retried with backoff.
+//! * Shutdown (SIGTERM/SIGINT) → stop consuming, finish the job in hand, close, return.
+
+use crate::job::{FailureKind, JobError};
+use crate::metrics::WorkerMetrics;
+use crate::queue::{connect, publish, Backoff, Context, QueueError, Topology};
+use crate::run_local_job;
+use crate::store::ResultStore;
+use esr1_proto::{decode, EventKind, JobEvent, RegionJob, RegionResult};
+use futures_lite::StreamExt;
+use lapin::message::Delivery;
+use lapin::options::{
+    BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions,
+    BasicRejectOptions,
+};
+use lapin::types::FieldTable;
+use lapin::Channel;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::watch;
+
+/// Daemon settings.
+#[derive(Debug, Clone)]
+pub struct DaemonConfig {
+    /// Broker URL.
+    pub amqp_url: String,
+    /// Exchange and queue name prefix.
+    pub prefix: String,
+    /// Unacknowledged deliveries held at once.
+    pub prefetch: u16,
+    /// Name used in events (host and pid).
+    pub worker_name: String,
+}
+
+/// Runs one job, turning a panic in the counting code into a permanent failure.
+pub fn execute(job: &RegionJob) -> Result<RegionResult, JobError> {
+    match std::panic::catch_unwind(|| run_local_job(job)) {
+        Ok(r) => r,
+        Err(_) => Err(JobError::permanent(format!(
+            "internal error while counting {} of {} (a bug: please report it)",
+            job.region, job.sample.sample
+        ))),
+    }
+}
+
+/// Stores a job's outcome in its run's output location; returns the event to publish, or
+/// `None` for a transient failure (the job should be retried, nothing is stored).
+pub fn store_outcome(
+    job: &RegionJob,
+    outcome: Result<RegionResult, JobError>,
+    worker: &str,
+) -> Result<Option<JobEvent>, JobError> {
+    let store = ResultStore::open(Path::new(&job.output)).map_err(|e| {
+        JobError::transient(format!("cannot open the result store {}: {e}", job.output))
+    })?;
+    let kind = match outcome {
+        Ok(result) => {
+            let key = store.put_result(&result).map_err(|e| {
+                JobError::transient(format!("cannot write the result to {}: {e}", job.output))
+            })?;
+            EventKind::Done { result_key: key }
+        }
+        Err(e) if e.kind == FailureKind::Permanent => {
+            store.put_failure(&job.job_id, &e.message).map_err(|e| {
+                JobError::transient(format!("cannot write the failure to {}: {e}", job.output))
+            })?;
+            EventKind::Failed { reason: e.message }
+        }
+        Err(_) => return Ok(None),
+    };
+    Ok(Some(JobEvent::new(
+        &job.run_id,
+        &job.job_id,
+        &job.sample.sample,
+        kind,
+        worker,
+    )))
+}
+
+/// Runs the daemon until `shutdown` turns true. Connection failures are retried forever
+/// with backoff; only shutdown ends it.
+pub async fn run_daemon(
+    config: DaemonConfig,
+    metrics: Arc<WorkerMetrics>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut backoff = Backoff::default();
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        match session(&config, &metrics, &mut shutdown, &mut backoff).await {
+            Ok(()) => return,
+            Err(e) => {
+                metrics.ready.set(0);
+                let delay = backoff.next_delay();
+                eprintln!("worker: {e}; reconnecting in {:.1}s", delay.as_secs_f64());
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = shutdown.changed() => return,
+                }
+            }
+        }
+    }
+}
+
+async fn session(
+    config: &DaemonConfig,
+    metrics: &WorkerMetrics,
+    shutdown: &mut watch::Receiver<bool>,
+    backoff: &mut Backoff,
+) -> Result<(), QueueError> {
+    let topology = Topology::new(&config.prefix);
+    let (conn, ch) = connect(&config.amqp_url).await?;
+    metrics.connections.inc();
+    topology.declare(&ch).await?;
+    ch.basic_qos(config.prefetch.max(1), BasicQosOptions::default())
+        .await
+        .context("setting prefetch")?;
+    let tag = format!("esr1-worker-{}", config.worker_name);
+    let mut consumer = ch
+        .basic_consume(
+            topology.jobs().as_str().into(),
+            tag.as_str().into(),
+            BasicConsumeOptions::default(),
+            FieldTable::default(),
+        )
+        .await
+        .context(format!("consuming {}", topology.jobs()))?;
+    metrics.ready.set(1);
+    backoff.reset();
+    eprintln!(
+        "worker {}: consuming {} (prefetch {})",
+        config.worker_name,
+        topology.jobs(),
+        config.prefetch
+    );
+    loop {
+        tokio::select! {
+            biased;
+            _ = shutdown.changed() => {
+                metrics.ready.set(0);
+                // Deliveries prefetched but not started are requeued when the channel closes.
+                let _ = ch.basic_cancel(tag.as_str().into(), BasicCancelOptions::default()).await;
+                let _ = ch.close(200, "worker shutting down".into()).await;
+                let _ = conn.close(200, "worker shutting down".into()).await;
+                return Ok(());
+            }
+            next = consumer.next() => match next {
+                Some(Ok(delivery)) => handle(config, metrics, &ch, delivery).await?,
+                Some(Err(e)) => return Err(QueueError { action: "receiving a job".into(), detail: e.to_string() }),
+                None => return Err(QueueError { action: "receiving a job".into(), detail: "the broker cancelled the consumer".into() }),
+            }
+        }
+    }
+}
+
+async fn handle(
+    config: &DaemonConfig,
+    metrics: &WorkerMetrics,
+    ch: &Channel,
+    delivery: Delivery,
+) -> Result<(), QueueError> {
+    let job: RegionJob = match decode(&delivery.data) {
+        Ok(job) => job,
+        Err(e) => {
+            let id = delivery
+                .properties
+                .message_id()
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "(no message id)".into());
+            eprintln!("worker: dead-lettering message {id}: {e}");
+            metrics.job("dead_lettered");
+            return delivery
+                .reject(BasicRejectOptions { requeue: false })
+                .await
+                .map(|_| ())
+                .context("rejecting an undecodable message");
+        }
+    };
+    let started = Instant::now();
+    let worker = config.worker_name.clone();
+    let job_for_task = job.clone();
+    let stored = tokio::task::spawn_blocking(move || {
+        let outcome = execute(&job_for_task);
+        let seen = outcome
+            .as_ref()
+            .map(|r| (r.qc.reads_seen, r.qc.bytes_fetched))
+            .unwrap_or_default();
+        (store_outcome(&job_for_task, outcome, &worker), seen)
+    })
+    .await;
+    metrics.job_seconds.observe(started.elapsed().as_secs_f64());
+    let (stored, (reads, bytes)) = match stored {
+        Ok(v) => v,
+        Err(e) => (
+            Err(JobError::transient(format!(
+                "job task ended abnormally: {e}"
+            ))),
+            (0, 0),
+        ),
+    };
+    metrics.reads.inc_by(reads);
+    metrics.bytes_read.inc_by(bytes);
+    match stored {
+        Ok(Some(event)) => {
+            let failed = matches!(event.kind, EventKind::Failed { .. });
+            publish(
+                ch,
+                &Topology::new(&config.prefix).events_exchange(),
+                &job.run_id,
+                &job.job_id,
+                &event,
+            )
+            .await?;
+            delivery
+                .ack(BasicAckOptions::default())
+                .await
+                .context("acknowledging a job")?;
+            metrics.job(if failed { "failed" } else { "done" });
+            if let EventKind::Failed { reason } = &event.kind {
+                eprintln!(
+                    "worker: job {} ({}) failed: {reason}",
+                    job.job_id, job.sample.sample
+                );
+            }
+        }
+        Ok(None) | Err(_) => {
+            if let Err(e) = &stored {
+                eprintln!("worker: job {} will be retried: {e}", job.job_id);
+            }
+            metrics.job("requeued");
+            delivery
+                .nack(BasicNackOptions {
+                    requeue: true,
+                    ..BasicNackOptions::default()
+                })
+                .await
+                .map(|_| ())
+                .context("requeueing a job")?;
+        }
+    }
+    Ok(())
+}

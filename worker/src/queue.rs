@@ -1,0 +1,378 @@
+//! RabbitMQ topology and publishing, shared by the worker daemon and the coordinator.
+//!
+//! ```text
+//! <p>.jobs (topic exchange) ──#──▶ <p>.jobs (quorum queue, delivery limit, DLX <p>.dlx)
+//! <p>.dlx  (topic exchange) ──#──▶ <p>.dead             every dead letter (operators)
+//!                           ──run─▶ <p>.dead.<run>      the run's dead jobs (coordinator)
+//! <p>.events (direct)       ──run─▶ <p>.events.<run>    the run's job events (coordinator)
+//! ```
+//! Jobs are published with the run id as routing key, so a dead-lettered job (which keeps its
+//! routing key) reaches its run's dead-letter queue. Everything is declared idempotently by
+//! whoever starts first; messages are persistent and every publish awaits its confirm.
+
+use esr1_proto::{encode, Versioned, SCHEMA_VERSION};
+use lapin::options::{
+    BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions,
+    QueueDeclareOptions,
+};
+use lapin::types::{AMQPValue, FieldTable};
+use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind};
+use std::time::Duration;
+
+/// Default prefix of every exchange and queue name.
+pub const DEFAULT_PREFIX: &str = "esr1";
+/// Deliveries of one job before it is dead-lettered (worker crashes, transient failures).
+pub const DELIVERY_LIMIT: i32 = 5;
+
+/// Names of the exchanges and queues of one deployment (one prefix).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topology {
+    prefix: String,
+}
+
+/// An error talking to the broker, with what was being done.
+#[derive(Debug, thiserror::Error)]
+#[error("{action}: {detail}")]
+pub struct QueueError {
+    /// What was being done.
+    pub action: String,
+    /// What went wrong (the client's error or the broker's answer).
+    pub detail: String,
+}
+
+/// Adds context to a broker error.
+pub trait Context<T> {
+    /// Names the action that failed.
+    fn context(self, action: impl Into<String>) -> Result<T, QueueError>;
+}
+
+impl<T> Context<T> for Result<T, lapin::Error> {
+    fn context(self, action: impl Into<String>) -> Result<T, QueueError> {
+        self.map_err(|e| QueueError {
+            action: action.into(),
+            detail: e.to_string(),
+        })
+    }
+}
+
+/// Checks a run id for use in queue names and routing keys.
+pub fn validate_run_id(run_id: &str) -> Result<(), String> {
+    if run_id.is_empty()
+        || run_id.len() > 100
+        || !run_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(format!(
+            "run id '{run_id}' must be 1–100 characters of letters, digits, '-' and '_'"
+        ));
+    }
+    Ok(())
+}
+
+fn durable_exchange() -> ExchangeDeclareOptions {
+    ExchangeDeclareOptions {
+        durable: true,
+        ..ExchangeDeclareOptions::default()
+    }
+}
+
+fn durable_queue() -> QueueDeclareOptions {
+    QueueDeclareOptions {
+        durable: true,
+        ..QueueDeclareOptions::default()
+    }
+}
+
+fn quorum_args() -> FieldTable {
+    let mut args = FieldTable::default();
+    args.insert(
+        "x-queue-type".into(),
+        AMQPValue::LongString("quorum".into()),
+    );
+    args
+}
+
+impl Topology {
+    /// The topology under a name prefix.
+    pub fn new(prefix: &str) -> Self {
+        Self {
+            prefix: prefix.to_owned(),
+        }
+    }
+
+    /// The jobs exchange and queue name.
+    pub fn jobs(&self) -> String {
+        format!("{}.jobs", self.prefix)
+    }
+
+    /// The dead-letter exchange.
+    pub fn dead_letter_exchange(&self) -> String {
+        format!("{}.dlx", self.prefix)
+    }
+
+    /// The queue of every dead letter.
+    pub fn dead_letters(&self) -> String {
+        format!("{}.dead", self.prefix)
+    }
+
+    /// The run's dead-letter queue.
+    pub fn run_dead_letters(&self, run_id: &str) -> String {
+        format!("{}.dead.{run_id}", self.prefix)
+    }
+
+    /// The events exchange.
+    pub fn events_exchange(&self) -> String {
+        format!("{}.events", self.prefix)
+    }
+
+    /// The run's events queue.
+    pub fn run_events(&self, run_id: &str) -> String {
+        format!("{}.events.{run_id}", self.prefix)
+    }
+
+    /// Every queue of a run plus the shared ones, for cleanup and status.
+    pub fn queues(&self, run_id: Option<&str>) -> Vec<String> {
+        let mut v = vec![self.jobs(), self.dead_letters()];
+        if let Some(r) = run_id {
+            v.push(self.run_events(r));
+            v.push(self.run_dead_letters(r));
+        }
+        v
+    }
+
+    /// Declares the shared exchanges and queues (idempotent).
+    pub async fn declare(&self, ch: &Channel) -> Result<(), QueueError> {
+        let dlx = self.dead_letter_exchange();
+        ch.exchange_declare(
+            dlx.as_str().into(),
+            ExchangeKind::Topic,
+            durable_exchange(),
+            FieldTable::default(),
+        )
+        .await
+        .context(format!("declaring exchange {dlx}"))?;
+        let dead = self.dead_letters();
+        ch.queue_declare(dead.as_str().into(), durable_queue(), quorum_args())
+            .await
+            .context(format!("declaring queue {dead}"))?;
+        ch.queue_bind(
+            dead.as_str().into(),
+            dlx.as_str().into(),
+            "#".into(),
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
+        .await
+        .context(format!("binding {dead}"))?;
+
+        let jobs = self.jobs();
+        ch.exchange_declare(
+            jobs.as_str().into(),
+            ExchangeKind::Topic,
+            durable_exchange(),
+            FieldTable::default(),
+        )
+        .await
+        .context(format!("declaring exchange {jobs}"))?;
+        let mut args = quorum_args();
+        args.insert(
+            "x-delivery-limit".into(),
+            AMQPValue::LongInt(DELIVERY_LIMIT),
+        );
+        args.insert(
+            "x-dead-letter-exchange".into(),
+            AMQPValue::LongString(dlx.as_str().into()),
+        );
+        ch.queue_declare(jobs.as_str().into(), durable_queue(), args)
+            .await
+            .context(format!("declaring queue {jobs}"))?;
+        ch.queue_bind(
+            jobs.as_str().into(),
+            jobs.as_str().into(),
+            "#".into(),
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
+        .await
+        .context(format!("binding {jobs}"))?;
+
+        let events = self.events_exchange();
+        ch.exchange_declare(
+            events.as_str().into(),
+            ExchangeKind::Direct,
+            durable_exchange(),
+            FieldTable::default(),
+        )
+        .await
+        .context(format!("declaring exchange {events}"))?;
+        Ok(())
+    }
+
+    /// Declares a run's events and dead-letter queues (idempotent).
+    pub async fn declare_run(&self, ch: &Channel, run_id: &str) -> Result<(), QueueError> {
+        for (queue, exchange) in [
+            (self.run_events(run_id), self.events_exchange()),
+            (self.run_dead_letters(run_id), self.dead_letter_exchange()),
+        ] {
+            ch.queue_declare(queue.as_str().into(), durable_queue(), quorum_args())
+                .await
+                .context(format!("declaring queue {queue}"))?;
+            ch.queue_bind(
+                queue.as_str().into(),
+                exchange.as_str().into(),
+                run_id.into(),
+                QueueBindOptions::default(),
+                FieldTable::default(),
+            )
+            .await
+            .context(format!("binding {queue}"))?;
+        }
+        Ok(())
+    }
+
+    /// Messages ready in a queue (passive declare: fails if the queue does not exist).
+    pub async fn depth(&self, ch: &Channel, queue: &str) -> Result<u32, QueueError> {
+        let q = ch
+            .queue_declare(
+                queue.into(),
+                QueueDeclareOptions {
+                    passive: true,
+                    ..QueueDeclareOptions::default()
+                },
+                FieldTable::default(),
+            )
+            .await
+            .context(format!("inspecting queue {queue}"))?;
+        Ok(q.message_count())
+    }
+}
+
+/// Connects and opens a channel with publisher confirms enabled.
+pub async fn connect(url: &str) -> Result<(Connection, Channel), QueueError> {
+    let conn = Connection::connect(url, ConnectionProperties::default())
+        .await
+        .context(format!("connecting to {}", redact(url)))?;
+    let ch = conn.create_channel().await.context("opening a channel")?;
+    ch.confirm_select(ConfirmSelectOptions::default())
+        .await
+        .context("enabling publisher confirms")?;
+    Ok((conn, ch))
+}
+
+/// The URL without its password, for logs and errors.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..s + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Publishes a versioned message persistently and waits for the broker's confirm. The
+/// message is mandatory: an unroutable message is an error, not a silent drop.
+pub async fn publish<T: Versioned>(
+    ch: &Channel,
+    exchange: &str,
+    routing_key: &str,
+    message_id: &str,
+    message: &T,
+) -> Result<(), QueueError> {
+    let mut headers = FieldTable::default();
+    headers.insert("schema_version".into(), AMQPValue::LongUInt(SCHEMA_VERSION));
+    let props = BasicProperties::default()
+        .with_message_id(message_id.into())
+        .with_content_type("application/json".into())
+        .with_delivery_mode(2)
+        .with_headers(headers);
+    let action = || format!("publishing {} {message_id} to {exchange}", T::KIND);
+    let confirm = ch
+        .basic_publish(
+            exchange.into(),
+            routing_key.into(),
+            BasicPublishOptions {
+                mandatory: true,
+                ..BasicPublishOptions::default()
+            },
+            &encode(message),
+            props,
+        )
+        .await
+        .context(action())?
+        .await
+        .context(action())?;
+    match confirm {
+        lapin::Confirmation::Ack(None) => Ok(()),
+        lapin::Confirmation::Ack(Some(_)) => Err(QueueError {
+            action: action(),
+            detail: "the broker could not route the message (no queue bound)".into(),
+        }),
+        other => Err(QueueError {
+            action: action(),
+            detail: format!("the broker did not accept the message ({other:?})"),
+        }),
+    }
+}
+
+/// Exponential backoff with a cap, for reconnecting.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    next: Duration,
+    max: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self {
+            next: Duration::from_millis(200),
+            max: Duration::from_secs(10),
+        }
+    }
+}
+
+impl Backoff {
+    /// The delay before the next attempt (doubling up to the cap).
+    pub fn next_delay(&mut self) -> Duration {
+        let d = self.next;
+        self.next = (self.next * 2).min(self.max);
+        d
+    }
+
+    /// Back to the shortest delay after a success.
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_appear_in_logged_urls() {
+        assert_eq!(
+            redact("amqp://guest:secret@host:5672/%2f"),
+            "amqp://guest:***@host:5672/%2f"
+        );
+        assert_eq!(redact("amqp://host:5672"), "amqp://host:5672");
+    }
+
+    #[test]
+    fn run_ids_are_checked_for_queue_names() {
+        assert!(validate_run_id("run-1_a").is_ok());
+        assert!(validate_run_id("run.1").is_err());
+        assert!(validate_run_id("").is_err());
+    }
+
+    #[test]
+    fn backoff_doubles_to_a_cap_and_resets() {
+        let mut b = Backoff::default();
+        let delays: Vec<u128> = (0..8).map(|_| b.next_delay().as_millis()).collect();
+        assert_eq!(delays, vec![200, 400, 800, 1600, 3200, 6400, 10000, 10000]);
+        b.reset();
+        assert_eq!(b.next_delay().as_millis(), 200);
+    }
+}
