@@ -3,7 +3,7 @@
 
 use crate::esr1::{Build, Esr1Model};
 use crate::samplesheet::Samplesheet;
-use esr1_proto::{CallingParams, GenomicRegion, RegionJob, SampleRef};
+use esr1_proto::{CallingParams, GenomicRegion, RegionJob, RunContext, SampleRef};
 use esr1_worker::job::{contig_aliases, read_alignment_header};
 use noodles::fasta;
 use std::path::Path;
@@ -171,6 +171,13 @@ pub fn plan(
     let hotspots = model.hotspot_positions(build);
     let (gene_start, gene_end) = build.gene_span();
     let reference_str = reference.to_string_lossy().into_owned();
+    let context = RunContext {
+        run_id: run_id.to_owned(),
+        reference: reference_str.clone(),
+        params: options.params.clone(),
+        model_version: MODEL_VERSION.to_owned(),
+        output: output.to_owned(),
+    };
     let mut samples = Vec::new();
     let mut failed = Vec::new();
     for s in &sheet.samples {
@@ -214,16 +221,7 @@ pub fn plan(
                     .copied()
                     .filter(|p| region.contains(*p))
                     .collect();
-                RegionJob::new(
-                    run_id,
-                    s.sample.clone(),
-                    region,
-                    &reference_str,
-                    sites,
-                    options.params.clone(),
-                    MODEL_VERSION,
-                    output,
-                )
+                RegionJob::new(&context, s.sample.clone(), region, sites)
             })
             .collect();
         samples.push(PlannedSample {

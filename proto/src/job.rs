@@ -73,6 +73,21 @@ impl Default for CallingParams {
     }
 }
 
+/// What every job of a run shares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunContext {
+    /// The run id.
+    pub run_id: String,
+    /// Reference FASTA.
+    pub reference: String,
+    /// Filters and thresholds.
+    pub params: CallingParams,
+    /// Version of the counting model.
+    pub model_version: String,
+    /// The run's output location.
+    pub output: String,
+}
+
 /// One unit of work: count one region of one sample.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegionJob {
@@ -101,28 +116,24 @@ pub struct RegionJob {
 
 impl RegionJob {
     /// Builds a job whose id is a hash of everything that determines its result (not the run
-    /// id: the same work in two runs is the same job).
+    /// id or output location: the same work in two runs is the same job).
     pub fn new(
-        run_id: &str,
+        run: &RunContext,
         sample: SampleRef,
         region: GenomicRegion,
-        reference: &str,
         report_sites: Vec<u64>,
-        params: CallingParams,
-        model_version: &str,
-        output: &str,
     ) -> Self {
         let mut job = Self {
             schema_version: SCHEMA_VERSION,
             job_id: String::new(),
-            run_id: run_id.to_owned(),
+            run_id: run.run_id.clone(),
             sample,
             region,
-            reference: reference.to_owned(),
+            reference: run.reference.clone(),
             report_sites,
-            params,
-            model_version: model_version.to_owned(),
-            output: output.to_owned(),
+            params: run.params.clone(),
+            model_version: run.model_version.clone(),
+            output: run.output.clone(),
         };
         job.job_id = job.content_id();
         job

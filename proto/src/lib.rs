@@ -14,7 +14,7 @@ mod version;
 
 pub use event::{EventKind, JobEvent};
 pub use hash::stable_hash_hex;
-pub use job::{CallingParams, GenomicRegion, RegionJob};
+pub use job::{CallingParams, GenomicRegion, RegionJob, RunContext};
 pub use result::{
     AlleleCount, BaseCounts, FilterCounts, ReferenceBlock, RegionQc, RegionResult, SampleCall,
     SiteCounts,

@@ -280,7 +280,13 @@ mod tests {
 
     fn job() -> RegionJob {
         RegionJob::new(
-            "run1",
+            &crate::RunContext {
+                run_id: "run1".into(),
+                reference: "/ref.fa.gz".into(),
+                params: crate::CallingParams::default(),
+                model_version: "m1".into(),
+                output: "/out".into(),
+            },
             crate::SampleRef {
                 patient: "P1".into(),
                 sample: "S1".into(),
@@ -291,11 +297,7 @@ mod tests {
                 index: None,
             },
             region(),
-            "/ref.fa.gz",
             vec![150],
-            crate::CallingParams::default(),
-            "m1",
-            "/out",
         )
     }
 
