@@ -24,7 +24,7 @@ use lapin::types::FieldTable;
 use lapin::Channel;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// Daemon settings.
@@ -38,6 +38,9 @@ pub struct DaemonConfig {
     pub prefetch: u16,
     /// Name used in events (host and pid).
     pub worker_name: String,
+    /// Fault injection for tests of redelivery and shutdown: every job sleeps this long
+    /// before it runs (`ESR1_WORKER_FAULT_DELAY_MS`; 0 in production).
+    pub fault_delay: Duration,
 }
 
 /// Runs one job, turning a panic in the counting code into a permanent failure.
@@ -188,6 +191,13 @@ async fn handle(
         }
     };
     let started = Instant::now();
+    eprintln!(
+        "worker: job {} started ({} {})",
+        job.job_id, job.sample.sample, job.region
+    );
+    if !config.fault_delay.is_zero() {
+        tokio::time::sleep(config.fault_delay).await;
+    }
     let worker = config.worker_name.clone();
     let job_for_task = job.clone();
     let stored = tokio::task::spawn_blocking(move || {
@@ -227,6 +237,11 @@ async fn handle(
                 .await
                 .context("acknowledging a job")?;
             metrics.job(if failed { "failed" } else { "done" });
+            eprintln!(
+                "worker: job {} {}",
+                job.job_id,
+                if failed { "failed" } else { "done" }
+            );
             if let EventKind::Failed { reason } = &event.kind {
                 eprintln!(
                     "worker: job {} ({}) failed: {reason}",

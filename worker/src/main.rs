@@ -70,6 +70,12 @@ fn main() -> ExitCode {
             prefix: args.queue_prefix,
             prefetch: args.prefetch,
             worker_name: format!("{host}-{}", std::process::id()),
+            fault_delay: std::time::Duration::from_millis(
+                std::env::var("ESR1_WORKER_FAULT_DELAY_MS")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0),
+            ),
         };
         eprintln!("worker: broker {}", redact(&args.amqp_url));
         run_daemon(config, metrics, rx).await;
