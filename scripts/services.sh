@@ -22,6 +22,25 @@ port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+wait_port() {
+  local port=$1 what=$2
+  for _ in $(seq 1 120); do
+    port_open "$port" && return 0
+    sleep 1
+  done
+  echo "$what did not open port $port in 120 s" >&2
+  return 1
+}
+
+# RabbitMQ on 127.0.0.1:5672 (guest/guest): the shared broker of the integration tests.
+ensure_rabbitmq() {
+  if port_open 5672; then return 0; fi
+  command -v rabbitmq-server >/dev/null 2>&1 || apt_install rabbitmq-server
+  echo "starting rabbitmq-server …" >&2
+  as_root rabbitmq-server -detached || true
+  wait_port 5672 "rabbitmq-server"
+}
+
 ensure_services() {
-  :
+  ensure_rabbitmq
 }

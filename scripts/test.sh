@@ -9,6 +9,9 @@ here=$(pwd)
 source "$here/scripts/services.sh"
 ensure_services
 
+# The integration tests start the worker and coordinator binaries.
+cargo build --workspace --bins
+
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast "$@"
 else
