@@ -406,6 +406,10 @@ fn workers_and_coordinator_survive_a_broker_restart() {
     let result = coordinator.join().unwrap_or_else(|_| panic!("coordinator"));
     assert_eq!(result.report.jobs_done, total);
     assert_same_reports(&dir.path().join("embedded"), &out);
-    assert!(w1.log_text().contains("reconnecting"), "the worker lost and regained the broker:\n{}", w1.log_text());
+    assert!(
+        w1.log_text().contains("reconnecting"),
+        "the worker lost and regained the broker:\n{}",
+        w1.log_text()
+    );
     assert!(w1.metric("esr1_worker_broker_connections_total") >= 2.0);
 }

@@ -1,0 +1,178 @@
+//! Queue overhead per job on a real broker: the coordinator publishes a job with a confirm, a
+//! worker receives it (prefetch 1), publishes the completion event with a confirm and acks,
+//! and the coordinator receives the event — everything but the counting itself.
+//!
+//! `cargo bench -p esr1-worker --bench queue_overhead` (broker from `ESR1_BENCH_AMQP_URL`,
+//! default guest@127.0.0.1:5672). Prints sequential round-trip percentiles and pipelined
+//! throughput.
+
+use esr1_proto::{EventKind, JobEvent, RegionJob};
+use esr1_worker::queue::{connect, publish, Topology};
+use futures_lite::StreamExt;
+use lapin::options::{
+    BasicAckOptions, BasicConsumeOptions, BasicQosOptions, ExchangeDeleteOptions,
+    QueueDeleteOptions,
+};
+use lapin::types::FieldTable;
+use std::time::{Duration, Instant};
+
+fn job(i: usize) -> RegionJob {
+    RegionJob::new(
+        &esr1_proto::RunContext {
+            run_id: "bench".into(),
+            reference: "/ref.fa.gz".into(),
+            params: Default::default(),
+            model_version: "bench".into(),
+            output: "/out".into(),
+        },
+        esr1_proto::SampleRef {
+            patient: "P".into(),
+            sample: format!("S{i}"),
+            day: 0,
+            material: esr1_proto::Material::Cfdna,
+            therapy: "AI".into(),
+            alignments: format!("s3://bucket/cohort/S{i}.bam"),
+            index: None,
+        },
+        esr1_proto::GenomicRegion {
+            contig: "chr6".into(),
+            start: 151_656_691,
+            end: 151_756_690,
+        },
+        vec![152_098_788, 152_098_791],
+    )
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1e3
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let url = std::env::var("ESR1_BENCH_AMQP_URL")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into());
+    let prefix = format!("bench{}", std::process::id());
+    let run = "bench";
+    let t = Topology::new(&prefix);
+    let (coord_conn, coord) = connect(&url).await?;
+    t.declare(&coord).await?;
+    t.declare_run(&coord, run).await?;
+    let (worker_conn, worker) = connect(&url).await?;
+    worker.basic_qos(1, BasicQosOptions::default()).await?;
+
+    // The worker: receive, publish the event with confirm, ack.
+    let mut jobs = worker
+        .basic_consume(
+            t.jobs().as_str().into(),
+            "bench-worker".into(),
+            BasicConsumeOptions::default(),
+            FieldTable::default(),
+        )
+        .await?;
+    let events_exchange = t.events_exchange();
+    let worker_task = tokio::spawn(async move {
+        while let Some(Ok(d)) = jobs.next().await {
+            let Ok(job) = esr1_proto::decode::<RegionJob>(&d.data) else {
+                break;
+            };
+            let event = JobEvent::new(
+                run,
+                &job.job_id,
+                &job.sample.sample,
+                EventKind::Done {
+                    result_key: format!("{}.result.json", job.job_id),
+                },
+                "bench",
+            );
+            if publish(&worker, &events_exchange, run, &job.job_id, &event)
+                .await
+                .is_err()
+            {
+                break;
+            }
+            let _ = d.ack(BasicAckOptions::default()).await;
+        }
+    });
+    let mut events = coord
+        .basic_consume(
+            t.run_events(run).as_str().into(),
+            "bench-coordinator".into(),
+            BasicConsumeOptions::default(),
+            FieldTable::default(),
+        )
+        .await?;
+
+    // Warm up, then sequential round trips: one job in flight at a time.
+    let n = 1000;
+    let mut lat = Vec::with_capacity(n);
+    for i in 0..(n + 50) {
+        let j = job(i);
+        let start = Instant::now();
+        publish(&coord, &t.jobs(), run, &j.job_id, &j).await?;
+        let e = events.next().await.ok_or("events ended")??;
+        e.ack(BasicAckOptions::default()).await?;
+        if i >= 50 {
+            lat.push(start.elapsed());
+        }
+    }
+    lat.sort();
+    println!("sequential round trip (publish+confirm → deliver → event publish+confirm → ack → event received), n={n}:");
+    println!(
+        "  p50 {:.2} ms  p95 {:.2} ms  p99 {:.2} ms  mean {:.2} ms",
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.95),
+        percentile(&lat, 0.99),
+        lat.iter().map(Duration::as_secs_f64).sum::<f64>() / n as f64 * 1e3
+    );
+
+    // Pipelined: publish everything (each confirm awaited, as the coordinator does) while the
+    // worker drains; time until the last event arrives.
+    let start = Instant::now();
+    let publisher = {
+        let coord = coord.clone();
+        let jobs_exchange = t.jobs();
+        tokio::spawn(async move {
+            for i in 0..n {
+                let j = job(100_000 + i);
+                if publish(&coord, &jobs_exchange, run, &j.job_id, &j)
+                    .await
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        })
+    };
+    let mut published_in = Duration::ZERO;
+    for k in 0..n {
+        let e = events.next().await.ok_or("events ended")??;
+        e.ack(BasicAckOptions::default()).await?;
+        if k == 0 {
+            published_in = start.elapsed();
+        }
+    }
+    let total = start.elapsed();
+    let _ = publisher.await;
+    println!(
+        "pipelined, n={n}: {:.0} jobs/s end to end ({:.2} ms per job; first event after {:.2} ms)",
+        n as f64 / total.as_secs_f64(),
+        total.as_secs_f64() * 1e3 / n as f64,
+        published_in.as_secs_f64() * 1e3
+    );
+
+    worker_task.abort();
+    for q in t.queues(Some(run)) {
+        let _ = coord
+            .queue_delete(q.as_str().into(), QueueDeleteOptions::default())
+            .await;
+    }
+    for e in [t.jobs(), t.dead_letter_exchange(), t.events_exchange()] {
+        let _ = coord
+            .exchange_delete(e.as_str().into(), ExchangeDeleteOptions::default())
+            .await;
+    }
+    let _ = worker_conn.close(200, "".into()).await;
+    let _ = coord_conn.close(200, "".into()).await;
+    Ok(())
+}
