@@ -12,13 +12,12 @@ use esr1_proto::{decode, EventKind, JobEvent, RegionJob};
 use esr1_worker::queue::{
     connect, publish, validate_run_id, Backoff, Context, QueueError, Topology,
 };
+use esr1_worker::storage::{join, SharedStorage, StorageError};
 use esr1_worker::store::ResultStore;
 use futures_lite::StreamExt;
 use lapin::options::{BasicAckOptions, BasicConsumeOptions};
 use lapin::types::{AMQPValue, FieldTable};
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Broker settings of a distributed run.
@@ -30,32 +29,51 @@ pub struct AmqpOptions {
     pub prefix: String,
 }
 
-/// Job ids published (and confirmed) by any coordinator process of this run.
+/// Job ids published (and confirmed) by any coordinator process of this run: one object
+/// per publishing batch under `<out>/published/`, so it works on object storage too.
 struct PublishedLog {
-    path: PathBuf,
+    dir: String,
     ids: HashSet<String>,
+    storage: SharedStorage,
 }
 
 impl PublishedLog {
-    fn open(out: &Path) -> Self {
-        let path = out.join("published.log");
-        let ids = std::fs::read_to_string(&path)
-            .unwrap_or_default()
-            .lines()
-            .map(str::to_owned)
-            .collect();
-        Self { path, ids }
+    fn open(storage: &SharedStorage, out: &str) -> Result<Self, StorageError> {
+        let dir = join(out, "published");
+        let mut ids = HashSet::new();
+        for uri in storage.list(&dir)? {
+            let text = storage.get(&uri)?;
+            ids.extend(String::from_utf8_lossy(&text).lines().map(str::to_owned));
+        }
+        Ok(Self {
+            dir,
+            ids,
+            storage: storage.clone(),
+        })
     }
 
-    fn record(&mut self, job_id: &str) -> std::io::Result<()> {
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
-        writeln!(f, "{job_id}")?;
-        self.ids.insert(job_id.to_owned());
+    fn record(&mut self, job_ids: &[String]) -> Result<(), StorageError> {
+        if job_ids.is_empty() {
+            return Ok(());
+        }
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let uri = join(&self.dir, &format!("{nanos}-{}.txt", std::process::id()));
+        self.storage
+            .put(&uri, (job_ids.join("\n") + "\n").as_bytes())?;
+        self.ids.extend(job_ids.iter().cloned());
         Ok(())
     }
+}
+
+/// Job ids recorded as published for a run, with repetitions (each job should appear once).
+pub fn published_count(storage: &SharedStorage, out: &str) -> Result<usize, StorageError> {
+    let mut n = 0;
+    for uri in storage.list(&join(out, "published"))? {
+        n += String::from_utf8_lossy(&storage.get(&uri)?).lines().count();
+    }
+    Ok(n)
 }
 
 struct State<'a> {
@@ -80,16 +98,19 @@ impl State<'_> {
     }
 
     /// Picks up outcomes written to the store (events received by an earlier process, or
-    /// results whose event is still on its way).
+    /// results whose event is still on its way). Storage errors leave jobs pending.
     fn reconcile(&mut self) {
+        let Ok(stored) = self.store.stored_ids() else {
+            return;
+        };
         let pending: Vec<String> = self
             .jobs
             .keys()
-            .filter(|id| !self.outcomes.contains_key(*id))
+            .filter(|id| !self.outcomes.contains_key(*id) && stored.contains(*id))
             .cloned()
             .collect();
         for id in pending {
-            if let Some(o) = self.store.get(&id) {
+            if let Ok(Some(o)) = self.store.get(&id) {
                 self.settle(&id, o);
             }
         }
@@ -121,7 +142,6 @@ pub fn run_distributed(
     run_id: &str,
     jobs: Vec<RegionJob>,
     store: &ResultStore,
-    out: &Path,
     amqp: &AmqpOptions,
     progress: &mut Progress,
 ) -> anyhow::Result<HashMap<String, JobOutcome>> {
@@ -134,7 +154,8 @@ pub fn run_distributed(
         outcomes: HashMap::new(),
         store,
         progress,
-        log: PublishedLog::open(out),
+        log: PublishedLog::open(store.storage(), store.output())
+            .map_err(|e| anyhow::anyhow!("cannot read the run's published jobs: {e}"))?,
     };
     state.reconcile();
     runtime.block_on(async {
@@ -182,12 +203,10 @@ async fn session(
         publish(&ch, &topology.jobs(), run_id, &job.job_id, job).await?;
         published.push(job.job_id.clone());
     }
-    for id in published {
-        state.log.record(&id).map_err(|e| QueueError {
-            action: format!("recording published jobs in {}", state.log.path.display()),
-            detail: e.to_string(),
-        })?;
-    }
+    state.log.record(&published).map_err(|e| QueueError {
+        action: format!("recording published jobs in {}", state.log.dir),
+        detail: e.to_string(),
+    })?;
 
     let mut events = ch
         .basic_consume(
@@ -218,7 +237,7 @@ async fn session(
                 };
                 match decode::<JobEvent>(&delivery.data) {
                     Ok(event) => {
-                        let outcome = match (&event.kind, state.store.get(&event.job_id)) {
+                        let outcome = match (&event.kind, state.store.get(&event.job_id).ok().flatten()) {
                             (_, Some(o)) => Some(o),
                             (EventKind::Failed { reason }, None) => Some(JobOutcome::Failed(reason.clone())),
                             // A result announced but not readable yet: the reconcile tick retries.
@@ -239,7 +258,7 @@ async fn session(
                     None => return Err(QueueError { action: "receiving dead letters".into(), detail: "consumer cancelled".into() }),
                 };
                 if let Ok(job) = decode::<RegionJob>(&delivery.data) {
-                    if state.store.get(&job.job_id).is_none() {
+                    if state.store.get(&job.job_id).ok().flatten().is_none() {
                         let reason = format!(
                             "dead-lettered ({}) after repeated delivery failures: a worker crashed, timed out or could not store the result of {}",
                             death_reason(delivery.properties.headers().as_ref()),
@@ -278,23 +297,32 @@ pub struct RunStatus {
     pub pending_events: u32,
 }
 
-/// Reads a run's progress from its output directory and the broker.
-pub fn run_status(run_id: &str, out: &Path, amqp: &AmqpOptions) -> anyhow::Result<RunStatus> {
+/// Reads a run's progress from its output location and the broker.
+pub fn run_status(
+    run_id: &str,
+    out: &str,
+    storage: &SharedStorage,
+    amqp: &AmqpOptions,
+) -> anyhow::Result<RunStatus> {
     validate_run_id(run_id).map_err(anyhow::Error::msg)?;
-    let manifest = crate::run::read_manifest(out)?;
+    let manifest = crate::run::read_manifest(storage.as_ref(), out)?;
     anyhow::ensure!(
         manifest.run_id == run_id,
-        "{} holds run {}, not {run_id}",
-        out.display(),
+        "{out} holds run {}, not {run_id}",
         manifest.run_id
     );
-    let store = ResultStore::open(out)?;
+    let store = ResultStore::new(storage.clone(), out);
+    let listed = store
+        .storage()
+        .list(&join(out, "results"))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let names: HashSet<&str> = listed.iter().filter_map(|u| u.rsplit('/').next()).collect();
     let (mut done, mut failed) = (0, 0);
     for id in &manifest.job_ids {
-        match store.get(id) {
-            Some(JobOutcome::Done(_)) => done += 1,
-            Some(JobOutcome::Failed(_)) => failed += 1,
-            None => {}
+        if names.contains(format!("{id}.result.json").as_str()) {
+            done += 1;
+        } else if names.contains(format!("{id}.failed.json").as_str()) {
+            failed += 1;
         }
     }
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -15,16 +15,21 @@ pub const MAX_ATTEMPTS: usize = 3;
 /// Runs one job to a stored outcome, retrying transient failures a few times.
 pub fn run_one(job: &RegionJob, store: &ResultStore) -> JobOutcome {
     let mut last = String::new();
+    let storage = store.storage();
     for _ in 0..MAX_ATTEMPTS {
-        match store_outcome(job, execute(job), "embedded") {
-            Ok(Some(_)) => {
-                return store.get(&job.job_id).unwrap_or_else(|| {
-                    JobOutcome::Failed(format!(
-                        "the stored result of {} cannot be read back",
+        match store_outcome(job, execute(job, storage), "embedded", storage) {
+            Ok(Some(_)) => match store.get(&job.job_id) {
+                Ok(Some(o)) => return o,
+                Ok(None) => {
+                    last = format!("the stored result of {} cannot be read back", job.region)
+                }
+                Err(e) => {
+                    last = format!(
+                        "the stored result of {} cannot be read back: {e}",
                         job.region
-                    ))
-                });
-            }
+                    )
+                }
+            },
             Ok(None) => last = format!("{}: transient failure", job.region),
             Err(e) => last = e.message,
         }

@@ -9,6 +9,8 @@ use esr1_coordinator::run::{run, Backend, RunOptions};
 use esr1_coordinator::simulate::{simulate, SimulateOptions};
 use esr1_proto::CallingParams;
 use esr1_worker::queue::DEFAULT_PREFIX;
+use esr1_worker::storage::{default_storage, SharedStorage};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -43,9 +45,12 @@ struct StatusArgs {
     /// The run's id (printed by `run`, stored in OUT/jobs.json).
     #[arg(long)]
     run_id: String,
-    /// The run's output directory.
+    /// The run's output location (directory or s3://bucket/prefix).
     #[arg(long)]
-    out: PathBuf,
+    out: String,
+    /// Endpoint of an S3-compatible server for an s3:// output location.
+    #[arg(long)]
+    s3_endpoint: Option<String>,
     /// Prefix of exchange and queue names.
     #[arg(long, default_value = DEFAULT_PREFIX, env = "ESR1_QUEUE_PREFIX")]
     queue_prefix: String,
@@ -97,9 +102,14 @@ struct RunArgs {
     /// Reference FASTA the samples are aligned to (with .fai; .gzi when bgzip-compressed).
     #[arg(long)]
     reference: PathBuf,
-    /// Output directory (results of a previous run there are reused).
+    /// Output location: a directory or s3://bucket/prefix (results of a previous run there
+    /// are reused).
     #[arg(long)]
-    out: PathBuf,
+    out: String,
+    /// Endpoint of an S3-compatible server (MinIO, Garage, Ceph) for s3:// paths; sets
+    /// path-style addressing. Default: AWS_ENDPOINT_URL, else AWS itself.
+    #[arg(long)]
+    s3_endpoint: Option<String>,
     /// In-process workers (default: number of cores); ignored with --amqp-url.
     #[arg(long)]
     workers: Option<usize>,
@@ -152,6 +162,15 @@ struct DemoArgs {
     workers: Option<usize>,
 }
 
+/// The process's storage: local files and S3 from the AWS environment (and `--s3-endpoint`).
+fn storage(s3_endpoint: Option<String>) -> SharedStorage {
+    let mut env: HashMap<String, String> = std::env::vars().collect();
+    if let Some(e) = s3_endpoint {
+        env.insert("AWS_ENDPOINT_URL".into(), e);
+    }
+    default_storage(&env, Vec::new())
+}
+
 fn default_workers() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
@@ -166,24 +185,23 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
             workers: a.workers.unwrap_or_else(default_workers),
         },
     };
-    let out = run(&RunOptions {
-        samplesheet: a.samplesheet,
-        reference: a.reference,
-        out: a.out.clone(),
-        backend,
-        plan: a.thresholds.plan_options(),
-        run_id: a.run_id,
-        progress: !a.quiet,
-    })?;
+    let out = run(
+        &RunOptions {
+            samplesheet: a.samplesheet,
+            reference: a.reference,
+            out: a.out.clone(),
+            backend,
+            plan: a.thresholds.plan_options(),
+            run_id: a.run_id,
+            progress: !a.quiet,
+        },
+        &storage(a.s3_endpoint),
+    )?;
     for w in &out.warnings {
         eprintln!("warning: {w}");
     }
     print!("{}", arm_table(&out.report.frequencies));
-    println!(
-        "run {}: reports written to {}",
-        out.plan.run_id,
-        a.out.display()
-    );
+    println!("run {}: reports written to {}", out.plan.run_id, a.out);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -215,17 +233,20 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
     })?;
     let run_dir = a.out.join("run");
     eprintln!("running the cohort into {} …", run_dir.display());
-    let out = run(&RunOptions {
-        samplesheet: cohort.samplesheet.clone(),
-        reference: cohort.reference.clone(),
-        out: run_dir.clone(),
-        backend: Backend::Embedded {
-            workers: a.workers.unwrap_or_else(default_workers),
+    let out = run(
+        &RunOptions {
+            samplesheet: cohort.samplesheet.clone(),
+            reference: cohort.reference.clone(),
+            out: run_dir.to_string_lossy().into_owned(),
+            backend: Backend::Embedded {
+                workers: a.workers.unwrap_or_else(default_workers),
+            },
+            plan: PlanOptions::default(),
+            run_id: None,
+            progress: true,
         },
-        plan: PlanOptions::default(),
-        run_id: None,
-        progress: true,
-    })?;
+        &storage(None),
+    )?;
     for w in &out.warnings {
         eprintln!("warning: {w}");
     }
@@ -255,6 +276,7 @@ fn status_cmd(a: StatusArgs) -> anyhow::Result<ExitCode> {
     let s = run_status(
         &a.run_id,
         &a.out,
+        &storage(a.s3_endpoint),
         &AmqpOptions {
             url: a.amqp_url,
             prefix: a.queue_prefix,

@@ -414,6 +414,8 @@ fn add_qc(total: &mut RegionQc, q: &RegionQc) {
     total.low_base_quality += q.low_base_quality;
     total.discordant_mate_bases += q.discordant_mate_bases;
     total.bytes_fetched += q.bytes_fetched;
+    total.requests += q.requests;
+    total.chunk_span_bytes += q.chunk_span_bytes;
 }
 
 /// Power of a sample with `depth` fragments to call a variant at `vaf`.

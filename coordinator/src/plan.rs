@@ -4,9 +4,10 @@
 use crate::esr1::{Build, Esr1Model};
 use crate::samplesheet::Samplesheet;
 use esr1_proto::{CallingParams, GenomicRegion, RegionJob, RunContext, SampleRef};
-use esr1_worker::job::{contig_aliases, read_alignment_header};
+use esr1_worker::job::contig_aliases;
+use esr1_worker::slice::cached_source;
+use esr1_worker::storage::Storage;
 use noodles::fasta;
-use std::path::Path;
 
 /// Version of the counting model; part of every job id.
 pub const MODEL_VERSION: &str = concat!("esr1-count-", env!("CARGO_PKG_VERSION"));
@@ -103,30 +104,33 @@ pub fn find_chr6<'a>(
     ))
 }
 
-/// Build and chromosome-6 name of a reference FASTA, from its `.fai`.
-pub fn reference_build(reference: &Path) -> Result<(String, Build), String> {
-    let mut fai = reference.as_os_str().to_owned();
-    fai.push(".fai");
-    let index = fasta::fai::fs::read(&fai).map_err(|e| {
+/// Build and chromosome-6 name of a reference FASTA (path or URI), from its `.fai`.
+pub fn reference_build(storage: &dyn Storage, reference: &str) -> Result<(String, Build), String> {
+    let fai = format!("{reference}.fai");
+    let bytes = storage.get(&fai).map_err(|e| {
         format!(
-            "cannot read the index {} of reference {}: {e} (create it with samtools faidx)",
-            Path::new(&fai).display(),
-            reference.display()
+            "cannot read the index of reference {reference}: {e} (create it with samtools faidx)"
         )
     })?;
+    let index = fasta::fai::io::Reader::new(std::io::Cursor::new(bytes))
+        .read_index()
+        .map_err(|e| format!("{fai} is not a valid FASTA index: {e}"))?;
     let records: Vec<(String, u64)> = index
         .as_ref()
         .iter()
         .map(|r| (String::from_utf8_lossy(r.name()).into_owned(), r.length()))
         .collect();
     find_chr6(records.iter().map(|(n, l)| (n.as_str(), *l)))
-        .map_err(|e| format!("reference {}: {e}", reference.display()))
+        .map_err(|e| format!("reference {reference}: {e}"))
 }
 
-/// Build and chromosome-6 name of a local BAM, from its header.
-pub fn sample_build(path: &Path) -> Result<(String, Build), String> {
-    let header = read_alignment_header(path).map_err(|e| e.message)?;
-    let contigs: Vec<(String, u64)> = header
+/// Build and chromosome-6 name of a sample, from its BAM header (read through storage, with
+/// its index located and checked as the workers will).
+pub fn sample_build(storage: &dyn Storage, sample: &SampleRef) -> Result<(String, Build), String> {
+    let source = cached_source(storage, &sample.alignments, sample.index.as_deref())
+        .map_err(|e| e.message)?;
+    let contigs: Vec<(String, u64)> = source
+        .header
         .reference_sequences()
         .iter()
         .map(|(name, rs)| {
@@ -137,7 +141,7 @@ pub fn sample_build(path: &Path) -> Result<(String, Build), String> {
         })
         .collect();
     find_chr6(contigs.iter().map(|(n, l)| (n.as_str(), *l)))
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(|e| format!("{}: {e}", sample.alignments))
 }
 
 /// Tiles `[start, end]` into regions of at most `size` positions.
@@ -162,15 +166,16 @@ pub fn tile(contig: &str, start: u64, end: u64, size: u64) -> Vec<GenomicRegion>
 pub fn plan(
     run_id: &str,
     sheet: &Samplesheet,
-    reference: &Path,
+    reference: &str,
     output: &str,
     options: &PlanOptions,
+    storage: &dyn Storage,
 ) -> Result<Plan, String> {
-    let (chrom, build) = reference_build(reference)?;
+    let (chrom, build) = reference_build(storage, reference)?;
     let model = Esr1Model::builtin();
     let hotspots = model.hotspot_positions(build);
     let (gene_start, gene_end) = build.gene_span();
-    let reference_str = reference.to_string_lossy().into_owned();
+    let reference_str = reference.to_owned();
     let context = RunContext {
         run_id: run_id.to_owned(),
         reference: reference_str.clone(),
@@ -188,29 +193,24 @@ pub fn plan(
             });
             continue;
         }
-        let contig = if s.sample.alignments.contains("://") {
-            // Remote objects are inspected by the workers; assume the reference's naming.
-            chrom.clone()
-        } else {
-            match sample_build(Path::new(&s.sample.alignments)) {
-                Ok((contig, b)) if b == build => contig,
-                Ok((contig, b)) => {
-                    failed.push(FailedSample {
-                        sample: s.sample.clone(),
-                        reason: format!(
-                            "{} is aligned to {b} ({contig}) but the run's reference is {build}: realign it or run it with a {b} reference",
-                            s.sample.alignments
-                        ),
-                    });
-                    continue;
-                }
-                Err(reason) => {
-                    failed.push(FailedSample {
-                        sample: s.sample.clone(),
-                        reason,
-                    });
-                    continue;
-                }
+        let contig = match sample_build(storage, &s.sample) {
+            Ok((contig, b)) if b == build => contig,
+            Ok((contig, b)) => {
+                failed.push(FailedSample {
+                    sample: s.sample.clone(),
+                    reason: format!(
+                        "{} is aligned to {b} ({contig}) but the run's reference is {build}: realign it or run it with a {b} reference",
+                        s.sample.alignments
+                    ),
+                });
+                continue;
+            }
+            Err(reason) => {
+                failed.push(FailedSample {
+                    sample: s.sample.clone(),
+                    reason,
+                });
+                continue;
             }
         };
         let jobs = tile(&contig, gene_start, gene_end, options.region_size)

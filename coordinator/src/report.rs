@@ -3,31 +3,14 @@
 use crate::cohort::FrequencyRow;
 use crate::merge::CohortReport;
 use crate::plan::Plan;
+use esr1_worker::storage::{join, Storage, StorageError};
 use serde_json::json;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
-/// A report could not be written.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write {path}: {source}")]
-pub struct ReportError {
-    /// The file.
-    pub path: PathBuf,
-    /// The I/O error.
-    pub source: std::io::Error,
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> Result<PathBuf, ReportError> {
-    let path = dir.join(name);
-    // Write then rename, so a reader never sees half a report.
-    let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, &path))
-        .map_err(|source| ReportError {
-            path: path.clone(),
-            source,
-        })?;
-    Ok(path)
+fn write(storage: &dyn Storage, out: &str, name: &str, text: &str) -> Result<String, StorageError> {
+    let uri = join(out, name);
+    storage.put(&uri, text.as_bytes())?;
+    Ok(uri)
 }
 
 fn fmt_f(x: f64) -> String {
@@ -112,7 +95,7 @@ pub fn frequencies_tsv(rows: &[FrequencyRow]) -> String {
 /// `qc.tsv` text.
 pub fn qc_tsv(r: &CohortReport) -> String {
     let mut s = String::from(
-        "sample\tpatient\tmaterial\tday\tstatus\treads_seen\tfiltered_unmapped\tfiltered_secondary\tfiltered_supplementary\tfiltered_qc_fail\tfiltered_duplicate\tfiltered_low_mapq\tlow_base_quality_bases\tdiscordant_mate_bases\tbytes_fetched",
+        "sample\tpatient\tmaterial\tday\tstatus\treads_seen\tfiltered_unmapped\tfiltered_secondary\tfiltered_supplementary\tfiltered_qc_fail\tfiltered_duplicate\tfiltered_low_mapq\tlow_base_quality_bases\tdiscordant_mate_bases\tbytes_fetched\trequests\tchunk_span_bytes",
     );
     for (_, names) in &r.hotspot_columns {
         let _ = write!(s, "\tdepth_{names}");
@@ -122,7 +105,7 @@ pub fn qc_tsv(r: &CohortReport) -> String {
         let f = &q.qc.filtered;
         let _ = write!(
             s,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             q.sample,
             q.patient,
             q.material,
@@ -137,7 +120,9 @@ pub fn qc_tsv(r: &CohortReport) -> String {
             f.low_mapq,
             q.qc.low_base_quality,
             q.qc.discordant_mate_bases,
-            q.qc.bytes_fetched
+            q.qc.bytes_fetched,
+            q.qc.requests,
+            q.qc.chunk_span_bytes
         );
         for d in &q.hotspot_depths {
             let _ = write!(s, "\t{d}");
@@ -187,25 +172,28 @@ pub fn summary_json(plan: &Plan, r: &CohortReport, warnings: &[String]) -> serde
     })
 }
 
-/// Writes every report into `dir`; returns the paths written.
+/// Writes every report into the output location `out` (a directory or `s3://` prefix);
+/// returns the URIs written.
 pub fn write_reports(
-    dir: &Path,
+    storage: &dyn Storage,
+    out: &str,
     plan: &Plan,
     r: &CohortReport,
     warnings: &[String],
-) -> Result<Vec<PathBuf>, ReportError> {
-    std::fs::create_dir_all(dir).map_err(|source| ReportError {
-        path: dir.to_owned(),
-        source,
-    })?;
+) -> Result<Vec<String>, StorageError> {
     let summary =
         serde_json::to_string_pretty(&summary_json(plan, r, warnings)).unwrap_or_default();
     Ok(vec![
-        write(dir, "calls.tsv", &calls_tsv(r))?,
-        write(dir, "patients.tsv", &patients_tsv(r))?,
-        write(dir, "frequencies.tsv", &frequencies_tsv(&r.frequencies))?,
-        write(dir, "qc.tsv", &qc_tsv(r))?,
-        write(dir, "summary.json", &(summary + "\n"))?,
+        write(storage, out, "calls.tsv", &calls_tsv(r))?,
+        write(storage, out, "patients.tsv", &patients_tsv(r))?,
+        write(
+            storage,
+            out,
+            "frequencies.tsv",
+            &frequencies_tsv(&r.frequencies),
+        )?,
+        write(storage, out, "qc.tsv", &qc_tsv(r))?,
+        write(storage, out, "summary.json", &(summary + "\n"))?,
     ])
 }
 

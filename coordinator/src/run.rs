@@ -10,6 +10,7 @@ use crate::progress::Progress;
 use crate::report::write_reports;
 use crate::samplesheet::Samplesheet;
 use esr1_proto::stable_hash_hex;
+use esr1_worker::storage::{join, SharedStorage, Storage};
 use esr1_worker::store::ResultStore;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -34,8 +35,8 @@ pub struct RunOptions {
     pub samplesheet: PathBuf,
     /// Reference FASTA (with `.fai`; `.gzi` when bgzip-compressed).
     pub reference: PathBuf,
-    /// Output directory.
-    pub out: PathBuf,
+    /// Output location: a directory or an `s3://bucket/prefix`.
+    pub out: String,
     /// Where jobs run.
     pub backend: Backend,
     /// Planning options (region size, thresholds).
@@ -53,8 +54,8 @@ pub struct RunOutput {
     pub plan: Plan,
     /// The merged report.
     pub report: CohortReport,
-    /// Files written.
-    pub files: Vec<PathBuf>,
+    /// Reports written.
+    pub files: Vec<String>,
     /// Warnings (samplesheet notes, failed samples).
     pub warnings: Vec<String>,
     /// Jobs whose results were already in the store (a resumed run).
@@ -70,17 +71,23 @@ pub struct Manifest {
     pub job_ids: Vec<String>,
 }
 
-/// Reads `jobs.json` of a run's output directory.
-pub fn read_manifest(out: &Path) -> anyhow::Result<Manifest> {
-    let path = out.join("jobs.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot read {}: {e} (is this a run's output directory?)",
-            path.display()
-        )
-    })?;
-    serde_json::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{} is not a run manifest: {e}", path.display()))
+/// Reads `jobs.json` of a run's output location.
+pub fn read_manifest(storage: &dyn Storage, out: &str) -> anyhow::Result<Manifest> {
+    let uri = join(out, "jobs.json");
+    let bytes = storage
+        .get(&uri)
+        .map_err(|e| anyhow::anyhow!("cannot read {e} (is this a run's output location?)"))?;
+    serde_json::from_slice(&bytes).map_err(|e| anyhow::anyhow!("{uri} is not a run manifest: {e}"))
+}
+
+/// An output location as workers elsewhere must see it: `s3://` as is, local paths absolute.
+pub fn output_location(out: &str) -> String {
+    if out.contains("://") {
+        return out.trim_end_matches('/').to_owned();
+    }
+    let p = Path::new(out);
+    let _ = std::fs::create_dir_all(p);
+    absolute(p).to_string_lossy().into_owned()
 }
 
 /// The default run id: a hash of the samplesheet's and reference's absolute paths.
@@ -97,42 +104,35 @@ fn absolute(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned())
 }
 
-/// Runs a cohort.
-pub fn run(options: &RunOptions) -> anyhow::Result<RunOutput> {
+/// Runs a cohort, reading and writing through `storage`.
+pub fn run(options: &RunOptions, storage: &SharedStorage) -> anyhow::Result<RunOutput> {
     let sheet = Samplesheet::read(&options.samplesheet)?;
     let run_id = options
         .run_id
         .clone()
         .unwrap_or_else(|| default_run_id(&options.samplesheet, &options.reference));
-    let store = ResultStore::open(&options.out).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot create {}: {e}",
-            options.out.join("results").display()
-        )
-    })?;
-    let output = absolute(&options.out).to_string_lossy().into_owned();
+    let output = output_location(&options.out);
+    let store = ResultStore::new(storage.clone(), &output);
+    let reference = absolute(&options.reference).to_string_lossy().into_owned();
     let plan = plan(
         &run_id,
         &sheet,
-        &absolute(&options.reference),
+        &reference,
         &output,
         &options.plan,
+        storage.as_ref(),
     )
     .map_err(anyhow::Error::msg)?;
     let manifest = Manifest {
         run_id: run_id.clone(),
         job_ids: plan.jobs().map(|j| j.job_id.clone()).collect(),
     };
-    std::fs::write(
-        options.out.join("jobs.json"),
-        serde_json::to_vec_pretty(&manifest)?,
-    )
-    .map_err(|e| {
-        anyhow::anyhow!(
-            "cannot write {}: {e}",
-            options.out.join("jobs.json").display()
+    storage
+        .put(
+            &join(&output, "jobs.json"),
+            &serde_json::to_vec_pretty(&manifest)?,
         )
-    })?;
+        .map_err(|e| anyhow::anyhow!("cannot write the run manifest: {e}"))?;
     let mut warnings = sheet.warnings.clone();
     for f in &plan.failed {
         warnings.push(format!("sample {} failed: {}", f.sample.sample, f.reason));
@@ -141,8 +141,18 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunOutput> {
     // Reconcile: jobs whose outcome is already stored are not run again.
     let mut outcomes: HashMap<String, JobOutcome> = HashMap::new();
     let mut pending = Vec::new();
+    let stored = store
+        .stored_ids()
+        .map_err(|e| anyhow::anyhow!("cannot list stored results: {e}"))?;
     for job in plan.jobs() {
-        match store.get(&job.job_id) {
+        let found = if stored.contains(&job.job_id) {
+            store
+                .get(&job.job_id)
+                .map_err(|e| anyhow::anyhow!("cannot read a stored result: {e}"))?
+        } else {
+            None
+        };
+        match found {
             Some(o) => {
                 outcomes.insert(job.job_id.clone(), o);
             }
@@ -154,9 +164,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunOutput> {
     progress.skip(reused_jobs);
     let new = match &options.backend {
         Backend::Embedded { workers } => run_embedded(pending, *workers, &store, &mut progress),
-        Backend::Amqp(amqp) => {
-            run_distributed(&run_id, pending, &store, &options.out, amqp, &mut progress)?
-        }
+        Backend::Amqp(amqp) => run_distributed(&run_id, pending, &store, amqp, &mut progress)?,
     };
     outcomes.extend(new);
     progress.finish();
@@ -168,7 +176,8 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunOutput> {
             warnings.push(w);
         }
     }
-    let files = write_reports(&options.out, &plan, &report, &warnings)?;
+    let files = write_reports(storage.as_ref(), &output, &plan, &report, &warnings)
+        .map_err(|e| anyhow::anyhow!("cannot write the reports: {e}"))?;
     Ok(RunOutput {
         plan,
         report,

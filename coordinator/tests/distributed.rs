@@ -41,7 +41,7 @@ fn options(
     RunOptions {
         samplesheet: sheet.to_owned(),
         reference: sim.reference.clone(),
-        out: out.to_owned(),
+        out: out.to_string_lossy().into_owned(),
         backend,
         plan: PlanOptions::default(),
         run_id: Some(run_id.to_owned()),
@@ -50,13 +50,16 @@ fn options(
 }
 
 fn embedded(sim: &SimulatedCohort, sheet: &Path, out: &Path) -> RunOutput {
-    run(&options(
-        sim,
-        sheet,
-        out,
-        Backend::Embedded { workers: 2 },
-        "embedded",
-    ))
+    run(
+        &options(
+            sim,
+            sheet,
+            out,
+            Backend::Embedded { workers: 2 },
+            "embedded",
+        ),
+        &util::local_storage(),
+    )
     .unwrap_or_else(|e| panic!("{e:#}"))
 }
 
@@ -79,7 +82,9 @@ fn distributed(
         }),
         run_id,
     );
-    std::thread::spawn(move || run(&opts).unwrap_or_else(|e| panic!("{e:#}")))
+    std::thread::spawn(move || {
+        run(&opts, &util::local_storage()).unwrap_or_else(|e| panic!("{e:#}"))
+    })
 }
 
 fn assert_same_reports(a: &Path, b: &Path) {
@@ -302,6 +307,11 @@ fn a_corrupt_bam_fails_its_sample_once_and_the_others_complete() {
     let mut corrupt = bytes[..bytes.len() / 2].to_vec();
     corrupt.extend(std::iter::repeat_n(0x5a, 4096));
     std::fs::write(&bam, corrupt).unwrap_or_else(|e| panic!("{e}"));
+    // Re-index time: the index must not look older than the BAM, or planning refuses the
+    // sample before any worker sees it (tested elsewhere).
+    let bai = dir.path().join("cohort/bams/P06_T1.bam.bai");
+    let index = std::fs::read(&bai).unwrap_or_default();
+    std::fs::write(&bai, index).unwrap_or_else(|e| panic!("{e}"));
     let (url, prefix, run_id) = (amqp_url(), unique("corrupt"), "run-corrupt");
     let _c = Cleanup(&url, &prefix, run_id);
     let w = Worker::start(&url, &prefix, 0, &dir.path().join("w.log"));
@@ -382,8 +392,12 @@ fn a_coordinator_killed_halfway_resumes_without_duplicated_work() {
     let done = w1.metric("esr1_worker_jobs_total{outcome=\"done\"}")
         + w2.metric("esr1_worker_jobs_total{outcome=\"done\"}");
     assert_eq!(done as usize, total, "no job ran twice");
-    let published = std::fs::read_to_string(out.join("published.log")).unwrap_or_default();
-    assert_eq!(published.lines().count(), total, "each job published once");
+    let published = esr1_coordinator::distributed::published_count(
+        &util::local_storage(),
+        &out.to_string_lossy(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(published, total, "each job published once");
 }
 
 #[test]

@@ -38,16 +38,24 @@ pub fn cohort(dir: &Path, patients: usize, seed: u64) -> SimulatedCohort {
 
 /// Runs the embedded backend on a simulated cohort into `out`.
 pub fn run_cohort(cohort: &SimulatedCohort, samplesheet: &Path, out: &Path) -> RunOutput {
-    run(&RunOptions {
-        samplesheet: samplesheet.to_owned(),
-        reference: cohort.reference.clone(),
-        out: out.to_owned(),
-        backend: esr1_coordinator::run::Backend::Embedded { workers: 2 },
-        plan: PlanOptions::default(),
-        run_id: None,
-        progress: false,
-    })
+    run(
+        &RunOptions {
+            samplesheet: samplesheet.to_owned(),
+            reference: cohort.reference.clone(),
+            out: out.to_string_lossy().into_owned(),
+            backend: esr1_coordinator::run::Backend::Embedded { workers: 2 },
+            plan: PlanOptions::default(),
+            run_id: None,
+            progress: false,
+        },
+        &local_storage(),
+    )
     .unwrap_or_else(|e| panic!("run: {e:#}"))
+}
+
+/// Storage for local files only (no S3 configuration from the test's environment).
+pub fn local_storage() -> esr1_worker::storage::SharedStorage {
+    esr1_worker::storage::default_storage(&HashMap::new(), Vec::new())
 }
 
 /// Variant key of a TSV row: (patient, pos, ref, alt).

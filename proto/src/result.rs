@@ -204,8 +204,13 @@ pub struct RegionQc {
     pub low_base_quality: u64,
     /// Positions where the two mates of a fragment disagreed (not evidence).
     pub discordant_mate_bases: u64,
-    /// Bytes read from storage for this job.
+    /// Bytes of the alignment slice read from storage for this job (the per-sample header and
+    /// index, fetched once per worker, are not included).
     pub bytes_fetched: u64,
+    /// Ranged read requests made for the slice.
+    pub requests: u64,
+    /// The minimal compressed span of the region's index chunks, in bytes.
+    pub chunk_span_bytes: u64,
 }
 
 /// What a worker produces for one job.

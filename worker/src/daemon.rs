@@ -8,10 +8,11 @@
 //! * Connection lost → the whole session is retried with backoff.
 //! * Shutdown (SIGTERM/SIGINT) → stop consuming, finish the job in hand, close, return.
 
+use crate::job::run_job;
 use crate::job::{FailureKind, JobError};
 use crate::metrics::WorkerMetrics;
 use crate::queue::{connect, publish, Backoff, Context, QueueError, Topology};
-use crate::run_local_job;
+use crate::storage::SharedStorage;
 use crate::store::ResultStore;
 use esr1_proto::{decode, EventKind, JobEvent, RegionJob, RegionResult};
 use futures_lite::StreamExt;
@@ -22,7 +23,6 @@ use lapin::options::{
 };
 use lapin::types::FieldTable;
 use lapin::Channel;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
@@ -44,8 +44,10 @@ pub struct DaemonConfig {
 }
 
 /// Runs one job, turning a panic in the counting code into a permanent failure.
-pub fn execute(job: &RegionJob) -> Result<RegionResult, JobError> {
-    match std::panic::catch_unwind(|| run_local_job(job)) {
+pub fn execute(job: &RegionJob, storage: &SharedStorage) -> Result<RegionResult, JobError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_job(job, storage.as_ref())
+    })) {
         Ok(r) => r,
         Err(_) => Err(JobError::permanent(format!(
             "internal error while counting {} of {} (a bug: please report it)",
@@ -60,21 +62,25 @@ pub fn store_outcome(
     job: &RegionJob,
     outcome: Result<RegionResult, JobError>,
     worker: &str,
+    storage: &SharedStorage,
 ) -> Result<Option<JobEvent>, JobError> {
-    let store = ResultStore::open(Path::new(&job.output)).map_err(|e| {
-        JobError::transient(format!("cannot open the result store {}: {e}", job.output))
-    })?;
-    let kind = match outcome {
-        Ok(result) => {
-            let key = store.put_result(&result).map_err(|e| {
-                JobError::transient(format!("cannot write the result to {}: {e}", job.output))
-            })?;
-            EventKind::Done { result_key: key }
+    let store = ResultStore::new(storage.clone(), &job.output);
+    let failed_store = |e: crate::storage::StorageError| {
+        let msg = format!("cannot write to the result store {}: {e}", job.output);
+        if e.is_transient() {
+            JobError::transient(msg)
+        } else {
+            JobError::permanent(msg)
         }
+    };
+    let kind = match outcome {
+        Ok(result) => EventKind::Done {
+            result_key: store.put_result(&result).map_err(failed_store)?,
+        },
         Err(e) if e.kind == FailureKind::Permanent => {
-            store.put_failure(&job.job_id, &e.message).map_err(|e| {
-                JobError::transient(format!("cannot write the failure to {}: {e}", job.output))
-            })?;
+            store
+                .put_failure(&job.job_id, &e.message)
+                .map_err(failed_store)?;
             EventKind::Failed { reason: e.message }
         }
         Err(_) => return Ok(None),
@@ -92,6 +98,7 @@ pub fn store_outcome(
 /// with backoff; only shutdown ends it.
 pub async fn run_daemon(
     config: DaemonConfig,
+    storage: SharedStorage,
     metrics: Arc<WorkerMetrics>,
     mut shutdown: watch::Receiver<bool>,
 ) {
@@ -100,7 +107,7 @@ pub async fn run_daemon(
         if *shutdown.borrow() {
             return;
         }
-        match session(&config, &metrics, &mut shutdown, &mut backoff).await {
+        match session(&config, &storage, &metrics, &mut shutdown, &mut backoff).await {
             Ok(()) => return,
             Err(e) => {
                 metrics.ready.set(0);
@@ -117,6 +124,7 @@ pub async fn run_daemon(
 
 async fn session(
     config: &DaemonConfig,
+    storage: &SharedStorage,
     metrics: &WorkerMetrics,
     shutdown: &mut watch::Receiver<bool>,
     backoff: &mut Backoff,
@@ -158,7 +166,7 @@ async fn session(
                 return Ok(());
             }
             next = consumer.next() => match next {
-                Some(Ok(delivery)) => handle(config, metrics, &ch, delivery).await?,
+                Some(Ok(delivery)) => handle(config, storage, metrics, &ch, delivery).await?,
                 Some(Err(e)) => return Err(QueueError { action: "receiving a job".into(), detail: e.to_string() }),
                 None => return Err(QueueError { action: "receiving a job".into(), detail: "the broker cancelled the consumer".into() }),
             }
@@ -168,6 +176,7 @@ async fn session(
 
 async fn handle(
     config: &DaemonConfig,
+    storage: &SharedStorage,
     metrics: &WorkerMetrics,
     ch: &Channel,
     delivery: Delivery,
@@ -200,13 +209,17 @@ async fn handle(
     }
     let worker = config.worker_name.clone();
     let job_for_task = job.clone();
+    let storage = storage.clone();
     let stored = tokio::task::spawn_blocking(move || {
-        let outcome = execute(&job_for_task);
+        let outcome = execute(&job_for_task, &storage);
         let seen = outcome
             .as_ref()
             .map(|r| (r.qc.reads_seen, r.qc.bytes_fetched))
             .unwrap_or_default();
-        (store_outcome(&job_for_task, outcome, &worker), seen)
+        (
+            store_outcome(&job_for_task, outcome, &worker, &storage),
+            seen,
+        )
     })
     .await;
     metrics.job_seconds.observe(started.elapsed().as_secs_f64());

@@ -8,6 +8,10 @@ pub mod job;
 pub mod metrics;
 pub mod pileup;
 pub mod queue;
+pub mod reference;
+pub mod slice;
+pub mod sparse;
+pub mod storage;
 pub mod store;
 
-pub use job::{run_local_job, FailureKind, JobError};
+pub use job::{run_job, run_local_job, FailureKind, JobError};

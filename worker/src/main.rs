@@ -24,6 +24,18 @@ struct Args {
     /// Serve /metrics, /healthz and /readyz here (e.g. 0.0.0.0:9100).
     #[arg(long, env = "ESR1_METRICS_ADDR")]
     metrics_addr: Option<SocketAddr>,
+    /// Only read and write objects under these prefixes (repeatable; e.g. s3://trial-bucket/
+    /// and the run's output location). Default: anything the credentials allow.
+    #[arg(
+        long = "allow-prefix",
+        env = "ESR1_ALLOW_PREFIX",
+        value_delimiter = ','
+    )]
+    allow_prefixes: Vec<String>,
+    /// Endpoint of an S3-compatible server (MinIO, Garage, Ceph); sets path-style
+    /// addressing. Default: AWS_ENDPOINT_URL, else AWS itself.
+    #[arg(long)]
+    s3_endpoint: Option<String>,
     /// Prefix of exchange and queue names (must match the coordinator's).
     #[arg(long, default_value = DEFAULT_PREFIX, env = "ESR1_QUEUE_PREFIX")]
     queue_prefix: String,
@@ -78,7 +90,12 @@ fn main() -> ExitCode {
             ),
         };
         eprintln!("worker: broker {}", redact(&args.amqp_url));
-        run_daemon(config, metrics, rx).await;
+        let mut env: std::collections::HashMap<String, String> = std::env::vars().collect();
+        if let Some(e) = args.s3_endpoint {
+            env.insert("AWS_ENDPOINT_URL".into(), e);
+        }
+        let storage = esr1_worker::storage::default_storage(&env, args.allow_prefixes);
+        run_daemon(config, storage, metrics, rx).await;
         eprintln!("worker: stopped");
         ExitCode::SUCCESS
     })

@@ -1,12 +1,13 @@
-//! The run's result store: one object per job, keyed by the job id, under `<out>/results/`.
+//! The run's result store: one object per job, keyed by the job id, under
+//! `<output>/results/`, in any storage (a directory, a shared filesystem, `s3://bucket/prefix`).
 //!
 //! Workers write a job's result (or its permanent failure) here before reporting it, so a
 //! restarted coordinator reconciles from what is already written and reruns only the rest.
-//! Writes go to a temporary name and are renamed, so a reader never sees half an object.
+//! Writes are atomic (rename locally, single PUT on S3): a reader never sees half an object.
 
+use crate::storage::{join, SharedStorage, StorageError, StorageErrorKind};
 use esr1_proto::{decode, encode, RegionResult};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
 
 /// How one job ended, as stored and as the merge sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,26 +25,33 @@ struct FailureRecord {
     reason: String,
 }
 
-/// Result objects of one run in a local directory.
-#[derive(Debug, Clone)]
+/// Result objects of one run.
+#[derive(Clone)]
 pub struct ResultStore {
-    dir: PathBuf,
+    storage: SharedStorage,
+    output: String,
 }
 
 impl ResultStore {
-    /// The store under `out/results`, created if needed.
-    pub fn open(out: &Path) -> std::io::Result<Self> {
-        let dir = out.join("results");
-        std::fs::create_dir_all(&dir)?;
-        Ok(Self { dir })
+    /// The store of the run whose output location is `output`.
+    pub fn new(storage: SharedStorage, output: &str) -> Self {
+        Self {
+            storage,
+            output: output.trim_end_matches('/').to_owned(),
+        }
     }
 
-    /// The directory holding the objects.
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    /// The run's output location.
+    pub fn output(&self) -> &str {
+        &self.output
     }
 
-    /// The key (file name) of a job's result.
+    /// The storage behind it.
+    pub fn storage(&self) -> &SharedStorage {
+        &self.storage
+    }
+
+    /// The key (object name under `results/`) of a job's result.
     pub fn result_key(job_id: &str) -> String {
         format!("{job_id}.result.json")
     }
@@ -52,43 +60,65 @@ impl ResultStore {
         format!("{job_id}.failed.json")
     }
 
-    fn put(&self, key: &str, bytes: &[u8]) -> std::io::Result<()> {
-        let tmp = self.dir.join(format!(".{key}.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, self.dir.join(key))
+    fn uri(&self, key: &str) -> String {
+        join(&self.output, &format!("results/{key}"))
     }
 
     /// Stores a job's result; returns its key.
-    pub fn put_result(&self, result: &RegionResult) -> std::io::Result<String> {
+    pub fn put_result(&self, result: &RegionResult) -> Result<String, StorageError> {
         let key = Self::result_key(&result.job_id);
-        self.put(&key, &encode(result))?;
+        self.storage.put(&self.uri(&key), &encode(result))?;
         Ok(key)
     }
 
     /// Stores a job's permanent failure.
-    pub fn put_failure(&self, job_id: &str, reason: &str) -> std::io::Result<()> {
+    pub fn put_failure(&self, job_id: &str, reason: &str) -> Result<(), StorageError> {
         let rec = FailureRecord {
             job_id: job_id.into(),
             reason: reason.into(),
         };
-        self.put(
-            &Self::failure_key(job_id),
+        self.storage.put(
+            &self.uri(&Self::failure_key(job_id)),
             &serde_json::to_vec(&rec).unwrap_or_default(),
         )
     }
 
-    /// The stored outcome of a job, if any. A result object that cannot be decoded (written
-    /// by another schema version, truncated) counts as absent, so the job runs again.
-    pub fn get(&self, job_id: &str) -> Option<JobOutcome> {
-        if let Ok(bytes) = std::fs::read(self.dir.join(Self::result_key(job_id))) {
-            if let Ok(r) = decode::<RegionResult>(&bytes) {
-                if r.job_id == job_id {
-                    return Some(JobOutcome::Done(Box::new(r)));
+    /// The stored outcome of a job: `Ok(None)` when nothing is stored yet. A result object
+    /// that cannot be decoded (another schema version, truncated) counts as absent, so the
+    /// job runs again.
+    pub fn get(&self, job_id: &str) -> Result<Option<JobOutcome>, StorageError> {
+        match self.storage.get(&self.uri(&Self::result_key(job_id))) {
+            Ok(bytes) => {
+                if let Ok(r) = decode::<RegionResult>(&bytes) {
+                    if r.job_id == job_id {
+                        return Ok(Some(JobOutcome::Done(Box::new(r))));
+                    }
                 }
             }
+            Err(e) if e.kind == StorageErrorKind::NotFound => {}
+            Err(e) => return Err(e),
         }
-        let bytes = std::fs::read(self.dir.join(Self::failure_key(job_id))).ok()?;
-        let rec: FailureRecord = serde_json::from_slice(&bytes).ok()?;
-        Some(JobOutcome::Failed(rec.reason))
+        match self.storage.get(&self.uri(&Self::failure_key(job_id))) {
+            Ok(bytes) => Ok(serde_json::from_slice::<FailureRecord>(&bytes)
+                .ok()
+                .map(|r| JobOutcome::Failed(r.reason))),
+            Err(e) if e.kind == StorageErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Job ids with a stored result or failure (one listing instead of a request per job).
+    pub fn stored_ids(&self) -> Result<std::collections::HashSet<String>, StorageError> {
+        Ok(self
+            .storage
+            .list(&join(&self.output, "results"))?
+            .iter()
+            .filter_map(|u| u.rsplit('/').next())
+            .filter_map(|n| {
+                n.strip_suffix(".result.json")
+                    .or_else(|| n.strip_suffix(".failed.json"))
+            })
+            .map(str::to_owned)
+            .collect())
     }
 }

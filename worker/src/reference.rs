@@ -1,0 +1,136 @@
+//! Reference slices from a FASTA in storage (plain or bgzip), reading only the bytes of the
+//! requested interval through its `.fai` (and `.gzi` for bgzip).
+
+use crate::job::{contig_aliases, JobError};
+use crate::slice::{storage_failure, MAX_BLOCK};
+use crate::sparse::SparseFile;
+use crate::storage::Storage;
+use noodles::bgzf;
+use noodles::bgzf::io::Seek as _;
+use noodles::fasta::fai;
+use std::collections::HashMap;
+use std::io::{Cursor, Read, SeekFrom};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// The indexes of one reference FASTA.
+struct ReferenceIndex {
+    fai: fai::Index,
+    gzi: Option<bgzf::gzi::Index>,
+    size: u64,
+}
+
+fn load_index(storage: &dyn Storage, uri: &str) -> Result<Arc<ReferenceIndex>, JobError> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<ReferenceIndex>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(ix) = cache.lock().ok().and_then(|c| c.get(uri).cloned()) {
+        return Ok(ix);
+    }
+    let size = storage
+        .head(uri)
+        .map_err(|e| storage_failure("reference", &e))?
+        .size;
+    let fai_uri = format!("{uri}.fai");
+    let fai_bytes = storage
+        .get(&fai_uri)
+        .map_err(|e| storage_failure("reference index (create it with samtools faidx)", &e))?;
+    let fai = fai::io::Reader::new(Cursor::new(fai_bytes))
+        .read_index()
+        .map_err(|e| JobError::permanent(format!("{fai_uri} is not a valid FASTA index: {e}")))?;
+    let gzi = if uri.ends_with(".gz") || uri.ends_with(".bgz") {
+        let gzi_uri = format!("{uri}.gzi");
+        let bytes = storage.get(&gzi_uri).map_err(|e| {
+            storage_failure(
+                "bgzip index of the reference (samtools faidx writes it)",
+                &e,
+            )
+        })?;
+        Some(
+            bgzf::gzi::io::Reader::new(Cursor::new(bytes))
+                .read_index()
+                .map_err(|e| JobError::permanent(format!("{gzi_uri} is not a valid .gzi: {e}")))?,
+        )
+    } else {
+        None
+    };
+    let ix = Arc::new(ReferenceIndex { fai, gzi, size });
+    if let Ok(mut c) = cache.lock() {
+        c.insert(uri.to_owned(), Arc::clone(&ix));
+    }
+    Ok(ix)
+}
+
+/// Bases `start..=end` (1-based) of `contig` (or one of its aliases), upper case, clamped to
+/// the contig; returns the bases and the number of bytes read from storage.
+pub fn read_reference(
+    storage: &dyn Storage,
+    uri: &str,
+    contig: &str,
+    start: u64,
+    end: u64,
+) -> Result<(Vec<u8>, u64), JobError> {
+    let ix = load_index(storage, uri)?;
+    let names = contig_aliases(contig);
+    let record = ix
+        .fai
+        .as_ref()
+        .iter()
+        .find(|r| {
+            names
+                .iter()
+                .any(|n| n.as_bytes() == <&[u8]>::from(r.name()))
+        })
+        .ok_or_else(|| {
+            JobError::permanent(format!(
+                "reference {uri} has no contig {contig} (or its aliases)"
+            ))
+        })?;
+    let end = end.min(record.length());
+    if start == 0 || start > end {
+        return Ok((Vec::new(), 0));
+    }
+    let line_bases = record.line_base_count().get();
+    let line_width = record.line_width().get();
+    let offset =
+        |p: u64| record.position() + (p - 1) / line_bases * line_width + (p - 1) % line_bases;
+    let (u_start, u_end) = (offset(start), offset(end) + 1);
+    let (raw, fetched) = match &ix.gzi {
+        None => {
+            let bytes = storage
+                .get_range(uri, u_start..u_end)
+                .map_err(|e| storage_failure("reference", &e))?;
+            let n = bytes.len() as u64;
+            (bytes, n)
+        }
+        Some(gzi) => {
+            let first = gzi
+                .query(u_start)
+                .map_err(|e| JobError::permanent(format!("{uri}.gzi: {e}")))?;
+            let last = gzi
+                .query(u_end - 1)
+                .map_err(|e| JobError::permanent(format!("{uri}.gzi: {e}")))?;
+            let range = first.compressed()..(last.compressed() + MAX_BLOCK).min(ix.size);
+            let bytes = storage
+                .get_range(uri, range.clone())
+                .map_err(|e| storage_failure("reference", &e))?;
+            let n = bytes.len() as u64;
+            let mut reader =
+                bgzf::io::Reader::new(SparseFile::new(vec![(range.start, bytes)], ix.size));
+            reader
+                .seek_with_index(gzi, SeekFrom::Start(u_start))
+                .map_err(|e| JobError::permanent(format!("cannot seek in reference {uri}: {e}")))?;
+            let mut out = vec![0; (u_end - u_start) as usize];
+            reader.read_exact(&mut out).map_err(|e| {
+                JobError::permanent(format!(
+                    "cannot read reference {uri} at {contig}:{start}-{end}: {e}"
+                ))
+            })?;
+            (out, n)
+        }
+    };
+    let bases: Vec<u8> = raw
+        .into_iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(|b| b.to_ascii_uppercase())
+        .collect();
+    Ok((bases, fetched))
+}

@@ -1,0 +1,87 @@
+//! Local filesystem storage (paths, or `file://` URIs).
+
+use super::{ObjectMeta, Storage, StorageError, StorageErrorKind};
+use std::io::{Read, Seek, SeekFrom};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Files on a local (or shared) filesystem.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LocalStorage;
+
+fn path(uri: &str) -> PathBuf {
+    PathBuf::from(uri.strip_prefix("file://").unwrap_or(uri))
+}
+
+fn error(uri: &str, e: &std::io::Error) -> StorageError {
+    let kind = match e.kind() {
+        std::io::ErrorKind::NotFound => StorageErrorKind::NotFound,
+        std::io::ErrorKind::PermissionDenied => StorageErrorKind::AccessDenied,
+        std::io::ErrorKind::Interrupted | std::io::ErrorKind::TimedOut => {
+            StorageErrorKind::Transient
+        }
+        _ => StorageErrorKind::Other,
+    };
+    StorageError::new(kind, uri, e.to_string())
+}
+
+impl Storage for LocalStorage {
+    fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
+        let mut f = std::fs::File::open(path(uri)).map_err(|e| error(uri, &e))?;
+        f.seek(SeekFrom::Start(range.start))
+            .map_err(|e| error(uri, &e))?;
+        let mut buf = Vec::with_capacity(range.end.saturating_sub(range.start) as usize);
+        f.take(range.end.saturating_sub(range.start))
+            .read_to_end(&mut buf)
+            .map_err(|e| error(uri, &e))?;
+        Ok(buf)
+    }
+
+    fn get(&self, uri: &str) -> Result<Vec<u8>, StorageError> {
+        std::fs::read(path(uri)).map_err(|e| error(uri, &e))
+    }
+
+    fn put(&self, uri: &str, bytes: &[u8]) -> Result<(), StorageError> {
+        let p = path(uri);
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| error(uri, &e))?;
+        }
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = p.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, bytes)
+            .and_then(|()| std::fs::rename(&tmp, &p))
+            .map_err(|e| error(uri, &e))
+    }
+
+    fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        let dir = path(prefix);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(error(prefix, &e)),
+        };
+        let mut out: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .map(|e| {
+                Path::new(&dir)
+                    .join(e.file_name())
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    fn head(&self, uri: &str) -> Result<ObjectMeta, StorageError> {
+        let m = std::fs::metadata(path(uri)).map_err(|e| error(uri, &e))?;
+        Ok(ObjectMeta {
+            size: m.len(),
+            modified: m.modified().ok(),
+        })
+    }
+}
