@@ -41,6 +41,22 @@ ensure_rabbitmq() {
   wait_port 5672 "rabbitmq-server"
 }
 
+# Garage, the S3-compatible server of the S3 tests (each test starts its own instance with
+# scripts/garage.sh). Compiled from crates.io once per machine (about 11 minutes on 2 cores).
+ensure_garage() {
+  if [ -z "${GARAGE:-}" ]; then
+    GARAGE=$(command -v garage || true)
+    [ -n "$GARAGE" ] || [ ! -x "$HOME/.cargo/bin/garage" ] || GARAGE="$HOME/.cargo/bin/garage"
+  fi
+  if [ -z "${GARAGE:-}" ] || ! "$GARAGE" --version >/dev/null 2>&1; then
+    echo "installing garage (cargo install garage --locked; about 11 minutes once per machine) …" >&2
+    cargo install garage --locked --quiet
+    GARAGE="$HOME/.cargo/bin/garage"
+  fi
+  export GARAGE
+}
+
 ensure_services() {
   ensure_rabbitmq
+  ensure_garage
 }

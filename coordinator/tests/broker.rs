@@ -50,6 +50,17 @@ pub struct Worker {
 impl Worker {
     /// Starts `esr1-worker` against a broker and prefix; `delay_ms` injects a per-job delay.
     pub fn start(url: &str, prefix: &str, delay_ms: u64, log: &Path) -> Self {
+        Self::start_with_env(url, prefix, delay_ms, log, &[])
+    }
+
+    /// Starts a worker with extra environment variables (S3 settings …).
+    pub fn start_with_env(
+        url: &str,
+        prefix: &str,
+        delay_ms: u64,
+        log: &Path,
+        env: &[(String, String)],
+    ) -> Self {
         let file = std::fs::File::create(log).unwrap_or_else(|e| panic!("{}: {e}", log.display()));
         let child = Command::new(bin("esr1-worker"))
             .args([
@@ -60,6 +71,7 @@ impl Worker {
                 "--metrics-addr",
                 "127.0.0.1:0",
             ])
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .env("ESR1_WORKER_FAULT_DELAY_MS", delay_ms.to_string())
             .stdout(Stdio::null())
             .stderr(file)

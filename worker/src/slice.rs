@@ -22,8 +22,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 /// Largest BGZF block (compressed), the slack after a chunk end.
 pub const MAX_BLOCK: u64 = 65_536;
-/// Chunks closer than this are fetched in one request.
-pub const MERGE_GAP: u64 = 65_536;
+/// Ranges closer than this are fetched in one request (0: only overlapping or adjacent
+/// ranges merge, so no byte between chunks is fetched needlessly).
+pub const MERGE_GAP: u64 = 0;
 /// First header request; doubled until the header parses.
 const HEADER_FIRST: u64 = 65_536;
 
@@ -175,7 +176,7 @@ fn is_truncation(e: &std::io::Error) -> bool {
 pub struct SlicePlan {
     /// Bounded ranges to fetch, sorted and disjoint.
     pub ranges: Vec<Range<u64>>,
-    /// Σ (chunk end − chunk start) in compressed bytes over the merged chunks.
+    /// The minimal span: compressed bytes covered by the union of the chunks.
     pub chunk_span: u64,
 }
 
@@ -204,11 +205,37 @@ pub fn plan_ranges(
     >,
     size: u64,
 ) -> SlicePlan {
-    let mut ranges: Vec<Range<u64>> = Vec::new();
+    let chunks: Vec<(
+        noodles::bgzf::VirtualPosition,
+        noodles::bgzf::VirtualPosition,
+    )> = chunks.collect();
+    // The minimal span: the union of the chunks' compressed extents.
+    let mut extents: Vec<(u64, u64)> = chunks
+        .iter()
+        .map(|(s, e)| (s.compressed(), e.compressed()))
+        .collect();
+    extents.sort_unstable();
     let mut chunk_span = 0;
+    let mut current: Option<(u64, u64)> = None;
+    for (s, e) in extents {
+        match &mut current {
+            Some((_, ce)) if s <= *ce => *ce = (*ce).max(e),
+            _ => {
+                if let Some((cs, ce)) = current.take() {
+                    chunk_span += ce - cs;
+                }
+                current = Some((s, e));
+            }
+        }
+    }
+    if let Some((cs, ce)) = current {
+        chunk_span += ce - cs;
+    }
+    // The bytes to fetch: each chunk through the end of the block holding its end (not
+    // needed when the chunk ends on a block boundary), overlapping ranges merged.
     let mut spans: Vec<(u64, u64)> = chunks
+        .iter()
         .map(|(s, e)| {
-            // The block holding the chunk end is needed unless the chunk ends on a boundary.
             let end = if e.uncompressed() == 0 {
                 e.compressed()
             } else {
@@ -219,14 +246,12 @@ pub fn plan_ranges(
         .filter(|(s, e)| e > s)
         .collect();
     spans.sort_unstable();
+    let mut ranges: Vec<Range<u64>> = Vec::new();
     for (s, e) in spans {
         match ranges.last_mut() {
             Some(last) if s <= last.end + MERGE_GAP => last.end = last.end.max(e),
             _ => ranges.push(s..e),
         }
-    }
-    for r in &ranges {
-        chunk_span += r.end - r.start;
     }
     SlicePlan { ranges, chunk_span }
 }

@@ -16,7 +16,7 @@ use std::ops::Range;
 use std::time::{Duration, SystemTime};
 
 /// How to reach S3.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct S3Config {
     /// Endpoint of an S3-compatible server (`AWS_ENDPOINT_URL`); `None` for AWS itself.
     pub endpoint: Option<String>,
@@ -25,6 +25,24 @@ pub struct S3Config {
     /// Path-style addressing (`bucket` in the path, not the host name); on by default
     /// with an endpoint, as S3-compatible servers need it.
     pub force_path_style: bool,
+    /// Static credentials from the environment map (`AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`); when absent, the standard chain
+    /// (profiles, web identity, instance roles) is used. Never printed.
+    credentials: Option<(String, String, Option<String>)>,
+}
+
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("force_path_style", &self.force_path_style)
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|_| "<from environment>"),
+            )
+            .finish()
+    }
 }
 
 impl S3Config {
@@ -45,10 +63,20 @@ impl S3Config {
             Some(_) => true,
             None => endpoint.is_some(),
         };
+        let credentials = match (
+            env.get("AWS_ACCESS_KEY_ID"),
+            env.get("AWS_SECRET_ACCESS_KEY"),
+        ) {
+            (Some(k), Some(s)) if !k.is_empty() && !s.is_empty() => {
+                Some((k.clone(), s.clone(), env.get("AWS_SESSION_TOKEN").cloned()))
+            }
+            _ => None,
+        };
         Self {
             endpoint,
             region,
             force_path_style,
+            credentials,
         }
     }
 }
@@ -149,6 +177,15 @@ impl S3Storage {
             }
             if let Some(e) = &config.endpoint {
                 loader = loader.endpoint_url(e.clone());
+            }
+            if let Some((key, secret, token)) = &config.credentials {
+                loader = loader.credentials_provider(aws_sdk_s3::config::Credentials::new(
+                    key.clone(),
+                    secret.clone(),
+                    token.clone(),
+                    None,
+                    "esr1-environment",
+                ));
             }
             let shared = loader.load().await;
             let s3 = aws_sdk_s3::config::Builder::from(&shared)

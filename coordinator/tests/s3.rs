@@ -1,0 +1,497 @@
+//! The S3 data plane on a real S3-compatible server (Garage): ranged slices equal local
+//! queries, bounded byte budgets, S3 samplesheets and outputs, clear errors, retries, and a
+//! distributed run through S3.
+
+mod broker;
+mod garage;
+mod util;
+
+use esr1_coordinator::distributed::AmqpOptions;
+use esr1_coordinator::plan::{PlanOptions, MODEL_VERSION};
+use esr1_coordinator::run::{run, Backend, RunOptions};
+use esr1_coordinator::simulate::{simulate, SimulateOptions, SimulatedCohort};
+use esr1_proto::{CallingParams, GenomicRegion, RegionJob, RunContext, SampleRef};
+use esr1_worker::slice::{fetch, open_source, plan_slice, MAX_BLOCK};
+use esr1_worker::storage::{
+    CountingStorage, RetryingStorage, Router, S3Config, S3Storage, SharedStorage, Storage,
+};
+use garage::{upload_dir, Garage, BUCKET};
+use noodles::bam;
+use noodles::core::{region::Interval, Position, Region};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+const REPORTS: [&str; 4] = ["calls.tsv", "patients.tsv", "frequencies.tsv", "qc.tsv"];
+
+fn cohort(dir: &Path, seed: u64) -> SimulatedCohort {
+    simulate(&SimulateOptions {
+        out: dir.join("cohort"),
+        patients: 7,
+        seed,
+        depth_scale: 0.3,
+    })
+    .unwrap_or_else(|e| panic!("simulate: {e}"))
+}
+
+/// Records (name, flags, start) of a local indexed query, as noodles gives them.
+fn local_query(bam_path: &Path, region: &Region) -> Vec<(Vec<u8>, u16, usize)> {
+    let mut reader = bam::io::indexed_reader::Builder::default()
+        .build_from_path(bam_path)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let header = reader.read_header().unwrap_or_else(|e| panic!("{e}"));
+    let query = reader
+        .query(&header, region)
+        .unwrap_or_else(|e| panic!("{e}"));
+    query
+        .records()
+        .map(|r| {
+            let r = r.unwrap_or_else(|e| panic!("{e}"));
+            let start = r
+                .alignment_start()
+                .transpose()
+                .ok()
+                .flatten()
+                .map_or(0, usize::from);
+            (
+                r.name().map(|n| n.to_vec()).unwrap_or_default(),
+                u16::from(r.flags()),
+                start,
+            )
+        })
+        .collect()
+}
+
+fn region(start: usize, end: usize) -> (Region, Interval) {
+    let (s, e) = (
+        Position::new(start).unwrap_or(Position::MIN),
+        Position::new(end).unwrap_or(Position::MIN),
+    );
+    (Region::new("chr6", s..=e), Interval::from(s..=e))
+}
+
+fn s3_only(g: &Garage) -> (Arc<CountingStorage<S3Storage>>, SharedStorage) {
+    let env: HashMap<String, String> = g.env().into_iter().collect();
+    let s3 = Arc::new(CountingStorage::new(
+        S3Storage::connect(&S3Config::from_env(&env)).unwrap_or_else(|e| panic!("{e}")),
+    ));
+    let shared: SharedStorage = Arc::new(Router::with_s3(s3.clone(), Vec::new()));
+    (s3, shared)
+}
+
+#[test]
+fn ranged_reads_equal_a_local_indexed_query_within_the_byte_budget() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    cohort(dir.path(), 31);
+    let g = Garage::start(&dir.path().join("garage"));
+    let (counting, storage) = s3_only(&g);
+    let bams = dir.path().join("cohort/bams");
+    for name in ["P01_C1.bam", "P01_C1.bam.bai"] {
+        let bytes = std::fs::read(bams.join(name)).unwrap_or_default();
+        storage
+            .put(&format!("s3://{BUCKET}/c/{name}"), &bytes)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let uri = format!("s3://{BUCKET}/c/P01_C1.bam");
+    let source =
+        open_source(storage.as_ref(), &uri, None).unwrap_or_else(|e| panic!("{}", e.message));
+    let size = std::fs::metadata(bams.join("P01_C1.bam"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let cases = [
+        ("empty", 1_000_000, 1_001_000),
+        ("contig start", 1, 50_000),
+        ("exon 8", 152_098_700, 152_099_100),
+        ("whole window, many chunks", 151_650_001, 152_140_000),
+    ];
+    let mut nonempty = 0;
+    for (what, start, end) in cases {
+        let (reg, interval) = region(start, end);
+        let expected = local_query(&bams.join("P01_C1.bam"), &reg);
+        let plan = plan_slice(&source, 0, interval).unwrap_or_else(|e| panic!("{}", e.message));
+        let sparse =
+            fetch(storage.as_ref(), &source, &plan).unwrap_or_else(|e| panic!("{}", e.message));
+        let fetched = sparse.held();
+        let mut reader = bam::io::Reader::new(sparse);
+        let got: Vec<(Vec<u8>, u16, usize)> = reader
+            .query(&source.header, &source.index, &reg)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .records()
+            .map(|r| {
+                let r = r.unwrap_or_else(|e| panic!("{what}: {e}"));
+                let start = r
+                    .alignment_start()
+                    .transpose()
+                    .ok()
+                    .flatten()
+                    .map_or(0, usize::from);
+                (
+                    r.name().map(|n| n.to_vec()).unwrap_or_default(),
+                    u16::from(r.flags()),
+                    start,
+                )
+            })
+            .collect();
+        assert_eq!(got.len(), expected.len(), "{what}: record count");
+        assert_eq!(got, expected, "{what}: records");
+        nonempty += usize::from(!got.is_empty());
+        let budget = 1.10 * plan.chunk_span as f64 + 2.0 * MAX_BLOCK as f64;
+        assert!(
+            fetched as f64 <= budget,
+            "{what}: fetched {fetched} > budget {budget}"
+        );
+        assert!(
+            fetched < size || size < 2 * MAX_BLOCK,
+            "{what}: fetched the whole file"
+        );
+    }
+    assert_eq!(
+        nonempty, 2,
+        "the empty and contig-start regions hold no reads"
+    );
+    // Every ranged request had an end, and none asked past the object.
+    let log = counting.log();
+    let log = log.lock().unwrap_or_else(|e| e.into_inner());
+    let ranged: Vec<_> = log.iter().filter(|r| r.op == "get_range").collect();
+    assert!(!ranged.is_empty());
+    for r in ranged {
+        let range = r
+            .range
+            .clone()
+            .unwrap_or_else(|| panic!("a ranged read without a range: {r:?}"));
+        assert!(
+            range.end > range.start && range.end <= size + MAX_BLOCK,
+            "{r:?}"
+        );
+    }
+}
+
+fn job_for(sample: SampleRef, reference: &str, start: u64, end: u64) -> RegionJob {
+    RegionJob::new(
+        &RunContext {
+            run_id: "t".into(),
+            reference: reference.into(),
+            params: CallingParams::default(),
+            model_version: MODEL_VERSION.into(),
+            output: "/unused".into(),
+        },
+        sample,
+        GenomicRegion {
+            contig: "chr6".into(),
+            start,
+            end,
+        },
+        vec![152_098_788, 152_098_791],
+    )
+}
+
+#[test]
+fn per_site_counts_from_s3_equal_the_local_file() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sim = cohort(dir.path(), 32);
+    let g = Garage::start(&dir.path().join("garage"));
+    let storage = g.storage();
+    upload_dir(
+        &storage,
+        &dir.path().join("cohort"),
+        &format!("s3://{BUCKET}/cohort"),
+    );
+    let local_ref = sim.reference.to_string_lossy().into_owned();
+    for sample in ["P01_T1", "P03_C1"] {
+        let local = SampleRef {
+            patient: "P".into(),
+            sample: sample.into(),
+            day: 10,
+            material: esr1_proto::Material::Tumor,
+            therapy: "AI".into(),
+            alignments: dir
+                .path()
+                .join(format!("cohort/bams/{sample}.bam"))
+                .to_string_lossy()
+                .into_owned(),
+            index: None,
+        };
+        let remote = SampleRef {
+            alignments: format!("s3://{BUCKET}/cohort/bams/{sample}.bam"),
+            ..local.clone()
+        };
+        for (start, end) in [(152_098_000, 152_100_000), (151_650_001, 151_900_000)] {
+            let a = esr1_worker::run_job(
+                &job_for(local.clone(), &local_ref, start, end),
+                storage.as_ref(),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            let remote_ref = format!("s3://{BUCKET}/cohort/reference/chr6_esr1.fa.gz");
+            let b = esr1_worker::run_job(
+                &job_for(remote.clone(), &remote_ref, start, end),
+                storage.as_ref(),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(a.sites, b.sites, "{sample} {start}-{end}");
+            assert_eq!(a.blocks, b.blocks);
+            assert_eq!(a.calls, b.calls);
+            assert_eq!(a.qc, b.qc);
+        }
+    }
+}
+
+fn options(sheet: &Path, reference: &Path, out: &str, backend: Backend) -> RunOptions {
+    RunOptions {
+        samplesheet: sheet.to_owned(),
+        reference: reference.to_owned(),
+        out: out.to_owned(),
+        backend,
+        plan: PlanOptions::default(),
+        run_id: Some("s3run".into()),
+        progress: false,
+    }
+}
+
+/// The samplesheet with half of the samples (and the reference) on S3.
+fn mixed_sheet(sim: &SimulatedCohort, dir: &Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(&sim.samplesheet).unwrap_or_default();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 && i % 2 == 0 {
+            out.push_str(&line.replace("bams/", &format!("s3://{BUCKET}/cohort/bams/")));
+        } else {
+            out.push_str(&line.replace("bams/", &format!("{}/cohort/bams/", dir.display())));
+        }
+        out.push('\n');
+    }
+    let path = dir.join("mixed.csv");
+    std::fs::write(&path, out).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+fn read_reports(storage: &SharedStorage, out: &str) -> Vec<String> {
+    REPORTS
+        .iter()
+        .map(|f| {
+            let bytes = storage
+                .get(&format!("{out}/{f}"))
+                .unwrap_or_else(|e| panic!("{e}"));
+            String::from_utf8(bytes).unwrap_or_default()
+        })
+        .collect()
+}
+
+#[test]
+fn a_mixed_s3_samplesheet_with_s3_outputs_equals_the_local_run() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sim = cohort(dir.path(), 33);
+    let g = Garage::start(&dir.path().join("garage"));
+    let storage = g.storage();
+    upload_dir(
+        &storage,
+        &dir.path().join("cohort"),
+        &format!("s3://{BUCKET}/cohort"),
+    );
+    let local_out = dir.path().join("local").to_string_lossy().into_owned();
+    run(
+        &options(
+            &sim.samplesheet,
+            &sim.reference,
+            &local_out,
+            Backend::Embedded { workers: 2 },
+        ),
+        &storage,
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    let sheet = mixed_sheet(&sim, dir.path());
+    let s3_out = format!("s3://{BUCKET}/runs/mixed");
+    let result = run(
+        &options(
+            &sheet,
+            &sim.reference,
+            &s3_out,
+            Backend::Embedded { workers: 2 },
+        ),
+        &storage,
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(result.report.jobs_failed, 0);
+    assert_eq!(
+        read_reports(&storage, &local_out),
+        read_reports(&storage, &s3_out)
+    );
+    let qc = read_reports(&storage, &s3_out)[3].clone();
+    assert!(
+        qc.contains("bytes_fetched\trequests\tchunk_span_bytes"),
+        "{qc}"
+    );
+}
+
+#[test]
+fn missing_object_missing_index_and_access_denied_fail_only_their_samples() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sim = cohort(dir.path(), 34);
+    let g = Garage::start(&dir.path().join("garage"));
+    let storage = g.storage();
+    upload_dir(
+        &storage,
+        &dir.path().join("cohort"),
+        &format!("s3://{BUCKET}/cohort"),
+    );
+    // A BAM without any index, and a bucket the test key may not read.
+    let bam = std::fs::read(dir.path().join("cohort/bams/P02_C1.bam")).unwrap_or_default();
+    storage
+        .put(&format!("s3://{BUCKET}/noindex/P02_C1.bam"), &bam)
+        .unwrap_or_else(|e| panic!("{e}"));
+    g.cli(&["bucket", "create", "private-trial"]);
+    let text = std::fs::read_to_string(&sim.samplesheet).unwrap_or_default();
+    let text = text
+        .replace(
+            "bams/P01_C1.bam,bams/P01_C1.bam.bai",
+            &format!("s3://{BUCKET}/cohort/bams/absent.bam,"),
+        )
+        .replace(
+            "bams/P02_C1.bam,bams/P02_C1.bam.bai",
+            &format!("s3://{BUCKET}/noindex/P02_C1.bam,"),
+        )
+        .replace(
+            "bams/P03_C1.bam,bams/P03_C1.bam.bai",
+            "s3://private-trial/P03_C1.bam,",
+        );
+    let sheet = dir.path().join("cohort/bad.csv");
+    std::fs::write(&sheet, text).unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().join("run").to_string_lossy().into_owned();
+    run(
+        &options(
+            &sheet,
+            &sim.reference,
+            &out,
+            Backend::Embedded { workers: 2 },
+        ),
+        &storage,
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    let qc = util::read_tsv(&Path::new(&out).join("qc.tsv"));
+    let reason = |s: &str| {
+        let row = qc
+            .iter()
+            .find(|q| q["sample"] == s)
+            .unwrap_or_else(|| panic!("{s}"));
+        assert_eq!(row["status"], "failed", "{s}");
+        row["reason"].clone()
+    };
+    let r = reason("P01_C1");
+    assert!(r.contains("absent.bam") && r.contains("not found"), "{r}");
+    let r = reason("P02_C1");
+    assert!(
+        r.contains("no index")
+            && r.contains("P02_C1.bam.bai")
+            && r.contains("P02_C1.bai")
+            && r.contains(".csi"),
+        "{r}"
+    );
+    let r = reason("P03_C1");
+    assert!(
+        r.contains("access denied") && r.contains("private-trial"),
+        "{r}"
+    );
+    assert!(
+        !r.contains(garage::SECRET_KEY) && !r.contains(garage::ACCESS_KEY),
+        "credentials leaked: {r}"
+    );
+    assert_eq!(qc.iter().filter(|q| q["status"] == "ok").count(), 18);
+}
+
+#[test]
+fn a_server_stopped_for_a_moment_is_retried() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let g = Garage::start(&dir.path().join("garage"));
+    let (counting, storage) = s3_only(&g);
+    storage
+        .put(&format!("s3://{BUCKET}/x/object"), b"0123456789")
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The production retry decorator over the counting one, so every attempt is seen.
+    let retrying = RetryingStorage::new(storage.clone(), 5, Duration::from_millis(200));
+    g.stop();
+    let restarter = {
+        let dir = g.dir.clone();
+        let (s3, rpc) = (g.s3_port, g.rpc_port);
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(700));
+            let again = Garage {
+                dir,
+                s3_port: s3,
+                rpc_port: rpc,
+            };
+            again.restart();
+            std::mem::forget(again);
+        })
+    };
+    let got = retrying
+        .get_range(&format!("s3://{BUCKET}/x/object"), 2..6)
+        .unwrap_or_else(|e| panic!("not retried: {e}"));
+    assert_eq!(got, b"2345");
+    let _ = restarter.join();
+    let attempts = counting
+        .log()
+        .lock()
+        .map(|l| l.iter().filter(|r| r.op == "get_range").count())
+        .unwrap_or(0);
+    assert!(
+        attempts >= 2,
+        "the first attempt failed and was retried ({attempts} attempts)"
+    );
+}
+
+#[test]
+fn two_workers_reading_and_writing_s3_give_the_embedded_outputs() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sim = cohort(dir.path(), 35);
+    let g = Garage::start(&dir.path().join("garage"));
+    let storage = g.storage();
+    upload_dir(
+        &storage,
+        &dir.path().join("cohort"),
+        &format!("s3://{BUCKET}/cohort"),
+    );
+    let local_out = dir.path().join("local").to_string_lossy().into_owned();
+    run(
+        &options(
+            &sim.samplesheet,
+            &sim.reference,
+            &local_out,
+            Backend::Embedded { workers: 2 },
+        ),
+        &storage,
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    // Everything remote: samples, reference, outputs.
+    let text = std::fs::read_to_string(&sim.samplesheet).unwrap_or_default();
+    let sheet = dir.path().join("remote.csv");
+    std::fs::write(
+        &sheet,
+        text.replace("bams/", &format!("s3://{BUCKET}/cohort/bams/")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (url, prefix) = (broker::amqp_url(), broker::unique("s3"));
+    let _w1 =
+        broker::Worker::start_with_env(&url, &prefix, 0, &dir.path().join("w1.log"), &g.env());
+    let _w2 =
+        broker::Worker::start_with_env(&url, &prefix, 0, &dir.path().join("w2.log"), &g.env());
+    let s3_out = format!("s3://{BUCKET}/runs/dist");
+    let mut opts = options(
+        &sheet,
+        &sim.reference,
+        &s3_out,
+        Backend::Amqp(AmqpOptions {
+            url: url.clone(),
+            prefix: prefix.clone(),
+        }),
+    );
+    // The reference too: workers on other machines have no local files.
+    let remote_ref = format!("s3://{BUCKET}/cohort/reference/chr6_esr1.fa.gz");
+    opts.reference = std::path::PathBuf::from(&remote_ref);
+    let result = run(&opts, &storage).unwrap_or_else(|e| panic!("{e:#}"));
+    broker::cleanup(&url, &prefix, "s3run");
+    assert_eq!(result.report.jobs_failed, 0);
+    assert_eq!(
+        read_reports(&storage, &local_out),
+        read_reports(&storage, &s3_out)
+    );
+}
