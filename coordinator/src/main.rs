@@ -110,6 +110,10 @@ struct RunArgs {
     /// path-style addressing. Default: AWS_ENDPOINT_URL, else AWS itself.
     #[arg(long)]
     s3_endpoint: Option<String>,
+    /// Only read and write objects under these prefixes (repeatable or comma-separated;
+    /// in-process workers). Default: anything the credentials allow.
+    #[arg(long = "allow-prefix", value_delimiter = ',')]
+    allow_prefixes: Vec<String>,
     /// In-process workers (default: number of cores); ignored with --amqp-url.
     #[arg(long)]
     workers: Option<usize>,
@@ -163,12 +167,12 @@ struct DemoArgs {
 }
 
 /// The process's storage: local files and S3 from the AWS environment (and `--s3-endpoint`).
-fn storage(s3_endpoint: Option<String>) -> SharedStorage {
+fn storage(s3_endpoint: Option<String>, allowed_prefixes: Vec<String>) -> SharedStorage {
     let mut env: HashMap<String, String> = std::env::vars().collect();
     if let Some(e) = s3_endpoint {
         env.insert("AWS_ENDPOINT_URL".into(), e);
     }
-    default_storage(&env, Vec::new())
+    default_storage(&env, allowed_prefixes)
 }
 
 fn default_workers() -> usize {
@@ -195,7 +199,7 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
             run_id: a.run_id,
             progress: !a.quiet,
         },
-        &storage(a.s3_endpoint),
+        &storage(a.s3_endpoint, a.allow_prefixes),
     )?;
     for w in &out.warnings {
         eprintln!("warning: {w}");
@@ -245,7 +249,7 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
             run_id: None,
             progress: true,
         },
-        &storage(None),
+        &storage(None, Vec::new()),
     )?;
     for w in &out.warnings {
         eprintln!("warning: {w}");
@@ -276,7 +280,7 @@ fn status_cmd(a: StatusArgs) -> anyhow::Result<ExitCode> {
     let s = run_status(
         &a.run_id,
         &a.out,
-        &storage(a.s3_endpoint),
+        &storage(a.s3_endpoint, Vec::new()),
         &AmqpOptions {
             url: a.amqp_url,
             prefix: a.queue_prefix,
