@@ -6,7 +6,7 @@ use esr1_coordinator::distributed::{run_status, AmqpOptions};
 use esr1_coordinator::plan::{PlanOptions, DEFAULT_REGION_SIZE};
 use esr1_coordinator::report::{arm_table, frequencies_tsv};
 use esr1_coordinator::run::{run, Backend, RunOptions};
-use esr1_coordinator::simulate::{simulate, SimulateOptions};
+use esr1_coordinator::simulate::{simulate, AlignmentFormat, SimulateOptions};
 use esr1_proto::CallingParams;
 use esr1_worker::queue::DEFAULT_PREFIX;
 use esr1_worker::storage::{default_storage, SharedStorage};
@@ -148,6 +148,9 @@ struct SimulateArgs {
     /// Multiplies every sequencing depth.
     #[arg(long, default_value_t = 1.0)]
     depth_scale: f64,
+    /// Alignment format: bam (with BAI) or cram (with CRAI).
+    #[arg(long, default_value = "bam")]
+    format: AlignmentFormat,
 }
 
 #[derive(Args)]
@@ -211,6 +214,7 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
 
 fn simulate_cmd(a: SimulateArgs) -> anyhow::Result<ExitCode> {
     let cohort = simulate(&SimulateOptions {
+        format: a.format,
         out: a.out.clone(),
         patients: a.patients,
         seed: a.seed,
@@ -230,6 +234,7 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
         cohort_dir.display()
     );
     let cohort = simulate(&SimulateOptions {
+        format: Default::default(),
         out: cohort_dir,
         patients: a.patients,
         seed: a.seed,

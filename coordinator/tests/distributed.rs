@@ -23,6 +23,7 @@ const LONG: Duration = Duration::from_secs(300);
 
 fn small_cohort(dir: &Path, seed: u64) -> SimulatedCohort {
     simulate(&SimulateOptions {
+        format: Default::default(),
         out: dir.join("cohort"),
         patients: 7,
         seed,

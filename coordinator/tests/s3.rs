@@ -27,6 +27,7 @@ const REPORTS: [&str; 4] = ["calls.tsv", "patients.tsv", "frequencies.tsv", "qc.
 
 fn cohort(dir: &Path, seed: u64) -> SimulatedCohort {
     simulate(&SimulateOptions {
+        format: Default::default(),
         out: dir.join("cohort"),
         patients: 7,
         seed,
@@ -96,6 +97,9 @@ fn ranged_reads_equal_a_local_indexed_query_within_the_byte_budget() {
     let uri = format!("s3://{BUCKET}/c/P01_C1.bam");
     let source =
         open_source(storage.as_ref(), &uri, None).unwrap_or_else(|e| panic!("{}", e.message));
+    let esr1_worker::slice::SourceIndex::Binning(binning) = &source.index else {
+        panic!("a BAI")
+    };
     let size = std::fs::metadata(bams.join("P01_C1.bam"))
         .map(|m| m.len())
         .unwrap_or(0);
@@ -115,7 +119,7 @@ fn ranged_reads_equal_a_local_indexed_query_within_the_byte_budget() {
         let fetched = sparse.held();
         let mut reader = bam::io::Reader::new(sparse);
         let got: Vec<(Vec<u8>, u16, usize)> = reader
-            .query(&source.header, &source.index, &reg)
+            .query(&source.header, binning, &reg)
             .unwrap_or_else(|e| panic!("{e}"))
             .records()
             .map(|r| {
@@ -494,4 +498,150 @@ fn two_workers_reading_and_writing_s3_give_the_embedded_outputs() {
         read_reports(&storage, &local_out),
         read_reports(&storage, &s3_out)
     );
+}
+
+/// Records (name, flags, start) of a local indexed CRAM query, decoded against the local
+/// reference by noodles alone.
+fn local_cram_query(
+    cram_path: &Path,
+    reference: &Path,
+    region: &Region,
+) -> Vec<(Vec<u8>, u16, usize)> {
+    use noodles::{cram, fasta};
+    let fasta_reader = fasta::io::indexed_reader::Builder::default()
+        .build_from_path(reference)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let repository = fasta::Repository::new(fasta::repository::adapters::IndexedReader::new(
+        fasta_reader,
+    ));
+    let mut reader = cram::io::indexed_reader::Builder::default()
+        .set_reference_sequence_repository(repository)
+        .build_from_path(cram_path)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let header = reader.read_header().unwrap_or_else(|e| panic!("{e}"));
+    reader
+        .query(&header, region)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .records()
+        .map(|r| {
+            let r = r.unwrap_or_else(|e| panic!("{e}"));
+            let start = r.alignment_start().map_or(0, usize::from);
+            (
+                r.name().map(|n| n.to_vec()).unwrap_or_default(),
+                u16::from(r.flags()),
+                start,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn cram_slices_from_s3_equal_a_local_indexed_query_and_count_like_bam() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let cram_sim = simulate(&SimulateOptions {
+        format: esr1_coordinator::simulate::AlignmentFormat::Cram,
+        out: dir.path().join("cram"),
+        patients: 7,
+        seed: 36,
+        depth_scale: 0.3,
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let bam_sim = simulate(&SimulateOptions {
+        format: esr1_coordinator::simulate::AlignmentFormat::Bam,
+        out: dir.path().join("bam"),
+        patients: 7,
+        seed: 36,
+        depth_scale: 0.3,
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let g = Garage::start(&dir.path().join("garage"));
+    let storage = g.storage();
+    upload_dir(
+        &storage,
+        &dir.path().join("cram"),
+        &format!("s3://{BUCKET}/cram"),
+    );
+    let remote_ref = format!("s3://{BUCKET}/cram/reference/chr6_esr1.fa.gz");
+    let uri = format!("s3://{BUCKET}/cram/bams/P01_C1.cram");
+    let source =
+        open_source(storage.as_ref(), &uri, None).unwrap_or_else(|e| panic!("{}", e.message));
+    assert!(source.is_cram());
+    let local = dir.path().join("cram/bams/P01_C1.cram");
+    let mut nonempty = 0;
+    for (what, start, end) in [
+        ("empty", 1_000_000, 1_001_000),
+        ("contig start", 1, 50_000),
+        ("exon 8", 152_098_700, 152_099_100),
+        ("whole window", 151_650_001, 152_140_000),
+    ] {
+        let (reg, interval) = region(start, end);
+        let expected = local_cram_query(&local, &cram_sim.reference, &reg);
+        let plan = plan_slice(&source, 0, interval).unwrap_or_else(|e| panic!("{}", e.message));
+        let budget = 1.10 * plan.chunk_span as f64 + 2.0 * MAX_BLOCK as f64;
+        let fetched: u64 = plan.ranges.iter().map(|r| r.end - r.start).sum();
+        assert!(fetched as f64 <= budget, "{what}: {fetched} > {budget}");
+        // Per-site counts through the product's job path equal those of the BAM.
+        let sample = |alignments: String| SampleRef {
+            patient: "P01".into(),
+            sample: "P01_C1".into(),
+            day: 10,
+            material: esr1_proto::Material::Cfdna,
+            therapy: "AI".into(),
+            alignments,
+            index: None,
+        };
+        let from_s3 = esr1_worker::run_job(
+            &job_for(sample(uri.clone()), &remote_ref, start as u64, end as u64),
+            storage.as_ref(),
+        )
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+        let bam_local = dir
+            .path()
+            .join("bam/bams/P01_C1.bam")
+            .to_string_lossy()
+            .into_owned();
+        let bam_ref = bam_sim.reference.to_string_lossy().into_owned();
+        let from_bam = esr1_worker::run_job(
+            &job_for(sample(bam_local), &bam_ref, start as u64, end as u64),
+            storage.as_ref(),
+        )
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(from_s3.sites, from_bam.sites, "{what}");
+        assert_eq!(from_s3.blocks, from_bam.blocks, "{what}");
+        assert_eq!(from_s3.qc.reads_seen, from_bam.qc.reads_seen, "{what}");
+        // Record for record, the ranged CRAM equals noodles' local indexed query.
+        let sparse =
+            fetch(storage.as_ref(), &source, &plan).unwrap_or_else(|e| panic!("{}", e.message));
+        let repository = {
+            let fasta_reader = noodles::fasta::io::indexed_reader::Builder::default()
+                .build_from_path(&cram_sim.reference)
+                .unwrap_or_else(|e| panic!("{e}"));
+            noodles::fasta::Repository::new(
+                noodles::fasta::repository::adapters::IndexedReader::new(fasta_reader),
+            )
+        };
+        let mut reader = noodles::cram::io::reader::Builder::default()
+            .set_reference_sequence_repository(repository)
+            .build_from_reader(sparse);
+        let esr1_worker::slice::SourceIndex::Crai(crai) = &source.index else {
+            panic!("a CRAI")
+        };
+        let got: Vec<(Vec<u8>, u16, usize)> = reader
+            .query(&source.header, crai, &reg)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .records()
+            .map(|r| {
+                let r = r.unwrap_or_else(|e| panic!("{what}: {e}"));
+                let start = r.alignment_start().map_or(0, usize::from);
+                (
+                    r.name().map(|n| n.to_vec()).unwrap_or_default(),
+                    u16::from(r.flags()),
+                    start,
+                )
+            })
+            .collect();
+        assert_eq!(got, expected, "{what}");
+        nonempty += usize::from(!got.is_empty());
+    }
+    assert_eq!(nonempty, 2);
 }

@@ -28,6 +28,7 @@ pub fn read_tsv(path: &Path) -> Vec<HashMap<String, String>> {
 /// Simulates a cohort into `dir/cohort`.
 pub fn cohort(dir: &Path, patients: usize, seed: u64) -> SimulatedCohort {
     simulate(&SimulateOptions {
+        format: Default::default(),
         out: dir.join("cohort"),
         patients,
         seed,

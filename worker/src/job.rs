@@ -4,11 +4,11 @@
 use crate::calling::call_site;
 use crate::pileup::RegionCounter;
 use crate::reference::read_reference;
-use crate::slice::{cached_source, fetch, plan_slice};
+use crate::slice::{cached_source, fetch, plan_slice, SourceIndex};
 use crate::storage::{LocalStorage, Storage};
 use esr1_proto::{RegionJob, RegionResult};
 use noodles::core::region::Interval;
-use noodles::{bam, core::Position, core::Region};
+use noodles::{bam, core::Position, core::Region, cram, fasta};
 use std::fmt;
 
 /// Whether retrying a failed job can help.
@@ -107,35 +107,156 @@ pub fn run_job(job: &RegionJob, storage: &dyn Storage) -> Result<RegionResult, J
         let plan = plan_slice(&source, rid, Interval::from(s..=e))?;
         chunk_span = plan.chunk_span;
         requests = plan.ranges.len() as u64;
+        if plan.ranges.is_empty() {
+            // Nothing indexed overlaps the region: no bytes to fetch, no records to count.
+            return Ok(finish_result(
+                job,
+                counter,
+                &reference,
+                (plan.chunk_span, 0, 0),
+            ));
+        }
         let sparse = fetch(storage, &source, &plan)?;
         bytes = sparse.held();
-        let mut reader = bam::io::Reader::new(sparse);
         let query_region = Region::new(region.contig.as_str(), s..=e);
-        let query = reader
-            .query(header, &source.index, &query_region)
-            .map_err(|e| {
-                JobError::permanent(format!("cannot query {region} in {}: {e}", source.uri))
-            })?;
-        for record in query.records() {
-            let record = record.map_err(|e| {
-                JobError::permanent(format!(
-                    "corrupt BAM {} while reading {region}: {e}",
-                    source.uri
-                ))
-            })?;
-            counter.add_record(header, &record).map_err(|e| {
-                JobError::permanent(format!("invalid record in {} at {region}: {e}", source.uri))
-            })?;
+        let corrupt = |e: std::io::Error| {
+            JobError::permanent(format!(
+                "corrupt {} {} while reading {region}: {e}",
+                if source.is_cram() { "CRAM" } else { "BAM" },
+                source.uri
+            ))
+        };
+        let cannot_query = |e: std::io::Error| {
+            JobError::permanent(format!("cannot query {region} in {}: {e}", source.uri))
+        };
+        let invalid_record = |e: std::io::Error| {
+            JobError::permanent(format!("invalid record in {} at {region}: {e}", source.uri))
+        };
+        match &source.index {
+            SourceIndex::Binning(index) => {
+                let mut reader = bam::io::Reader::new(sparse);
+                let query = reader
+                    .query(header, index, &query_region)
+                    .map_err(cannot_query)?;
+                for record in query.records() {
+                    counter
+                        .add_record(header, &record.map_err(corrupt)?)
+                        .map_err(invalid_record)?;
+                }
+            }
+            SourceIndex::Crai(index) => {
+                let repository = cram_repository(storage, job, header, rid, index)?;
+                let mut reader = cram::io::reader::Builder::default()
+                    .set_reference_sequence_repository(repository)
+                    .build_from_reader(sparse);
+                let query = reader
+                    .query(header, index, &query_region)
+                    .map_err(cannot_query)?;
+                for record in query.records() {
+                    counter
+                        .add_record(header, &record.map_err(corrupt)?)
+                        .map_err(invalid_record)?;
+                }
+            }
         }
     }
-    let mut result = build_result(job, counter, &reference);
-    // Slice bytes only: the header and index are fetched once per sample per worker, so
-    // counting them per job would make the totals depend on scheduling.
+    Ok(finish_result(
+        job,
+        counter,
+        &reference,
+        (chunk_span, bytes, requests),
+    ))
+}
+
+/// The job's result with its byte accounting: (chunk span, slice bytes, requests). Slice
+/// bytes only: the header and index are fetched once per sample per worker, so counting
+/// them per job would make the totals depend on scheduling.
+fn finish_result(
+    job: &RegionJob,
+    counter: RegionCounter,
+    reference: &[u8],
+    (chunk_span, bytes, requests): (u64, u64, u64),
+) -> RegionResult {
+    let mut result = build_result(job, counter, reference);
     result.qc.bytes_fetched = bytes;
     result.qc.requests = requests;
     result.qc.chunk_span_bytes = chunk_span;
-    Ok(result)
+    result
 }
+
+/// The reference a CRAM query needs: the bases spanned by the containers it will decode,
+/// read through the FASTA's index, placed in an otherwise-`N` contig of the header's length
+/// (noodles addresses the reference by absolute position).
+fn cram_repository(
+    storage: &dyn Storage,
+    job: &RegionJob,
+    header: &noodles::sam::Header,
+    rid: usize,
+    index: &cram::crai::Index,
+) -> Result<fasta::Repository, JobError> {
+    let Some((name, map)) = header.reference_sequences().get_index(rid) else {
+        return Err(JobError::permanent(format!(
+            "no reference sequence {rid} in the header"
+        )));
+    };
+    let length = usize::from(map.length());
+    let region = &job.region;
+    let spans = index
+        .iter()
+        .filter(|r| r.reference_sequence_id() == Some(rid))
+        .filter_map(|r| {
+            let s = usize::from(r.alignment_start()?) as u64;
+            let e = s + r.alignment_span() as u64;
+            (s <= region.end && e > region.start).then_some((s, e))
+        });
+    let (lo, hi) = spans.fold((u64::MAX, 0), |(lo, hi), (s, e)| (lo.min(s), hi.max(e)));
+    let name_str = String::from_utf8_lossy(name).into_owned();
+    let key = (job.reference.clone(), name_str.clone(), length);
+    let mut cache = CRAM_REFERENCE
+        .lock()
+        .map_err(|_| JobError::transient("reference cache poisoned"))?;
+    if let Some(c) = cache.as_ref().filter(|c| c.key == key) {
+        if lo > hi || c.filled.iter().any(|&(a, b)| a <= lo && hi <= b) {
+            return Ok(c.repository.clone());
+        }
+    }
+    // Rebuild with the new window added to what this worker already holds for the contig.
+    let mut filled: Vec<(u64, u64)> = cache
+        .as_ref()
+        .filter(|c| c.key == key)
+        .map(|c| c.filled.clone())
+        .unwrap_or_default();
+    if lo <= hi {
+        filled.push((lo, hi));
+    }
+    let mut sequence = vec![b'N'; length];
+    for &(a, b) in &filled {
+        let (bases, _) = read_reference(storage, &job.reference, &name_str, a, b)?;
+        let start = (a - 1) as usize;
+        let end = (start + bases.len()).min(length);
+        sequence[start..end].copy_from_slice(&bases[..end - start]);
+    }
+    let record = fasta::Record::new(
+        fasta::record::Definition::new(name.to_vec(), None),
+        fasta::record::Sequence::from(sequence),
+    );
+    let repository = fasta::Repository::new(vec![record]);
+    *cache = Some(CachedReference {
+        key,
+        filled,
+        repository: repository.clone(),
+    });
+    Ok(repository)
+}
+
+/// The CRAM reference of the last contig used by this worker, with the windows it holds.
+struct CachedReference {
+    key: (String, String, usize),
+    filled: Vec<(u64, u64)>,
+    repository: fasta::Repository,
+}
+
+static CRAM_REFERENCE: std::sync::Mutex<Option<CachedReference>> = std::sync::Mutex::new(None);
 
 /// Runs a job whose files are local paths.
 pub fn run_local_job(job: &RegionJob) -> Result<RegionResult, JobError> {

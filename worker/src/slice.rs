@@ -11,10 +11,10 @@
 use crate::job::JobError;
 use crate::sparse::SparseFile;
 use crate::storage::{Storage, StorageError, StorageErrorKind};
-use noodles::bam;
 use noodles::core::region::Interval;
 use noodles::csi::{self, BinningIndex};
 use noodles::sam;
+use noodles::{bam, cram};
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::ops::Range;
@@ -42,7 +42,27 @@ pub struct AlignmentSource {
     /// The parsed header.
     pub header: sam::Header,
     /// The parsed index.
-    pub index: Index,
+    pub index: SourceIndex,
+}
+
+/// The index of an alignment file.
+pub enum SourceIndex {
+    /// BAI or CSI of a BAM.
+    Binning(Index),
+    /// CRAI of a CRAM.
+    Crai(cram::crai::Index),
+}
+
+impl AlignmentSource {
+    /// Whether the file is a CRAM.
+    pub fn is_cram(&self) -> bool {
+        matches!(self.index, SourceIndex::Crai(_))
+    }
+}
+
+/// Whether a path or URI names a CRAM file.
+pub fn is_cram(uri: &str) -> bool {
+    uri.ends_with(".cram")
 }
 
 /// Maps a storage error on a sample's file to a job error with a clear message.
@@ -64,6 +84,13 @@ pub fn storage_failure(what: &str, e: &StorageError) -> JobError {
 
 /// Index locations tried for an alignment file without an explicit index, in order.
 pub fn index_candidates(alignments: &str) -> Vec<String> {
+    if is_cram(alignments) {
+        let mut v = vec![format!("{alignments}.crai")];
+        if let Some(stem) = alignments.strip_suffix(".cram") {
+            v.push(format!("{stem}.crai"));
+        }
+        return v;
+    }
     let mut v = vec![format!("{alignments}.bai")];
     if let Some(stem) = alignments.strip_suffix(".bam") {
         v.push(format!("{stem}.bai"));
@@ -72,19 +99,24 @@ pub fn index_candidates(alignments: &str) -> Vec<String> {
     v
 }
 
-fn parse_index(uri: &str, bytes: &[u8]) -> Result<Index, JobError> {
+fn parse_index(uri: &str, bytes: &[u8]) -> Result<SourceIndex, JobError> {
     let invalid =
         |e: std::io::Error| JobError::permanent(format!("{uri} is not a valid index: {e}"));
-    if uri.ends_with(".csi") {
+    if uri.ends_with(".crai") {
+        let idx = cram::crai::io::Reader::new(Cursor::new(bytes))
+            .read_index()
+            .map_err(invalid)?;
+        Ok(SourceIndex::Crai(idx))
+    } else if uri.ends_with(".csi") {
         let idx = csi::io::Reader::new(Cursor::new(bytes))
             .read_index()
             .map_err(invalid)?;
-        Ok(Box::new(idx))
+        Ok(SourceIndex::Binning(Box::new(idx)))
     } else {
         let idx = bam::bai::io::Reader::new(Cursor::new(bytes))
             .read_index()
             .map_err(invalid)?;
-        Ok(Box::new(idx))
+        Ok(SourceIndex::Binning(Box::new(idx)))
     }
 }
 
@@ -153,13 +185,19 @@ fn read_header(storage: &dyn Storage, uri: &str, size: u64) -> Result<sam::Heade
             .get_range(uri, 0..len)
             .map_err(|e| storage_failure("alignment file", &e))?;
         let complete = len >= size;
-        let mut reader = bam::io::Reader::new(SparseFile::new(vec![(0, bytes)], size));
-        match reader.read_header() {
+        let sparse = SparseFile::new(vec![(0, bytes)], size);
+        let parsed = if is_cram(uri) {
+            cram::io::Reader::new(sparse).read_header()
+        } else {
+            bam::io::Reader::new(sparse).read_header()
+        };
+        match parsed {
             Ok(h) => return Ok(h),
             Err(e) if !complete && is_truncation(&e) => len = (len * 4).min(size),
             Err(e) => {
                 return Err(JobError::permanent(format!(
-                    "{uri} is not a readable BAM (header): {e}"
+                    "{uri} is not a readable {} (header): {e}",
+                    if is_cram(uri) { "CRAM" } else { "BAM" }
                 )))
             }
         }
@@ -186,13 +224,59 @@ pub fn plan_slice(
     rid: usize,
     interval: Interval,
 ) -> Result<SlicePlan, JobError> {
-    let chunks = source.index.query(rid, interval).map_err(|e| {
-        JobError::permanent(format!("cannot query the index {}: {e}", source.index_uri))
-    })?;
-    Ok(plan_ranges(
-        chunks.iter().map(|c| (c.start(), c.end())),
-        source.size,
-    ))
+    match &source.index {
+        SourceIndex::Binning(index) => {
+            let chunks = index.query(rid, interval).map_err(|e| {
+                JobError::permanent(format!("cannot query the index {}: {e}", source.index_uri))
+            })?;
+            Ok(plan_ranges(
+                chunks.iter().map(|c| (c.start(), c.end())),
+                source.size,
+            ))
+        }
+        SourceIndex::Crai(index) => Ok(plan_containers(index, rid, interval, source.size)),
+    }
+}
+
+/// CRAM: the containers whose index records overlap the region, each fetched whole (from its
+/// offset to the next container's), adjacent containers in one request.
+pub fn plan_containers(
+    index: &cram::crai::Index,
+    rid: usize,
+    interval: Interval,
+    size: u64,
+) -> SlicePlan {
+    let mut offsets: Vec<u64> = index.iter().map(|r| r.offset()).collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let (start, end) = (
+        interval.start().map_or(1, usize::from),
+        interval.end().map_or(usize::MAX, usize::from),
+    );
+    let mut wanted: Vec<u64> = index
+        .iter()
+        .filter(|r| r.reference_sequence_id() == Some(rid))
+        .filter(|r| {
+            r.alignment_start().is_some_and(|s| {
+                let s = usize::from(s);
+                s <= end && s + r.alignment_span() > start
+            })
+        })
+        .map(|r| r.offset())
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut ranges: Vec<Range<u64>> = Vec::new();
+    for off in wanted {
+        let i = offsets.partition_point(|&o| o <= off);
+        let next = offsets.get(i).copied().unwrap_or(size).min(size);
+        match ranges.last_mut() {
+            Some(last) if last.end == off => last.end = next,
+            _ => ranges.push(off..next),
+        }
+    }
+    let chunk_span = ranges.iter().map(|r| r.end - r.start).sum();
+    SlicePlan { ranges, chunk_span }
 }
 
 /// Turns chunks (virtual positions) into merged, bounded byte ranges of a file of `size`.

@@ -42,6 +42,29 @@ pub struct SimulateOptions {
     pub seed: u64,
     /// Multiplies every depth (except P04's deliberately shallow baseline).
     pub depth_scale: f64,
+    /// BAM (+ BAI) or CRAM (+ CRAI) alignment files.
+    pub format: AlignmentFormat,
+}
+
+/// The alignment file format written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AlignmentFormat {
+    /// BAM with a BAI index.
+    #[default]
+    Bam,
+    /// CRAM 3 (reference-based, against the simulated reference) with a CRAI index.
+    Cram,
+}
+
+impl std::str::FromStr for AlignmentFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "bam" => Ok(Self::Bam),
+            "cram" => Ok(Self::Cram),
+            other => Err(format!("unknown format '{other}', expected bam or cram")),
+        }
+    }
 }
 
 impl SimulateOptions {
@@ -52,6 +75,7 @@ impl SimulateOptions {
             patients: 12,
             seed: 1,
             depth_scale: 1.0,
+            format: AlignmentFormat::Bam,
         }
     }
 }
@@ -483,9 +507,13 @@ fn build_scenario(
         };
         let sample = |suffix: &str, day: i64, material: Material, depth: u32| {
             let id = format!("{patient}_{suffix}");
+            let (ext, ix) = match opts.format {
+                AlignmentFormat::Bam => ("bam", "bam.bai"),
+                AlignmentFormat::Cram => ("cram", "cram.crai"),
+            };
             TruthSample {
-                alignments: PathBuf::from(format!("bams/{id}.bam")),
-                index: PathBuf::from(format!("bams/{id}.bam.bai")),
+                alignments: PathBuf::from(format!("bams/{id}.{ext}")),
+                index: PathBuf::from(format!("bams/{id}.{ix}")),
                 sample: id,
                 day,
                 material,
@@ -655,6 +683,10 @@ pub fn simulate(opts: &SimulateOptions) -> Result<SimulatedCohort, SimulateError
     }
     let ref_files = reference::write_reference(&ref_dir, &window)?;
 
+    // CRAM needs the whole contig as its reference (noodles addresses it by position).
+    let cram_reference =
+        (opts.format == AlignmentFormat::Cram).then(|| reads::full_contig_repository(&window));
+
     // BAMs: one job per sample, each with its own random stream, run on a few threads.
     let jobs: Vec<(&TruthPatient, &TruthSample, usize)> = patients
         .iter()
@@ -689,13 +721,29 @@ pub fn simulate(opts: &SimulateOptions) -> Result<SimulatedCohort, SimulateError
             targets: &targets,
         };
         let mut rng = Rng::derive(opts.seed, &format!("reads:{}", smp.sample));
-        reads::write_sample_bam(
-            &spec,
-            &window,
-            &mut rng,
-            &out.join(&smp.alignments),
-            &out.join(&smp.index),
-        )
+        match &cram_reference {
+            None => reads::write_sample_bam(
+                &spec,
+                &window,
+                &mut rng,
+                &out.join(&smp.alignments),
+                &out.join(&smp.index),
+            ),
+            Some(repository) => {
+                let bam = out.join(format!("bams/.{}.tmp.bam", smp.sample));
+                let bai = out.join(format!("bams/.{}.tmp.bam.bai", smp.sample));
+                let stats = reads::write_sample_bam(&spec, &window, &mut rng, &bam, &bai)?;
+                reads::bam_to_cram(
+                    &bam,
+                    &out.join(&smp.alignments),
+                    &out.join(&smp.index),
+                    repository,
+                )?;
+                let _ = std::fs::remove_file(&bam);
+                let _ = std::fs::remove_file(&bai);
+                Ok(stats)
+            }
+        }
     };
     std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -761,6 +809,7 @@ mod tests {
 
     fn small(out: &Path, seed: u64, depth_scale: f64) -> SimulatedCohort {
         simulate(&SimulateOptions {
+            format: AlignmentFormat::Bam,
             out: out.to_path_buf(),
             patients: 7,
             seed,
@@ -1029,6 +1078,7 @@ mod tests {
         }
         // A baseline below 100× cannot rule out a later mutation.
         let shallow = scenario(&SimulateOptions {
+            format: AlignmentFormat::Bam,
             depth_scale: 0.1,
             ..SimulateOptions::new("unused")
         })
