@@ -190,3 +190,27 @@ fn a_rerun_into_the_same_directory_reuses_results_and_gives_identical_reports() 
         .collect();
     assert_eq!(before, after);
 }
+
+#[test]
+fn a_bam_rewritten_after_its_index_is_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sim = cohort(dir.path(), 7, 5);
+    let bam = dir.path().join("cohort/bams/P02_T1.bam");
+    let bytes = std::fs::read(&bam).unwrap_or_default();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&bam, bytes).unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().join("run");
+    run_cohort(&sim, &sim.samplesheet, &out);
+    let qc = read_tsv(&out.join("qc.tsv"));
+    let row = qc
+        .iter()
+        .find(|q| q["sample"] == "P02_T1")
+        .unwrap_or_else(|| panic!("P02_T1"));
+    assert_eq!(row["status"], "failed");
+    assert!(
+        row["reason"].contains("is older than") && row["reason"].contains("P02_T1.bam"),
+        "{}",
+        row["reason"]
+    );
+    assert_eq!(qc.iter().filter(|q| q["status"] == "ok").count(), 20);
+}
