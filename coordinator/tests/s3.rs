@@ -269,6 +269,30 @@ fn mixed_sheet(sim: &SimulatedCohort, dir: &Path) -> std::path::PathBuf {
     path
 }
 
+/// A simulated cohort uploaded to a fresh server, and its embedded run from local files.
+fn uploaded_with_local_run(
+    dir: &Path,
+    seed: u64,
+) -> (SimulatedCohort, Garage, SharedStorage, String) {
+    let sim = cohort(dir, seed);
+    let g = Garage::start(&dir.join("garage"));
+    let storage = g.storage();
+    upload_dir(
+        &storage,
+        &dir.join("cohort"),
+        &format!("s3://{BUCKET}/cohort"),
+    );
+    let local_out = dir.join("local").to_string_lossy().into_owned();
+    let opts = options(
+        &sim.samplesheet,
+        &sim.reference,
+        &local_out,
+        Backend::Embedded { workers: 2 },
+    );
+    run(&opts, &storage).unwrap_or_else(|e| panic!("{e:#}"));
+    (sim, g, storage, local_out)
+}
+
 fn read_reports(storage: &SharedStorage, out: &str) -> Vec<String> {
     REPORTS
         .iter()
@@ -284,25 +308,7 @@ fn read_reports(storage: &SharedStorage, out: &str) -> Vec<String> {
 #[test]
 fn a_mixed_s3_samplesheet_with_s3_outputs_equals_the_local_run() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = cohort(dir.path(), 33);
-    let g = Garage::start(&dir.path().join("garage"));
-    let storage = g.storage();
-    upload_dir(
-        &storage,
-        &dir.path().join("cohort"),
-        &format!("s3://{BUCKET}/cohort"),
-    );
-    let local_out = dir.path().join("local").to_string_lossy().into_owned();
-    run(
-        &options(
-            &sim.samplesheet,
-            &sim.reference,
-            &local_out,
-            Backend::Embedded { workers: 2 },
-        ),
-        &storage,
-    )
-    .unwrap_or_else(|e| panic!("{e:#}"));
+    let (sim, _server, storage, local_out) = uploaded_with_local_run(dir.path(), 33);
     let sheet = mixed_sheet(&sim, dir.path());
     let s3_out = format!("s3://{BUCKET}/runs/mixed");
     let result = run(
@@ -446,25 +452,7 @@ fn a_server_stopped_for_a_moment_is_retried() {
 #[test]
 fn two_workers_reading_and_writing_s3_give_the_embedded_outputs() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = cohort(dir.path(), 35);
-    let g = Garage::start(&dir.path().join("garage"));
-    let storage = g.storage();
-    upload_dir(
-        &storage,
-        &dir.path().join("cohort"),
-        &format!("s3://{BUCKET}/cohort"),
-    );
-    let local_out = dir.path().join("local").to_string_lossy().into_owned();
-    run(
-        &options(
-            &sim.samplesheet,
-            &sim.reference,
-            &local_out,
-            Backend::Embedded { workers: 2 },
-        ),
-        &storage,
-    )
-    .unwrap_or_else(|e| panic!("{e:#}"));
+    let (sim, g, storage, local_out) = uploaded_with_local_run(dir.path(), 35);
     // Everything remote: samples, reference, outputs.
     let text = std::fs::read_to_string(&sim.samplesheet).unwrap_or_default();
     let sheet = dir.path().join("remote.csv");

@@ -138,11 +138,13 @@ pub fn run_job(job: &RegionJob, storage: &dyn Storage) -> Result<RegionResult, J
                 let query = reader
                     .query(header, index, &query_region)
                     .map_err(cannot_query)?;
-                for record in query.records() {
-                    counter
-                        .add_record(header, &record.map_err(corrupt)?)
-                        .map_err(invalid_record)?;
-                }
+                count_all(
+                    &mut counter,
+                    header,
+                    query.records(),
+                    corrupt,
+                    invalid_record,
+                )?;
             }
             SourceIndex::Crai(index) => {
                 let repository = cram_repository(storage, job, header, rid, index)?;
@@ -152,11 +154,13 @@ pub fn run_job(job: &RegionJob, storage: &dyn Storage) -> Result<RegionResult, J
                 let query = reader
                     .query(header, index, &query_region)
                     .map_err(cannot_query)?;
-                for record in query.records() {
-                    counter
-                        .add_record(header, &record.map_err(corrupt)?)
-                        .map_err(invalid_record)?;
-                }
+                count_all(
+                    &mut counter,
+                    header,
+                    query.records(),
+                    corrupt,
+                    invalid_record,
+                )?;
             }
         }
     }
@@ -166,6 +170,23 @@ pub fn run_job(job: &RegionJob, storage: &dyn Storage) -> Result<RegionResult, J
         &reference,
         (chunk_span, bytes, requests),
     ))
+}
+
+/// Feeds every record of a query to the counter; a decoding error is `corrupt`, a record the
+/// counter cannot read is `invalid`.
+fn count_all<R: noodles::sam::alignment::Record>(
+    counter: &mut RegionCounter,
+    header: &noodles::sam::Header,
+    records: impl Iterator<Item = std::io::Result<R>>,
+    corrupt: impl Fn(std::io::Error) -> JobError,
+    invalid: impl Fn(std::io::Error) -> JobError,
+) -> Result<(), JobError> {
+    for record in records {
+        counter
+            .add_record(header, &record.map_err(&corrupt)?)
+            .map_err(&invalid)?;
+    }
+    Ok(())
 }
 
 /// The job's result with its byte accounting: (chunk span, slice bytes, requests). Slice

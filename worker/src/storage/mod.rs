@@ -103,41 +103,30 @@ pub trait Storage: Send + Sync {
     fn head(&self, uri: &str) -> Result<ObjectMeta, StorageError>;
 }
 
-impl<T: Storage + ?Sized> Storage for &T {
-    fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
-        (**self).get_range(uri, range)
-    }
-    fn get(&self, uri: &str) -> Result<Vec<u8>, StorageError> {
-        (**self).get(uri)
-    }
-    fn put(&self, uri: &str, bytes: &[u8]) -> Result<(), StorageError> {
-        (**self).put(uri, bytes)
-    }
-    fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
-        (**self).list(prefix)
-    }
-    fn head(&self, uri: &str) -> Result<ObjectMeta, StorageError> {
-        (**self).head(uri)
-    }
+/// Storage behind a reference or a shared pointer is storage.
+macro_rules! delegate_storage {
+    ($($ty:ty),*) => {$(
+        impl<T: Storage + ?Sized> Storage for $ty {
+            fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
+                (**self).get_range(uri, range)
+            }
+            fn get(&self, uri: &str) -> Result<Vec<u8>, StorageError> {
+                (**self).get(uri)
+            }
+            fn put(&self, uri: &str, bytes: &[u8]) -> Result<(), StorageError> {
+                (**self).put(uri, bytes)
+            }
+            fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+                (**self).list(prefix)
+            }
+            fn head(&self, uri: &str) -> Result<ObjectMeta, StorageError> {
+                (**self).head(uri)
+            }
+        }
+    )*};
 }
 
-impl<T: Storage + ?Sized> Storage for Arc<T> {
-    fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
-        (**self).get_range(uri, range)
-    }
-    fn get(&self, uri: &str) -> Result<Vec<u8>, StorageError> {
-        (**self).get(uri)
-    }
-    fn put(&self, uri: &str, bytes: &[u8]) -> Result<(), StorageError> {
-        (**self).put(uri, bytes)
-    }
-    fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
-        (**self).list(prefix)
-    }
-    fn head(&self, uri: &str) -> Result<ObjectMeta, StorageError> {
-        (**self).head(uri)
-    }
-}
+delegate_storage!(&T, Arc<T>);
 
 /// A shared storage handle.
 pub type SharedStorage = Arc<dyn Storage>;

@@ -196,6 +196,31 @@ impl S3Storage {
         Ok(Self { client, runtime })
     }
 
+    /// GETs an object, or the bounded byte range given as a `Range` header value.
+    fn get_object(&self, uri: &str, range: Option<String>) -> Result<Vec<u8>, StorageError> {
+        let (bucket, key) = split(uri)?;
+        let client = self.client.clone();
+        let u = uri.to_owned();
+        self.run(async move {
+            let out = client
+                .get_object()
+                .bucket(bucket)
+                .key(key)
+                .set_range(range)
+                .send()
+                .await
+                .map_err(|e| classify(&u, &e))?;
+            let data = out.body.collect().await.map_err(|e| {
+                StorageError::new(
+                    StorageErrorKind::Transient,
+                    &u,
+                    format!("reading the body: {e}"),
+                )
+            })?;
+            Ok(data.into_bytes().to_vec())
+        })
+    }
+
     /// Runs a request on the storage's runtime and waits for it from any thread.
     fn run<T: Send + 'static>(&self, fut: impl Future<Output = T> + Send + 'static) -> T {
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
@@ -221,51 +246,14 @@ impl Storage for S3Storage {
         if range.end <= range.start {
             return Ok(Vec::new());
         }
-        let (bucket, key) = split(uri)?;
-        let client = self.client.clone();
-        let u = uri.to_owned();
-        let header = format!("bytes={}-{}", range.start, range.end - 1);
-        self.run(async move {
-            let out = client
-                .get_object()
-                .bucket(bucket)
-                .key(key)
-                .range(header)
-                .send()
-                .await
-                .map_err(|e| classify(&u, &e))?;
-            let data = out.body.collect().await.map_err(|e| {
-                StorageError::new(
-                    StorageErrorKind::Transient,
-                    &u,
-                    format!("reading the body: {e}"),
-                )
-            })?;
-            Ok(data.into_bytes().to_vec())
-        })
+        self.get_object(
+            uri,
+            Some(format!("bytes={}-{}", range.start, range.end - 1)),
+        )
     }
 
     fn get(&self, uri: &str) -> Result<Vec<u8>, StorageError> {
-        let (bucket, key) = split(uri)?;
-        let client = self.client.clone();
-        let u = uri.to_owned();
-        self.run(async move {
-            let out = client
-                .get_object()
-                .bucket(bucket)
-                .key(key)
-                .send()
-                .await
-                .map_err(|e| classify(&u, &e))?;
-            let data = out.body.collect().await.map_err(|e| {
-                StorageError::new(
-                    StorageErrorKind::Transient,
-                    &u,
-                    format!("reading the body: {e}"),
-                )
-            })?;
-            Ok(data.into_bytes().to_vec())
-        })
+        self.get_object(uri, None)
     }
 
     fn put(&self, uri: &str, bytes: &[u8]) -> Result<(), StorageError> {
