@@ -151,6 +151,41 @@ fn two_worker_processes_give_the_embedded_outputs() {
     );
     assert_eq!((d1 + d2) as usize, total, "every job ran exactly once");
     assert!(d1 > 0.0 && d2 > 0.0, "both workers took jobs ({d1}, {d2})");
+
+    // A late duplicate of a job after the run finished is run once and acknowledged.
+    let late = result
+        .plan
+        .jobs()
+        .next()
+        .cloned()
+        .unwrap_or_else(|| panic!("a job"));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    rt.block_on(async {
+        let (conn, ch) = connect(&url).await.unwrap_or_else(|e| panic!("{e}"));
+        esr1_worker::queue::publish(
+            &ch,
+            &Topology::new(&prefix).jobs(),
+            run_id,
+            &late.job_id,
+            &late,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let _ = conn.close(200, "".into()).await;
+    });
+    let start = std::time::Instant::now();
+    let needle = format!("job {} done", late.job_id);
+    while (w1.log_text() + &w2.log_text()).matches(&needle).count() < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the late job was never handled"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(depth(&url, &Topology::new(&prefix).dead_letters()), 0);
 }
 
 #[test]

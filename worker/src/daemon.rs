@@ -237,14 +237,26 @@ async fn handle(
     match stored {
         Ok(Some(event)) => {
             let failed = matches!(event.kind, EventKind::Failed { .. });
-            publish(
+            let published = publish(
                 ch,
                 &Topology::new(&config.prefix).events_exchange(),
                 &job.run_id,
                 &job.job_id,
                 &event,
             )
-            .await?;
+            .await;
+            match published {
+                Ok(()) => {}
+                // The run's coordinator finished and removed its events queue: the result
+                // is stored, nobody waits for the event; acknowledge instead of looping.
+                Err(e) if e.is_unroutable() => {
+                    eprintln!(
+                        "worker: run {} no longer collects events; job {} acknowledged",
+                        job.run_id, job.job_id
+                    );
+                }
+                Err(e) => return Err(e),
+            }
             delivery
                 .ack(BasicAckOptions::default())
                 .await

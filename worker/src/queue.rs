@@ -40,6 +40,15 @@ pub struct QueueError {
     pub detail: String,
 }
 
+const UNROUTABLE: &str = "the broker could not route the message (no queue bound)";
+
+impl QueueError {
+    /// Whether the broker returned the message as unroutable (no queue bound to its key).
+    pub fn is_unroutable(&self) -> bool {
+        self.detail == UNROUTABLE
+    }
+}
+
 /// Adds context to a broker error.
 pub trait Context<T> {
     /// Names the action that failed.
@@ -308,7 +317,7 @@ pub async fn publish<T: Versioned>(
         lapin::Confirmation::Ack(None) => Ok(()),
         lapin::Confirmation::Ack(Some(_)) => Err(QueueError {
             action: action(),
-            detail: "the broker could not route the message (no queue bound)".into(),
+            detail: UNROUTABLE.into(),
         }),
         other => Err(QueueError {
             action: action(),
