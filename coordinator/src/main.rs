@@ -73,8 +73,8 @@ struct ThresholdArgs {
     /// Maximum p-value of the alt count under sequencing error for a call.
     #[arg(long, default_value_t = CallingParams::default().max_error_p)]
     max_error_p: f64,
-    /// Region size of a job, in base pairs.
-    #[arg(long, default_value_t = DEFAULT_REGION_SIZE)]
+    /// Region size of a job, in base pairs (1,000 to 20,000,000).
+    #[arg(long, default_value_t = DEFAULT_REGION_SIZE, value_parser = clap::value_parser!(u64).range(1_000..=20_000_000))]
     region_size: u64,
 }
 

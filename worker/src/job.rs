@@ -58,6 +58,9 @@ impl std::error::Error for JobError {}
 /// Extra reference bases read after the region, so deletions at its end get their REF.
 const REFERENCE_PADDING: u64 = 200;
 
+/// Longest region a job may count (its counts are held in memory).
+pub const MAX_REGION_LEN: u64 = 20_000_000;
+
 /// Contig names that mean the same chromosome in the common naming schemes.
 pub fn contig_aliases(name: &str) -> Vec<String> {
     let bare = name.strip_prefix("chr").unwrap_or(name);
@@ -76,6 +79,12 @@ pub fn contig_aliases(name: &str) -> Vec<String> {
 /// Runs a job, reading the alignment slice and reference slice through `storage` (local
 /// paths or `s3://` URIs alike).
 pub fn run_job(job: &RegionJob, storage: &dyn Storage) -> Result<RegionResult, JobError> {
+    let r = &job.region;
+    if r.start == 0 || r.end < r.start || r.len() > MAX_REGION_LEN {
+        return Err(JobError::permanent(format!(
+            "invalid region {r}: expected 1-based start ≤ end and at most {MAX_REGION_LEN} bp"
+        )));
+    }
     let source = cached_source(storage, &job.sample.alignments, job.sample.index.as_deref())?;
     let region = &job.region;
     let (reference, _) = read_reference(
@@ -297,4 +306,41 @@ pub fn build_result(job: &RegionJob, counter: RegionCounter, reference: &[u8]) -
     result.blocks = blocks;
     result.qc = qc;
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use esr1_proto::{CallingParams, GenomicRegion, Material, RunContext, SampleRef};
+
+    #[test]
+    fn an_absurd_region_from_the_queue_is_a_permanent_error_not_a_crash() {
+        let job = RegionJob::new(
+            &RunContext {
+                run_id: "r".into(),
+                reference: "/nonexistent.fa".into(),
+                params: CallingParams::default(),
+                model_version: "m".into(),
+                output: "/nonexistent".into(),
+            },
+            SampleRef {
+                patient: "P".into(),
+                sample: "S".into(),
+                day: 0,
+                material: Material::Tumor,
+                therapy: "AI".into(),
+                alignments: "/nonexistent.bam".into(),
+                index: None,
+            },
+            GenomicRegion {
+                contig: "chr6".into(),
+                start: 1,
+                end: u64::MAX - 1,
+            },
+            vec![],
+        );
+        let e = run_local_job(&job).unwrap_err();
+        assert_eq!(e.kind, FailureKind::Permanent);
+        assert!(e.message.contains("invalid region"), "{e}");
+    }
 }
