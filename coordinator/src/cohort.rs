@@ -228,3 +228,93 @@ mod tests {
         assert_eq!((rows[2].n_evaluable, rows[2].n_acquired), (1, 1));
     }
 }
+
+/// Two therapy arms compared on the acquisition fraction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArmComparison {
+    /// First arm (alphabetical).
+    pub arm_a: String,
+    /// Second arm.
+    pub arm_b: String,
+    /// Evaluable patients with an acquired mutation in arm A.
+    pub acquired_a: u64,
+    /// Evaluable patients in arm A.
+    pub evaluable_a: u64,
+    /// Evaluable patients with an acquired mutation in arm B.
+    pub acquired_b: u64,
+    /// Evaluable patients in arm B.
+    pub evaluable_b: u64,
+    /// Two-sided Fisher's exact test p-value.
+    pub fisher_p: f64,
+}
+
+/// Every pair of therapy arms compared with Fisher's exact test.
+pub fn arm_comparisons(patients: &[PatientOutcome]) -> Vec<ArmComparison> {
+    let arms: BTreeSet<&str> = patients.iter().map(|p| p.therapy.as_str()).collect();
+    let arms: Vec<&str> = arms.into_iter().collect();
+    let counts = |arm: &str| {
+        let ev: Vec<&PatientOutcome> = patients
+            .iter()
+            .filter(|p| p.therapy == arm && p.evaluable())
+            .collect();
+        (
+            ev.iter().filter(|p| p.acquired()).count() as u64,
+            ev.len() as u64,
+        )
+    };
+    let mut out = Vec::new();
+    for (i, a) in arms.iter().enumerate() {
+        for b in &arms[i + 1..] {
+            let (ka, na) = counts(a);
+            let (kb, nb) = counts(b);
+            out.push(ArmComparison {
+                arm_a: (*a).to_owned(),
+                arm_b: (*b).to_owned(),
+                acquired_a: ka,
+                evaluable_a: na,
+                acquired_b: kb,
+                evaluable_b: nb,
+                fisher_p: crate::stats::fisher_exact(ka, na - ka, kb, nb - kb),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod comparison_tests {
+    use super::*;
+
+    #[test]
+    fn arms_are_compared_pairwise_on_evaluable_patients() {
+        let p = |id: &str, arm: &str, acquired: bool| PatientOutcome {
+            patient: id.into(),
+            therapy: arm.into(),
+            has_baseline_and_later: true,
+            variants: if acquired {
+                vec![(Some("D538G".into()), VariantStatus::Acquired)]
+            } else {
+                vec![]
+            },
+        };
+        let mut ps: Vec<PatientOutcome> =
+            (0..4).map(|i| p(&format!("A{i}"), "AI", i < 3)).collect();
+        ps.extend((0..4).map(|i| p(&format!("T{i}"), "tamoxifen", i < 1)));
+        let c = arm_comparisons(&ps);
+        assert_eq!(c.len(), 1);
+        assert_eq!(
+            (
+                c[0].acquired_a,
+                c[0].evaluable_a,
+                c[0].acquired_b,
+                c[0].evaluable_b
+            ),
+            (3, 4, 1, 4)
+        );
+        assert!(
+            (c[0].fisher_p - 0.485_714).abs() < 1e-5,
+            "{}",
+            c[0].fisher_p
+        );
+    }
+}

@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use esr1_coordinator::distributed::{run_status, AmqpOptions};
 use esr1_coordinator::plan::{PlanOptions, DEFAULT_REGION_SIZE};
-use esr1_coordinator::report::{arm_table, frequencies_tsv};
+use esr1_coordinator::report::{arm_table, comparison_lines, frequencies_tsv};
 use esr1_coordinator::run::{run, Backend, RunOptions};
 use esr1_coordinator::simulate::{simulate, AlignmentFormat, SimulateOptions};
 use esr1_proto::CallingParams;
@@ -208,6 +208,7 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
         eprintln!("warning: {w}");
     }
     print!("{}", arm_table(&out.report.frequencies));
+    print!("{}", comparison_lines(&out.report.outcomes));
     println!("run {}: reports written to {}", out.plan.run_id, a.out);
     Ok(ExitCode::SUCCESS)
 }
@@ -261,6 +262,7 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     println!();
     print!("{}", arm_table(&out.report.frequencies));
+    print!("{}", comparison_lines(&out.report.outcomes));
     let ours = frequencies_tsv(&out.report.frequencies);
     let truth = std::fs::read_to_string(&cohort.truth_frequencies)
         .with_context(|| format!("reading {}", cohort.truth_frequencies.display()))?;

@@ -157,6 +157,26 @@ pub fn summary_json(plan: &Plan, r: &CohortReport, warnings: &[String]) -> serde
                 >= 2
         })
         .count();
+    let mut days: Vec<i64> = r
+        .patients
+        .iter()
+        .filter(|p| p.status == crate::cohort::VariantStatus::Acquired)
+        .fold(
+            std::collections::BTreeMap::<&str, i64>::new(),
+            |mut m, p| {
+                let d = m.entry(p.patient.as_str()).or_insert(p.first_detected_day);
+                *d = (*d).min(p.first_detected_day);
+                m
+            },
+        )
+        .into_values()
+        .collect();
+    days.sort_unstable();
+    let median = match days.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(days[n / 2] as f64),
+        n => Some((days[n / 2 - 1] + days[n / 2]) as f64 / 2.0),
+    };
     json!({
         "run_id": plan.run_id,
         "tool": concat!("esr1-coordinator ", env!("CARGO_PKG_VERSION")),
@@ -168,6 +188,13 @@ pub fn summary_json(plan: &Plan, r: &CohortReport, warnings: &[String]) -> serde
         "jobs": {"total": r.jobs_done + r.jobs_failed, "done": r.jobs_done, "failed": r.jobs_failed},
         "patients": {"total": r.outcomes.len(), "evaluable": evaluable, "acquired": acquired, "polyclonal_acquired": polyclonal},
         "frequencies": r.frequencies,
+        "arm_comparisons": crate::cohort::arm_comparisons(&r.outcomes),
+        "days_to_first_detection": {
+            "patients": days.len(),
+            "median": median,
+            "min": days.first(),
+            "max": days.last(),
+        },
         "warnings": warnings,
     })
 }
@@ -195,6 +222,19 @@ pub fn write_reports(
         write(storage, out, "qc.tsv", &qc_tsv(r))?,
         write(storage, out, "summary.json", &(summary + "\n"))?,
     ])
+}
+
+/// Fisher's exact test between every pair of arms, as printed after the arm table.
+pub fn comparison_lines(outcomes: &[crate::cohort::PatientOutcome]) -> String {
+    let mut s = String::new();
+    for c in crate::cohort::arm_comparisons(outcomes) {
+        let _ = writeln!(
+            s,
+            "{} {}/{} vs {} {}/{}: Fisher's exact p = {:.3}",
+            c.arm_a, c.acquired_a, c.evaluable_a, c.arm_b, c.acquired_b, c.evaluable_b, c.fisher_p
+        );
+    }
+    s
 }
 
 /// The per-arm table printed at the end of a run (cohort and arms, not hotspots).

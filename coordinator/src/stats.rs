@@ -55,6 +55,28 @@ mod tests {
     }
 }
 
+/// Two-sided Fisher's exact test of a 2×2 table `[[a, b], [c, d]]` (rows: groups; columns:
+/// with / without the outcome): the probability, under the hypergeometric null with fixed
+/// margins, of every table at most as likely as the one observed.
+pub fn fisher_exact(a: u64, b: u64, c: u64, d: u64) -> f64 {
+    use statrs::distribution::{Discrete, Hypergeometric};
+    let n = a + b + c + d;
+    let successes = a + c;
+    let draws = a + b;
+    let Ok(h) = Hypergeometric::new(n, successes, draws) else {
+        return 1.0;
+    };
+    let observed = h.pmf(a);
+    let lo = draws.saturating_sub(n - successes);
+    let hi = draws.min(successes);
+    // Relative tolerance as in R's fisher.test, so ties are not lost to rounding.
+    let p: f64 = (lo..=hi)
+        .map(|k| h.pmf(k))
+        .filter(|&pk| pk <= observed * (1.0 + 1e-7))
+        .sum();
+    p.min(1.0)
+}
+
 /// Upper tail P(X ≥ k) of a binomial(n, p), summed in log space term by term.
 pub fn binomial_sf(k: u64, n: u64, p: f64) -> f64 {
     if k == 0 {
@@ -95,6 +117,24 @@ pub fn binomial_sf(k: u64, n: u64, p: f64) -> f64 {
         }
     }
     upper.min(1.0)
+}
+
+#[cfg(test)]
+mod fisher_tests {
+    use super::fisher_exact;
+
+    #[test]
+    fn fisher_matches_published_values() {
+        // Fisher's tea-tasting table [[3, 1], [1, 3]]: two-sided p = 0.4857 (Agresti 2002).
+        assert!((fisher_exact(3, 1, 1, 3) - 0.485_714).abs() < 1e-5);
+        // Wikipedia's example [[1, 9], [11, 3]]: two-sided p = 0.002759.
+        assert!(
+            (fisher_exact(1, 9, 11, 3) - 0.002_759).abs() < 1e-5,
+            "{}",
+            fisher_exact(1, 9, 11, 3)
+        );
+        assert!((fisher_exact(0, 5, 0, 5) - 1.0).abs() < 1e-12);
+    }
 }
 
 #[cfg(test)]
