@@ -9,7 +9,7 @@ use broker::{amqp_url, bin, cleanup, depth, unique, PrivateBroker, Worker};
 use esr1_coordinator::distributed::AmqpOptions;
 use esr1_coordinator::plan::PlanOptions;
 use esr1_coordinator::run::{run, Backend, RunOptions, RunOutput};
-use esr1_coordinator::simulate::{simulate, SimulateOptions, SimulatedCohort};
+use esr1_coordinator::simulate::SimulatedCohort;
 use esr1_proto::{encode, RegionJob, SCHEMA_VERSION};
 use esr1_worker::queue::{connect, Topology};
 use lapin::options::BasicPublishOptions;
@@ -20,17 +20,6 @@ use std::time::Duration;
 
 const REPORTS: [&str; 4] = ["calls.tsv", "patients.tsv", "frequencies.tsv", "qc.tsv"];
 const LONG: Duration = Duration::from_secs(300);
-
-fn small_cohort(dir: &Path, seed: u64) -> SimulatedCohort {
-    simulate(&SimulateOptions {
-        format: Default::default(),
-        out: dir.join("cohort"),
-        patients: 7,
-        seed,
-        depth_scale: 0.3,
-    })
-    .unwrap_or_else(|e| panic!("simulate: {e}"))
-}
 
 fn options(
     sim: &SimulatedCohort,
@@ -132,7 +121,7 @@ impl Drop for Cleanup<'_> {
 #[test]
 fn two_worker_processes_give_the_embedded_outputs() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = small_cohort(dir.path(), 21);
+    let sim = util::small_cohort(dir.path(), 21);
     let reference = embedded(&sim, &sim.samplesheet, &dir.path().join("embedded"));
     let (url, prefix, run_id) = (amqp_url(), unique("two"), "run-two");
     let _c = Cleanup(&url, &prefix, run_id);
@@ -191,7 +180,7 @@ fn two_worker_processes_give_the_embedded_outputs() {
 #[test]
 fn a_worker_killed_mid_job_has_its_job_redelivered_and_counted_once() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = small_cohort(dir.path(), 22);
+    let sim = util::small_cohort(dir.path(), 22);
     let reference = embedded(&sim, &sim.samplesheet, &dir.path().join("embedded"));
     let (url, prefix, run_id) = (amqp_url(), unique("kill"), "run-kill");
     let _c = Cleanup(&url, &prefix, run_id);
@@ -223,7 +212,7 @@ fn a_worker_killed_mid_job_has_its_job_redelivered_and_counted_once() {
 #[test]
 fn sigterm_during_a_job_exits_zero_and_loses_nothing() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = small_cohort(dir.path(), 23);
+    let sim = util::small_cohort(dir.path(), 23);
     let reference = embedded(&sim, &sim.samplesheet, &dir.path().join("embedded"));
     let (url, prefix, run_id) = (amqp_url(), unique("term"), "run-term");
     let _c = Cleanup(&url, &prefix, run_id);
@@ -255,7 +244,7 @@ fn sigterm_during_a_job_exits_zero_and_loses_nothing() {
 #[test]
 fn poison_messages_are_dead_lettered_and_the_run_completes() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = small_cohort(dir.path(), 24);
+    let sim = util::small_cohort(dir.path(), 24);
     let (url, prefix, run_id) = (amqp_url(), unique("poison"), "run-poison");
     let _c = Cleanup(&url, &prefix, run_id);
     // Two poison messages ahead of the run's jobs: not JSON, and an unknown schema version.
@@ -337,7 +326,7 @@ fn sample_job() -> RegionJob {
 #[test]
 fn a_corrupt_bam_fails_its_sample_once_and_the_others_complete() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = small_cohort(dir.path(), 25);
+    let sim = util::small_cohort(dir.path(), 25);
     let bam = dir.path().join("cohort/bams/P06_T1.bam");
     let bytes = std::fs::read(&bam).unwrap_or_default();
     let mut corrupt = bytes[..bytes.len() / 2].to_vec();
@@ -380,7 +369,7 @@ fn a_corrupt_bam_fails_its_sample_once_and_the_others_complete() {
 #[test]
 fn a_coordinator_killed_halfway_resumes_without_duplicated_work() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = small_cohort(dir.path(), 26);
+    let sim = util::small_cohort(dir.path(), 26);
     let reference = embedded(&sim, &sim.samplesheet, &dir.path().join("embedded"));
     let total = reference.plan.jobs().count();
     let (url, prefix, run_id) = (amqp_url(), unique("restart"), "run-restart");
@@ -439,7 +428,7 @@ fn a_coordinator_killed_halfway_resumes_without_duplicated_work() {
 #[test]
 fn workers_and_coordinator_survive_a_broker_restart() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = small_cohort(dir.path(), 27);
+    let sim = util::small_cohort(dir.path(), 27);
     let reference = embedded(&sim, &sim.samplesheet, &dir.path().join("embedded"));
     let total = reference.plan.jobs().count();
     let node_dir: PathBuf = std::env::temp_dir().join(format!("esr1-rmq-{}", std::process::id()));

@@ -25,17 +25,6 @@ use std::time::Duration;
 
 const REPORTS: [&str; 4] = ["calls.tsv", "patients.tsv", "frequencies.tsv", "qc.tsv"];
 
-fn cohort(dir: &Path, seed: u64) -> SimulatedCohort {
-    simulate(&SimulateOptions {
-        format: Default::default(),
-        out: dir.join("cohort"),
-        patients: 7,
-        seed,
-        depth_scale: 0.3,
-    })
-    .unwrap_or_else(|e| panic!("simulate: {e}"))
-}
-
 /// Records (name, flags, start) of a local indexed query, as noodles gives them.
 fn local_query(bam_path: &Path, region: &Region) -> Vec<(Vec<u8>, u16, usize)> {
     let mut reader = bam::io::indexed_reader::Builder::default()
@@ -47,20 +36,7 @@ fn local_query(bam_path: &Path, region: &Region) -> Vec<(Vec<u8>, u16, usize)> {
         .unwrap_or_else(|e| panic!("{e}"));
     query
         .records()
-        .map(|r| {
-            let r = r.unwrap_or_else(|e| panic!("{e}"));
-            let start = r
-                .alignment_start()
-                .transpose()
-                .ok()
-                .flatten()
-                .map_or(0, usize::from);
-            (
-                r.name().map(|n| n.to_vec()).unwrap_or_default(),
-                u16::from(r.flags()),
-                start,
-            )
-        })
+        .map(|r| util::record_key(&r.unwrap_or_else(|e| panic!("{e}"))))
         .collect()
 }
 
@@ -84,7 +60,7 @@ fn s3_only(g: &Garage) -> (Arc<CountingStorage<S3Storage>>, SharedStorage) {
 #[test]
 fn ranged_reads_equal_a_local_indexed_query_within_the_byte_budget() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    cohort(dir.path(), 31);
+    util::small_cohort(dir.path(), 31);
     let g = Garage::start(&dir.path().join("garage"));
     let (counting, storage) = s3_only(&g);
     let bams = dir.path().join("cohort/bams");
@@ -122,20 +98,7 @@ fn ranged_reads_equal_a_local_indexed_query_within_the_byte_budget() {
             .query(&source.header, binning, &reg)
             .unwrap_or_else(|e| panic!("{e}"))
             .records()
-            .map(|r| {
-                let r = r.unwrap_or_else(|e| panic!("{what}: {e}"));
-                let start = r
-                    .alignment_start()
-                    .transpose()
-                    .ok()
-                    .flatten()
-                    .map_or(0, usize::from);
-                (
-                    r.name().map(|n| n.to_vec()).unwrap_or_default(),
-                    u16::from(r.flags()),
-                    start,
-                )
-            })
+            .map(|r| util::record_key(&r.unwrap_or_else(|e| panic!("{what}: {e}"))))
             .collect();
         assert_eq!(got.len(), expected.len(), "{what}: record count");
         assert_eq!(got, expected, "{what}: records");
@@ -193,7 +156,7 @@ fn job_for(sample: SampleRef, reference: &str, start: u64, end: u64) -> RegionJo
 #[test]
 fn per_site_counts_from_s3_equal_the_local_file() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = cohort(dir.path(), 32);
+    let sim = util::small_cohort(dir.path(), 32);
     let g = Garage::start(&dir.path().join("garage"));
     let storage = g.storage();
     upload_dir(
@@ -274,7 +237,7 @@ fn uploaded_with_local_run(
     dir: &Path,
     seed: u64,
 ) -> (SimulatedCohort, Garage, SharedStorage, String) {
-    let sim = cohort(dir, seed);
+    let sim = util::small_cohort(dir, seed);
     let g = Garage::start(&dir.join("garage"));
     let storage = g.storage();
     upload_dir(
@@ -336,7 +299,7 @@ fn a_mixed_s3_samplesheet_with_s3_outputs_equals_the_local_run() {
 #[test]
 fn missing_object_missing_index_and_access_denied_fail_only_their_samples() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = cohort(dir.path(), 34);
+    let sim = util::small_cohort(dir.path(), 34);
     let g = Garage::start(&dir.path().join("garage"));
     let storage = g.storage();
     upload_dir(
@@ -511,15 +474,7 @@ fn local_cram_query(
         .query(&header, region)
         .unwrap_or_else(|e| panic!("{e}"))
         .records()
-        .map(|r| {
-            let r = r.unwrap_or_else(|e| panic!("{e}"));
-            let start = r.alignment_start().map_or(0, usize::from);
-            (
-                r.name().map(|n| n.to_vec()).unwrap_or_default(),
-                u16::from(r.flags()),
-                start,
-            )
-        })
+        .map(|r| util::record_key(&r.unwrap_or_else(|e| panic!("{e}"))))
         .collect()
 }
 
@@ -618,15 +573,7 @@ fn cram_slices_from_s3_equal_a_local_indexed_query_and_count_like_bam() {
             .query(&source.header, crai, &reg)
             .unwrap_or_else(|e| panic!("{e}"))
             .records()
-            .map(|r| {
-                let r = r.unwrap_or_else(|e| panic!("{what}: {e}"));
-                let start = r.alignment_start().map_or(0, usize::from);
-                (
-                    r.name().map(|n| n.to_vec()).unwrap_or_default(),
-                    u16::from(r.flags()),
-                    start,
-                )
-            })
+            .map(|r| util::record_key(&r.unwrap_or_else(|e| panic!("{what}: {e}"))))
             .collect();
         assert_eq!(got, expected, "{what}");
         nonempty += usize::from(!got.is_empty());

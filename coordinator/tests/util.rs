@@ -37,6 +37,34 @@ pub fn cohort(dir: &Path, patients: usize, seed: u64) -> SimulatedCohort {
     .unwrap_or_else(|e| panic!("simulate: {e}"))
 }
 
+/// A 7-patient cohort at 0.3× depth in `dir/cohort`: small enough for many parallel tests.
+pub fn small_cohort(dir: &Path, seed: u64) -> SimulatedCohort {
+    simulate(&SimulateOptions {
+        format: Default::default(),
+        out: dir.join("cohort"),
+        patients: 7,
+        seed,
+        depth_scale: 0.3,
+    })
+    .unwrap_or_else(|e| panic!("simulate: {e}"))
+}
+
+/// A record as (name, flags, alignment start), to compare query results.
+pub fn record_key<R: noodles::sam::alignment::Record>(r: &R) -> (Vec<u8>, u16, usize) {
+    let start = r
+        .alignment_start()
+        .transpose()
+        .ok()
+        .flatten()
+        .map_or(0, usize::from);
+    let flags = r.flags().map(u16::from).unwrap_or(u16::MAX);
+    (
+        r.name().map(|n| n.to_vec()).unwrap_or_default(),
+        flags,
+        start,
+    )
+}
+
 /// Runs the embedded backend on a simulated cohort into `out`.
 pub fn run_cohort(cohort: &SimulatedCohort, samplesheet: &Path, out: &Path) -> RunOutput {
     run(
