@@ -104,6 +104,16 @@ impl Worker {
         }
     }
 
+    /// Waits for the worker to start a job and returns the job's id.
+    pub fn started_job(&self, timeout: Duration) -> String {
+        let line = self.wait_for("started", timeout);
+        // "worker: job <id> started (…)"
+        line.split_whitespace()
+            .nth(2)
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// Scrapes `/metrics` and returns the value of a sample line (e.g. a counter with labels).
     pub fn metric(&self, sample: &str) -> f64 {
         let line = self.wait_for("metrics on http://", Duration::from_secs(30));

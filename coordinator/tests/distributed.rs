@@ -188,12 +188,7 @@ fn a_worker_killed_mid_job_has_its_job_redelivered_and_counted_once() {
     let coordinator = distributed(&sim, &sim.samplesheet, &out, &url, &prefix, run_id);
     // A slow worker takes a job and is killed while holding it.
     let slow = Worker::start(&url, &prefix, 60_000, &dir.path().join("slow.log"));
-    let line = slow.wait_for("started", LONG);
-    let job_id = line
-        .split_whitespace()
-        .nth(2)
-        .unwrap_or_default()
-        .to_owned();
+    let job_id = slow.started_job(LONG);
     slow.signal("KILL");
     let fast = Worker::start(&url, &prefix, 0, &dir.path().join("fast.log"));
     let result = coordinator.join().unwrap_or_else(|_| panic!("coordinator"));
@@ -219,12 +214,7 @@ fn sigterm_during_a_job_exits_zero_and_loses_nothing() {
     let out = dir.path().join("dist");
     let coordinator = distributed(&sim, &sim.samplesheet, &out, &url, &prefix, run_id);
     let mut slow = Worker::start(&url, &prefix, 2_000, &dir.path().join("slow.log"));
-    let line = slow.wait_for("started", LONG);
-    let job_id = line
-        .split_whitespace()
-        .nth(2)
-        .unwrap_or_default()
-        .to_owned();
+    let job_id = slow.started_job(LONG);
     slow.signal("TERM");
     let status = slow
         .wait_exit(Duration::from_secs(30))

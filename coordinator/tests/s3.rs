@@ -156,14 +156,7 @@ fn job_for(sample: SampleRef, reference: &str, start: u64, end: u64) -> RegionJo
 #[test]
 fn per_site_counts_from_s3_equal_the_local_file() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = util::small_cohort(dir.path(), 32);
-    let g = Garage::start(&dir.path().join("garage"));
-    let storage = g.storage();
-    upload_dir(
-        &storage,
-        &dir.path().join("cohort"),
-        &format!("s3://{BUCKET}/cohort"),
-    );
+    let (sim, _server, storage) = uploaded(dir.path(), 32);
     let local_ref = sim.reference.to_string_lossy().into_owned();
     for sample in ["P01_T1", "P03_C1"] {
         let local = SampleRef {
@@ -232,11 +225,8 @@ fn mixed_sheet(sim: &SimulatedCohort, dir: &Path) -> std::path::PathBuf {
     path
 }
 
-/// A simulated cohort uploaded to a fresh server, and its embedded run from local files.
-fn uploaded_with_local_run(
-    dir: &Path,
-    seed: u64,
-) -> (SimulatedCohort, Garage, SharedStorage, String) {
+/// A simulated cohort uploaded to a fresh server.
+fn uploaded(dir: &Path, seed: u64) -> (SimulatedCohort, Garage, SharedStorage) {
     let sim = util::small_cohort(dir, seed);
     let g = Garage::start(&dir.join("garage"));
     let storage = g.storage();
@@ -245,6 +235,15 @@ fn uploaded_with_local_run(
         &dir.join("cohort"),
         &format!("s3://{BUCKET}/cohort"),
     );
+    (sim, g, storage)
+}
+
+/// A simulated cohort uploaded to a fresh server, and its embedded run from local files.
+fn uploaded_with_local_run(
+    dir: &Path,
+    seed: u64,
+) -> (SimulatedCohort, Garage, SharedStorage, String) {
+    let (sim, g, storage) = uploaded(dir, seed);
     let local_out = dir.join("local").to_string_lossy().into_owned();
     let opts = options(
         &sim.samplesheet,
@@ -299,14 +298,7 @@ fn a_mixed_s3_samplesheet_with_s3_outputs_equals_the_local_run() {
 #[test]
 fn missing_object_missing_index_and_access_denied_fail_only_their_samples() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = util::small_cohort(dir.path(), 34);
-    let g = Garage::start(&dir.path().join("garage"));
-    let storage = g.storage();
-    upload_dir(
-        &storage,
-        &dir.path().join("cohort"),
-        &format!("s3://{BUCKET}/cohort"),
-    );
+    let (sim, g, storage) = uploaded(dir.path(), 34);
     // A BAM without any index, and a bucket the test key may not read.
     let bam = std::fs::read(dir.path().join("cohort/bams/P02_C1.bam")).unwrap_or_default();
     storage
