@@ -56,7 +56,13 @@ ensure_garage() {
   export GARAGE
 }
 
+# bcftools reads the cohort VCF in the tests (Debian's build, as users run it).
+ensure_tools() {
+  command -v bcftools >/dev/null 2>&1 || apt_install bcftools
+}
+
 ensure_services() {
+  ensure_tools
   ensure_rabbitmq
   ensure_garage
 }
