@@ -16,8 +16,8 @@ pub use event::{EventKind, JobEvent};
 pub use hash::stable_hash_hex;
 pub use job::{CallingParams, GenomicRegion, RegionJob, RunContext};
 pub use result::{
-    AlleleCount, BaseCounts, FilterCounts, ReferenceBlock, RegionQc, RegionResult, SampleCall,
-    SiteCounts,
+    AlleleCount, BaseCounts, FilterCounts, MnvCount, ReferenceBlock, RegionQc, RegionResult,
+    SampleCall, SiteCounts,
 };
 pub use sample::{Material, SampleRef};
 pub use version::{decode, encode, DecodeError, Versioned, SCHEMA_VERSION};

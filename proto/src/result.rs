@@ -66,8 +66,30 @@ impl AlleleCount {
     }
 }
 
+/// A multi-nucleotide variant seen in phase: one fragment (its mates merged) differs from the
+/// reference at two or more positions within a span of at most three bases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MnvCount {
+    /// Reference bases over the span (upper case), e.g. `TC` or `CTC`.
+    pub ref_allele: String,
+    /// The fragment's bases over the same span; an unchanged middle base is kept
+    /// (`CTC` → `ATG`). Same length as `ref_allele`; first and last bases differ from it.
+    pub alt_allele: String,
+    /// Fragments whose first changed base was counted on the forward strand.
+    pub forward: u32,
+    /// Fragments whose first changed base was counted on the reverse strand.
+    pub reverse: u32,
+}
+
+impl MnvCount {
+    /// Fragments on both strands.
+    pub fn total(&self) -> u32 {
+        self.forward + self.reverse
+    }
+}
+
 /// Exact strand-aware counts at one reported position.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SiteCounts {
     /// 1-based position.
     pub pos: u64,
@@ -82,6 +104,25 @@ pub struct SiteCounts {
     /// Expected number of fragments showing one specific wrong base by sequencing error alone:
     /// the sum over the bases here of their error probability 10^(-Q/10) / 3.
     pub expected_errors: f64,
+    /// Multi-nucleotide variants starting at this position (see [`MnvCount`]), sorted by
+    /// alt allele. Every changed position of an MNV is itself a reported site.
+    #[serde(default)]
+    pub mnvs: Vec<MnvCount>,
+    /// Of the fragments in `forward` + `reverse`, those whose base here is part of an MNV
+    /// recorded at this or an earlier site (every position of its span, an unchanged middle
+    /// base included; `del` is always 0). `alt − in_mnv` fragments carry the SNV alone: see
+    /// [`SiteCounts::snv_only_support`].
+    #[serde(default)]
+    pub in_mnv: BaseCounts,
+    /// The reverse-strand part of `in_mnv` (counted on the strand the base was counted on).
+    #[serde(default)]
+    pub in_mnv_reverse: BaseCounts,
+    /// Of the fragments in `forward` + `reverse`, those whose base here lies within
+    /// `READ_END_WINDOW` (10) aligned bases of either end of the read it was taken from, soft
+    /// clips excluded (for overlapping mates, the mate whose base was counted). `del` is
+    /// always 0. An alt seen only near read ends is a classic artefact.
+    #[serde(default)]
+    pub near_read_end: BaseCounts,
 }
 
 impl SiteCounts {
@@ -93,6 +134,55 @@ impl SiteCounts {
     /// Fragments reading `base` on both strands.
     pub fn base_total(&self, base: u8) -> u32 {
         self.forward.base(base) + self.reverse.base(base)
+    }
+
+    /// Fragments (forward, reverse) supporting one VCF allele anchored at this site:
+    ///
+    /// * SNV (`REF` and `ALT` one base): fragments reading `ALT` here, all of them (raw;
+    ///   fragments carrying it inside an MNV included — see [`Self::snv_only_support`]);
+    /// * insertion (`REF` one base, `ALT` = `REF` + SEQ): the `+SEQ` allele;
+    /// * deletion (`ALT` one base, `REF` = `ALT` + N bases): the `-N` allele (the deleted
+    ///   bases themselves are not checked: the site does not hold the following reference);
+    /// * MNV (`REF` and `ALT` of equal length > 1): the [`MnvCount`] with exactly these alleles.
+    ///
+    /// Letters are compared case-insensitively. The first base of `REF` must be this site's
+    /// reference base, and anything else (complex alleles, `N`, empty) has no support: (0, 0).
+    pub fn allele_support(&self, ref_allele: &str, alt: &str) -> (u32, u32) {
+        let (r, a) = (ref_allele.to_ascii_uppercase(), alt.to_ascii_uppercase());
+        let (rb, ab) = (r.as_bytes(), a.as_bytes());
+        if rb.first() != Some(&(self.ref_base.to_ascii_uppercase() as u8)) || ab.is_empty() {
+            return (0, 0);
+        }
+        let indel = |allele: String| {
+            self.indels
+                .iter()
+                .find(|c| c.allele == allele)
+                .map_or((0, 0), |c| (c.forward, c.reverse))
+        };
+        match (rb.len(), ab.len()) {
+            (1, 1) if rb != ab => (self.forward.base(ab[0]), self.reverse.base(ab[0])),
+            (1, n) if n > 1 && ab[0] == rb[0] => indel(format!("+{}", &a[1..])),
+            (n, 1) if n > 1 && ab[0] == rb[0] => indel(format!("-{}", n - 1)),
+            (n, m) if n == m && n > 1 => self
+                .mnvs
+                .iter()
+                .find(|c| {
+                    c.ref_allele.eq_ignore_ascii_case(&r) && c.alt_allele.eq_ignore_ascii_case(&a)
+                })
+                .map_or((0, 0), |c| (c.forward, c.reverse)),
+            _ => (0, 0),
+        }
+    }
+
+    /// Fragments (forward, reverse) reading `alt` here outside any MNV: the SNV alone
+    /// (`alt − in_mnv` on each strand).
+    pub fn snv_only_support(&self, alt: u8) -> (u32, u32) {
+        let in_mnv_reverse = self.in_mnv_reverse.base(alt);
+        let in_mnv_forward = self.in_mnv.base(alt).saturating_sub(in_mnv_reverse);
+        (
+            self.forward.base(alt).saturating_sub(in_mnv_forward),
+            self.reverse.base(alt).saturating_sub(in_mnv_reverse),
+        )
     }
 }
 
@@ -324,6 +414,21 @@ mod tests {
                 reverse: 2,
             }],
             expected_errors: 0.01,
+            mnvs: vec![MnvCount {
+                ref_allele: "AC".into(),
+                alt_allele: "CG".into(),
+                forward: 1,
+                reverse: 0,
+            }],
+            in_mnv: BaseCounts {
+                c: 1,
+                ..Default::default()
+            },
+            in_mnv_reverse: BaseCounts::default(),
+            near_read_end: BaseCounts {
+                a: 3,
+                ..Default::default()
+            },
         });
         r.blocks.push(ReferenceBlock {
             start: 100,
@@ -337,6 +442,81 @@ mod tests {
         assert_eq!(back.depth_at(150), Some(12));
         assert_eq!(back.depth_at(120), Some(7));
         assert_eq!(back.depth_at(180), None);
+    }
+
+    #[test]
+    fn older_results_without_the_new_site_fields_still_decode() {
+        let old = r#"{"pos":5,"ref_base":"A","forward":{"a":1,"c":0,"g":0,"t":0,"del":0},
+            "reverse":{"a":0,"c":0,"g":0,"t":0,"del":0},"indels":[],"expected_errors":0.5}"#;
+        let s: SiteCounts = serde_json::from_str(old).unwrap();
+        assert!(s.mnvs.is_empty());
+        assert_eq!(s.in_mnv, BaseCounts::default());
+        assert_eq!(s.near_read_end.total(), 0);
+    }
+
+    #[test]
+    fn allele_support_reads_snvs_indels_and_mnvs_in_vcf_style() {
+        let s = SiteCounts {
+            pos: 152_098_785,
+            ref_base: 'T',
+            forward: BaseCounts {
+                t: 90,
+                a: 7,
+                ..Default::default()
+            },
+            reverse: BaseCounts {
+                t: 80,
+                a: 5,
+                ..Default::default()
+            },
+            indels: vec![
+                AlleleCount {
+                    allele: "+TT".into(),
+                    forward: 2,
+                    reverse: 1,
+                },
+                AlleleCount {
+                    allele: "-2".into(),
+                    forward: 4,
+                    reverse: 0,
+                },
+            ],
+            mnvs: vec![MnvCount {
+                ref_allele: "TC".into(),
+                alt_allele: "AG".into(),
+                forward: 6,
+                reverse: 3,
+            }],
+            in_mnv: BaseCounts {
+                a: 9,
+                ..Default::default()
+            },
+            in_mnv_reverse: BaseCounts {
+                a: 3,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        assert_eq!(s.allele_support("T", "A"), (7, 5), "raw SNV");
+        assert_eq!(s.allele_support("t", "a"), (7, 5));
+        assert_eq!(s.snv_only_support(b'A'), (1, 2));
+        assert_eq!(s.allele_support("T", "TTT"), (2, 1));
+        assert_eq!(s.allele_support("TCA", "T"), (4, 0));
+        assert_eq!(s.allele_support("TC", "AG"), (6, 3));
+        assert_eq!(s.allele_support("TC", "AC"), (0, 0));
+        assert_eq!(
+            s.allele_support("G", "A"),
+            (0, 0),
+            "REF is not this site's base"
+        );
+        assert_eq!(s.allele_support("T", "T"), (0, 0));
+        assert_eq!(
+            s.allele_support("TC", "A"),
+            (0, 0),
+            "not a deletion of the anchor"
+        );
+        assert_eq!(s.allele_support("", ""), (0, 0));
+        assert_eq!(s.allele_support("TCA", "GG"), (0, 0), "complex");
     }
 
     #[test]

@@ -197,6 +197,7 @@ mod tests {
             reverse: rev,
             indels: vec![],
             expected_errors: errors,
+            ..Default::default()
         }
     }
 

@@ -462,6 +462,7 @@ impl RegionCounter {
                     reverse: c.reverse,
                     indels,
                     expected_errors: c.expected_errors,
+                    ..Default::default()
                 });
                 continue;
             }
