@@ -13,3 +13,4 @@ pub mod run;
 pub mod samplesheet;
 pub mod simulate;
 pub mod stats;
+pub mod vcf;
