@@ -5,6 +5,7 @@ pub mod cohort;
 pub mod distributed;
 pub mod embedded;
 pub mod esr1;
+pub mod hgvs;
 pub mod merge;
 pub mod plan;
 pub mod progress;

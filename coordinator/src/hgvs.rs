@@ -1,0 +1,716 @@
+//! HGVS c. and p. names of VCF-style ESR1 variants against NM_000125.4 (varnomen rules:
+//! 3′ shifting, dup before ins, three-letter amino acids, `fsTer`/`extTer` counts).
+//!
+//! Variants are given as a VCF writes them (1-based position, plus-strand alleles, indels
+//! anchored on the preceding base and left-aligned). Exonic changes are placed on the mRNA and
+//! shifted 3′ within their exon (a genome-derived change cannot be shifted over an exon/intron
+//! border without the intron's sequence, which the model does not hold). Intronic positions are
+//! named from the nearest placed exon boundary.
+
+use crate::esr1::{translate, Build, Esr1Model, CDS_MRNA_END, CDS_MRNA_START};
+
+/// How far into an intron a position may lie when the exon on the other side of that intron is
+/// not placed: without the neighbour's coordinates the intron's length is unknown, so only
+/// positions this close to the placed boundary are surely intronic (human introns are longer
+/// than twice this).
+pub const UNPLACED_NEIGHBOUR_WINDOW: u64 = 20;
+
+/// HGVS names of one variant on NM_000125.4.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hgvs {
+    /// Coding DNA change (`c.1610A>C`, `c.1600_1602del`, `c.1553+1G>A`, `c.*10G>A`).
+    pub c: String,
+    /// Predicted protein change (`p.Tyr537Ser`, `p.Leu536SerfsTer71`, `p.?` at canonical splice
+    /// sites); `None` where the protein is not affected as far as the model can tell (UTR,
+    /// deep intronic).
+    pub p: Option<String>,
+}
+
+/// An exon whose genomic and mRNA coordinates are both known.
+#[derive(Debug, Clone, Copy)]
+struct PlacedExon {
+    number: u32,
+    g_start: u64,
+    g_end: u64,
+    m_start: u64,
+    m_end: u64,
+}
+
+/// Where a genomic position falls on the transcript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TxPos {
+    /// In a placed exon: mRNA position and exon index in the placed list.
+    Exonic { m: u64, exon: usize },
+    /// In an intron: the mRNA position of the nearest placed boundary and the signed distance.
+    Intronic { anchor: u64, offset: i64 },
+}
+
+impl Esr1Model {
+    /// Exons placed in a build, in exon order, with mRNA ends derived from their genomic length.
+    fn placed_list(&self, build: Build) -> Vec<PlacedExon> {
+        let mut v: Vec<PlacedExon> = self
+            .placed_exons(build)
+            .filter_map(|(e, g_start, m_start)| {
+                let (_, g_end) = e.span(build)?;
+                (g_end >= g_start).then_some(PlacedExon {
+                    number: e.number,
+                    g_start,
+                    g_end,
+                    m_start,
+                    m_end: m_start + (g_end - g_start),
+                })
+            })
+            .collect();
+        v.sort_by_key(|e| e.number);
+        v
+    }
+
+    /// HGVS c. and p. names of a VCF-style variant; `None` when it cannot be placed on the
+    /// transcript (outside placed exons and their flanking introns, intronic indels, changes
+    /// spanning an exon border), when an allele is not plain ACGT, or when REF does not match
+    /// the model's mRNA.
+    pub fn hgvs(&self, build: Build, pos: u64, ref_allele: &str, alt: &str) -> Option<Hgvs> {
+        let placed = self.placed_list(build);
+        let r = bases(ref_allele)?;
+        let a = bases(alt)?;
+        if r.is_empty() || a.is_empty() || r == a || pos == 0 {
+            return None;
+        }
+        // Every REF base that lies in a placed exon must match the mRNA.
+        for (i, &b) in r.iter().enumerate() {
+            if let Some(TxPos::Exonic { m, .. }) = locate(&placed, pos + i as u64) {
+                if *self.mrna.get(m as usize - 1)? != b {
+                    return None;
+                }
+            }
+        }
+        let (start, del, ins) = trim(pos, &r, &a);
+        if del.is_empty() {
+            // Pure insertion between start-1 and start: both must be in the same exon.
+            let before = locate(&placed, start.checked_sub(1)?)?;
+            let after = locate(&placed, start)?;
+            match (before, after) {
+                (TxPos::Exonic { exon: e1, .. }, TxPos::Exonic { m, exon: e2 }) if e1 == e2 => {
+                    self.exonic(&placed[e2], m, 0, ins)
+                }
+                _ => None,
+            }
+        } else {
+            let end = start + del.len() as u64 - 1;
+            let first = locate(&placed, start)?;
+            let last = locate(&placed, end)?;
+            match (first, last) {
+                (TxPos::Exonic { m, exon: e1 }, TxPos::Exonic { exon: e2, .. }) if e1 == e2 => {
+                    self.exonic(&placed[e1], m, del.len(), ins)
+                }
+                (TxPos::Intronic { .. }, TxPos::Intronic { .. }) if del.len() == ins.len() => {
+                    intronic(&placed, start, del, ins)
+                }
+                _ => None,
+            }
+        }
+    }
+
+    /// Names an exonic change: `del_len` mRNA bases from `m` replaced by `ins` (an insertion
+    /// goes before `m`).
+    fn exonic(&self, exon: &PlacedExon, m: u64, del_len: usize, ins: &[u8]) -> Option<Hgvs> {
+        let mrna = &self.mrna;
+        let at = |p: u64| mrna.get(p as usize - 1).copied();
+        let dl = del_len as u64;
+        let c = if del_len == 1 && ins.len() == 1 {
+            format!("c.{}{}>{}", c_number(m), at(m)? as char, ins[0] as char)
+        } else if ins.is_empty() {
+            // 3′ rule: shift right while the base after the deletion equals its first base.
+            let mut s = m;
+            while s + dl <= exon.m_end && at(s)? == at(s + dl)? {
+                s += 1;
+            }
+            format!("c.{}del", c_range(s, s + dl - 1))
+        } else if del_len == 0 {
+            let mut s = ins.to_vec();
+            let mut p = m;
+            while p <= exon.m_end && at(p)? == s[0] {
+                s.rotate_left(1);
+                p += 1;
+            }
+            let k = s.len() as u64;
+            let dup = p > k
+                && p - k >= exon.m_start
+                && mrna.get((p - k) as usize - 1..(p - 1) as usize) == Some(&s[..]);
+            if dup {
+                format!("c.{}dup", c_range(p - k, p - 1))
+            } else if p > exon.m_end {
+                // After the exon's last base: the right flank is the intron.
+                let n = c_number(p - 1);
+                format!("c.{n}_{n}+1ins{}", String::from_utf8_lossy(&s))
+            } else {
+                format!(
+                    "c.{}_{}ins{}",
+                    c_number(p - 1),
+                    c_number(p),
+                    String::from_utf8_lossy(&s)
+                )
+            }
+        } else {
+            format!(
+                "c.{}delins{}",
+                c_range(m, m + dl - 1),
+                String::from_utf8_lossy(ins)
+            )
+        };
+        let mut mutated = Vec::with_capacity(mrna.len() + ins.len());
+        mutated.extend_from_slice(mrna.get(..m as usize - 1)?);
+        mutated.extend_from_slice(ins);
+        mutated.extend_from_slice(mrna.get((m + dl) as usize - 1..)?);
+        Some(Hgvs {
+            c,
+            p: protein(mrna, &mutated),
+        })
+    }
+}
+
+/// Upper-case ACGT bases of an allele; `None` for anything else (`N`, `*`, symbolic alleles).
+fn bases(allele: &str) -> Option<Vec<u8>> {
+    allele
+        .bytes()
+        .map(|b| {
+            let u = b.to_ascii_uppercase();
+            matches!(u, b'A' | b'C' | b'G' | b'T').then_some(u)
+        })
+        .collect()
+}
+
+/// Removes the common suffix, then the common prefix: (first changed position, deleted bases,
+/// inserted bases).
+fn trim<'a>(pos: u64, r: &'a [u8], a: &'a [u8]) -> (u64, &'a [u8], &'a [u8]) {
+    let suffix = r
+        .iter()
+        .rev()
+        .zip(a.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+        .min(r.len().min(a.len()));
+    let (r, a) = (&r[..r.len() - suffix], &a[..a.len() - suffix]);
+    let prefix = r.iter().zip(a).take_while(|(x, y)| x == y).count();
+    (pos + prefix as u64, &r[prefix..], &a[prefix..])
+}
+
+/// Places a genomic position on the transcript.
+fn locate(placed: &[PlacedExon], g: u64) -> Option<TxPos> {
+    if let Some(i) = placed
+        .iter()
+        .position(|e| (e.g_start..=e.g_end).contains(&g))
+    {
+        let e = &placed[i];
+        return Some(TxPos::Exonic {
+            m: e.m_start + (g - e.g_start),
+            exon: i,
+        });
+    }
+    // The placed exon just before g and the one just after it (plus strand: exon order is
+    // genomic order).
+    let before = placed
+        .iter()
+        .filter(|e| e.g_end < g)
+        .max_by_key(|e| e.g_end);
+    let after = placed
+        .iter()
+        .filter(|e| e.g_start > g)
+        .min_by_key(|e| e.g_start);
+    let plus = before.and_then(|b| {
+        let d = g - b.g_end;
+        let neighbour_placed = after.is_some_and(|a| a.number == b.number + 1);
+        let in_intron = neighbour_placed || (after.is_some() && d <= UNPLACED_NEIGHBOUR_WINDOW);
+        in_intron.then_some((b.m_end, d))
+    });
+    let minus = after.and_then(|a| {
+        let d = a.g_start - g;
+        let neighbour_placed = before.is_some_and(|b| b.number + 1 == a.number);
+        let in_intron = neighbour_placed || (before.is_some() && d <= UNPLACED_NEIGHBOUR_WINDOW);
+        in_intron.then_some((a.m_start, d))
+    });
+    // The nearer boundary wins; in the exact middle of an intron, "+" (varnomen).
+    match (plus, minus) {
+        (Some((m, d)), Some((_, e))) if d <= e => Some(TxPos::Intronic {
+            anchor: m,
+            offset: d as i64,
+        }),
+        (_, Some((m, e))) => Some(TxPos::Intronic {
+            anchor: m,
+            offset: -(e as i64),
+        }),
+        (Some((m, d)), None) => Some(TxPos::Intronic {
+            anchor: m,
+            offset: d as i64,
+        }),
+        (None, None) => None,
+    }
+}
+
+/// Names an intronic substitution or same-length delins.
+fn intronic(placed: &[PlacedExon], start: u64, del: &[u8], ins: &[u8]) -> Option<Hgvs> {
+    let mut names = Vec::with_capacity(del.len());
+    let mut splice_site = false;
+    for i in 0..del.len() as u64 {
+        match locate(placed, start + i)? {
+            TxPos::Intronic { anchor, offset } => {
+                splice_site |= offset.unsigned_abs() <= 2;
+                names.push(format!("{}{:+}", c_number(anchor), offset));
+            }
+            TxPos::Exonic { .. } => return None,
+        }
+    }
+    let first = names.first()?;
+    let c = if del.len() == 1 {
+        format!("c.{first}{}>{}", del[0] as char, ins[0] as char)
+    } else {
+        format!(
+            "c.{first}_{}delins{}",
+            names.last()?,
+            String::from_utf8_lossy(ins)
+        )
+    };
+    Some(Hgvs {
+        c,
+        p: splice_site.then(|| "p.?".to_owned()),
+    })
+}
+
+/// The c. number of an mRNA position: `-N` in the 5′ UTR, `N` in the CDS, `*N` in the 3′ UTR.
+fn c_number(m: u64) -> String {
+    if m < CDS_MRNA_START {
+        format!("-{}", CDS_MRNA_START - m)
+    } else if m <= CDS_MRNA_END {
+        (m - CDS_MRNA_START + 1).to_string()
+    } else {
+        format!("*{}", m - CDS_MRNA_END)
+    }
+}
+
+/// `N` or `N_M` in c. numbering.
+fn c_range(first: u64, last: u64) -> String {
+    if first == last {
+        c_number(first)
+    } else {
+        format!("{}_{}", c_number(first), c_number(last))
+    }
+}
+
+/// Three-letter amino acid code of a one-letter code (`Ter` for the stop).
+pub fn three_letter(aa: char) -> &'static str {
+    match aa {
+        'A' => "Ala",
+        'R' => "Arg",
+        'N' => "Asn",
+        'D' => "Asp",
+        'C' => "Cys",
+        'Q' => "Gln",
+        'E' => "Glu",
+        'G' => "Gly",
+        'H' => "His",
+        'I' => "Ile",
+        'L' => "Leu",
+        'K' => "Lys",
+        'M' => "Met",
+        'F' => "Phe",
+        'P' => "Pro",
+        'S' => "Ser",
+        'T' => "Thr",
+        'W' => "Trp",
+        'Y' => "Tyr",
+        'V' => "Val",
+        '*' => "Ter",
+        _ => "Xaa",
+    }
+}
+
+fn three(aas: &[char]) -> String {
+    aas.iter().map(|&c| three_letter(c)).collect()
+}
+
+/// `Xxx#` for the residue at 0-based index `i`.
+fn residue(p: &[char], i: usize) -> String {
+    format!("{}{}", three_letter(p[i]), i + 1)
+}
+
+/// `Xxx#` or `Xxx#_Yyy#` for residues `first..=last` (0-based).
+fn residue_range(p: &[char], first: usize, last: usize) -> String {
+    if first == last {
+        residue(p, first)
+    } else {
+        format!("{}_{}", residue(p, first), residue(p, last))
+    }
+}
+
+/// Codons of `seq` from 0-based `from`, translated; stops after the first stop codon when
+/// `to_stop`, otherwise after `max` codons. Returns the residues and whether a stop was read.
+fn translate_from(seq: &[u8], from: usize, max: usize, to_stop: bool) -> (Vec<char>, bool) {
+    let mut out = Vec::new();
+    for codon in seq
+        .get(from..)
+        .unwrap_or_default()
+        .chunks_exact(3)
+        .take(max)
+    {
+        let aa = translate(codon);
+        out.push(aa);
+        if to_stop && aa == '*' {
+            return (out, true);
+        }
+    }
+    let stopped = out.contains(&'*');
+    (out, stopped)
+}
+
+/// Predicted protein change of a mutated mRNA; `None` when the change lies in a UTR.
+fn protein(reference: &[u8], mutated: &[u8]) -> Option<String> {
+    let cds_start = CDS_MRNA_START as usize;
+    let cds_end = CDS_MRNA_END as usize;
+    let prefix = reference
+        .iter()
+        .zip(mutated)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let room = reference.len().min(mutated.len()) - prefix;
+    let suffix = reference
+        .iter()
+        .rev()
+        .zip(mutated.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+        .min(room);
+    // Changed region in reference mRNA positions: a..=b (b = a - 1 for an insertion).
+    let a = prefix + 1;
+    let b = reference.len() - suffix;
+    if b < cds_start || a > cds_end {
+        return None;
+    }
+    if a <= cds_start + 2 {
+        return Some("p.Met1?".to_owned());
+    }
+    let ref_len = cds_end - cds_start + 1;
+    let (p, _) = translate_from(reference, cds_start - 1, ref_len / 3, false);
+    let delta = mutated.len() as i64 - reference.len() as i64;
+    let ter = |stop: Option<usize>, first: usize| match stop {
+        Some(s) => format!("Ter{}", s - first + 1),
+        None => "Ter?".to_owned(),
+    };
+    let extension = |q: &[char], stopped: bool, i: usize| {
+        let stop = stopped.then(|| q.len() - 1);
+        format!(
+            "p.{}{}ext{}",
+            residue(&p, i),
+            three_letter(q[i]),
+            ter(stop, i)
+        )
+    };
+    if delta.rem_euclid(3) != 0 {
+        let (q, stopped) = translate_from(mutated, cds_start - 1, usize::MAX, true);
+        let i = p.iter().zip(&q).take_while(|(x, y)| x == y).count();
+        if i >= q.len() || i >= p.len() {
+            return Some("p.?".to_owned());
+        }
+        if p[i] == '*' {
+            return Some(extension(&q, stopped, i));
+        }
+        if q[i] == '*' {
+            return Some(format!("p.{}Ter", residue(&p, i)));
+        }
+        let stop = stopped.then(|| q.len() - 1);
+        return Some(format!(
+            "p.{}{}fs{}",
+            residue(&p, i),
+            three_letter(q[i]),
+            ter(stop, i)
+        ));
+    }
+    // In frame: compare the reference protein with the mutated CDS read to its new length.
+    let new_len = (ref_len as i64 + delta) as usize;
+    let (q, _) = translate_from(mutated, cds_start - 1, new_len / 3, false);
+    let Some(first_stop) = q.iter().position(|&c| c == '*') else {
+        // The stop codon is gone: read on into the 3′ UTR.
+        let (q, stopped) = translate_from(mutated, cds_start - 1, usize::MAX, true);
+        let i = p.iter().zip(&q).take_while(|(x, y)| x == y).count();
+        return Some(if i < p.len() && p[i] == '*' && i < q.len() {
+            extension(&q, stopped, i)
+        } else {
+            "p.?".to_owned()
+        });
+    };
+    if p == q {
+        let first = (a - cds_start) / 3;
+        let last = (b.max(a) - cds_start) / 3;
+        return Some(format!(
+            "p.{}=",
+            residue_range(&p, first, last.min(p.len() - 1))
+        ));
+    }
+    let i = p.iter().zip(&q).take_while(|(x, y)| x == y).count();
+    let room = p.len().min(q.len()) - i;
+    let j = p
+        .iter()
+        .rev()
+        .zip(q.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+        .min(room);
+    let (ref_seg, alt_seg): (&[char], &[char]) = if first_stop + 1 < q.len() {
+        // A premature stop: residues after it are not described.
+        let alt = q.get(i..=first_stop).unwrap_or_default();
+        (
+            p.get(i..(i + alt.len()).min(p.len())).unwrap_or_default(),
+            alt,
+        )
+    } else {
+        (&p[i..p.len() - j], &q[i..q.len() - j])
+    };
+    Some(match (ref_seg.len(), alt_seg.len()) {
+        (0, 0) => "p.=".to_owned(),
+        (0, k) => {
+            if i >= k && p[i - k..i] == *alt_seg {
+                format!("p.{}dup", residue_range(&p, i - k, i - 1))
+            } else if i == 0 || i >= p.len() {
+                "p.?".to_owned()
+            } else {
+                format!("p.{}ins{}", residue_range(&p, i - 1, i), three(alt_seg))
+            }
+        }
+        (n, 0) => format!("p.{}del", residue_range(&p, i, i + n - 1)),
+        (1, 1) => format!("p.{}{}", residue(&p, i), three(alt_seg)),
+        (n, _) => format!(
+            "p.{}delins{}",
+            residue_range(&p, i, i + n - 1),
+            three(alt_seg)
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// GRCh38 position of a c. position in exon 8 (c.1554 = chr6:152,098,732, verified).
+    fn ex8(c: u64) -> u64 {
+        152_098_732 + (c - 1554)
+    }
+
+    fn name(build: Build, pos: u64, r: &str, a: &str) -> (String, Option<String>) {
+        let h = Esr1Model::builtin()
+            .hgvs(build, pos, r, a)
+            .unwrap_or_else(|| panic!("{build} {pos} {r}>{a} not named"));
+        (h.c, h.p)
+    }
+
+    fn check(pos: u64, r: &str, a: &str, c: &str, p: Option<&str>) {
+        for (build, shift) in [(Build::Grch38, 0), (Build::Grch37, 321_135)] {
+            let (got_c, got_p) = name(build, pos + shift, r, a);
+            assert_eq!(got_c, c, "{build} {pos} {r}>{a}");
+            assert_eq!(got_p.as_deref(), p, "{build} {pos} {r}>{a}");
+        }
+    }
+
+    #[test]
+    fn every_hotspot_reproduces_the_table_in_both_builds() {
+        let m = Esr1Model::builtin();
+        for build in [Build::Grch38, Build::Grch37] {
+            for h in &m.hotspots {
+                let got = m
+                    .hgvs(
+                        build,
+                        h.pos(build),
+                        &h.ref_base.to_string(),
+                        &h.alt_base.to_string(),
+                    )
+                    .unwrap_or_else(|| panic!("{build} {} not named", h.name));
+                assert_eq!(got.c, h.hgvs_c, "{build} {}", h.name);
+                assert_eq!(
+                    got.p.as_deref(),
+                    Some(h.hgvs_p.as_str()),
+                    "{build} {}",
+                    h.name
+                );
+            }
+        }
+    }
+
+    // Reference bases around the LBD hotspots (NM_000125.4, c. numbering, exon 8):
+    //   c.1597 GTG V533 | 1600 GTG V534 | 1603 CCC P535 | 1606 CTC L536 | 1609 TAT Y537 |
+    //   1612 GAC D538 | 1615 CTG L539
+    // so c.1596 = C (end of N532 AAC) and c.1602 = G.
+
+    #[test]
+    fn substitutions_and_mnvs() {
+        // L536Q: CTC -> CAG.
+        check(
+            152_098_785,
+            "TC",
+            "AG",
+            "c.1607_1608delinsAG",
+            Some("p.Leu536Gln"),
+        );
+        // CTC TAT -> C ACG AT = CAC GAT: both codons change.
+        check(
+            ex8(1607),
+            "TCT",
+            "ACG",
+            "c.1607_1609delinsACG",
+            Some("p.Leu536_Tyr537delinsHisAsp"),
+        );
+        // CTC -> CTG is still Leu.
+        check(ex8(1608), "C", "G", "c.1608C>G", Some("p.Leu536="));
+        // TAT -> TAA is a stop.
+        check(ex8(1611), "T", "A", "c.1611T>A", Some("p.Tyr537Ter"));
+        // The stop codon c.1786_1788 TGA -> TAA keeps the stop.
+        check(ex8(1787), "G", "A", "c.1787G>A", Some("p.Ter596="));
+        // TGA -> TGG (Trp): reading on in the 3' UTR, GAG CTC CCT GGC TCC CAC ACG GTT CAG
+        // ATA ATC CCT GCT GCA TTT TAC CCT CAT CAT GCA CCA CTT TAG: the new stop is the 24th
+        // codon counting Trp596 as 1.
+        check(
+            ex8(1788),
+            "A",
+            "G",
+            "c.1788A>G",
+            Some("p.Ter596TrpextTer24"),
+        );
+        // Start codon: c.1_3 ATG at mRNA 232..234, exon 1 (c.-231 = chr6:151,807,682).
+        check(151_807_682 + 232, "T", "C", "c.2T>C", Some("p.Met1?"));
+    }
+
+    #[test]
+    fn deletions_are_shifted_3_prime_and_named_on_the_protein() {
+        // VCF left-aligns the deletion of one GTG of V533-V534 to the anchor c.1596 C;
+        // HGVS names the 3'-most copy: c.1600_1602del, and the protein loses Val534.
+        check(
+            ex8(1596),
+            "CGTG",
+            "C",
+            "c.1600_1602del",
+            Some("p.Val534del"),
+        );
+        // Exon 5 (c.1097 = chr6:152,011,656): c.1168 GGT G390 | 1171 CTC L391 | 1174 GTC
+        // V392 | 1177 TGG W393. Deleting GTC (c.1174_1176) left-aligns over "TC" to TCG at
+        // c.1172_1174 (anchor c.1171 C); CTC TGG remains: Leu391 Trp393.
+        check(
+            152_011_656 + (1171 - 1097),
+            "CTCG",
+            "C",
+            "c.1174_1176del",
+            Some("p.Val392del"),
+        );
+        // Deleting c.1607_1609 TCT: C|AT GAC -> CAT GAC: Leu536 and Tyr537 become His.
+        check(
+            ex8(1606),
+            "CTCT",
+            "C",
+            "c.1607_1609del",
+            Some("p.Leu536_Tyr537delinsHis"),
+        );
+        // Deleting c.1606_1611 CTCTAT (anchor c.1605 C): two whole codons.
+        check(
+            ex8(1605),
+            "CCTCTAT",
+            "C",
+            "c.1606_1611del",
+            Some("p.Leu536_Tyr537del"),
+        );
+    }
+
+    #[test]
+    fn frameshifts_count_to_the_new_stop() {
+        // c.1603_1606 is a run of four C (CCC of P535 and the first C of L536). VCF writes the
+        // deletion of one C at the anchor c.1602 G; the 3' rule names c.1606del.
+        // Mutated reading frame from codon 534: GTG CCC TCT ATG ACC TGC TGC TGG AGA TGC TGG
+        // ACG CCC ACC GCC TAC ATG CGC CCA CTA GCC GTG GAG GGG CAT CCG TGG AGG AGA CGG ACC
+        // AAA GCC ACT TGG CCA CTG CGG GCT CTA CTT CAT CGC ATT CCT TGC AAA AGT ATT ACA TCA
+        // CGG GGG AGG CAG AGG GTT TCC CTG CCA CGG TCT GAG AGC TCC CTG GCT CCC ACA CGG TTC
+        // AGA TAA: Pro535 stays (CCC), codon 536 TCT = Ser is the first change, and the
+        // TAA is codon 606, the 71st counting Ser536 as 1.
+        check(
+            ex8(1602),
+            "GC",
+            "G",
+            "c.1606del",
+            Some("p.Leu536SerfsTer71"),
+        );
+        // One more C: GTG CCC CCT CTA TGA -> Pro536 (first change), Leu537, stop at 538.
+        check(ex8(1602), "G", "GC", "c.1606dup", Some("p.Leu536ProfsTer3"));
+    }
+
+    #[test]
+    fn insertions_and_duplications() {
+        // Inserting GTG after c.1596 C rotates right through GTGGTG: the 3'-most copy is
+        // duplicated.
+        check(
+            ex8(1596),
+            "C",
+            "CGTG",
+            "c.1600_1602dup",
+            Some("p.Val534dup"),
+        );
+        // CTC GCA TAT: Ala between Leu536 and Tyr537; GCA does not repeat CTC.
+        check(
+            ex8(1608),
+            "C",
+            "CGCA",
+            "c.1608_1609insGCA",
+            Some("p.Leu536_Tyr537insAla"),
+        );
+        // c.1610 A -> CAGC: T CAGC T GAC = TCA GCT GAC: Tyr537 -> Ser Ala, Asp538 kept.
+        check(
+            ex8(1610),
+            "A",
+            "CAGC",
+            "c.1610delinsCAGC",
+            Some("p.Tyr537delinsSerAla"),
+        );
+    }
+
+    #[test]
+    fn intronic_positions_name_the_nearest_placed_boundary() {
+        // Exon 7 ends at c.1553 = chr6:152,094,568; exon 8 starts at c.1554 = 152,098,732.
+        check(152_094_569, "G", "A", "c.1553+1G>A", Some("p.?"));
+        check(152_094_575, "G", "A", "c.1553+7G>A", None);
+        check(152_098_730, "A", "G", "c.1554-2A>G", Some("p.?"));
+        // Intron 7 is 152,094,569..152,098,731 (4,163 bp): its middle base is 2,082 from both
+        // exons and takes "+".
+        check(152_096_650, "C", "T", "c.1553+2082C>T", None);
+        check(152_096_651, "C", "T", "c.1554-2081C>T", None);
+        // Exon 5 (c.1097..c.1235, 152,011,656..152,011,794) has unplaced neighbours 4 and 6:
+        // only positions near its boundaries are surely intronic.
+        check(152_011_799, "A", "G", "c.1235+5A>G", None);
+        check(152_011_646, "A", "G", "c.1097-10A>G", None);
+        check(
+            152_011_657 - 3,
+            "AT",
+            "GC",
+            "c.1097-2_1097-1delinsGC",
+            Some("p.?"),
+        );
+        // Exon 1 ends at c.452 = 151,808,364.
+        check(151_808_367, "A", "G", "c.452+3A>G", None);
+        let m = Esr1Model::builtin();
+        assert_eq!(m.hgvs(Build::Grch38, 152_011_794 + 500, "A", "G"), None);
+        assert_eq!(m.hgvs(Build::Grch38, 152_011_656 - 100, "A", "G"), None);
+        assert_eq!(m.hgvs(Build::Grch38, 151_807_681, "A", "G"), None);
+        // Intronic indels are not named (the intron's sequence is needed for the 3' rule).
+        assert_eq!(m.hgvs(Build::Grch38, 152_094_575, "GA", "G"), None);
+    }
+
+    #[test]
+    fn utr_positions() {
+        // 3' UTR c.*1..*12 = GAGCTCCCTGGC (mRNA 2020..2031); c.*10 = G at mRNA 2029.
+        check(ex8(1554) + (2029 - 1785), "G", "A", "c.*10G>A", None);
+        // 5' UTR c.-12..-1 = CGGCCACGGACC; c.-10 = G at mRNA 222 = 151,807,682 + 221.
+        check(151_807_682 + 221, "G", "T", "c.-10G>T", None);
+    }
+
+    #[test]
+    fn reference_mismatch_and_bad_alleles_give_none() {
+        let m = Esr1Model::builtin();
+        // c.1610 is A, not G.
+        assert_eq!(m.hgvs(Build::Grch38, ex8(1610), "G", "C"), None);
+        assert_eq!(m.hgvs(Build::Grch38, ex8(1596), "CGTA", "C"), None);
+        assert_eq!(m.hgvs(Build::Grch38, ex8(1610), "A", "<DEL>"), None);
+        assert_eq!(m.hgvs(Build::Grch38, ex8(1610), "A", "A"), None);
+    }
+}
