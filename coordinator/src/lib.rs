@@ -1,6 +1,7 @@
 //! ESR1 cohort coordinator: samplesheet, planning, embedded and distributed runs, the cohort
 //! merge, statistics and reports.
 
+pub mod background;
 pub mod cohort;
 pub mod distributed;
 pub mod embedded;
@@ -9,6 +10,7 @@ pub mod hgvs;
 pub mod merge;
 pub mod plan;
 pub mod progress;
+pub mod recall;
 pub mod report;
 pub mod run;
 pub mod samplesheet;

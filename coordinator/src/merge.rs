@@ -5,12 +5,11 @@
 use crate::cohort::{cohort_frequencies, FrequencyRow, PatientOutcome, VariantStatus};
 use crate::esr1::{Build, Esr1Model};
 use crate::plan::Plan;
-use crate::stats::binomial_sf;
+use crate::recall::{germline_like, is_background, recall, CohortCalls, RecalledCall};
 use esr1_proto::{
     CallingParams, FilterCounts, Material, RegionQc, RegionResult, SampleCall, SampleRef,
     SiteCounts,
 };
-use esr1_worker::calling::min_alt_to_call;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -18,8 +17,6 @@ pub use esr1_worker::store::JobOutcome;
 
 /// Power a baseline must have to call a later variant absent ("acquired"), per the design.
 pub const REQUIRED_BASELINE_POWER: f64 = 0.95;
-/// Base quality assumed when computing the power of a baseline to detect a variant.
-pub const POWER_BASE_QUALITY: u8 = 30;
 /// A germline variant is near 50 % (within this window) or near 100 % (at least the second
 /// bound) in every sample of its patient.
 pub const GERMLINE_HET_VAF: (f64, f64) = (0.25, 0.75);
@@ -116,8 +113,14 @@ pub struct CallRow {
     pub depth: u32,
     /// Allele fraction.
     pub vaf: f64,
-    /// P-value against sequencing error.
+    /// P-value against sequencing error (base qualities).
     pub error_p: f64,
+    /// Mean of the allele's cohort background (leave-patient-out).
+    pub background_mean: f64,
+    /// P-value against the cohort background.
+    pub background_p: f64,
+    /// Benjamini–Hochberg q-value (hotspot or other family).
+    pub q_value: f64,
     /// PASS or the failed filters.
     pub filter: String,
 }
@@ -199,6 +202,25 @@ pub struct CohortReport {
     pub jobs_done: usize,
     /// Jobs that failed.
     pub jobs_failed: usize,
+    /// How the cohort background test was run.
+    pub background: BackgroundSummary,
+}
+
+/// The cohort background test in numbers, for `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackgroundSummary {
+    /// Tests in the hotspot family.
+    pub tests_hotspot: usize,
+    /// Tests in the other family.
+    pub tests_other: usize,
+    /// Per-test p-value threshold reached in the hotspot family.
+    pub alpha_hotspot: f64,
+    /// Per-test p-value threshold reached in the other family.
+    pub alpha_other: f64,
+    /// Prior overdispersion estimated from the cohort.
+    pub prior_rho: f64,
+    /// Samples informing the background (baselines and normals that passed QC).
+    pub background_samples: usize,
 }
 
 /// Merges job outcomes into the cohort report.
@@ -276,47 +298,54 @@ pub fn merge(
         (protein, hotspot)
     };
 
+    // Re-test every candidate against the cohort background.
+    let ok: Vec<&SampleData> = data.iter().filter_map(|d| d.as_ref().ok()).collect();
+    let cohort_calls = recall(&ok, &model, build, params);
+
     let mut calls = Vec::new();
+    for rc in &cohort_calls.calls {
+        let s = ok[rc.sample];
+        let c = &rc.call;
+        let (protein, hotspot) = annotate(c.pos, &c.ref_allele, &c.alt_allele);
+        calls.push(CallRow {
+            sample: s.sample.sample.clone(),
+            patient: s.sample.patient.clone(),
+            day: s.sample.day,
+            material: s.sample.material,
+            chrom: plan.chrom.clone(),
+            pos: c.pos,
+            ref_allele: c.ref_allele.clone(),
+            alt_allele: c.alt_allele.clone(),
+            protein,
+            hotspot,
+            alt_reads: c.alt_reads(),
+            alt_forward: c.alt_forward,
+            alt_reverse: c.alt_reverse,
+            depth: c.depth,
+            vaf: c.vaf,
+            error_p: c.error_p,
+            background_mean: rc.background.dist.mean,
+            background_p: rc.background_p,
+            q_value: rc.q_value,
+            filter: rc.filter_label(),
+        });
+    }
     let mut qc_rows = Vec::new();
     for d in &data {
         match d {
-            Ok(s) => {
-                for c in s.calls() {
-                    let (protein, hotspot) = annotate(c.pos, &c.ref_allele, &c.alt_allele);
-                    calls.push(CallRow {
-                        sample: s.sample.sample.clone(),
-                        patient: s.sample.patient.clone(),
-                        day: s.sample.day,
-                        material: s.sample.material,
-                        chrom: plan.chrom.clone(),
-                        pos: c.pos,
-                        ref_allele: c.ref_allele.clone(),
-                        alt_allele: c.alt_allele.clone(),
-                        protein,
-                        hotspot,
-                        alt_reads: c.alt_reads(),
-                        alt_forward: c.alt_forward,
-                        alt_reverse: c.alt_reverse,
-                        depth: c.depth,
-                        vaf: c.vaf,
-                        error_p: c.error_p,
-                        filter: c.filter_label(),
-                    });
-                }
-                qc_rows.push(QcRow {
-                    sample: s.sample.sample.clone(),
-                    patient: s.sample.patient.clone(),
-                    material: s.sample.material,
-                    day: s.sample.day,
-                    status: "ok".into(),
-                    reason: String::new(),
-                    qc: s.qc,
-                    hotspot_depths: hotspot_positions
-                        .iter()
-                        .map(|&p| s.depth_at(p).unwrap_or(0))
-                        .collect(),
-                });
-            }
+            Ok(s) => qc_rows.push(QcRow {
+                sample: s.sample.sample.clone(),
+                patient: s.sample.patient.clone(),
+                material: s.sample.material,
+                day: s.sample.day,
+                status: "ok".into(),
+                reason: String::new(),
+                qc: s.qc,
+                hotspot_depths: hotspot_positions
+                    .iter()
+                    .map(|&p| s.depth_at(p).unwrap_or(0))
+                    .collect(),
+            }),
             Err((sample, reason)) => qc_rows.push(QcRow {
                 sample: sample.sample.clone(),
                 patient: sample.patient.clone(),
@@ -341,24 +370,44 @@ pub fn merge(
     qc_rows.sort_by(|a, b| (&a.patient, a.day, &a.sample).cmp(&(&b.patient, b.day, &b.sample)));
 
     // Patients, in id order; therapy from the first sample line.
-    let mut patients: BTreeMap<String, (String, Vec<&SampleData>)> = BTreeMap::new();
+    let mut patients: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for d in &data {
         let sample = match d {
             Ok(s) => &s.sample,
             Err((s, _)) => s,
         };
-        let e = patients
+        patients
             .entry(sample.patient.clone())
             .or_insert_with(|| (sample.therapy.clone(), Vec::new()));
-        if let Ok(s) = d {
-            e.1.push(s);
+    }
+    for (i, s) in ok.iter().enumerate() {
+        if let Some(e) = patients.get_mut(&s.sample.patient) {
+            e.1.push(i);
         }
     }
     let mut patient_rows = Vec::new();
     let mut outcomes_out = Vec::new();
-    for (patient, (therapy, mut samples)) in patients {
-        samples.sort_by_key(|s| (s.sample.day, s.sample.sample.clone()));
-        let rows = classify_patient(&patient, &therapy, &samples, params);
+    for (patient, (therapy, mut members)) in patients {
+        members.sort_by_key(|&i| (ok[i].sample.day, ok[i].sample.sample.clone()));
+        let samples: Vec<&SampleData> = members.iter().map(|&i| ok[i]).collect();
+        let detected: Vec<Vec<&RecalledCall>> = members
+            .iter()
+            .map(|&i| {
+                cohort_calls
+                    .calls
+                    .iter()
+                    .filter(|c| c.sample == i && c.detected())
+                    .collect()
+            })
+            .collect();
+        let rows = classify_patient(
+            &patient,
+            &therapy,
+            &samples,
+            &detected,
+            &cohort_calls,
+            params,
+        );
         let has_baseline = samples
             .iter()
             .any(|s| s.sample.material != Material::Normal && s.sample.day <= 0);
@@ -403,6 +452,14 @@ pub fn merge(
         qc: qc_rows,
         jobs_done,
         jobs_failed,
+        background: BackgroundSummary {
+            tests_hotspot: cohort_calls.tests_hotspot,
+            tests_other: cohort_calls.tests_other,
+            alpha_hotspot: cohort_calls.alpha_hotspot,
+            alpha_other: cohort_calls.alpha_other,
+            prior_rho: cohort_calls.prior_rho,
+            background_samples: ok.iter().filter(|s| is_background(s)).count(),
+        },
     }
 }
 
@@ -418,32 +475,23 @@ fn add_qc(total: &mut RegionQc, q: &RegionQc) {
     total.chunk_span_bytes += q.chunk_span_bytes;
 }
 
-/// Power of a sample with `depth` fragments to call a variant at `vaf`.
-pub fn detection_power(depth: u32, vaf: f64, params: &CallingParams) -> f64 {
-    if depth == 0 {
-        return 0.0;
-    }
-    let k = min_alt_to_call(depth, POWER_BASE_QUALITY, params);
-    binomial_sf(u64::from(k), u64::from(depth), vaf)
-}
-
 type VariantKey = (u64, String, String);
 
-/// Classifies every variant called (PASS) in any sample of one patient. `samples` are the
-/// patient's samples that passed QC, ordered by day.
+/// Classifies every variant detected in any sample of one patient. `samples` are the
+/// patient's samples that passed QC, ordered by day; `detected[i]` the cohort-tested calls
+/// detected in `samples[i]`.
 pub fn classify_patient(
     patient: &str,
     therapy: &str,
     samples: &[&SampleData],
+    detected: &[Vec<&RecalledCall>],
+    cohort: &CohortCalls,
     params: &CallingParams,
 ) -> Vec<PatientRow> {
-    let mut called: BTreeMap<VariantKey, Vec<(usize, &SampleCall)>> = BTreeMap::new();
-    for (i, s) in samples.iter().enumerate() {
-        for c in s.calls().filter(|c| c.is_pass()) {
-            called
-                .entry((c.pos, c.ref_allele.clone(), c.alt_allele.clone()))
-                .or_default()
-                .push((i, c));
+    let mut called: BTreeMap<VariantKey, Vec<(usize, &RecalledCall)>> = BTreeMap::new();
+    for (i, calls) in detected.iter().enumerate() {
+        for c in calls {
+            called.entry(c.key()).or_default().push((i, c));
         }
     }
     let tumour_like: Vec<usize> = (0..samples.len())
@@ -460,18 +508,17 @@ pub fn classify_patient(
         .filter(|&i| samples[i].sample.day > 0)
         .collect();
     let mut rows = Vec::new();
-    for ((pos, r, a), hits) in called {
+    for (key, hits) in called {
+        let (pos, r, a) = key.clone();
         let called_in = |i: usize| hits.iter().find(|(j, _)| *j == i).map(|(_, c)| *c);
-        let germline_like = |c: &SampleCall| {
-            (GERMLINE_HET_VAF.0..=GERMLINE_HET_VAF.1).contains(&c.vaf) || c.vaf >= GERMLINE_HOM_VAF
-        };
+        let hotspot = hits.first().is_some_and(|(_, c)| c.hotspot);
         let in_normal = hits
             .iter()
             .any(|(i, _)| samples[*i].sample.material == Material::Normal);
         let everywhere_germline_like = tumour_like.len() >= 2
             && tumour_like
                 .iter()
-                .all(|&i| called_in(i).is_some_and(germline_like));
+                .all(|&i| called_in(i).is_some_and(|c| germline_like(c.call.vaf)));
         let max_later_vaf = later
             .iter()
             .map(|&i| {
@@ -490,7 +537,16 @@ pub fn classify_patient(
             .unwrap_or(0);
         let baseline_power = baseline
             .iter()
-            .map(|&i| detection_power(samples[i].depth_at(pos).unwrap_or(0), max_later_vaf, params))
+            .map(|&i| {
+                cohort.detection_power(
+                    &key,
+                    patient,
+                    samples[i].depth_at(pos).unwrap_or(0),
+                    max_later_vaf,
+                    hotspot,
+                    params,
+                )
+            })
             .fold(0.0, f64::max);
         let status = if in_normal || everywhere_germline_like {
             VariantStatus::Germline
@@ -534,17 +590,4 @@ pub fn classify_patient(
         });
     }
     rows
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn power_is_high_at_depth_and_low_when_shallow() {
-        let p = CallingParams::default();
-        assert!(detection_power(700, 0.1, &p) > 0.999);
-        assert!(detection_power(15, 0.12, &p) < 0.5);
-        assert_eq!(detection_power(0, 0.5, &p), 0.0);
-    }
 }

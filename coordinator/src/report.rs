@@ -26,12 +26,12 @@ fn fmt_f(x: f64) -> String {
 /// `calls.tsv` text.
 pub fn calls_tsv(r: &CohortReport) -> String {
     let mut s = String::from(
-        "sample\tpatient\tday\tmaterial\tchrom\tpos\tref\talt\tprotein\thotspot\talt_reads\talt_forward\talt_reverse\tdepth\tvaf\terror_p\tfilter\n",
+        "sample\tpatient\tday\tmaterial\tchrom\tpos\tref\talt\tprotein\thotspot\talt_reads\talt_forward\talt_reverse\tdepth\tvaf\terror_p\tbackground_mean\tbackground_p\tq_value\tfilter\n",
     );
     for c in &r.calls {
         let _ = writeln!(
             s,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             c.sample,
             c.patient,
             c.day,
@@ -48,6 +48,9 @@ pub fn calls_tsv(r: &CohortReport) -> String {
             c.depth,
             fmt_f(c.vaf),
             fmt_f(c.error_p),
+            fmt_f(c.background_mean),
+            fmt_f(c.background_p),
+            fmt_f(c.q_value),
             c.filter
         );
     }
@@ -194,6 +197,14 @@ pub fn summary_json(plan: &Plan, r: &CohortReport, warnings: &[String]) -> serde
             "median": median,
             "min": days.first(),
             "max": days.last(),
+        },
+        "background": {
+            "fdr": crate::recall::FDR,
+            "hotspot_fdr": crate::recall::HOTSPOT_FDR,
+            "tests": {"hotspot": r.background.tests_hotspot, "other": r.background.tests_other},
+            "per_test_threshold": {"hotspot": r.background.alpha_hotspot, "other": r.background.alpha_other},
+            "prior_overdispersion": r.background.prior_rho,
+            "background_samples": r.background.background_samples,
         },
         "warnings": warnings,
     })

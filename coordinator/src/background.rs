@@ -1,0 +1,342 @@
+//! The cohort background model: a beta-binomial error distribution per site and allele,
+//! estimated from the cohort's baseline and normal samples (shearwater-style).
+//!
+//! For one allele at one position every background sample gives `k` alt fragments of `n`.
+//! Sequencing and library artefacts differ by position and allele and vary between samples,
+//! so `k` is modelled as beta-binomial: the sample's error rate is drawn from a Beta with mean
+//! `μ` and overdispersion `ρ = 1 / (α + β + 1)`, and `k` is binomial given that rate.
+//!
+//! * `μ` and `ρ` are estimated by the method of moments for unequal `n` (Kleinman 1973), from
+//!   sums that allow any one patient to be left out in constant time ([`Sums::without`]): the
+//!   sample under test never informs its own background.
+//! * Both are shrunk towards a global prior where the data are thin: `μ` with the weight of
+//!   [`PRIOR_FRAGMENTS`] fragments at the prior rate, `ρ` with the weight of [`PRIOR_SAMPLES`]
+//!   samples at the prior overdispersion.
+//! * Observations at or above [`BACKGROUND_MAX_VAF`] are real variants (germline or clonal),
+//!   not background, and are left out of every fit.
+
+use statrs::function::beta::ln_beta;
+use statrs::function::factorial::ln_binomial;
+
+/// Observations at or above this allele fraction are variants, not background.
+pub const BACKGROUND_MAX_VAF: f64 = 0.03;
+/// Weight of the prior mean, in fragments.
+pub const PRIOR_FRAGMENTS: f64 = 5_000.0;
+/// Weight of the prior overdispersion, in samples.
+pub const PRIOR_SAMPLES: f64 = 5.0;
+/// Smallest overdispersion used (the model then is practically binomial).
+pub const RHO_FLOOR: f64 = 1e-7;
+/// Largest overdispersion used.
+pub const RHO_CEILING: f64 = 0.5;
+/// Smallest background mean used (keeps the Beta proper where nothing was ever seen).
+pub const MEAN_FLOOR: f64 = 1e-8;
+
+/// Sums of background observations from which moments (and leave-one-out moments) follow.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Sums {
+    /// Number of observations.
+    pub samples: f64,
+    /// Σ k.
+    pub alt: f64,
+    /// Σ n.
+    pub depth: f64,
+    /// Σ n².
+    pub depth_sq: f64,
+    /// Σ k² / n.
+    pub alt_sq_over_depth: f64,
+}
+
+impl Sums {
+    /// Adds one observation of `alt` of `depth` fragments (ignored when `depth` is 0 or the
+    /// allele fraction is at least [`BACKGROUND_MAX_VAF`]). Returns whether it was used.
+    pub fn add(&mut self, alt: u32, depth: u32) -> bool {
+        if depth == 0 || f64::from(alt) >= BACKGROUND_MAX_VAF * f64::from(depth) {
+            return false;
+        }
+        let (k, n) = (f64::from(alt), f64::from(depth));
+        self.samples += 1.0;
+        self.alt += k;
+        self.depth += n;
+        self.depth_sq += n * n;
+        self.alt_sq_over_depth += k * k / n;
+        true
+    }
+
+    /// These sums without the observations in `other` (a subset of them).
+    pub fn without(&self, other: &Sums) -> Sums {
+        Sums {
+            samples: (self.samples - other.samples).max(0.0),
+            alt: (self.alt - other.alt).max(0.0),
+            depth: (self.depth - other.depth).max(0.0),
+            depth_sq: (self.depth_sq - other.depth_sq).max(0.0),
+            alt_sq_over_depth: (self.alt_sq_over_depth - other.alt_sq_over_depth).max(0.0),
+        }
+    }
+
+    /// Adds all observations of `other`.
+    pub fn merge(&mut self, other: &Sums) {
+        self.samples += other.samples;
+        self.alt += other.alt;
+        self.depth += other.depth;
+        self.depth_sq += other.depth_sq;
+        self.alt_sq_over_depth += other.alt_sq_over_depth;
+    }
+
+    /// Method-of-moments estimates `(μ, ρ)` without shrinkage; `None` without observations.
+    /// `ρ` is `None` when it cannot be estimated (fewer than two samples, no alt fragments, or
+    /// equal depths everywhere with a single sample's worth of information).
+    pub fn moments(&self) -> Option<(f64, Option<f64>)> {
+        if self.samples < 1.0 || self.depth <= 0.0 {
+            return None;
+        }
+        let mean = self.alt / self.depth;
+        if self.samples < 2.0 || mean <= 0.0 || mean >= 1.0 {
+            return Some((mean, None));
+        }
+        // S = Σ n (k/n − μ)² = Σ k²/n − (Σk)²/N, and
+        // E[S] = μ(1−μ) [(I − 1) + ρ (N − Σn²/N − (I − 1))].
+        let s = (self.alt_sq_over_depth - self.alt * self.alt / self.depth).max(0.0);
+        let i = self.samples;
+        let denom = self.depth - self.depth_sq / self.depth - (i - 1.0);
+        if denom <= 0.0 {
+            return Some((mean, None));
+        }
+        let rho = (s / (mean * (1.0 - mean)) - (i - 1.0)) / denom;
+        Some((mean, Some(rho.clamp(0.0, RHO_CEILING))))
+    }
+}
+
+/// The global prior of a class of alleles (e.g. one substitution type).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prior {
+    /// Mean error rate per fragment for one specific alt allele.
+    pub mean: f64,
+    /// Overdispersion.
+    pub rho: f64,
+}
+
+/// A fitted background: shrunk moments and what they rest on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Background {
+    /// The distribution.
+    pub dist: BetaBinomial,
+    /// Background samples used.
+    pub samples: u32,
+    /// Background fragments used.
+    pub depth: u64,
+}
+
+/// Fits the background of one allele from its sums, shrunk towards `prior`.
+pub fn fit(sums: &Sums, prior: &Prior) -> Background {
+    let rho_hat = sums.moments().and_then(|(_, rho)| rho);
+    let mean = (sums.alt + PRIOR_FRAGMENTS * prior.mean) / (sums.depth + PRIOR_FRAGMENTS);
+    let rho = match rho_hat {
+        Some(r) => (sums.samples * r + PRIOR_SAMPLES * prior.rho) / (sums.samples + PRIOR_SAMPLES),
+        None => prior.rho,
+    };
+    Background {
+        dist: BetaBinomial::new(mean, rho),
+        samples: sums.samples as u32,
+        depth: sums.depth as u64,
+    }
+}
+
+/// A beta-binomial distribution by mean and overdispersion.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BetaBinomial {
+    /// Mean success probability μ = α / (α + β).
+    pub mean: f64,
+    /// Overdispersion ρ = 1 / (α + β + 1).
+    pub rho: f64,
+}
+
+impl BetaBinomial {
+    /// The distribution with this mean and overdispersion, clamped into the usable range.
+    pub fn new(mean: f64, rho: f64) -> Self {
+        let mean = if mean.is_finite() { mean } else { MEAN_FLOOR };
+        let rho = if rho.is_finite() { rho } else { RHO_FLOOR };
+        Self {
+            mean: mean.clamp(MEAN_FLOOR, 1.0 - MEAN_FLOOR),
+            rho: rho.clamp(RHO_FLOOR, RHO_CEILING),
+        }
+    }
+
+    /// `(α, β)`.
+    pub fn alpha_beta(&self) -> (f64, f64) {
+        let s = (1.0 - self.rho) / self.rho;
+        (self.mean * s, (1.0 - self.mean) * s)
+    }
+
+    /// ln P(X = k) for `n` trials.
+    pub fn ln_pmf(&self, k: u32, n: u32) -> f64 {
+        if k > n {
+            return f64::NEG_INFINITY;
+        }
+        let (a, b) = self.alpha_beta();
+        ln_binomial(u64::from(n), u64::from(k)) + ln_beta(f64::from(k) + a, f64::from(n - k) + b)
+            - ln_beta(a, b)
+    }
+
+    /// Upper tail P(X ≥ k) for `n` trials, summed from the smaller side.
+    pub fn sf(&self, k: u32, n: u32) -> f64 {
+        if k == 0 {
+            return 1.0;
+        }
+        if k > n {
+            return 0.0;
+        }
+        if f64::from(k) <= f64::from(n) * self.mean + 1.0 {
+            let lower: f64 = (0..k).map(|j| self.ln_pmf(j, n).exp()).sum();
+            return (1.0 - lower).clamp(0.0, 1.0);
+        }
+        // Above the mode the terms decrease: stop once they no longer matter.
+        let mut sum = 0.0;
+        for j in k..=n {
+            let t = self.ln_pmf(j, n).exp();
+            sum += t;
+            if t <= sum * 1e-15 {
+                break;
+            }
+        }
+        sum.min(1.0)
+    }
+
+    /// The smallest alt count whose upper tail at `n` trials is at most `alpha` (`n + 1` when
+    /// no count is that unlikely).
+    pub fn critical_count(&self, n: u32, alpha: f64) -> u32 {
+        // The tail decreases in k: bisect.
+        let (mut lo, mut hi) = (0u32, n + 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if mid <= n && self.sf(mid, n) <= alpha {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        lo
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64, rel: f64) -> bool {
+        ((a - b) / b).abs() < rel
+    }
+
+    #[test]
+    fn tail_matches_independently_computed_values() {
+        // α = 2, β = 3 (μ = 0.4, ρ = 1/6), n = 10: exact rational values from Python's
+        // fractions and math.comb with B(a, b) = (a−1)!(b−1)!/(a+b−1)!:
+        // P(X ≥ 4) = 6/11, P(X ≥ 7) = 25/143, P(X ≥ 10) = 1/91.
+        let d = BetaBinomial::new(0.4, 1.0 / 6.0);
+        let (a, b) = d.alpha_beta();
+        assert!(close(a, 2.0, 1e-12) && close(b, 3.0, 1e-12), "{a} {b}");
+        assert!(close(d.sf(4, 10), 6.0 / 11.0, 1e-10), "{}", d.sf(4, 10));
+        assert!(close(d.sf(7, 10), 25.0 / 143.0, 1e-10));
+        assert!(close(d.sf(10, 10), 1.0 / 91.0, 1e-10));
+        // Non-integer shapes: summed in Python over math.lgamma (C libm), not statrs:
+        // n=4000, μ=2e-4, ρ=1e-4, P(X ≥ 10) = 2.9330852274028768e-05;
+        // n=4000, μ=0.004, ρ=0.002, P(X ≥ 40) = 0.04872875911269888;
+        // n=1000, μ=0.01, ρ=0.01, P(X ≥ 30) = 0.05709759371922835.
+        let cases = [
+            (4000, 2e-4, 1e-4, 10, 2.933_085_227_402_876_8e-5),
+            (4000, 0.004, 0.002, 40, 0.048_728_759_112_698_88),
+            (1000, 0.01, 0.01, 30, 0.057_097_593_719_228_35),
+        ];
+        for (n, mu, rho, k, want) in cases {
+            let got = BetaBinomial::new(mu, rho).sf(k, n);
+            assert!(close(got, want, 1e-7), "n={n} μ={mu} ρ={rho} k={k}: {got}");
+        }
+        assert_eq!(d.sf(0, 10), 1.0);
+        assert_eq!(d.sf(11, 10), 0.0);
+    }
+
+    #[test]
+    fn critical_count_is_the_first_count_below_alpha() {
+        let d = BetaBinomial::new(2e-4, 1e-4);
+        let k = d.critical_count(4000, 1e-4);
+        assert!(d.sf(k, 4000) <= 1e-4 && d.sf(k - 1, 4000) > 1e-4, "{k}");
+        assert_eq!(d.critical_count(3, 1e-30), 4);
+    }
+
+    /// A small deterministic generator (SplitMix64), independent of the product's code.
+    struct SplitMix(u64);
+    impl SplitMix {
+        fn uniform(&mut self) -> f64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    #[test]
+    fn fit_recovers_known_mean_and_overdispersion() {
+        // Known truth: rates ~ Beta(2, 198) (μ = 0.01, ρ = 1/201), the 2nd smallest of 199
+        // uniforms; k ~ Binomial(n, rate) by Bernoulli draws; n alternates 400 and 900.
+        let mut rng = SplitMix(7);
+        let mut sums = Sums::default();
+        let mut beta_sums = Sums::default();
+        for i in 0..600 {
+            let mut u: Vec<f64> = (0..199).map(|_| rng.uniform()).collect();
+            u.sort_by(f64::total_cmp);
+            let rate = u[1];
+            let n: u32 = if i % 2 == 0 { 400 } else { 900 };
+            let k = (0..n).filter(|_| rng.uniform() < rate).count() as u32;
+            // Keep every draw (no variant cut-off) for the raw moment check.
+            let (kf, nf) = (f64::from(k), f64::from(n));
+            beta_sums.samples += 1.0;
+            beta_sums.alt += kf;
+            beta_sums.depth += nf;
+            beta_sums.depth_sq += nf * nf;
+            beta_sums.alt_sq_over_depth += kf * kf / nf;
+            sums.add(k, n);
+        }
+        let (mu, rho) = beta_sums.moments().unwrap();
+        let rho = rho.unwrap();
+        assert!(close(mu, 0.01, 0.05), "μ = {mu}");
+        assert!(close(rho, 1.0 / 201.0, 0.3), "ρ = {rho}");
+        // Binomial data (no overdispersion) give ρ near 0.
+        let mut flat = Sums::default();
+        for i in 0..400 {
+            let k = (0..1000).filter(|_| rng.uniform() < 0.005).count() as u32;
+            flat.add(k, 1000 + (i % 3));
+        }
+        let (_, rho) = flat.moments().unwrap();
+        assert!(rho.unwrap() < 2e-4, "{rho:?}");
+    }
+
+    #[test]
+    fn leave_one_out_and_shrinkage() {
+        let mut all = Sums::default();
+        let mut one = Sums::default();
+        for (k, n) in [(2, 1000), (3, 1200), (1, 800)] {
+            all.add(k, n);
+        }
+        one.add(40, 1000); // 4 %: a variant, never background
+        assert_eq!(one.samples, 0.0);
+        one.add(5, 1000);
+        all.merge(&one);
+        let loo = all.without(&one);
+        assert_eq!((loo.samples, loo.alt, loo.depth), (3.0, 6.0, 3000.0));
+        let prior = Prior {
+            mean: 1e-4,
+            rho: 1e-4,
+        };
+        // Thin data are pulled towards the prior; rich data are not.
+        let thin = fit(&loo, &prior).dist.mean;
+        assert!(thin < 0.002 && thin > 1e-4, "{thin}");
+        let mut rich = Sums::default();
+        for _ in 0..100 {
+            rich.add(20, 10_000);
+        }
+        assert!(close(fit(&rich, &prior).dist.mean, 0.002, 0.01));
+        // Nothing observed: the prior.
+        let empty = fit(&Sums::default(), &prior);
+        assert!(close(empty.dist.mean, 1e-4, 1e-9) && close(empty.dist.rho, 1e-4, 1e-9));
+    }
+}

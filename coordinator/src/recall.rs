@@ -1,0 +1,499 @@
+//! Cohort re-calling: every candidate of every sample is re-tested against the cohort
+//! background of its allele (a leave-patient-out beta-binomial, see [`crate::background`]),
+//! the false discovery rate is controlled across sites × samples with Benjamini–Hochberg in
+//! two families (the known hotspot alleles, with a more lenient level as prior knowledge; all
+//! other alleles), and every call gets its filters.
+//!
+//! Background samples are baselines (day ≤ 0) and normals. The patient of the sample under
+//! test is left out of its background entirely (stricter than leaving out the sample: a
+//! patient's own baseline may carry the variant below the variant cut-off).
+
+use crate::background::{fit, Background, Prior, Sums, RHO_FLOOR};
+use crate::esr1::{Build, Esr1Model};
+use crate::merge::{SampleData, GERMLINE_HET_VAF, GERMLINE_HOM_VAF};
+use crate::stats::{benjamini_hochberg, binomial_sf, fisher_exact};
+use esr1_proto::{CallingParams, Material, SampleCall, SiteCounts};
+use esr1_worker::calling::INDEL_ERROR_RATE;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// False discovery rate across all non-hotspot tests.
+pub const FDR: f64 = 0.01;
+/// False discovery rate across the tests of known hotspot alleles.
+pub const HOTSPOT_FDR: f64 = 0.05;
+/// A call's alt count must also be unlikely under the quality-aware error model.
+pub const MAX_ERROR_P: f64 = 1e-3;
+/// Strand bias: Fisher's exact p-value below this …
+pub const STRAND_BIAS_P: f64 = 1e-3;
+/// … and at least this fraction of alt fragments on one strand.
+pub const STRAND_BIAS_FRACTION: f64 = 0.9;
+/// Fewer covering fragments than this is too little to test.
+pub const MIN_DEPTH: u32 = 10;
+/// Prior rate of one specific multi-nucleotide error.
+pub const MNV_PRIOR_RATE: f64 = 1e-6;
+/// Smallest prior overdispersion.
+pub const PRIOR_RHO_FLOOR: f64 = 1e-5;
+/// Prior overdispersion when the cohort gives no estimate.
+pub const DEFAULT_PRIOR_RHO: f64 = 1e-4;
+
+/// Filter names, as written in every output.
+pub mod filter {
+    /// Fewer than [`super::MIN_DEPTH`] fragments.
+    pub const LOW_DEPTH: &str = "low_depth";
+    /// Fewer alt fragments than the minimum.
+    pub const LOW_ALT: &str = "low_alt";
+    /// Allele fraction below the minimum.
+    pub const LOW_VAF: &str = "low_vaf";
+    /// Explained by base qualities alone.
+    pub const ERROR_EXPLAINED: &str = "error_explained";
+    /// Alt fragments on one strand only, unlike the reference fragments.
+    pub const STRAND_BIAS: &str = "strand_bias";
+    /// Not significant against the cohort background after FDR control.
+    pub const BACKGROUND: &str = "background";
+    /// Near 50 % or 100 %: looks inherited (kept as detected; the patient decides).
+    pub const GERMLINE_LIKE: &str = "germline_like";
+}
+
+/// `(position, REF, ALT)`.
+pub type AlleleKey = (u64, String, String);
+
+/// Whether a sample informs the background: baselines and normals.
+pub fn is_background(s: &SampleData) -> bool {
+    s.sample.material == Material::Normal || s.sample.day <= 0
+}
+
+/// One candidate of one sample after the cohort test.
+#[derive(Debug, Clone)]
+pub struct RecalledCall {
+    /// Index of the sample in the slice given to [`recall`].
+    pub sample: usize,
+    /// The worker's candidate.
+    pub call: SampleCall,
+    /// The allele is a known hotspot (lenient family).
+    pub hotspot: bool,
+    /// The background it was tested against.
+    pub background: Background,
+    /// P(alt ≥ observed) under the background.
+    pub background_p: f64,
+    /// Benjamini–Hochberg q-value within its family.
+    pub q_value: f64,
+    /// Failed filters (empty: PASS).
+    pub filters: Vec<String>,
+}
+
+impl RecalledCall {
+    /// The key of its allele.
+    pub fn key(&self) -> AlleleKey {
+        (
+            self.call.pos,
+            self.call.ref_allele.clone(),
+            self.call.alt_allele.clone(),
+        )
+    }
+
+    /// Present in the sample: every filter passed except, possibly, `germline_like`.
+    pub fn detected(&self) -> bool {
+        self.filters.iter().all(|f| f == filter::GERMLINE_LIKE)
+    }
+
+    /// `PASS` or the filters joined by `;`.
+    pub fn filter_label(&self) -> String {
+        if self.filters.is_empty() {
+            "PASS".to_owned()
+        } else {
+            self.filters.join(";")
+        }
+    }
+}
+
+/// The background data of one allele.
+#[derive(Debug, Clone)]
+struct AlleleModel {
+    total: Sums,
+    by_patient: HashMap<String, Sums>,
+    prior: Prior,
+    hotspot: bool,
+}
+
+impl AlleleModel {
+    fn leave_out(&self, patient: &str) -> Background {
+        let sums = match self.by_patient.get(patient) {
+            Some(own) => self.total.without(own),
+            None => self.total,
+        };
+        fit(&sums, &self.prior)
+    }
+}
+
+/// The re-called cohort.
+#[derive(Debug, Clone)]
+pub struct CohortCalls {
+    /// Every candidate with its test and filters, by sample then position.
+    pub calls: Vec<RecalledCall>,
+    /// Tests in the hotspot family (sample × hotspot allele with enough depth).
+    pub tests_hotspot: usize,
+    /// Tests in the other family (sample × covered position × 3 substitutions, plus
+    /// indel and MNV candidates).
+    pub tests_other: usize,
+    /// Largest background p-value rejected in the hotspot family (`HOTSPOT_FDR / m` when
+    /// nothing was): the per-test threshold used for detection power.
+    pub alpha_hotspot: f64,
+    /// Same for the other family.
+    pub alpha_other: f64,
+    /// Prior overdispersion estimated from the cohort.
+    pub prior_rho: f64,
+    models: BTreeMap<AlleleKey, AlleleModel>,
+    snv_priors: HashMap<(u8, u8), f64>,
+}
+
+impl CohortCalls {
+    /// The background of an allele with `patient` left out (the prior alone for an allele
+    /// nobody had a candidate for).
+    pub fn background(&self, key: &AlleleKey, patient: &str) -> Background {
+        match self.models.get(key) {
+            Some(m) => m.leave_out(patient),
+            None => fit(&Sums::default(), &self.prior_of(key)),
+        }
+    }
+
+    fn prior_of(&self, key: &AlleleKey) -> Prior {
+        let mean = match class(key) {
+            Class::Snv(r, a) => self.snv_priors.get(&(r, a)).copied().unwrap_or(1e-4),
+            Class::Indel => INDEL_ERROR_RATE,
+            Class::Mnv => MNV_PRIOR_RATE,
+        };
+        Prior {
+            mean,
+            rho: self.prior_rho,
+        }
+    }
+
+    /// Power of a sample of `patient` with `depth` fragments to detect the allele at `vaf`:
+    /// P(alt ≥ k*) where k* is the smallest alt count that passes the per-test threshold of
+    /// the allele's family under its leave-patient-out background, the minimum alt count and
+    /// the minimum allele fraction.
+    pub fn detection_power(
+        &self,
+        key: &AlleleKey,
+        patient: &str,
+        depth: u32,
+        vaf: f64,
+        hotspot: bool,
+        params: &CallingParams,
+    ) -> f64 {
+        if depth == 0 || vaf <= 0.0 {
+            return 0.0;
+        }
+        let alpha = if hotspot {
+            self.alpha_hotspot
+        } else {
+            self.alpha_other
+        };
+        let bg = self.background(key, patient);
+        let by_vaf = (params.min_vaf * f64::from(depth)).ceil() as u32;
+        let k = bg
+            .dist
+            .critical_count(depth, alpha)
+            .max(params.min_alt_reads)
+            .max(by_vaf);
+        binomial_sf(u64::from(k), u64::from(depth), vaf.min(1.0))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Snv(u8, u8),
+    Indel,
+    Mnv,
+}
+
+fn class(key: &AlleleKey) -> Class {
+    let (_, r, a) = key;
+    match (r.len(), a.len()) {
+        (1, 1) => Class::Snv(r.as_bytes()[0], a.as_bytes()[0]),
+        (x, y) if x == y => Class::Mnv,
+        _ => Class::Indel,
+    }
+}
+
+/// Forward and reverse fragments of the reference at a site, for the strand-bias test: the
+/// reference base for SNVs, all fragments not showing the alt for other alleles.
+fn reference_strands(site: &SiteCounts, key: &AlleleKey, alt: (u32, u32)) -> (u32, u32) {
+    match class(key) {
+        Class::Snv(r, _) => (site.forward.base(r), site.reverse.base(r)),
+        _ => (
+            site.forward.total().saturating_sub(alt.0),
+            site.reverse.total().saturating_sub(alt.1),
+        ),
+    }
+}
+
+/// Strand bias: alt fragments (nearly) all on one strand while the reference fragments are
+/// not, by Fisher's exact test.
+pub fn strand_biased(reference: (u32, u32), alt: (u32, u32)) -> bool {
+    let total = alt.0 + alt.1;
+    if total == 0 {
+        return false;
+    }
+    let major = f64::from(alt.0.max(alt.1)) / f64::from(total);
+    major >= STRAND_BIAS_FRACTION
+        && fisher_exact(
+            u64::from(reference.0),
+            u64::from(reference.1),
+            u64::from(alt.0),
+            u64::from(alt.1),
+        ) < STRAND_BIAS_P
+}
+
+/// Whether an allele fraction looks inherited.
+pub fn germline_like(vaf: f64) -> bool {
+    (GERMLINE_HET_VAF.0..=GERMLINE_HET_VAF.1).contains(&vaf) || vaf >= GERMLINE_HOM_VAF
+}
+
+/// Positions with at least [`MIN_DEPTH`] fragments in a sample.
+fn covered_positions(s: &SampleData) -> usize {
+    s.results
+        .iter()
+        .map(|r| {
+            let sites = r.sites.iter().filter(|x| x.depth() >= MIN_DEPTH).count();
+            let blocks: u64 = r
+                .blocks
+                .iter()
+                .filter(|b| b.min_depth >= MIN_DEPTH)
+                .map(|b| b.end + 1 - b.start)
+                .sum();
+            sites + blocks as usize
+        })
+        .sum()
+}
+
+/// Global priors: the per-substitution error rate of the background samples at every
+/// reported site, and the median overdispersion of site × alt pairs with enough data.
+fn global_priors(samples: &[&SampleData]) -> (HashMap<(u8, u8), f64>, f64) {
+    let background: Vec<&SampleData> = samples
+        .iter()
+        .copied()
+        .filter(|s| is_background(s))
+        .collect();
+    let mut positions: BTreeMap<u64, u8> = BTreeMap::new();
+    for s in &background {
+        for r in &s.results {
+            for site in &r.sites {
+                if matches!(site.ref_base, 'A' | 'C' | 'G' | 'T') {
+                    positions.insert(site.pos, site.ref_base as u8);
+                }
+            }
+        }
+    }
+    let mut class_sums: HashMap<(u8, u8), Sums> = HashMap::new();
+    let mut rhos = Vec::new();
+    for (&pos, &r) in &positions {
+        for a in *b"ACGT" {
+            if a == r {
+                continue;
+            }
+            let mut sums = Sums::default();
+            for s in &background {
+                let depth = s.depth_at(pos).unwrap_or(0);
+                let alt = s.site(pos).map_or(0, |x| x.base_total(a));
+                sums.add(alt, depth);
+            }
+            if sums.samples >= 5.0 && sums.alt >= 10.0 {
+                if let Some((_, Some(rho))) = sums.moments() {
+                    rhos.push(rho);
+                }
+            }
+            class_sums.entry((r, a)).or_default().merge(&sums);
+        }
+    }
+    let priors = class_sums
+        .into_iter()
+        .filter(|(_, s)| s.depth > 0.0)
+        .map(|(k, s)| (k, (s.alt / s.depth).max(1e-6)))
+        .collect();
+    rhos.sort_by(f64::total_cmp);
+    let rho = rhos
+        .get(rhos.len() / 2)
+        .copied()
+        .unwrap_or(DEFAULT_PRIOR_RHO)
+        .max(PRIOR_RHO_FLOOR)
+        .max(RHO_FLOOR);
+    (priors, rho)
+}
+
+/// Re-tests every candidate of every sample against the cohort background.
+pub fn recall(
+    samples: &[&SampleData],
+    model: &Esr1Model,
+    build: Build,
+    params: &CallingParams,
+) -> CohortCalls {
+    let (snv_priors, prior_rho) = global_priors(samples);
+    let hotspot_alleles: BTreeSet<(u64, String)> = model
+        .hotspots
+        .iter()
+        .map(|h| (h.pos(build), h.alt_base.to_string()))
+        .collect();
+    let is_hotspot =
+        |key: &AlleleKey| key.1.len() == 1 && hotspot_alleles.contains(&(key.0, key.2.clone()));
+
+    let mut out = CohortCalls {
+        calls: Vec::new(),
+        tests_hotspot: 0,
+        tests_other: 0,
+        alpha_hotspot: 0.0,
+        alpha_other: 0.0,
+        prior_rho,
+        models: BTreeMap::new(),
+        snv_priors,
+    };
+
+    // Every allele some sample has a candidate for, with its background sums.
+    let keys: BTreeSet<AlleleKey> = samples
+        .iter()
+        .flat_map(|s| s.calls())
+        .map(|c| (c.pos, c.ref_allele.clone(), c.alt_allele.clone()))
+        .collect();
+    for key in keys {
+        let mut total = Sums::default();
+        let mut by_patient: HashMap<String, Sums> = HashMap::new();
+        for s in samples.iter().filter(|s| is_background(s)) {
+            let (alt, depth) = s.allele_evidence(key.0, &key.1, &key.2);
+            let mut one = Sums::default();
+            if one.add(alt, depth) {
+                total.merge(&one);
+                by_patient
+                    .entry(s.sample.patient.clone())
+                    .or_default()
+                    .merge(&one);
+            }
+        }
+        let prior = out.prior_of(&key);
+        let hotspot = is_hotspot(&key);
+        out.models.insert(
+            key,
+            AlleleModel {
+                total,
+                by_patient,
+                prior,
+                hotspot,
+            },
+        );
+    }
+
+    // Family sizes.
+    let hotspot_positions: Vec<u64> = hotspot_alleles.iter().map(|(p, _)| *p).collect();
+    for s in samples {
+        let hot = hotspot_positions
+            .iter()
+            .filter(|&&p| s.depth_at(p).unwrap_or(0) >= MIN_DEPTH)
+            .count();
+        let others = s
+            .calls()
+            .filter(|c| c.ref_allele.len() != 1 || c.alt_allele.len() != 1)
+            .count();
+        out.tests_hotspot += hot;
+        out.tests_other += (3 * covered_positions(s)).saturating_sub(hot) + others;
+    }
+
+    // Test every candidate.
+    for (i, s) in samples.iter().enumerate() {
+        for c in s.calls() {
+            let key = (c.pos, c.ref_allele.clone(), c.alt_allele.clone());
+            let Some(m) = out.models.get(&key) else {
+                continue;
+            };
+            let background = m.leave_out(&s.sample.patient);
+            let background_p = background.dist.sf(c.alt_reads(), c.depth);
+            out.calls.push(RecalledCall {
+                sample: i,
+                call: c.clone(),
+                hotspot: m.hotspot,
+                background,
+                background_p,
+                q_value: 1.0,
+                filters: Vec::new(),
+            });
+        }
+    }
+
+    // Benjamini–Hochberg per family.
+    for (hotspot, m, level) in [
+        (true, out.tests_hotspot, HOTSPOT_FDR),
+        (false, out.tests_other, FDR),
+    ] {
+        let idx: Vec<usize> = (0..out.calls.len())
+            .filter(|&i| out.calls[i].hotspot == hotspot)
+            .collect();
+        let p: Vec<f64> = idx.iter().map(|&i| out.calls[i].background_p).collect();
+        let q = benjamini_hochberg(&p, m);
+        let mut alpha = level / m.max(1) as f64;
+        for (&i, &qv) in idx.iter().zip(&q) {
+            out.calls[i].q_value = qv;
+            if qv <= level {
+                alpha = alpha.max(out.calls[i].background_p);
+            }
+        }
+        if hotspot {
+            out.alpha_hotspot = alpha;
+        } else {
+            out.alpha_other = alpha;
+        }
+    }
+
+    // Filters.
+    for rc in &mut out.calls {
+        let s = samples[rc.sample];
+        let c = &rc.call;
+        let key = (c.pos, c.ref_allele.clone(), c.alt_allele.clone());
+        let level = if rc.hotspot { HOTSPOT_FDR } else { FDR };
+        let mut f = Vec::new();
+        if c.depth < MIN_DEPTH {
+            f.push(filter::LOW_DEPTH);
+        }
+        if c.alt_reads() < params.min_alt_reads {
+            f.push(filter::LOW_ALT);
+        }
+        if c.vaf < params.min_vaf {
+            f.push(filter::LOW_VAF);
+        }
+        if c.error_p > MAX_ERROR_P {
+            f.push(filter::ERROR_EXPLAINED);
+        }
+        if let Some(site) = s.site(c.pos) {
+            let alt = (c.alt_forward, c.alt_reverse);
+            if strand_biased(reference_strands(site, &key, alt), alt) {
+                f.push(filter::STRAND_BIAS);
+            }
+        }
+        if rc.q_value > level {
+            f.push(filter::BACKGROUND);
+        }
+        if germline_like(c.vaf) {
+            f.push(filter::GERMLINE_LIKE);
+        }
+        rc.filters = f.into_iter().map(str::to_owned).collect();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strand_bias_needs_both_lopsided_alts_and_balanced_reference() {
+        // 12 alt fragments all forward against a balanced reference: biased.
+        assert!(strand_biased((2000, 2000), (12, 0)));
+        // Split alts: not biased.
+        assert!(!strand_biased((2000, 2000), (7, 5)));
+        // Reference itself all forward (amplicon-like): alts on the same strand are fine.
+        assert!(!strand_biased((4000, 3), (12, 0)));
+        assert!(!strand_biased((10, 10), (0, 0)));
+    }
+
+    #[test]
+    fn germline_windows() {
+        assert!(germline_like(0.5) && germline_like(0.97));
+        assert!(!germline_like(0.1) && !germline_like(0.8));
+    }
+}
