@@ -6,6 +6,7 @@ pub mod cohort;
 pub mod distributed;
 pub mod embedded;
 pub mod esr1;
+pub mod annotation;
 pub mod hgvs;
 pub mod merge;
 pub mod plan;
