@@ -1,12 +1,12 @@
 //! ESR1 cohort coordinator: samplesheet, planning, embedded and distributed runs, the cohort
 //! merge, statistics and reports.
 
+pub mod annotation;
 pub mod background;
 pub mod cohort;
 pub mod distributed;
 pub mod embedded;
 pub mod esr1;
-pub mod annotation;
 pub mod hgvs;
 pub mod merge;
 pub mod plan;
