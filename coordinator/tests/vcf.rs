@@ -249,7 +249,10 @@ fn round_trip_through_noodles_keeps_header_and_every_value() {
         assert_eq!(record.reference_sequence_name(), "chr6");
         assert_eq!(record.variant_start(), pos);
         assert_eq!(record.reference_bases(), want.ref_allele);
-        assert_eq!(record.alternate_bases().as_ref(), [want.alt_allele.clone()]);
+        assert_eq!(
+            record.alternate_bases().as_ref(),
+            std::slice::from_ref(&want.alt_allele)
+        );
         let filters: Vec<&str> = record
             .filters()
             .as_ref()
