@@ -74,6 +74,14 @@ impl PatientOutcome {
             .any(|(_, s)| *s == VariantStatus::Acquired)
     }
 
+    /// Distinct acquired ESR1 mutations of the patient.
+    pub fn acquired_count(&self) -> usize {
+        self.variants
+            .iter()
+            .filter(|(_, s)| *s == VariantStatus::Acquired)
+            .count()
+    }
+
     /// Whether the patient counts in denominators: a baseline and a later sample passed QC,
     /// and acquisition can be decided — a patient whose only later findings are indeterminate
     /// (baseline too shallow to rule them out) cannot be counted either way.
@@ -90,7 +98,9 @@ impl PatientOutcome {
 /// One line of `frequencies.tsv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FrequencyRow {
-    /// `cohort`, `arm:<therapy>` or `hotspot:<name>`.
+    /// `cohort`, `arm:<therapy>`, `hotspot:<name>`, `protein:<name>` (acquired changes that
+    /// are not known hotspots) or `polyclonal` (patients with at least two acquired
+    /// mutations; for hotspot, protein and polyclonal rows the denominator is the cohort).
     pub group: String,
     /// Evaluable patients in the group (the whole arm or cohort for hotspots).
     pub n_evaluable: u64,
@@ -134,8 +144,9 @@ impl FrequencyRow {
     }
 }
 
-/// Frequencies for the whole cohort, each therapy arm (sorted) and each hotspot name given
-/// (in the order given, zero counts included).
+/// Frequencies for the whole cohort, each therapy arm (sorted), each hotspot name given (in
+/// the order given, zero counts included), every other acquired protein change (sorted) and
+/// polyclonality.
 pub fn cohort_frequencies(patients: &[PatientOutcome], hotspots: &[String]) -> Vec<FrequencyRow> {
     let evaluable: Vec<&PatientOutcome> = patients.iter().filter(|p| p.evaluable()).collect();
     let count = |ps: &[&PatientOutcome]| ps.iter().filter(|p| p.acquired()).count() as u64;
@@ -172,6 +183,35 @@ pub fn cohort_frequencies(patients: &[PatientOutcome], hotspots: &[String]) -> V
             evaluable.len() as u64,
         ));
     }
+    // Other acquired protein changes (MNVs, indels, rare missense), by name.
+    let others: BTreeSet<&str> = evaluable
+        .iter()
+        .flat_map(|p| p.variants.iter())
+        .filter(|(_, s)| *s == VariantStatus::Acquired)
+        .filter_map(|(n, _)| n.as_deref())
+        .filter(|n| !hotspots.iter().any(|h| h == n))
+        .collect();
+    for name in others {
+        let k = evaluable
+            .iter()
+            .filter(|p| {
+                p.variants
+                    .iter()
+                    .any(|(n, s)| *s == VariantStatus::Acquired && n.as_deref() == Some(name))
+            })
+            .count() as u64;
+        rows.push(FrequencyRow::new(
+            format!("protein:{name}"),
+            k,
+            evaluable.len() as u64,
+        ));
+    }
+    let polyclonal = evaluable.iter().filter(|p| p.acquired_count() >= 2).count() as u64;
+    rows.push(FrequencyRow::new(
+        "polyclonal".into(),
+        polyclonal,
+        evaluable.len() as u64,
+    ));
     rows
 }
 
@@ -203,6 +243,34 @@ mod tests {
         assert_eq!(rows[0].to_tsv(), "cohort\t11\t6\t0.5455\t0.2801\t0.7873");
         assert_eq!(rows[1].group, "arm:AI");
         assert_eq!((rows[2].n_acquired, rows[3].n_acquired), (6, 0));
+        assert_eq!(rows.last().map(|r| r.group.as_str()), Some("polyclonal"));
+    }
+
+    #[test]
+    fn other_protein_changes_and_polyclonality_have_rows() {
+        let ps = vec![
+            outcome(
+                "P1",
+                "AI",
+                &[
+                    ("D538G", VariantStatus::Acquired),
+                    ("L536Q", VariantStatus::Acquired),
+                ],
+            ),
+            outcome("P2", "AI", &[("L536Q", VariantStatus::Acquired)]),
+            outcome("P3", "AI", &[("S57=", VariantStatus::Germline)]),
+            outcome("P4", "AI", &[]),
+        ];
+        let rows = cohort_frequencies(&ps, &["D538G".into()]);
+        let groups: Vec<String> = rows.iter().map(|r| r.to_tsv()).collect();
+        assert_eq!(
+            groups[3..],
+            [
+                "protein:L536Q\t4\t2\t0.5000\t0.1500\t0.8500".to_owned(),
+                "polyclonal\t4\t1\t0.2500\t0.0456\t0.6994".to_owned(),
+            ],
+            "{groups:?}"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::cohort::{cohort_frequencies, FrequencyRow, PatientOutcome, VariantSta
 use crate::esr1::{Build, Esr1Model};
 use crate::plan::Plan;
 use crate::recall::{germline_like, is_background, recall, CohortCalls, RecalledCall};
+use crate::vcf::{VcfGenotype, VcfVariant};
 use esr1_proto::{
     CallingParams, FilterCounts, Material, RegionQc, RegionResult, SampleCall, SampleRef,
     SiteCounts,
@@ -63,19 +64,8 @@ impl SampleData {
         let Some(site) = self.site(pos) else {
             return (0, depth);
         };
-        let alt_count = if ref_allele.len() == 1 && alt.len() == 1 {
-            site.base_total(alt.as_bytes()[0])
-        } else {
-            let key = if alt.len() > ref_allele.len() {
-                format!("+{}", &alt[1..])
-            } else {
-                format!("-{}", ref_allele.len() - alt.len())
-            };
-            site.indels
-                .iter()
-                .find(|a| a.allele == key)
-                .map_or(0, |a| a.total())
-        };
+        let (forward, reverse) = site.allele_support(ref_allele, alt);
+        let alt_count = forward + reverse;
         (alt_count, site.depth())
     }
 }
@@ -204,6 +194,10 @@ pub struct CohortReport {
     pub jobs_failed: usize,
     /// How the cohort background test was run.
     pub background: BackgroundSummary,
+    /// Sample columns of `cohort.vcf.gz` (samples that passed QC, by patient and day).
+    pub vcf_samples: Vec<String>,
+    /// Every allele detected in at least one sample, with its evidence in every sample.
+    pub vcf_variants: Vec<VcfVariant>,
 }
 
 /// The cohort background test in numbers, for `summary.json`.
@@ -441,6 +435,7 @@ pub fn merge(
     }
     let hotspot_names: Vec<String> = model.hotspots.iter().map(|h| h.name.clone()).collect();
     let frequencies = cohort_frequencies(&outcomes_out, &hotspot_names);
+    let (vcf_samples, vcf_variants) = vcf_matrix(&ok, &cohort_calls, &patient_rows, &annotate);
     CohortReport {
         build,
         chrom: plan.chrom.clone(),
@@ -460,7 +455,87 @@ pub fn merge(
             prior_rho: cohort_calls.prior_rho,
             background_samples: ok.iter().filter(|s| is_background(s)).count(),
         },
+        vcf_samples,
+        vcf_variants,
     }
+}
+
+/// The cohort VCF's sample columns and rows: every allele detected in some sample, with
+/// evidence (and the cohort test, where the sample had a candidate) in every sample.
+fn vcf_matrix(
+    ok: &[&SampleData],
+    cohort: &CohortCalls,
+    patient_rows: &[PatientRow],
+    annotate: &dyn Fn(u64, &str, &str) -> (String, String),
+) -> (Vec<String>, Vec<VcfVariant>) {
+    let mut order: Vec<usize> = (0..ok.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&ok[a].sample, &ok[b].sample);
+        (&x.patient, x.day, &x.sample).cmp(&(&y.patient, y.day, &y.sample))
+    });
+    let samples = order.iter().map(|&i| ok[i].sample.sample.clone()).collect();
+    let mut by_key: BTreeMap<VariantKey, HashMap<usize, &RecalledCall>> = BTreeMap::new();
+    for c in &cohort.calls {
+        by_key.entry(c.key()).or_default().insert(c.sample, c);
+    }
+    let mut variants = Vec::new();
+    for (key, per_sample) in by_key {
+        if !per_sample.values().any(|c| c.detected()) {
+            continue;
+        }
+        let (pos, r, a) = &key;
+        let genotypes = order
+            .iter()
+            .map(|&i| {
+                let (alt, depth) = ok[i].allele_evidence(*pos, r, a);
+                let c = per_sample.get(&i);
+                VcfGenotype {
+                    called: c.is_some_and(|c| c.detected()),
+                    ref_depth: depth.saturating_sub(alt),
+                    alt_depth: alt,
+                    depth,
+                    background_p: c.map(|c| c.background_p),
+                    q_value: c.map(|c| c.q_value),
+                    filters: c.map(|c| c.filters.clone()).unwrap_or_default(),
+                }
+            })
+            .collect::<Vec<_>>();
+        let called: Vec<usize> = per_sample
+            .iter()
+            .filter(|(_, c)| c.detected())
+            .map(|(i, _)| *i)
+            .collect();
+        let patients: std::collections::BTreeSet<&str> = called
+            .iter()
+            .map(|&i| ok[i].sample.patient.as_str())
+            .collect();
+        let rows = patient_rows
+            .iter()
+            .filter(|p| p.pos == *pos && &p.ref_allele == r && &p.alt_allele == a);
+        let acquired = rows.filter(|p| p.status == VariantStatus::Acquired).count();
+        let (protein, hotspot) = annotate(*pos, r, a);
+        let hgvs = annotate_hgvs(*pos, r, a);
+        variants.push(VcfVariant {
+            pos: *pos,
+            ref_allele: r.clone(),
+            alt_allele: a.clone(),
+            filters: Vec::new(),
+            gene: "ESR1".into(),
+            hgvs_c: hgvs.as_ref().map(|h| h.0.clone()),
+            hgvs_p: hgvs.and_then(|h| h.1),
+            protein: (!protein.is_empty()).then_some(protein),
+            hotspot: (!hotspot.is_empty()).then_some(hotspot),
+            samples_called: called.len() as u32,
+            patients_acquired: acquired as u32,
+            patients_called: patients.len() as u32,
+            genotypes,
+        });
+    }
+    (samples, variants)
+}
+
+fn annotate_hgvs(_pos: u64, _r: &str, _a: &str) -> Option<(String, Option<String>)> {
+    None
 }
 
 fn add_qc(total: &mut RegionQc, q: &RegionQc) {

@@ -47,6 +47,8 @@ pub mod filter {
     pub const ERROR_EXPLAINED: &str = "error_explained";
     /// Alt fragments on one strand only, unlike the reference fragments.
     pub const STRAND_BIAS: &str = "strand_bias";
+    /// Alt fragments seen (nearly) only near read ends, unlike the reference fragments.
+    pub const READ_END: &str = "read_end";
     /// Not significant against the cohort background after FDR control.
     pub const BACKGROUND: &str = "background";
     /// Near 50 % or 100 %: looks inherited (kept as detected; the patient decides).
@@ -241,6 +243,24 @@ pub fn strand_biased(reference: (u32, u32), alt: (u32, u32)) -> bool {
             u64::from(reference.1),
             u64::from(alt.0),
             u64::from(alt.1),
+        ) < STRAND_BIAS_P
+}
+
+/// Read-position bias: `(near read end, total)` fragments of the reference and the alt; the
+/// alt fragments (nearly) all lie within the read-end window while the reference fragments
+/// do not, by Fisher's exact test.
+pub fn read_end_biased(reference: (u32, u32), alt: (u32, u32)) -> bool {
+    let (alt_near, alt_total) = alt;
+    if alt_total == 0 {
+        return false;
+    }
+    let (ref_near, ref_total) = reference;
+    f64::from(alt_near) / f64::from(alt_total) >= STRAND_BIAS_FRACTION
+        && fisher_exact(
+            u64::from(ref_near),
+            u64::from(ref_total.saturating_sub(ref_near)),
+            u64::from(alt_near),
+            u64::from(alt_total.saturating_sub(alt_near)),
         ) < STRAND_BIAS_P
 }
 
@@ -464,6 +484,12 @@ pub fn recall(
             if strand_biased(reference_strands(site, &key, alt), alt) {
                 f.push(filter::STRAND_BIAS);
             }
+            if let Class::Snv(r, a) = class(&key) {
+                let near = |b: u8| (site.near_read_end.base(b), site.base_total(b));
+                if read_end_biased(near(r), near(a)) {
+                    f.push(filter::READ_END);
+                }
+            }
         }
         if rc.q_value > level {
             f.push(filter::BACKGROUND);
@@ -489,6 +515,15 @@ mod tests {
         // Reference itself all forward (amplicon-like): alts on the same strand are fine.
         assert!(!strand_biased((4000, 3), (12, 0)));
         assert!(!strand_biased((10, 10), (0, 0)));
+    }
+
+    #[test]
+    fn read_end_bias_needs_alts_at_read_ends_unlike_the_reference() {
+        // 13 % of reference fragments near an end; all 10 alts near an end: biased.
+        assert!(read_end_biased((520, 4000), (10, 10)));
+        // Alts spread like the reference: not biased.
+        assert!(!read_end_biased((520, 4000), (2, 10)));
+        assert!(!read_end_biased((520, 4000), (0, 0)));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Report writers: `calls.tsv`, `patients.tsv`, `frequencies.tsv`, `qc.tsv`, `summary.json`.
 
 use crate::cohort::FrequencyRow;
+use crate::esr1::{Build, CHR6_LEN_GRCH37, CHR6_LEN_GRCH38};
 use crate::merge::CohortReport;
 use crate::plan::Plan;
-use esr1_worker::storage::{join, Storage, StorageError};
+use crate::vcf::{cohort_vcf_bytes, CohortVcf};
+use esr1_worker::storage::{join, Storage, StorageError, StorageErrorKind};
 use serde_json::json;
 use std::fmt::Write as _;
 
@@ -221,7 +223,7 @@ pub fn write_reports(
 ) -> Result<Vec<String>, StorageError> {
     let summary =
         serde_json::to_string_pretty(&summary_json(plan, r, warnings)).unwrap_or_default();
-    Ok(vec![
+    let mut written = vec![
         write(storage, out, "calls.tsv", &calls_tsv(r))?,
         write(storage, out, "patients.tsv", &patients_tsv(r))?,
         write(
@@ -232,7 +234,28 @@ pub fn write_reports(
         )?,
         write(storage, out, "qc.tsv", &qc_tsv(r))?,
         write(storage, out, "summary.json", &(summary + "\n"))?,
-    ])
+    ];
+    let vcf = CohortVcf {
+        chrom: r.chrom.clone(),
+        chrom_length: match r.build {
+            Build::Grch38 => CHR6_LEN_GRCH38,
+            Build::Grch37 => CHR6_LEN_GRCH37,
+        },
+        build: r.build.to_string(),
+        reference_uri: plan.reference.clone(),
+        source: concat!("esr1-coordinator ", env!("CARGO_PKG_VERSION")).to_owned(),
+        file_date: None,
+        samples: r.vcf_samples.clone(),
+        variants: r.vcf_variants.clone(),
+    };
+    let uri = join(out, "cohort.vcf.gz");
+    let (gz, tbi) = cohort_vcf_bytes(&vcf)
+        .map_err(|e| StorageError::new(StorageErrorKind::Other, &uri, e.to_string()))?;
+    storage.put(&uri, &gz)?;
+    storage.put(&format!("{uri}.tbi"), &tbi)?;
+    written.push(uri.clone());
+    written.push(format!("{uri}.tbi"));
+    Ok(written)
 }
 
 /// Fisher's exact test between every pair of arms, as printed after the arm table.
