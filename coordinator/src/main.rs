@@ -6,7 +6,9 @@ use esr1_coordinator::distributed::{run_status, AmqpOptions};
 use esr1_coordinator::plan::{PlanOptions, DEFAULT_REGION_SIZE};
 use esr1_coordinator::report::{arm_table, comparison_lines, frequencies_tsv};
 use esr1_coordinator::run::{run, Backend, RunOptions};
-use esr1_coordinator::simulate::{simulate, AlignmentFormat, SimulateOptions};
+use esr1_coordinator::simulate::{
+    simulate, AlignmentFormat, Scenario, SimulateOptions, ACCURACY_DEPTH, ACCURACY_VAFS,
+};
 use esr1_proto::CallingParams;
 use esr1_worker::queue::DEFAULT_PREFIX;
 use esr1_worker::storage::{default_storage, SharedStorage};
@@ -151,6 +153,20 @@ struct SimulateArgs {
     /// Alignment format: bam (with BAI) or cram (with CRAI).
     #[arg(long, default_value = "bam")]
     format: AlignmentFormat,
+    /// Add position-specific artefacts (recurrent in every sample, some strand- or
+    /// read-end-specific) and a C>T / G>A background; truth in truth_artefacts.tsv.
+    #[arg(long)]
+    artefacts: bool,
+    /// Cohort: roles (fixed-role tumour/cfDNA patients, then random ones) or accuracy
+    /// (baseline and later cfDNA per patient, single low-VAF hotspot mutations).
+    #[arg(long, default_value = "roles", value_parser = ["roles", "accuracy"])]
+    scenario: String,
+    /// Accuracy scenario: fragment depth of every sample.
+    #[arg(long, default_value_t = ACCURACY_DEPTH)]
+    cfdna_depth: u32,
+    /// Accuracy scenario: comma-separated allele fractions of the later samples' mutations.
+    #[arg(long, value_delimiter = ',', default_values_t = ACCURACY_VAFS)]
+    vafs: Vec<f64>,
 }
 
 #[derive(Args)]
@@ -214,16 +230,34 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn simulate_cmd(a: SimulateArgs) -> anyhow::Result<ExitCode> {
+    let scenario = match a.scenario.as_str() {
+        "accuracy" => Scenario::Accuracy {
+            cfdna_depth: a.cfdna_depth,
+            vafs: a.vafs,
+        },
+        _ => Scenario::Roles,
+    };
     let cohort = simulate(&SimulateOptions {
         format: a.format,
         out: a.out.clone(),
         patients: a.patients,
         seed: a.seed,
         depth_scale: a.depth_scale,
+        artefacts: a.artefacts,
+        scenario,
     })?;
     println!("samplesheet: {}", cohort.samplesheet.display());
     println!("reference:   {}", cohort.reference.display());
     println!("truth:       {}", cohort.truth_frequencies.display());
+    if let Some(path) = &cohort.truth_artefacts {
+        println!("artefacts:   {}", path.display());
+    }
+    let targets: Vec<String> = cohort
+        .targets
+        .iter()
+        .map(|(s, e)| format!("chr6:{s}-{e}"))
+        .collect();
+    println!("targets:     {}", targets.join(","));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -240,6 +274,7 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
         patients: a.patients,
         seed: a.seed,
         depth_scale: 1.0,
+        ..SimulateOptions::default()
     })?;
     let run_dir = a.out.join("run");
     eprintln!("running the cohort into {} …", run_dir.display());

@@ -479,6 +479,7 @@ fn cram_slices_from_s3_equal_a_local_indexed_query_and_count_like_bam() {
         patients: 7,
         seed: 36,
         depth_scale: 0.3,
+        ..SimulateOptions::default()
     })
     .unwrap_or_else(|e| panic!("{e}"));
     let bam_sim = simulate(&SimulateOptions {
@@ -487,6 +488,7 @@ fn cram_slices_from_s3_equal_a_local_indexed_query_and_count_like_bam() {
         patients: 7,
         seed: 36,
         depth_scale: 0.3,
+        ..SimulateOptions::default()
     })
     .unwrap_or_else(|e| panic!("{e}"));
     let g = Garage::start(&dir.path().join("garage"));

@@ -33,6 +33,7 @@ pub fn cohort(dir: &Path, patients: usize, seed: u64) -> SimulatedCohort {
         patients,
         seed,
         depth_scale: 1.0,
+        ..SimulateOptions::default()
     })
     .unwrap_or_else(|e| panic!("simulate: {e}"))
 }
@@ -45,6 +46,7 @@ pub fn small_cohort(dir: &Path, seed: u64) -> SimulatedCohort {
         patients: 7,
         seed,
         depth_scale: 0.3,
+        ..SimulateOptions::default()
     })
     .unwrap_or_else(|e| panic!("simulate: {e}"))
 }

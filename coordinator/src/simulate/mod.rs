@@ -1,16 +1,22 @@
 //! A synthetic ESR1 cohort with known truth: reference, indexed BAMs, samplesheet and truth
 //! tables (calls, per-patient statuses, cohort frequencies), deterministic for a given seed.
 //!
-//! The scenario has fixed roles for the first seven patients (acquired D538G, polyclonal
-//! Y537S + E380Q, pre-existing Y537N, a too-shallow baseline, a tamoxifen Y537C and two
-//! patients without somatic mutations) and random patients after them.
+//! The default scenario has fixed roles for the first seven patients (acquired D538G,
+//! polyclonal Y537S + E380Q, pre-existing Y537N, a too-shallow baseline, a tamoxifen Y537C and
+//! two patients without somatic mutations) and random patients after them; the accuracy
+//! scenario ([`Scenario::Accuracy`]) spreads single low-VAF hotspot mutations evenly over a
+//! list of allele fractions. Optional position-specific artefacts ([`artefacts`]) add the
+//! recurrent errors a cohort background model has to remove.
 
+pub mod accuracy;
+pub mod artefacts;
 pub mod reads;
 pub mod reference;
 pub mod rng;
 
 use crate::cohort::{cohort_frequencies, FrequencyRow, PatientOutcome, VariantStatus};
 use crate::esr1::{Build, Esr1Model, CDS_MRNA_END, CDS_MRNA_START};
+use artefacts::ArtefactSite;
 use esr1_proto::Material;
 use reads::{SampleAllele, SampleReads};
 use reference::{RefWindow, CONTIG};
@@ -44,6 +50,44 @@ pub struct SimulateOptions {
     pub depth_scale: f64,
     /// BAM (+ BAI) or CRAM (+ CRAI) alignment files.
     pub format: AlignmentFormat,
+    /// Position-specific artefacts in every sample (and a deamination-like C>T / G>A
+    /// background), written to `truth_artefacts.tsv`; off by default.
+    pub artefacts: bool,
+    /// Which patients and samples to simulate.
+    pub scenario: Scenario,
+}
+
+/// Which cohort to simulate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Scenario {
+    /// Seven fixed-role patients (tumour T0, T1 and cfDNA C1 each), then random ones.
+    #[default]
+    Roles,
+    /// Per patient a baseline cfDNA sample (`C0`) without somatic mutations and a later one
+    /// (`C1`) at the same depth; every fifth patient also a normal (`N`). Later samples carry
+    /// one hotspot mutation each, with the same number of mutations at every VAF in `vafs`;
+    /// the other patients (about one in six) carry none.
+    Accuracy {
+        /// Fragment depth of every sample (before `depth_scale`).
+        cfdna_depth: u32,
+        /// The allele fractions of the later samples' mutations.
+        vafs: Vec<f64>,
+    },
+}
+
+/// The allele fractions of the default accuracy scenario.
+pub const ACCURACY_VAFS: [f64; 6] = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05];
+/// The cfDNA fragment depth of the default accuracy scenario.
+pub const ACCURACY_DEPTH: u32 = 4000;
+
+impl Scenario {
+    /// The accuracy scenario with the default depth and allele fractions.
+    pub fn accuracy() -> Self {
+        Self::Accuracy {
+            cfdna_depth: ACCURACY_DEPTH,
+            vafs: ACCURACY_VAFS.to_vec(),
+        }
+    }
 }
 
 /// The alignment file format written.
@@ -76,6 +120,8 @@ impl SimulateOptions {
             seed: 1,
             depth_scale: 1.0,
             format: AlignmentFormat::Bam,
+            artefacts: false,
+            scenario: Scenario::Roles,
         }
     }
 }
@@ -237,6 +283,10 @@ pub struct SimulatedCohort {
     pub targets: Vec<(u64, u64)>,
     /// Per-sample read counts, in samplesheet order.
     pub bam_stats: Vec<(String, reads::BamStats)>,
+    /// The artefact sites (empty unless artefacts are on).
+    pub artefacts: Vec<ArtefactSite>,
+    /// `truth_artefacts.tsv`, when artefacts are on.
+    pub truth_artefacts: Option<PathBuf>,
 }
 
 fn model_error(msg: impl Into<String>) -> SimulateError {
@@ -396,7 +446,9 @@ fn scaled_depth(depth: f64, scale: f64) -> u32 {
 }
 
 fn validate(opts: &SimulateOptions) -> Result<(), SimulateError> {
-    if opts.patients < FIXED_ROLES.len() {
+    if let Scenario::Accuracy { cfdna_depth, vafs } = &opts.scenario {
+        accuracy::validate(opts.patients, *cfdna_depth, vafs)?;
+    } else if opts.patients < FIXED_ROLES.len() {
         return Err(SimulateError::Options(format!(
             "at least {} patients are needed for the fixed roles, got {}",
             FIXED_ROLES.len(),
@@ -431,7 +483,102 @@ pub fn scenario(opts: &SimulateOptions) -> Result<Vec<TruthPatient>, SimulateErr
     build_scenario(opts, &model, &window)
 }
 
+/// The scenario `opts` asks for.
 fn build_scenario(
+    opts: &SimulateOptions,
+    model: &Esr1Model,
+    window: &RefWindow,
+) -> Result<Vec<TruthPatient>, SimulateError> {
+    match &opts.scenario {
+        Scenario::Roles => build_roles(opts, model, window),
+        Scenario::Accuracy { cfdna_depth, vafs } => accuracy::build(
+            opts,
+            scaled_depth(f64::from(*cfdna_depth), opts.depth_scale),
+            vafs,
+            model,
+            &germline_sites(model, window)?,
+        ),
+    }
+}
+
+/// `n` distinct heterozygous germline sites of `n_sites`.
+fn choose_sites(rng: &mut Rng, n: usize, n_sites: usize, taken: &[usize]) -> Vec<usize> {
+    let mut chosen: Vec<usize> = Vec::new();
+    while chosen.len() < n.min(n_sites.saturating_sub(taken.len())) {
+        let k = rng.index(n_sites);
+        if !chosen.contains(&k) && !taken.contains(&k) {
+            chosen.push(k);
+        }
+    }
+    chosen
+}
+
+/// A germline SNP at `vaf` in all `n_samples` samples.
+fn germline_variant(site: &GermlineSite, vaf: f64, n_samples: usize) -> TruthVariant {
+    TruthVariant {
+        pos: site.pos,
+        ref_base: char::from(site.ref_base),
+        alt_base: char::from(site.alt_base),
+        protein: site.protein.clone(),
+        hotspot: None,
+        kind: VariantKind::Germline,
+        status: VariantStatus::Germline,
+        vaf: vec![vaf; n_samples],
+    }
+}
+
+/// A somatic hotspot mutation with its status and per-sample allele fractions.
+fn hotspot_variant(
+    model: &Esr1Model,
+    h: usize,
+    status: VariantStatus,
+    vaf: Vec<f64>,
+) -> Result<TruthVariant, SimulateError> {
+    let hs = model
+        .hotspots
+        .get(h)
+        .ok_or_else(|| model_error(format!("no hotspot number {h}")))?;
+    let pos = hs.grch38_pos;
+    Ok(TruthVariant {
+        pos,
+        ref_base: hs.ref_base,
+        alt_base: hs.alt_base,
+        protein: model.protein_change(
+            Build::Grch38,
+            pos,
+            &hs.ref_base.to_string(),
+            &hs.alt_base.to_string(),
+        ),
+        hotspot: Some(hs.name.clone()),
+        kind: VariantKind::Somatic,
+        status,
+        vaf,
+    })
+}
+
+/// A sample with its file names.
+fn truth_sample(
+    format: AlignmentFormat,
+    id: String,
+    day: i64,
+    material: Material,
+    depth: u32,
+) -> TruthSample {
+    let (ext, ix) = match format {
+        AlignmentFormat::Bam => ("bam", "bam.bai"),
+        AlignmentFormat::Cram => ("cram", "cram.crai"),
+    };
+    TruthSample {
+        alignments: PathBuf::from(format!("bams/{id}.{ext}")),
+        index: PathBuf::from(format!("bams/{id}.{ix}")),
+        sample: id,
+        day,
+        material,
+        depth,
+    }
+}
+
+fn build_roles(
     opts: &SimulateOptions,
     model: &Esr1Model,
     window: &RefWindow,
@@ -447,20 +594,11 @@ fn build_scenario(
 
         // Germline: 1–2 heterozygous SNPs; P06 also one homozygous SNP.
         let n_het = 1 + rng.index(2);
-        let mut chosen: Vec<usize> = Vec::new();
-        while chosen.len() < n_het {
-            let k = rng.index(sites.len());
-            if !chosen.contains(&k) {
-                chosen.push(k);
-            }
-        }
+        let chosen = choose_sites(&mut rng, n_het, sites.len(), &[]);
         let hom = if i == 5 {
-            loop {
-                let k = rng.index(sites.len());
-                if !chosen.contains(&k) {
-                    break Some(k);
-                }
-            }
+            choose_sites(&mut rng, 1, sites.len(), &chosen)
+                .first()
+                .copied()
         } else {
             None
         };
@@ -506,19 +644,13 @@ fn build_scenario(
             scaled_depth(TUMOR_DEPTH, opts.depth_scale)
         };
         let sample = |suffix: &str, day: i64, material: Material, depth: u32| {
-            let id = format!("{patient}_{suffix}");
-            let (ext, ix) = match opts.format {
-                AlignmentFormat::Bam => ("bam", "bam.bai"),
-                AlignmentFormat::Cram => ("cram", "cram.crai"),
-            };
-            TruthSample {
-                alignments: PathBuf::from(format!("bams/{id}.{ext}")),
-                index: PathBuf::from(format!("bams/{id}.{ix}")),
-                sample: id,
+            truth_sample(
+                opts.format,
+                format!("{patient}_{suffix}"),
                 day,
                 material,
                 depth,
-            }
+            )
         };
         let samples = vec![
             sample("T0", day_t0, Material::Tumor, t0_depth),
@@ -538,47 +670,19 @@ fn build_scenario(
 
         let mut variants = Vec::new();
         for (h, vaf) in somatic {
-            let hs = &model.hotspots[h];
-            let pos = hs.grch38_pos;
             let status = if vaf[0] > 0.0 {
                 VariantStatus::PreExisting
-            } else if t0_depth >= MIN_BASELINE_DEPTH {
-                VariantStatus::Acquired
             } else {
-                VariantStatus::Indeterminate
+                later_status(t0_depth)
             };
-            variants.push(TruthVariant {
-                pos,
-                ref_base: hs.ref_base,
-                alt_base: hs.alt_base,
-                protein: model.protein_change(
-                    Build::Grch38,
-                    pos,
-                    &hs.ref_base.to_string(),
-                    &hs.alt_base.to_string(),
-                ),
-                hotspot: Some(hs.name.clone()),
-                kind: VariantKind::Somatic,
-                status,
-                vaf: vaf.to_vec(),
-            });
+            variants.push(hotspot_variant(model, h, status, vaf.to_vec())?);
         }
         let germline = chosen
             .iter()
             .map(|&k| (k, 0.5))
             .chain(hom.map(|k| (k, 1.0)));
         for (k, vaf) in germline {
-            let s = &sites[k];
-            variants.push(TruthVariant {
-                pos: s.pos,
-                ref_base: char::from(s.ref_base),
-                alt_base: char::from(s.alt_base),
-                protein: s.protein.clone(),
-                hotspot: None,
-                kind: VariantKind::Germline,
-                status: VariantStatus::Germline,
-                vaf: vec![vaf; 3],
-            });
+            variants.push(germline_variant(&sites[k], vaf, samples.len()));
         }
         variants.sort_by_key(|v| v.pos);
         patients.push(TruthPatient {
@@ -589,6 +693,15 @@ fn build_scenario(
         });
     }
     Ok(patients)
+}
+
+/// The status of a mutation absent from a baseline of `baseline_depth` and present later.
+fn later_status(baseline_depth: u32) -> VariantStatus {
+    if baseline_depth >= MIN_BASELINE_DEPTH {
+        VariantStatus::Acquired
+    } else {
+        VariantStatus::Indeterminate
+    }
 }
 
 fn write_text(path: &Path, text: &str) -> Result<(), SimulateError> {
@@ -674,6 +787,16 @@ pub fn simulate(opts: &SimulateOptions) -> Result<SimulatedCohort, SimulateError
     let window = reference_window(&model, opts.seed)?;
     let patients = build_scenario(opts, &model, &window)?;
     let targets = capture_targets(&model)?;
+    let artefact_sites = if opts.artefacts {
+        artefacts::artefact_sites(&model, &window)?
+    } else {
+        Vec::new()
+    };
+    let deamination = if opts.artefacts {
+        reads::DEAMINATION_RATE
+    } else {
+        0.0
+    };
 
     let out = &opts.out;
     let ref_dir = out.join("reference");
@@ -699,8 +822,17 @@ pub fn simulate(opts: &SimulateOptions) -> Result<SimulatedCohort, SimulateError
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 4);
+    let rates: Vec<(String, Vec<f64>)> = jobs
+        .iter()
+        .map(|(_, smp, _)| {
+            let r = artefacts::sample_rates(opts.seed, &smp.sample, &artefact_sites);
+            (smp.sample.clone(), r)
+        })
+        .collect();
     let run_job = |k: usize| {
         let (p, smp, j) = jobs[k];
+        let (artefact_alleles, read_artefacts) =
+            artefacts::sample_artefacts(&artefact_sites, &rates[k].1);
         let alleles = p
             .variants
             .iter()
@@ -712,6 +844,7 @@ pub fn simulate(opts: &SimulateOptions) -> Result<SimulatedCohort, SimulateError
                     vaf,
                 })
             })
+            .chain(artefact_alleles)
             .collect();
         let spec = SampleReads {
             sample: &smp.sample,
@@ -719,6 +852,8 @@ pub fn simulate(opts: &SimulateOptions) -> Result<SimulatedCohort, SimulateError
             depth: smp.depth,
             alleles,
             targets: &targets,
+            artefacts: read_artefacts,
+            deamination,
         };
         let mut rng = Rng::derive(opts.seed, &format!("reads:{}", smp.sample));
         match &cram_reference {
@@ -784,6 +919,18 @@ pub fn simulate(opts: &SimulateOptions) -> Result<SimulatedCohort, SimulateError
     }
     let truth_frequencies = out.join("truth_frequencies.tsv");
     write_text(&truth_frequencies, &ftext)?;
+    let truth_artefacts = if opts.artefacts {
+        let path = out.join("truth_artefacts.tsv");
+        write_text(&path, &artefacts::truth_artefacts_text(&artefact_sites))?;
+        let rates_path = out.join("truth_artefact_rates.tsv");
+        write_text(
+            &rates_path,
+            &artefacts::truth_rates_text(&artefact_sites, &rates),
+        )?;
+        Some(path)
+    } else {
+        None
+    };
 
     Ok(SimulatedCohort {
         samplesheet,
@@ -795,6 +942,8 @@ pub fn simulate(opts: &SimulateOptions) -> Result<SimulatedCohort, SimulateError
         patients,
         targets,
         bam_stats,
+        artefacts: artefact_sites,
+        truth_artefacts,
     })
 }
 
@@ -814,6 +963,8 @@ mod tests {
             patients: 7,
             seed,
             depth_scale,
+            artefacts: false,
+            scenario: Scenario::Roles,
         })
         .expect("simulate")
     }
@@ -842,15 +993,20 @@ mod tests {
 
     /// The read base aligned to `pos`, if the record covers it with an aligned base.
     fn base_at(record: &RecordBuf, pos: u64) -> Option<u8> {
+        let j = query_at(record, pos)?;
+        record.sequence().as_ref().get(j).copied()
+    }
+
+    /// The read (query) index aligned to `pos`, if the record covers it with an aligned base.
+    fn query_at(record: &RecordBuf, pos: u64) -> Option<usize> {
         let mut r = record.alignment_start()?.get() as u64;
         let mut q = 0usize;
-        let seq = record.sequence().as_ref();
         for op in record.cigar().as_ref() {
             let n = op.len();
             match op.kind() {
                 Kind::Match | Kind::SequenceMatch | Kind::SequenceMismatch => {
                     if (r..r + n as u64).contains(&pos) {
-                        return seq.get(q + (pos - r) as usize).copied();
+                        return Some(q + (pos - r) as usize);
                     }
                     r += n as u64;
                     q += n;
@@ -1095,7 +1251,15 @@ mod tests {
         let mut lines = freq.lines();
         assert_eq!(lines.next(), Some(FrequencyRow::HEADER));
         let rows: Vec<&str> = lines.collect();
-        assert_eq!(rows.len(), 1 + 2 + model.hotspots.len());
+        // Cohort, arm and hotspot rows (other groups, such as polyclonality, may follow).
+        let core = rows
+            .iter()
+            .filter(|r| {
+                let group = r.split('\t').next().unwrap_or_default();
+                group == "cohort" || group.starts_with("arm:") || group.starts_with("hotspot:")
+            })
+            .count();
+        assert_eq!(core, 1 + 2 + model.hotspots.len());
         let counts = |group: &str| {
             let f: Vec<&str> = rows
                 .iter()
@@ -1136,5 +1300,192 @@ mod tests {
         assert!(calls.contains("P03_T0\tP03\tchr6\t152098787\tT\tA\tY537N\t0.08\t140\tsomatic\n"));
         assert!(!calls.contains("P01_T0\tP01\tchr6\t152098791"));
         assert!(calls.contains("\tgermline\n"));
+    }
+
+    /// Alt and total counts of an artefact over eligible reads (not duplicates, MAPQ ≥ 20,
+    /// base quality ≥ 30), and the alt and total counts over forward reads.
+    #[derive(Debug, Default, Clone, Copy)]
+    struct ArtefactCounts {
+        alt: u64,
+        total: u64,
+        forward_alt: u64,
+        forward_total: u64,
+    }
+
+    fn count_artefacts(bam_path: &Path, sites: &[ArtefactSite], counts: &mut [ArtefactCounts]) {
+        let mut reader = bam::io::reader::Builder
+            .build_from_path(bam_path)
+            .expect("reader");
+        let header = reader.read_header().expect("header");
+        for result in reader.record_bufs(&header) {
+            let r = result.expect("record");
+            let mapq = r.mapping_quality().map_or(255, |m| m.get());
+            if r.flags().is_duplicate() || mapq < 20 {
+                continue;
+            }
+            let reverse = r.flags().is_reverse_complemented();
+            let n = r.sequence().len();
+            for (site, c) in sites.iter().zip(counts.iter_mut()) {
+                let Some(j) = query_at(&r, site.pos) else {
+                    continue;
+                };
+                if r.quality_scores().as_ref().get(j).copied().unwrap_or(0) < 30 {
+                    continue;
+                }
+                let alt = r.sequence().as_ref().get(j) == Some(&site.alt_base);
+                if !reverse {
+                    c.forward_total += 1;
+                    c.forward_alt += u64::from(alt);
+                }
+                let near_end = j.min(n - 1 - j) < reads::READ_END_BASES;
+                let strand_ok = site.strand == artefacts::ArtefactStrand::Both || reverse;
+                if strand_ok && (!site.read_end || near_end) {
+                    c.total += 1;
+                    c.alt += u64::from(alt);
+                }
+            }
+        }
+    }
+
+    fn accuracy_options(
+        out: &Path,
+        patients: usize,
+        depth: u32,
+        artefacts: bool,
+    ) -> SimulateOptions {
+        SimulateOptions {
+            patients,
+            artefacts,
+            scenario: Scenario::Accuracy {
+                cfdna_depth: depth,
+                vafs: vec![0.001, 0.0025, 0.005, 0.01, 0.02, 0.05],
+            },
+            ..SimulateOptions::new(out)
+        }
+    }
+
+    #[test]
+    fn simulate_artefacts_recur_at_their_rates_on_their_strands() {
+        let model = Esr1Model::builtin();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cohort = simulate(&accuracy_options(dir.path(), 12, 3000, true)).expect("simulate");
+        let sites = &cohort.artefacts;
+        assert!((6..=10).contains(&sites.len()), "{sites:?}");
+        assert!(sites
+            .iter()
+            .any(|s| s.strand == artefacts::ArtefactStrand::Reverse));
+        assert!(sites.iter().any(|s| s.read_end));
+        let window = reference_window(&model, 1).expect("window");
+        let germline = germline_sites(&model, &window).expect("germline");
+        for s in sites {
+            let rate = s.mean_rate();
+            assert!((0.001..=0.008).contains(&rate), "{s:?}");
+            assert!((200..=1000).contains(&s.concentration), "{s:?}");
+            assert_ne!(s.ref_base, s.alt_base);
+            assert_eq!(window.base(s.pos), s.ref_base);
+            assert!(cohort
+                .targets
+                .iter()
+                .any(|(a, b)| (a..=b).contains(&&s.pos)));
+            assert!(model.hotspots.iter().all(|h| h.grch38_pos != s.pos));
+            assert!(germline.iter().all(|g| g.pos != s.pos));
+        }
+        let truth = std::fs::read_to_string(cohort.truth_artefacts.as_ref().expect("path"))
+            .expect("truth_artefacts");
+        let mut lines = truth.lines();
+        assert_eq!(
+            lines.next(),
+            Some("chrom\tpos\tref\talt\tmean_rate\tstrand\tread_end\tconcentration")
+        );
+        assert_eq!(lines.count(), sites.len());
+        let calls = std::fs::read_to_string(&cohort.truth_calls).expect("calls");
+        for s in sites {
+            assert!(
+                !calls.contains(&format!("\tchr6\t{}\t", s.pos)),
+                "{}",
+                s.pos
+            );
+        }
+
+        let mut counts = vec![ArtefactCounts::default(); sites.len()];
+        let mut samples = 0;
+        for p in &cohort.patients {
+            for smp in &p.samples {
+                count_artefacts(&dir.path().join(&smp.alignments), sites, &mut counts);
+                samples += 1;
+            }
+        }
+        assert_eq!(samples, 12 * 2 + 2);
+        for (s, c) in sites.iter().zip(&counts) {
+            let f = c.alt as f64 / c.total as f64;
+            let rate = s.mean_rate();
+            assert!(
+                f > rate / 1.5 && f < rate * 1.5,
+                "{s:?}: alt fraction {f} ({c:?}) vs mean rate {rate}"
+            );
+            if s.strand == artefacts::ArtefactStrand::Reverse {
+                let fwd = c.forward_alt as f64 / c.forward_total as f64;
+                // Forward reads show only the background (errors, deamination-like G>A / C>T).
+                assert!(fwd < rate / 5.0, "{s:?}: forward fraction {fwd} ({c:?})");
+            }
+        }
+
+        // Without artefacts the same cohort has no recurrent alt at those sites.
+        let plain = tempfile::tempdir().expect("tempdir");
+        let off = simulate(&accuracy_options(plain.path(), 6, 300, false)).expect("simulate");
+        assert!(off.artefacts.is_empty() && off.truth_artefacts.is_none());
+        assert!(!plain.path().join("truth_artefacts.tsv").exists());
+    }
+
+    #[test]
+    fn simulate_accuracy_scenario_spreads_mutations_over_vaf_bins() {
+        let opts = accuracy_options(Path::new("unused"), 30, 4000, false);
+        let patients = scenario(&opts).expect("scenario");
+        assert_eq!(patients.len(), 30);
+        let mut per_vaf: BTreeMap<String, usize> = BTreeMap::new();
+        let mut negatives = 0;
+        for (i, p) in patients.iter().enumerate() {
+            let n_samples = if i % 5 == 4 { 3 } else { 2 };
+            assert_eq!(p.samples.len(), n_samples, "{}", p.patient);
+            assert_eq!(p.therapy, if i % 2 == 0 { "AI" } else { "tamoxifen" });
+            let (c0, c1) = (&p.samples[0], &p.samples[1]);
+            assert!((-30..=0).contains(&c0.day) && (90..=400).contains(&c1.day));
+            assert!(c0.material == Material::Cfdna && c1.material == Material::Cfdna);
+            assert!(c0.depth == 4000 && c1.depth == 4000);
+            if n_samples == 3 {
+                assert_eq!(p.samples[2].material, Material::Normal);
+            }
+            let somatic: Vec<&TruthVariant> = p
+                .variants
+                .iter()
+                .filter(|v| v.kind == VariantKind::Somatic)
+                .collect();
+            assert!(somatic.len() <= 1);
+            for v in &somatic {
+                assert_eq!(v.status, VariantStatus::Acquired);
+                assert!(v.hotspot.is_some());
+                assert_eq!(v.vaf[0], 0.0, "{}: somatic in the baseline", p.patient);
+                assert!(
+                    v.vaf.iter().skip(2).all(|&x| x == 0.0),
+                    "somatic in a normal"
+                );
+                *per_vaf.entry(v.vaf[1].to_string()).or_default() += 1;
+            }
+            negatives += usize::from(somatic.is_empty());
+            assert!(p.variants.iter().any(|v| v.kind == VariantKind::Germline));
+        }
+        let want: BTreeMap<String, usize> = ["0.001", "0.0025", "0.005", "0.01", "0.02", "0.05"]
+            .iter()
+            .map(|v| (v.to_string(), 4))
+            .collect();
+        assert_eq!(per_vaf, want);
+        assert_eq!(negatives, 6);
+        // Several hotspots are used.
+        let names: std::collections::BTreeSet<String> = patients
+            .iter()
+            .flat_map(|p| p.variants.iter().filter_map(|v| v.hotspot.clone()))
+            .collect();
+        assert!(names.len() >= 10, "{names:?}");
+        assert!(scenario(&accuracy_options(Path::new("unused"), 3, 4000, false)).is_err());
     }
 }

@@ -38,6 +38,11 @@ pub const LOW_MAPQ_RATE: f64 = 0.02;
 pub const SOFT_CLIP_RATE: f64 = 0.05;
 /// Probability that a read carries a 1–3 bp insertion or deletion error.
 pub const INDEL_RATE: f64 = 0.002;
+/// Per-base probability of a deamination-like C>T (at reference C) or G>A (at reference G)
+/// error in addition to the quality-driven errors, when artefacts are on.
+pub const DEAMINATION_RATE: f64 = 0.000_2;
+/// A read-end artefact only hits bases closer than this to either end of the read.
+pub const READ_END_BASES: usize = 10;
 
 /// 10^(-k/10) for k = 0..9, so error probabilities need no transcendental functions.
 const TENTH_POWERS: [f64; 10] = [
@@ -81,6 +86,30 @@ pub struct SampleAllele {
     pub vaf: f64,
 }
 
+/// A position-specific error as the read simulator sees it in one sample: each eligible read
+/// covering `pos` shows `alt` with probability `rate`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SampleArtefact {
+    /// 1-based position.
+    pub pos: u64,
+    /// The erroneous base.
+    pub alt: u8,
+    /// This sample's rate per eligible read.
+    pub rate: f64,
+    /// Only reverse-strand reads are eligible.
+    pub reverse_only: bool,
+    /// Only reads where `pos` is within [`READ_END_BASES`] of a read end are eligible.
+    pub read_end_only: bool,
+}
+
+impl SampleArtefact {
+    /// Whether a read (reverse or not) whose base `j` of `n` lies at `pos` is eligible.
+    pub fn eligible(&self, reverse: bool, j: usize, n: usize) -> bool {
+        (!self.reverse_only || reverse)
+            && (!self.read_end_only || j.min(n.saturating_sub(j + 1)) < READ_END_BASES)
+    }
+}
+
 /// What to simulate for one sample.
 #[derive(Debug, Clone)]
 pub struct SampleReads<'a> {
@@ -94,6 +123,10 @@ pub struct SampleReads<'a> {
     pub alleles: Vec<SampleAllele>,
     /// Capture targets, 1-based inclusive.
     pub targets: &'a [(u64, u64)],
+    /// Read-level artefacts (strand- or read-end-specific); fragment-level ones are alleles.
+    pub artefacts: Vec<SampleArtefact>,
+    /// Per-base rate of deamination-like C>T / G>A errors (0 for none).
+    pub deamination: f64,
 }
 
 /// Counts of what was written.
@@ -256,9 +289,51 @@ fn simulate_fragment(
     }
 }
 
-/// Sequencing of one mate: qualities (mostly 30–40, a 3' tail of 10–25) and substitution
-/// errors drawn from them.
-fn sequence_mate(rng: &mut Rng, mate: &MateTemplate) -> (Vec<u8>, Vec<u8>) {
+/// The read (query) index of the base aligned to reference `pos`, if any.
+fn query_index(mate: &MateTemplate, pos: u64) -> Option<usize> {
+    let mut r = mate.start;
+    let mut q = 0usize;
+    for op in &mate.ops {
+        let n = op.len();
+        match op.kind() {
+            Kind::Match | Kind::SequenceMatch | Kind::SequenceMismatch => {
+                if (r..r + n as u64).contains(&pos) {
+                    return Some(q + (pos - r) as usize);
+                }
+                r += n as u64;
+                q += n;
+            }
+            Kind::Insertion | Kind::SoftClip => q += n,
+            Kind::Deletion | Kind::Skip => {
+                if (r..r + n as u64).contains(&pos) {
+                    return None;
+                }
+                r += n as u64;
+            }
+            Kind::HardClip | Kind::Pad => {}
+        }
+    }
+    None
+}
+
+/// The deamination-like error of a template base: C>T and G>A.
+fn deaminated(b: u8) -> Option<u8> {
+    match b {
+        b'C' => Some(b'T'),
+        b'G' => Some(b'A'),
+        _ => None,
+    }
+}
+
+/// Sequencing of one mate: qualities (mostly 30–40, a 3' tail of 10–25), substitution
+/// errors drawn from them (plus deamination-like C>T / G>A at rate `deamination`), then the
+/// read-level artefacts the mate is eligible for.
+fn sequence_mate(
+    rng: &mut Rng,
+    mate: &MateTemplate,
+    artefacts: &[SampleArtefact],
+    deamination: f64,
+) -> (Vec<u8>, Vec<u8>) {
     let n = mate.bases.len();
     let tail = rng.range_u64(5, 25) as usize;
     let mut seq = mate.bases.clone();
@@ -275,11 +350,31 @@ fn sequence_mate(rng: &mut Rng, mate: &MateTemplate) -> (Vec<u8>, Vec<u8>) {
         } else {
             rng.range_u64(30, 40) as u8
         };
-        if rng.chance(error_probability(q)) {
+        // One draw decides both error kinds, so without deamination the stream is unchanged.
+        let p = error_probability(q);
+        let u = rng.f64();
+        if u < p {
             let others: Vec<u8> = b"ACGT".iter().copied().filter(|x| x != b).collect();
             *b = others[rng.index(others.len())];
+        } else if u < p + deamination {
+            if let Some(d) = deaminated(*b) {
+                *b = d;
+            }
         }
         quals.push(q);
+    }
+    for a in artefacts {
+        if !(mate.start..=mate.end).contains(&a.pos) {
+            continue;
+        }
+        let Some(j) = query_index(mate, a.pos) else {
+            continue;
+        };
+        if a.eligible(mate.reverse, j, n) && rng.chance(a.rate) {
+            if let Some(b) = seq.get_mut(j) {
+                *b = a.alt;
+            }
+        }
     }
     (seq, quals)
 }
@@ -292,15 +387,16 @@ fn emit(
     fragment: &Fragment,
     name: &str,
     duplicate: bool,
-    sample: &str,
+    spec: &SampleReads<'_>,
     out: &mut Vec<Keyed>,
 ) -> Result<(), SimulateError> {
+    let sample = spec.sample;
     let [a, b] = &fragment.mates;
     let lo = a.start.min(b.start);
     let hi = a.end.max(b.end);
     let tlen = i32::try_from(hi - lo + 1).unwrap_or(i32::MAX);
     for (mate, other) in [(a, b), (b, a)] {
-        let (seq, quals) = sequence_mate(rng, mate);
+        let (seq, quals) = sequence_mate(rng, mate, &spec.artefacts, spec.deamination);
         let mut flags = Flags::SEGMENTED | Flags::PROPERLY_SEGMENTED;
         flags |= if mate.first {
             Flags::FIRST_SEGMENT
@@ -400,24 +496,10 @@ pub fn write_sample_bam(
         let n = (f64::from(spec.depth) * (width + mean) / mean).round() as u64;
         for _ in 0..n {
             let fragment = simulate_fragment(rng, window, &spec.alleles, target, spec.material);
-            emit(
-                rng,
-                &fragment,
-                &next_name(),
-                false,
-                spec.sample,
-                &mut records,
-            )?;
+            emit(rng, &fragment, &next_name(), false, spec, &mut records)?;
             stats.fragments += 1;
             if rng.chance(DUPLICATE_RATE) {
-                emit(
-                    rng,
-                    &fragment,
-                    &next_name(),
-                    true,
-                    spec.sample,
-                    &mut records,
-                )?;
+                emit(rng, &fragment, &next_name(), true, spec, &mut records)?;
                 stats.duplicates += 1;
             }
         }
