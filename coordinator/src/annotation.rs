@@ -104,14 +104,22 @@ pub enum AnnotationError {
         /// The coordinates found and the verified ones.
         message: String,
     },
-    /// The annotation contradicts the built-in model.
+    /// The transcript as a whole does not fit the built-in model (exon count, total length).
+    #[error("{}: {message}", .path.display())]
+    Inconsistent {
+        /// The annotation file.
+        path: PathBuf,
+        /// What the annotation says and what the model knows.
+        message: String,
+    },
+    /// An exon of the annotation contradicts the built-in model.
     #[error("{}:{line}: exon {exon}: {message}", .path.display())]
     Contradiction {
         /// The annotation file.
         path: PathBuf,
-        /// Line of the contradicting exon (0 when the whole transcript is at fault).
+        /// Line of the contradicting exon.
         line: usize,
-        /// Exon number (0 when the whole transcript is at fault).
+        /// Exon number.
         exon: u32,
         /// What the annotation says and what the model knows.
         message: String,
@@ -521,15 +529,17 @@ impl Esr1Model {
     /// length and that known mRNA boundaries and verified coordinates agree.
     pub fn with_annotation(mut self, annotated: &AnnotatedExons) -> Result<Self, AnnotationError> {
         let path = &annotated.path;
-        let whole = |message: String| AnnotationError::Contradiction {
+        let lines = match (annotated.exons.first(), annotated.exons.last()) {
+            (Some(f), Some(l)) => format!(" (lines {}-{})", f.line, l.line),
+            _ => String::new(),
+        };
+        let whole = |message: String| AnnotationError::Inconsistent {
             path: path.clone(),
-            line: 0,
-            exon: 0,
             message,
         };
         if annotated.exons.len() != self.exons.len() {
             return Err(whole(format!(
-                "{} has {} exons, NM_000125.4 has {}",
+                "{}{lines} has {} exons, NM_000125.4 has {}",
                 annotated.transcript,
                 annotated.exons.len(),
                 self.exons.len()
@@ -538,7 +548,7 @@ impl Esr1Model {
         let total: u64 = annotated.exons.iter().map(AnnotatedExon::len).sum();
         if total != self.mrna.len() as u64 {
             return Err(whole(format!(
-                "{} exon lengths sum to {total} bp, the NM_000125.4 mRNA is {} bp",
+                "{}{lines}: exon lengths sum to {total} bp, the NM_000125.4 mRNA is {} bp",
                 annotated.transcript,
                 self.mrna.len()
             )));
@@ -767,6 +777,17 @@ mod tests {
         assert!(e.contains("shifted.gtf:8: exon 7"), "{e}");
         assert!(
             e.contains("GRCh38 152094388-152094571, verified at 152094385-152094568"),
+            "{e}"
+        );
+        // Exon 8 missing.
+        let path = write(&dir, "seven.gtf", &gtf(&SYNTHETIC_GRCH38[..7]));
+        let a = load_annotation(&path).unwrap_or_else(|e| panic!("{e}"));
+        let e = Esr1Model::builtin()
+            .with_annotation(&a)
+            .expect_err("seven exons")
+            .to_string();
+        assert!(
+            e.contains("seven.gtf: ENST00000206249.8 (lines 2-8) has 7 exons"),
             "{e}"
         );
         // Lengths not summing to the mRNA.

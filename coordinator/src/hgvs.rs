@@ -605,6 +605,15 @@ mod tests {
             "c.1607_1609del",
             Some("p.Leu536_Tyr537delinsHis"),
         );
+        // c.1588 TGC C530 | 1591 AAG K531: deleting c.1589_1591 GCA leaves T|AG = TAG, a stop
+        // in place of Cys530 (residues after a new stop are not described).
+        check(
+            ex8(1588),
+            "TGCA",
+            "T",
+            "c.1589_1591del",
+            Some("p.Cys530Ter"),
+        );
         // Deleting c.1606_1611 CTCTAT (anchor c.1605 C): two whole codons.
         check(
             ex8(1605),
