@@ -145,6 +145,89 @@ pub const KNOWN_FILTERS: &[(&str, &str)] = &[
     ),
 ];
 
+/// INFO fields (all `Number=1`): ID, type and header description.
+pub const INFO_FIELDS: &[(&str, info::Type, &str)] = &[
+    ("GENE", info::Type::String, "Gene symbol"),
+    ("HGVSC", info::Type::String, "HGVS coding DNA change"),
+    (
+        "HGVSP",
+        info::Type::String,
+        "HGVS protein change, three-letter amino acids",
+    ),
+    (
+        "PROTEIN",
+        info::Type::String,
+        "Protein change, one-letter amino acids",
+    ),
+    (
+        "HOTSPOT",
+        info::Type::String,
+        "Known ESR1 hotspot this variant is",
+    ),
+    (
+        "NCALLED",
+        info::Type::Integer,
+        "Number of samples with the variant called",
+    ),
+    (
+        "NACQ",
+        info::Type::Integer,
+        "Number of patients who acquired the variant",
+    ),
+    (
+        "NPAT",
+        info::Type::Integer,
+        "Number of patients with the variant called",
+    ),
+];
+
+/// FORMAT fields in column order: ID, number, type and header description.
+pub const FORMAT_FIELDS: &[(&str, format::Number, format::Type, &str)] = &[
+    (
+        "GT",
+        format::Number::Count(1),
+        format::Type::String,
+        "Presence flag, not a diploid genotype: 0/1 called, 0/0 covered and not called, \
+         ./. no depth",
+    ),
+    (
+        "AD",
+        format::Number::ReferenceAlternateBases,
+        format::Type::Integer,
+        "Reads supporting the reference and the alternate allele",
+    ),
+    (
+        "DP",
+        format::Number::Count(1),
+        format::Type::Integer,
+        "Read depth",
+    ),
+    (
+        "AF",
+        format::Number::AlternateBases,
+        format::Type::Float,
+        "Alternate allele fraction, AD[alt] / DP",
+    ),
+    (
+        "BP",
+        format::Number::Count(1),
+        format::Type::Float,
+        "P-value of the alternate reads under the background error model",
+    ),
+    (
+        "QV",
+        format::Number::Count(1),
+        format::Type::Float,
+        "Benjamini-Hochberg q-value of BP",
+    ),
+    (
+        "FT",
+        format::Number::Count(1),
+        format::Type::String,
+        "Sample filter: PASS, or the failed filters separated by ;",
+    ),
+];
+
 /// Header description of a filter name that is not in [`KNOWN_FILTERS`].
 pub const OTHER_FILTER_DESCRIPTION: &str = "Filter set upstream; not in the documented list";
 
@@ -161,6 +244,9 @@ pub enum VcfError {
         /// The rule it breaks.
         reason: &'static str,
     },
+    /// noodles refused to build a header record (should not happen with checked input).
+    #[error("cannot build the VCF header: {0}")]
+    Header(String),
     /// The tabix index could not be built.
     #[error("cannot index the VCF: {0}")]
     Index(String),
@@ -181,17 +267,9 @@ fn invalid(field: impl Into<String>, value: impl ToString, reason: &'static str)
 pub fn cohort_vcf_bytes(v: &CohortVcf) -> Result<(Vec<u8>, Vec<u8>), VcfError> {
     let header = build_header(v)?;
     let mut variants: Vec<&VcfVariant> = v.variants.iter().collect();
-    variants.sort_by(|a, b| {
-        (
-            a.pos,
-            a.alt_allele.to_ascii_uppercase(),
-            a.ref_allele.to_ascii_uppercase(),
-        )
-            .cmp(&(
-                b.pos,
-                b.alt_allele.to_ascii_uppercase(),
-                b.ref_allele.to_ascii_uppercase(),
-            ))
+    variants.sort_by_cached_key(|v| {
+        let upper = |s: &str| s.to_ascii_uppercase();
+        (v.pos, upper(&v.alt_allele), upper(&v.ref_allele))
     });
     let records = variants
         .iter()
@@ -268,7 +346,7 @@ fn build_header(v: &CohortVcf) -> Result<vcf::Header, VcfError> {
     }
     let contig = contig
         .build()
-        .map_err(|e| VcfError::Index(format!("contig header: {e}")))?;
+        .map_err(|e| VcfError::Header(format!("contig: {e}")))?;
 
     let mut builder = vcf::Header::builder()
         .set_file_format(vcf::header::FileFormat::new(4, 3))
@@ -280,48 +358,9 @@ fn build_header(v: &CohortVcf) -> Result<vcf::Header, VcfError> {
     builder = add_text(builder, "source", &v.source)?;
     builder = add_text(builder, "reference", &v.reference_uri)?;
 
-    use info::{Number as N, Type as T};
-    for (id, number, ty, description) in [
-        ("GENE", N::Count(1), T::String, "Gene symbol"),
-        ("HGVSC", N::Count(1), T::String, "HGVS coding DNA change"),
-        (
-            "HGVSP",
-            N::Count(1),
-            T::String,
-            "HGVS protein change, three-letter amino acids",
-        ),
-        (
-            "PROTEIN",
-            N::Count(1),
-            T::String,
-            "Protein change, one-letter amino acids",
-        ),
-        (
-            "HOTSPOT",
-            N::Count(1),
-            T::String,
-            "Known ESR1 hotspot this variant is",
-        ),
-        (
-            "NCALLED",
-            N::Count(1),
-            T::Integer,
-            "Number of samples in which the variant was called",
-        ),
-        (
-            "NACQ",
-            N::Count(1),
-            T::Integer,
-            "Number of patients in which the variant was acquired",
-        ),
-        (
-            "NPAT",
-            N::Count(1),
-            T::Integer,
-            "Number of patients with the variant called",
-        ),
-    ] {
-        builder = builder.add_info(id, Map::<Info>::new(number, ty, description));
+    for &(id, ty, description) in INFO_FIELDS {
+        let info = Map::<Info>::new(info::Number::Count(1), ty, description);
+        builder = builder.add_info(id, info);
     }
 
     builder = builder.add_filter("PASS", Map::<Filter>::pass());
@@ -344,16 +383,7 @@ fn build_header(v: &CohortVcf) -> Result<vcf::Header, VcfError> {
         }
     }
 
-    use format::{Number as FN, Type as FT};
-    for (id, number, ty, description) in [
-        ("GT", FN::Count(1), FT::String, "Presence flag: 0/1 called, 0/0 covered and not called, ./. no depth; not a diploid genotype"),
-        ("AD", FN::ReferenceAlternateBases, FT::Integer, "Reads supporting the reference and the alternate allele"),
-        ("DP", FN::Count(1), FT::Integer, "Read depth"),
-        ("AF", FN::AlternateBases, FT::Float, "Alternate allele fraction, AD[alt] / DP"),
-        ("BP", FN::Count(1), FT::Float, "P-value of the alternate reads under the background error model"),
-        ("QV", FN::Count(1), FT::Float, "Benjamini-Hochberg q-value of BP"),
-        ("FT", FN::Count(1), FT::String, "Sample filter: PASS, or the failed filters separated by ;"),
-    ] {
+    for &(id, number, ty, description) in FORMAT_FIELDS {
         builder = builder.add_format(id, Map::<Format>::new(number, ty, description));
     }
 
@@ -384,7 +414,7 @@ fn add_text(
         .map_err(|_| invalid("header key", key, "is not an other-record key"))?;
     builder
         .insert(key, vcf::header::record::Value::from(value))
-        .map_err(|e| VcfError::Index(format!("header {value:?}: {e}")))
+        .map_err(|e| VcfError::Header(format!("{value:?}: {e}")))
 }
 
 fn check_header_text(field: &str, value: &str) -> Result<(), VcfError> {
@@ -505,9 +535,9 @@ fn build_record(v: &CohortVcf, variant: &VcfVariant) -> Result<RecordBuf, VcfErr
         info.insert(key.into(), Some(InfoValue::Integer(n)));
     }
 
-    let keys = ["GT", "AD", "DP", "AF", "BP", "QV", "FT"]
-        .into_iter()
-        .map(String::from)
+    let keys = FORMAT_FIELDS
+        .iter()
+        .map(|(id, ..)| id.to_string())
         .collect();
     let values = v
         .samples
@@ -531,6 +561,7 @@ fn build_record(v: &CohortVcf, variant: &VcfVariant) -> Result<RecordBuf, VcfErr
         .build())
 }
 
+/// One sample's values, in [`FORMAT_FIELDS`] order.
 fn sample_values(
     pos: u64,
     sample: &str,

@@ -331,7 +331,8 @@ fn bcftools(args: &[&str], path: &Path) -> Output {
     let output = match Command::new("bcftools").args(args).arg(path).output() {
         Ok(output) => output,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
-            "bcftools is not on PATH; run `bash scripts/test.sh`, which installs it and runs the tests"
+            "bcftools is not on PATH; run `bash scripts/test.sh`, which installs it and runs \
+             the tests"
         ),
         Err(e) => panic!("cannot run bcftools: {e}"),
     };
