@@ -1,7 +1,7 @@
 //! Running one region job against local files: locate the index, read the reference slice,
 //! query the region, count, call.
 
-use crate::calling::call_site;
+use crate::calling::call_region;
 use crate::pileup::RegionCounter;
 use crate::reference::read_reference;
 use crate::slice::{cached_source, fetch, plan_slice, SourceIndex};
@@ -297,11 +297,7 @@ pub fn run_local_job(job: &RegionJob) -> Result<RegionResult, JobError> {
 pub fn build_result(job: &RegionJob, counter: RegionCounter, reference: &[u8]) -> RegionResult {
     let (sites, blocks, qc) = counter.finish();
     let mut result = RegionResult::new(&job.job_id, &job.sample.sample, job.region.clone());
-    for site in &sites {
-        let offset = (site.pos - job.region.start + 1) as usize;
-        let after = reference.get(offset..).unwrap_or_default();
-        result.calls.extend(call_site(site, after, &job.params));
-    }
+    result.calls = call_region(&sites, reference, job.region.start, &job.params);
     result.sites = sites;
     result.blocks = blocks;
     result.qc = qc;

@@ -1385,4 +1385,49 @@ mod tests {
             .collect();
         assert_eq!(near, vec![(110, 1), (111, 0), (120, 0), (121, 1)]);
     }
+
+    #[test]
+    fn counted_and_called_a_phased_codon_change_is_one_call_and_a_lone_neighbour_snv_another() {
+        // Five fragments change 125-126 TT>AG together; four others change only 126 T>G.
+        let mut records = Vec::new();
+        for i in 0..5 {
+            let mut s = repeat_seq(101, 40);
+            s[24] = b'A';
+            s[25] = b'G';
+            records.push(single(&format!("m{i}"), (i % 2) * 0x10, 101, "40M", &s));
+        }
+        for i in 0..4 {
+            let mut s = repeat_seq(101, 40);
+            s[25] = b'G';
+            records.push(single(&format!("s{i}"), (i % 2) * 0x10, 101, "40M", &s));
+        }
+        for i in 0..40 {
+            records.push(single(
+                &format!("r{i}"),
+                0,
+                101,
+                "40M",
+                &repeat_seq(101, 40),
+            ));
+        }
+        let (sites, _, _) = count_on(REPEATS, &records);
+        let params = CallingParams {
+            min_vaf: 0.0,
+            max_error_p: 1.0,
+            ..Default::default()
+        };
+        let calls = crate::calling::call_region(&sites, REPEATS, 101, &params);
+        let got: Vec<(u64, &str, &str, u32)> = calls
+            .iter()
+            .map(|c| {
+                (
+                    c.pos,
+                    c.ref_allele.as_str(),
+                    c.alt_allele.as_str(),
+                    c.alt_reads(),
+                )
+            })
+            .collect();
+        assert_eq!(got, vec![(125, "TT", "AG", 5), (126, "T", "G", 4)]);
+    }
 }
