@@ -66,9 +66,10 @@ impl Esr1Model {
     }
 
     /// HGVS c. and p. names of a VCF-style variant; `None` when it cannot be placed on the
-    /// transcript (outside placed exons and their flanking introns, intronic indels, changes
-    /// spanning an exon border), when an allele is not plain ACGT, or when REF does not match
-    /// the model's mRNA.
+    /// transcript (outside placed exons and their flanking introns), when it cannot be named
+    /// without intron sequence the model lacks (insertions and unequal delins outside one exon,
+    /// deletions whose 3′ shift would run over unknown intron bases), when an allele is not
+    /// plain ACGT, or when REF does not match the model's mRNA.
     pub fn hgvs(&self, build: Build, pos: u64, ref_allele: &str, alt: &str) -> Option<Hgvs> {
         let placed = self.placed_list(build);
         let r = bases(ref_allele)?;
@@ -106,9 +107,66 @@ impl Esr1Model {
                 (TxPos::Intronic { .. }, TxPos::Intronic { .. }) if del.len() == ins.len() => {
                     intronic(&placed, start, del, ins)
                 }
+                _ if ins.is_empty() => self.splice_region_deletion(&placed, pos, &r, start, end),
                 _ => None,
             }
         }
+    }
+
+    /// Names a deletion that is intronic or crosses an exon/intron border, shifted 3′ on the
+    /// genome. The bases it is shifted over must be known (exonic, or inside REF); when the
+    /// 3′-most position cannot be decided the result is `None`, never a guess.
+    fn splice_region_deletion(
+        &self,
+        placed: &[PlacedExon],
+        pos: u64,
+        r: &[u8],
+        mut start: u64,
+        mut end: u64,
+    ) -> Option<Hgvs> {
+        let base = |g: u64| -> Option<u8> {
+            match locate(placed, g) {
+                Some(TxPos::Exonic { m, .. }) => self.mrna.get(m as usize - 1).copied(),
+                _ => g
+                    .checked_sub(pos)
+                    .and_then(|i| r.get(usize::try_from(i).ok()?).copied()),
+            }
+        };
+        while base(start)? == base(end + 1)? {
+            start += 1;
+            end += 1;
+        }
+        let mut names = Vec::new();
+        let mut splice_site = false;
+        let (mut exonic, mut intronic) = (false, false);
+        for g in start..=end {
+            let name = match locate(placed, g)? {
+                TxPos::Exonic { m, .. } => {
+                    exonic = true;
+                    c_number(m)
+                }
+                TxPos::Intronic { anchor, offset } => {
+                    intronic = true;
+                    splice_site |= offset.unsigned_abs() <= 2;
+                    format!("{}{:+}", c_number(anchor), offset)
+                }
+            };
+            if g == start || g == end {
+                names.push(name);
+            }
+        }
+        if !intronic {
+            // Shifted wholly into an exon: name it there (with its protein change).
+            let (exon, m) = match locate(placed, start)? {
+                TxPos::Exonic { m, exon } => (exon, m),
+                TxPos::Intronic { .. } => return None,
+            };
+            return self.exonic(&placed[exon], m, (end - start + 1) as usize, &[]);
+        }
+        Some(Hgvs {
+            c: format!("c.{}del", names.join("_")),
+            p: (splice_site || exonic).then(|| "p.?".to_owned()),
+        })
     }
 
     /// Names an exonic change: `del_len` mRNA bases from `m` replaced by `ins` (an insertion
@@ -701,8 +759,35 @@ mod tests {
         assert_eq!(m.hgvs(Build::Grch38, 152_011_794 + 500, "A", "G"), None);
         assert_eq!(m.hgvs(Build::Grch38, 152_011_656 - 100, "A", "G"), None);
         assert_eq!(m.hgvs(Build::Grch38, 151_807_681, "A", "G"), None);
-        // Intronic indels are not named (the intron's sequence is needed for the 3' rule).
+        // Intronic indels whose 3' side is intron are not named: the intron's sequence would
+        // be needed for the 3' rule.
         assert_eq!(m.hgvs(Build::Grch38, 152_094_575, "GA", "G"), None);
+        assert_eq!(m.hgvs(Build::Grch38, 152_094_568, "GT", "G"), None);
+        assert_eq!(m.hgvs(Build::Grch38, 152_098_732 - 5, "C", "CA"), None);
+    }
+
+    #[test]
+    fn deletions_at_the_acceptor_are_shifted_over_known_bases() {
+        // Exon 8 starts at c.1554 = 152,098,732; c.1554..1560 = TAACAAA. The intronic REF
+        // bases below are made up (the model cannot check intronic bases): 152,098,729..731 =
+        // CAG, the usual acceptor AG.
+        let m = Esr1Model::builtin();
+        assert_eq!(&m.mrna[1554 + 230..1560 + 231], b"TAACAAA");
+        // Deleting the AG: the base after it (c.1554 T) is exonic and differs from A: no shift.
+        check(152_098_729, "CAG", "C", "c.1554-2_1554-1del", Some("p.?"));
+        // Deleting the G and the exon's first base T: c.1555 A differs from G: no shift.
+        check(152_098_729, "CAGT", "CA", "c.1554-1_1554del", Some("p.?"));
+        // Deleting a T in the intron just before the exon's first T (bases ...G T|T A...):
+        // the 3' rule moves it into the exon, c.1554del. Codon 518 AGT (c.1552_1554) becomes
+        // AGA: ATG AGA ACA AAG GCA TGG AGC ATC TGT ACA GCA TGA from codon 517, so Arg518 is
+        // the first change and TGA the 11th codon counting it as 1.
+        check(
+            152_098_730,
+            "GT",
+            "G",
+            "c.1554del",
+            Some("p.Ser518ArgfsTer11"),
+        );
     }
 
     #[test]
