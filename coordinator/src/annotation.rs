@@ -228,39 +228,58 @@ fn our_transcript(id: &str) -> bool {
     TRANSCRIPT_IDS.contains(&stem)
 }
 
-fn position(
-    path: &Path,
-    line: usize,
-    field: &'static str,
-    p: io::Result<noodles::core::Position>,
-) -> Result<u64, AnnotationError> {
-    p.map(|p| usize::from(p) as u64).map_err(|e| {
-        parse_err(
-            path,
-            line,
-            field,
-            format!("expected a 1-based position: {e}"),
-        )
-    })
-}
+/// Start, end and strand columns as the noodles GTF and GFF records return them.
+type Columns = (
+    io::Result<noodles::core::Position>,
+    io::Result<noodles::core::Position>,
+    io::Result<gff::feature::record::Strand>,
+);
 
-fn exon_number(
-    path: &Path,
-    line: usize,
-    value: Option<String>,
-) -> Result<Option<u32>, AnnotationError> {
-    value
-        .map(|v| {
-            v.trim().parse().map_err(|_| {
+impl ExonLine {
+    /// Parses the columns of an exon line of our transcript.
+    fn new(
+        path: &Path,
+        line: usize,
+        chromosome: String,
+        transcript: String,
+        (start, end, strand): Columns,
+        exon_number: Option<String>,
+    ) -> Result<Self, AnnotationError> {
+        let position = |field, p: io::Result<noodles::core::Position>| {
+            p.map(|p| usize::from(p) as u64).map_err(|e| {
                 parse_err(
                     path,
                     line,
-                    "exon_number",
-                    format!("expected a positive integer, found {v:?}"),
+                    field,
+                    format!("expected a 1-based position: {e}"),
                 )
             })
+        };
+        let exon_number = exon_number
+            .map(|v| {
+                v.trim().parse().map_err(|_| {
+                    parse_err(
+                        path,
+                        line,
+                        "exon_number",
+                        format!("expected a positive integer, found {v:?}"),
+                    )
+                })
+            })
+            .transpose()?;
+        Ok(Self {
+            line,
+            start: position("start", start)?,
+            end: position("end", end)?,
+            reverse: matches!(
+                strand.map_err(|e| parse_err(path, line, "strand", e))?,
+                gff::feature::record::Strand::Reverse
+            ),
+            exon_number,
+            chromosome,
+            transcript,
         })
-        .transpose()
+    }
 }
 
 fn read_gtf(path: &Path, reader: Box<dyn BufRead>) -> Result<Vec<ExonLine>, AnnotationError> {
@@ -295,20 +314,14 @@ fn read_gtf(path: &Path, reader: Box<dyn BufRead>) -> Result<Vec<ExonLine>, Anno
         let Some(transcript) = get(b"transcript_id").filter(|t| our_transcript(t)) else {
             continue;
         };
-        out.push(ExonLine {
-            line: n,
-            start: position(path, n, "start", record.start())?,
-            end: position(path, n, "end", record.end())?,
-            reverse: matches!(
-                record
-                    .strand()
-                    .map_err(|e| parse_err(path, n, "strand", e))?,
-                gff::feature::record::Strand::Reverse
-            ),
-            exon_number: exon_number(path, n, get(b"exon_number"))?,
+        out.push(ExonLine::new(
+            path,
+            n,
             chromosome,
             transcript,
-        });
+            (record.start(), record.end(), record.strand()),
+            get(b"exon_number"),
+        )?);
     }
     Ok(out)
 }
@@ -366,20 +379,14 @@ fn read_gff3(path: &Path, reader: Box<dyn BufRead>) -> Result<Vec<ExonLine>, Ann
             .or_else(|| transcript.strip_prefix("transcript:"))
             .unwrap_or(&transcript)
             .to_owned();
-        out.push(ExonLine {
-            line: n,
-            start: position(path, n, "start", record.start())?,
-            end: position(path, n, "end", record.end())?,
-            reverse: matches!(
-                record
-                    .strand()
-                    .map_err(|e| parse_err(path, n, "strand", e))?,
-                gff::feature::record::Strand::Reverse
-            ),
-            exon_number: exon_number(path, n, values(b"exon_number").into_iter().next())?,
+        out.push(ExonLine::new(
+            path,
+            n,
             chromosome,
             transcript,
-        });
+            (record.start(), record.end(), record.strand()),
+            values(b"exon_number").into_iter().next(),
+        )?);
     }
     Ok(out)
 }

@@ -420,23 +420,26 @@ fn translate_from(seq: &[u8], from: usize, max: usize, to_stop: bool) -> (Vec<ch
     (out, stopped)
 }
 
+/// Lengths of the longest common prefix of `a` and `b` and of the longest common suffix that
+/// does not overlap it.
+fn common_ends<T: PartialEq>(a: &[T], b: &[T]) -> (usize, usize) {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let room = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+        .min(room);
+    (prefix, suffix)
+}
+
 /// Predicted protein change of a mutated mRNA; `None` when the change lies in a UTR.
 fn protein(reference: &[u8], mutated: &[u8]) -> Option<String> {
     let cds_start = CDS_MRNA_START as usize;
     let cds_end = CDS_MRNA_END as usize;
-    let prefix = reference
-        .iter()
-        .zip(mutated)
-        .take_while(|(x, y)| x == y)
-        .count();
-    let room = reference.len().min(mutated.len()) - prefix;
-    let suffix = reference
-        .iter()
-        .rev()
-        .zip(mutated.iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count()
-        .min(room);
+    let (prefix, suffix) = common_ends(reference, mutated);
     // Changed region in reference mRNA positions: a..=b (b = a - 1 for an insertion).
     let a = prefix + 1;
     let b = reference.len() - suffix;
@@ -503,15 +506,7 @@ fn protein(reference: &[u8], mutated: &[u8]) -> Option<String> {
             residue_range(&p, first, last.min(p.len() - 1))
         ));
     }
-    let i = p.iter().zip(&q).take_while(|(x, y)| x == y).count();
-    let room = p.len().min(q.len()) - i;
-    let j = p
-        .iter()
-        .rev()
-        .zip(q.iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count()
-        .min(room);
+    let (i, j) = common_ends(&p, &q);
     let (ref_seg, alt_seg): (&[char], &[char]) = if first_stop + 1 < q.len() {
         // A premature stop: residues after it are not described.
         let alt = q.get(i..=first_stop).unwrap_or_default();
