@@ -1430,4 +1430,43 @@ mod tests {
             .collect();
         assert_eq!(got, vec![(125, "TT", "AG", 5), (126, "T", "G", 4)]);
     }
+
+    #[test]
+    fn near_read_end_follows_the_mate_whose_base_was_counted() {
+        // 125 is mid-read in mate 1 (101-140) but the 5th base of mate 2 (121-150); each
+        // fragment's better mate gives the base.
+        let pair = |name: &str, q1: u8, q2: u8| {
+            let mut s1 = repeat_seq(101, 40);
+            s1[24] = b'C';
+            let mut s2 = repeat_seq(121, 30);
+            s2[4] = b'C';
+            let m1 = record(Read {
+                name,
+                flags: PAIRED_FWD,
+                start: 101,
+                cigar: "40M",
+                seq: &s1,
+                qual: q1,
+                mapq: 60,
+                mate_start: Some(121),
+            });
+            let m2 = record(Read {
+                name,
+                flags: PAIRED_REV,
+                start: 121,
+                cigar: "30M",
+                seq: &s2,
+                qual: q2,
+                mapq: 60,
+                mate_start: Some(101),
+            });
+            (m1, m2)
+        };
+        let (a1, a2) = pair("a", 30, 35);
+        let (b1, b2) = pair("b", 35, 30);
+        let (sites, _, _) = count_on(REPEATS, &[a1, b1, a2, b2]);
+        let s125 = sites.iter().find(|s| s.pos == 125).expect("alt site");
+        assert_eq!((s125.forward.c, s125.reverse.c), (1, 1));
+        assert_eq!(s125.near_read_end.c, 1);
+    }
 }
