@@ -75,6 +75,10 @@ struct ThresholdArgs {
     /// Maximum p-value of the alt count under sequencing error for a call.
     #[arg(long, default_value_t = CallingParams::default().max_error_p)]
     max_error_p: f64,
+    /// GTF or GFF3 (plain or bgzip) with the ESR1 transcript NM_000125 / ENST00000206249:
+    /// places the exons the built-in model lacks (2, 3, 4 and 6) for HGVS names.
+    #[arg(long, value_name = "FILE.gtf|gff3")]
+    annotation: Option<PathBuf>,
     /// Region size of a job, in base pairs (1,000 to 20,000,000).
     #[arg(long, default_value_t = DEFAULT_REGION_SIZE, value_parser = clap::value_parser!(u64).range(1_000..=20_000_000))]
     region_size: u64,
@@ -92,6 +96,7 @@ impl ThresholdArgs {
                 max_error_p: self.max_error_p,
                 ..CallingParams::default()
             },
+            annotation: self.annotation.clone(),
         }
     }
 }

@@ -24,6 +24,81 @@ pub const GERMLINE_HET_VAF: (f64, f64) = (0.25, 0.75);
 /// Lower VAF bound of a homozygous germline variant.
 pub const GERMLINE_HOM_VAF: f64 = 0.85;
 
+/// How a variant is named in every output.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Annotation {
+    /// Short protein change (`Y537S`, `L536Q`, `V422del`); empty outside the CDS.
+    pub protein: String,
+    /// Known hotspot name, if it is one.
+    pub hotspot: String,
+    /// HGVS coding change against NM_000125.4.
+    pub hgvs_c: String,
+    /// HGVS protein change.
+    pub hgvs_p: String,
+}
+
+impl Annotation {
+    /// Names a VCF-style variant with the model.
+    pub fn of(model: &Esr1Model, build: Build, pos: u64, r: &str, a: &str) -> Self {
+        let hgvs = model.hgvs(build, pos, r, a);
+        let hgvs_p = hgvs.as_ref().and_then(|h| h.p.clone()).unwrap_or_default();
+        let protein = model
+            .protein_change(build, pos, r, a)
+            .or_else(|| short_protein(&hgvs_p))
+            .unwrap_or_default();
+        let hotspot = model
+            .hotspot_at(build, pos, a)
+            .filter(|_| r.len() == 1)
+            .map(|h| h.name.clone())
+            .unwrap_or_default();
+        Self {
+            protein,
+            hotspot,
+            hgvs_c: hgvs.map(|h| h.c).unwrap_or_default(),
+            hgvs_p,
+        }
+    }
+
+    /// The name used in cohort groups: hotspot, else protein change, else `chrom:posREF>ALT`.
+    pub fn name(&self, chrom: &str, pos: u64, r: &str, a: &str) -> String {
+        if !self.hotspot.is_empty() {
+            self.hotspot.clone()
+        } else if !self.protein.is_empty() {
+            self.protein.clone()
+        } else {
+            format!("{chrom}:{pos}{r}>{a}")
+        }
+    }
+}
+
+/// One-letter form of an HGVS protein change (`p.Val422del` → `V422del`,
+/// `p.Leu536SerfsTer71` → `L536Sfs*71`); `None` for `p.?`, `p.=` or nothing.
+pub fn short_protein(hgvs_p: &str) -> Option<String> {
+    let body = hgvs_p
+        .strip_prefix("p.")?
+        .trim_matches(|c| c == '(' || c == ')');
+    if body.is_empty() || body.starts_with('?') || body.starts_with('=') {
+        return None;
+    }
+    let codes: Vec<(char, &str)> = "ARNDCQEGHILKMFPSTWYV*"
+        .chars()
+        .map(|c| (c, crate::hgvs::three_letter(c)))
+        .collect();
+    let mut out = String::new();
+    let mut rest = body;
+    while !rest.is_empty() {
+        if let Some((one, three)) = codes.iter().find(|(_, t)| rest.starts_with(t)) {
+            out.push(*one);
+            rest = &rest[three.len()..];
+        } else {
+            let ch = rest.chars().next()?;
+            out.push(ch);
+            rest = &rest[ch.len_utf8()..];
+        }
+    }
+    Some(out)
+}
+
 /// A sample's merged data.
 #[derive(Debug, Clone)]
 pub struct SampleData {
@@ -93,6 +168,10 @@ pub struct CallRow {
     pub protein: String,
     /// Hotspot name when the variant is a known hotspot.
     pub hotspot: String,
+    /// HGVS coding change against NM_000125.4 (empty when it cannot be placed).
+    pub hgvs_c: String,
+    /// HGVS protein change (empty outside the coding sequence).
+    pub hgvs_p: String,
     /// Alt fragments.
     pub alt_reads: u32,
     /// Alt fragments on the forward strand.
@@ -134,6 +213,10 @@ pub struct PatientRow {
     pub protein: String,
     /// Hotspot name, if any.
     pub hotspot: String,
+    /// HGVS coding change.
+    pub hgvs_c: String,
+    /// HGVS protein change.
+    pub hgvs_p: String,
     /// acquired, pre-existing, germline or indeterminate.
     pub status: VariantStatus,
     /// Largest baseline depth at the position (0 without a usable baseline).
@@ -222,8 +305,8 @@ pub fn merge(
     plan: &Plan,
     outcomes: &HashMap<String, JobOutcome>,
     params: &CallingParams,
+    model: &Esr1Model,
 ) -> CohortReport {
-    let model = Esr1Model::builtin();
     let build = plan.build;
     let mut jobs_done = 0;
     let mut jobs_failed = 0;
@@ -282,25 +365,17 @@ pub fn merge(
         })
         .collect();
 
-    let annotate = |pos: u64, r: &str, a: &str| -> (String, String) {
-        let protein = model.protein_change(build, pos, r, a).unwrap_or_default();
-        let hotspot = model
-            .hotspot_at(build, pos, a)
-            .filter(|_| r.len() == 1)
-            .map(|h| h.name.clone())
-            .unwrap_or_default();
-        (protein, hotspot)
-    };
+    let annotate = |pos: u64, r: &str, a: &str| Annotation::of(model, build, pos, r, a);
 
     // Re-test every candidate against the cohort background.
     let ok: Vec<&SampleData> = data.iter().filter_map(|d| d.as_ref().ok()).collect();
-    let cohort_calls = recall(&ok, &model, build, params);
+    let cohort_calls = recall(&ok, model, build, params);
 
     let mut calls = Vec::new();
     for rc in &cohort_calls.calls {
         let s = ok[rc.sample];
         let c = &rc.call;
-        let (protein, hotspot) = annotate(c.pos, &c.ref_allele, &c.alt_allele);
+        let ann = annotate(c.pos, &c.ref_allele, &c.alt_allele);
         calls.push(CallRow {
             sample: s.sample.sample.clone(),
             patient: s.sample.patient.clone(),
@@ -310,8 +385,10 @@ pub fn merge(
             pos: c.pos,
             ref_allele: c.ref_allele.clone(),
             alt_allele: c.alt_allele.clone(),
-            protein,
-            hotspot,
+            protein: ann.protein,
+            hotspot: ann.hotspot,
+            hgvs_c: ann.hgvs_c,
+            hgvs_p: ann.hgvs_p,
             alt_reads: c.alt_reads(),
             alt_forward: c.alt_forward,
             alt_reverse: c.alt_reverse,
@@ -410,19 +487,15 @@ pub fn merge(
             .any(|s| s.sample.material != Material::Normal && s.sample.day > 0);
         let mut variants = Vec::new();
         for r in rows {
-            let (protein, hotspot) = annotate(r.pos, &r.ref_allele, &r.alt_allele);
-            let name = if !hotspot.is_empty() {
-                hotspot.clone()
-            } else if !protein.is_empty() {
-                protein.clone()
-            } else {
-                format!("{}:{}{}>{}", plan.chrom, r.pos, r.ref_allele, r.alt_allele)
-            };
+            let ann = annotate(r.pos, &r.ref_allele, &r.alt_allele);
+            let name = ann.name(&plan.chrom, r.pos, &r.ref_allele, &r.alt_allele);
             variants.push((Some(name), r.status));
             patient_rows.push(PatientRow {
                 chrom: plan.chrom.clone(),
-                protein,
-                hotspot,
+                protein: ann.protein,
+                hotspot: ann.hotspot,
+                hgvs_c: ann.hgvs_c,
+                hgvs_p: ann.hgvs_p,
                 ..r
             });
         }
@@ -466,7 +539,7 @@ fn vcf_matrix(
     ok: &[&SampleData],
     cohort: &CohortCalls,
     patient_rows: &[PatientRow],
-    annotate: &dyn Fn(u64, &str, &str) -> (String, String),
+    annotate: &dyn Fn(u64, &str, &str) -> Annotation,
 ) -> (Vec<String>, Vec<VcfVariant>) {
     let mut order: Vec<usize> = (0..ok.len()).collect();
     order.sort_by(|&a, &b| {
@@ -513,18 +586,18 @@ fn vcf_matrix(
             .iter()
             .filter(|p| p.pos == *pos && &p.ref_allele == r && &p.alt_allele == a);
         let acquired = rows.filter(|p| p.status == VariantStatus::Acquired).count();
-        let (protein, hotspot) = annotate(*pos, r, a);
-        let hgvs = annotate_hgvs(*pos, r, a);
+        let ann = annotate(*pos, r, a);
+        let some = |s: String| (!s.is_empty()).then_some(s);
         variants.push(VcfVariant {
             pos: *pos,
             ref_allele: r.clone(),
             alt_allele: a.clone(),
             filters: Vec::new(),
             gene: "ESR1".into(),
-            hgvs_c: hgvs.as_ref().map(|h| h.0.clone()),
-            hgvs_p: hgvs.and_then(|h| h.1),
-            protein: (!protein.is_empty()).then_some(protein),
-            hotspot: (!hotspot.is_empty()).then_some(hotspot),
+            hgvs_c: some(ann.hgvs_c),
+            hgvs_p: some(ann.hgvs_p),
+            protein: some(ann.protein),
+            hotspot: some(ann.hotspot),
             samples_called: called.len() as u32,
             patients_acquired: acquired as u32,
             patients_called: patients.len() as u32,
@@ -532,10 +605,6 @@ fn vcf_matrix(
         });
     }
     (samples, variants)
-}
-
-fn annotate_hgvs(_pos: u64, _r: &str, _a: &str) -> Option<(String, Option<String>)> {
-    None
 }
 
 fn add_qc(total: &mut RegionQc, q: &RegionQc) {
@@ -656,6 +725,8 @@ pub fn classify_patient(
             alt_allele: a.clone(),
             protein: String::new(),
             hotspot: String::new(),
+            hgvs_c: String::new(),
+            hgvs_p: String::new(),
             status,
             baseline_depth,
             baseline_power,
@@ -665,4 +736,36 @@ pub fn classify_patient(
         });
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protein_changes_are_shortened_from_hgvs() {
+        assert_eq!(short_protein("p.Val422del").as_deref(), Some("V422del"));
+        assert_eq!(
+            short_protein("p.Leu536SerfsTer71").as_deref(),
+            Some("L536Sfs*71")
+        );
+        assert_eq!(
+            short_protein("p.Glu380_Leu381insGly").as_deref(),
+            Some("E380_L381insG")
+        );
+        assert_eq!(short_protein("p.?"), None);
+        assert_eq!(short_protein(""), None);
+        // The annotation of a hotspot carries every name.
+        let m = Esr1Model::builtin();
+        let a = Annotation::of(&m, Build::Grch38, 152_011_697, "G", "C");
+        assert_eq!(
+            (
+                a.protein.as_str(),
+                a.hotspot.as_str(),
+                a.hgvs_c.as_str(),
+                a.hgvs_p.as_str()
+            ),
+            ("E380Q", "E380Q", "c.1138G>C", "p.Glu380Gln")
+        );
+    }
 }

@@ -22,6 +22,8 @@ pub struct PlanOptions {
     pub region_size: u64,
     /// Filters and thresholds passed to every job.
     pub params: CallingParams,
+    /// A GTF/GFF3 whose ESR1 transcript places exons the built-in model lacks.
+    pub annotation: Option<std::path::PathBuf>,
 }
 
 impl Default for PlanOptions {
@@ -29,6 +31,7 @@ impl Default for PlanOptions {
         Self {
             region_size: DEFAULT_REGION_SIZE,
             params: CallingParams::default(),
+            annotation: None,
         }
     }
 }

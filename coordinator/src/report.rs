@@ -28,12 +28,12 @@ fn fmt_f(x: f64) -> String {
 /// `calls.tsv` text.
 pub fn calls_tsv(r: &CohortReport) -> String {
     let mut s = String::from(
-        "sample\tpatient\tday\tmaterial\tchrom\tpos\tref\talt\tprotein\thotspot\talt_reads\talt_forward\talt_reverse\tdepth\tvaf\terror_p\tbackground_mean\tbackground_p\tq_value\tfilter\n",
+        "sample\tpatient\tday\tmaterial\tchrom\tpos\tref\talt\tprotein\thotspot\thgvs_c\thgvs_p\talt_reads\talt_forward\talt_reverse\tdepth\tvaf\terror_p\tbackground_mean\tbackground_p\tq_value\tfilter\n",
     );
     for c in &r.calls {
         let _ = writeln!(
             s,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             c.sample,
             c.patient,
             c.day,
@@ -44,6 +44,8 @@ pub fn calls_tsv(r: &CohortReport) -> String {
             c.alt_allele,
             c.protein,
             c.hotspot,
+            c.hgvs_c,
+            c.hgvs_p,
             c.alt_reads,
             c.alt_forward,
             c.alt_reverse,
@@ -62,12 +64,12 @@ pub fn calls_tsv(r: &CohortReport) -> String {
 /// `patients.tsv` text.
 pub fn patients_tsv(r: &CohortReport) -> String {
     let mut s = String::from(
-        "patient\ttherapy\tchrom\tpos\tref\talt\tprotein\thotspot\tstatus\tbaseline_depth\tbaseline_power\tfirst_detected_day\tmax_later_vaf\ttrajectory\n",
+        "patient\ttherapy\tchrom\tpos\tref\talt\tprotein\thotspot\thgvs_c\thgvs_p\tstatus\tbaseline_depth\tbaseline_power\tfirst_detected_day\tmax_later_vaf\ttrajectory\n",
     );
     for p in &r.patients {
         let _ = writeln!(
             s,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             p.patient,
             p.therapy,
             p.chrom,
@@ -76,6 +78,8 @@ pub fn patients_tsv(r: &CohortReport) -> String {
             p.alt_allele,
             p.protein,
             p.hotspot,
+            p.hgvs_c,
+            p.hgvs_p,
             p.status,
             p.baseline_depth,
             fmt_f(p.baseline_power),

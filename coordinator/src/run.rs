@@ -2,8 +2,10 @@
 //! workers or RabbitMQ), merge, write. Both backends share the planner, the result store, the
 //! merge and the writers; only how jobs reach workers differs.
 
+use crate::annotation::load_annotation;
 use crate::distributed::{run_distributed, AmqpOptions};
 use crate::embedded::run_embedded;
+use crate::esr1::Esr1Model;
 use crate::merge::{merge, CohortReport, JobOutcome};
 use crate::plan::{plan, Plan, PlanOptions};
 use crate::progress::Progress;
@@ -107,6 +109,14 @@ fn absolute(p: &Path) -> PathBuf {
 /// Runs a cohort, reading and writing through `storage`.
 pub fn run(options: &RunOptions, storage: &SharedStorage) -> anyhow::Result<RunOutput> {
     let sheet = Samplesheet::read(&options.samplesheet)?;
+    let annotated = match &options.plan.annotation {
+        Some(path) => Some(load_annotation(path)?),
+        None => None,
+    };
+    let model = match &annotated {
+        Some(a) => Esr1Model::builtin().with_annotation(a)?,
+        None => Esr1Model::builtin(),
+    };
     let run_id = options
         .run_id
         .clone()
@@ -134,6 +144,14 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> anyhow::Result<RunO
         )
         .map_err(|e| anyhow::anyhow!("cannot write the run manifest: {e}"))?;
     let mut warnings = sheet.warnings.clone();
+    if let Some(a) = annotated.as_ref().filter(|a| a.build != plan.build) {
+        warnings.push(format!(
+            "annotation {} is {} but the run is {}: its exons are not used",
+            a.path.display(),
+            a.build,
+            plan.build
+        ));
+    }
     for f in &plan.failed {
         warnings.push(format!("sample {} failed: {}", f.sample.sample, f.reason));
     }
@@ -169,7 +187,7 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> anyhow::Result<RunO
     outcomes.extend(new);
     progress.finish();
 
-    let report = merge(&plan, &outcomes, &options.plan.params);
+    let report = merge(&plan, &outcomes, &options.plan.params, &model);
     for q in report.qc.iter().filter(|q| q.status != "ok") {
         let w = format!("sample {} failed: {}", q.sample, q.reason);
         if !warnings.contains(&w) {
