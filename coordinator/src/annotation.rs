@@ -126,10 +126,12 @@ pub enum AnnotationError {
     },
 }
 
-/// Annotation flavour, from the file name.
+/// Annotation file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Flavour {
+pub enum AnnotationFormat {
+    /// GTF (GENCODE, Ensembl, UCSC): `transcript_id "…";` attributes.
     Gtf,
+    /// GFF3 (RefSeq, Ensembl, GENCODE): `Parent=` / `transcript_id=` attributes.
     Gff3,
 }
 
@@ -149,34 +151,46 @@ struct ExonLine {
 /// (`chr6`, `6` or `NC_000006.*`) from a GTF (`.gtf`) or GFF3 (`.gff3`, `.gff`) file, plain or
 /// BGZF-compressed (`.gz`, `.bgz`), and decides the build from the verified exon 5.
 pub fn load_annotation(path: &Path) -> Result<AnnotatedExons, AnnotationError> {
-    let flavour = flavour(path)?;
-    let reader = open(path)?;
-    let lines = match flavour {
-        Flavour::Gtf => read_gtf(path, reader)?,
-        Flavour::Gff3 => read_gff3(path, reader)?,
-    };
-    select(path, lines)
+    let format = AnnotationFormat::from_path(path)?;
+    read_annotation(open(path)?, format, path)
 }
 
-fn flavour(path: &Path) -> Result<Flavour, AnnotationError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let base = name
-        .strip_suffix(".gz")
-        .or_else(|| name.strip_suffix(".bgz"))
-        .unwrap_or(&name);
-    if base.ends_with(".gtf") {
-        Ok(Flavour::Gtf)
-    } else if base.ends_with(".gff3") || base.ends_with(".gff") {
-        Ok(Flavour::Gff3)
-    } else {
-        Err(AnnotationError::Format {
-            path: path.to_owned(),
-            message: "expected a file name ending in .gtf, .gff3 or .gff (optionally .gz)"
-                .to_owned(),
-        })
+/// Reads the transcript's exons from decompressed GTF/GFF3 text; `source` names the input in
+/// errors and in the result.
+pub fn read_annotation<R: BufRead>(
+    reader: R,
+    format: AnnotationFormat,
+    source: &Path,
+) -> Result<AnnotatedExons, AnnotationError> {
+    let lines = match format {
+        AnnotationFormat::Gtf => read_gtf(source, reader)?,
+        AnnotationFormat::Gff3 => read_gff3(source, reader)?,
+    };
+    select(source, lines)
+}
+
+impl AnnotationFormat {
+    /// The format a file name says (`.gtf`, `.gff3`, `.gff`, each optionally `.gz`/`.bgz`).
+    pub fn from_path(path: &Path) -> Result<Self, AnnotationError> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let base = name
+            .strip_suffix(".gz")
+            .or_else(|| name.strip_suffix(".bgz"))
+            .unwrap_or(&name);
+        if base.ends_with(".gtf") {
+            Ok(AnnotationFormat::Gtf)
+        } else if base.ends_with(".gff3") || base.ends_with(".gff") {
+            Ok(AnnotationFormat::Gff3)
+        } else {
+            Err(AnnotationError::Format {
+                path: path.to_owned(),
+                message: "expected a file name ending in .gtf, .gff3 or .gff (optionally .gz)"
+                    .to_owned(),
+            })
+        }
     }
 }
 
@@ -282,7 +296,7 @@ impl ExonLine {
     }
 }
 
-fn read_gtf(path: &Path, reader: Box<dyn BufRead>) -> Result<Vec<ExonLine>, AnnotationError> {
+fn read_gtf<R: BufRead>(path: &Path, reader: R) -> Result<Vec<ExonLine>, AnnotationError> {
     let mut reader = gtf::io::Reader::new(reader);
     let mut line = gtf::Line::default();
     let mut out = Vec::new();
@@ -326,7 +340,7 @@ fn read_gtf(path: &Path, reader: Box<dyn BufRead>) -> Result<Vec<ExonLine>, Anno
     Ok(out)
 }
 
-fn read_gff3(path: &Path, reader: Box<dyn BufRead>) -> Result<Vec<ExonLine>, AnnotationError> {
+fn read_gff3<R: BufRead>(path: &Path, reader: R) -> Result<Vec<ExonLine>, AnnotationError> {
     let mut reader = gff::io::Reader::new(reader);
     let mut line = gff::Line::default();
     let mut out = Vec::new();
@@ -710,6 +724,31 @@ mod tests {
         assert_eq!(m.exons[5].grch37, Some((152_371_136, 152_371_269)));
         let h = m.hgvs(Build::Grch37, 152_050_026 + 321_135, "ATGG", "A");
         assert_eq!(h.map(|h| h.c).as_deref(), Some("c.1265_1267del"));
+    }
+
+    #[test]
+    fn ensembl_gff3_is_read_from_memory() {
+        // Ensembl style: chromosome "6", Parent=transcript:ENST00000206249 without version.
+        let mut text = String::from("##gff-version 3\n");
+        for (i, (a, b)) in SYNTHETIC_GRCH38.iter().enumerate() {
+            text.push_str(&format!(
+                "6\tensembl\texon\t{a}\t{b}\t.\t+\t.\t\
+                 Parent=transcript:ENST00000206249;Name=E{i};rank={}\n",
+                i + 1
+            ));
+        }
+        let a = read_annotation(
+            text.as_bytes(),
+            AnnotationFormat::Gff3,
+            Path::new("memory.gff3"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (a.transcript.as_str(), a.chromosome.as_str(), a.build),
+            ("ENST00000206249", "6", Build::Grch38)
+        );
+        assert_eq!(a.exons.len(), 8);
+        assert_eq!(a.exons[7].line, 9);
     }
 
     #[test]
