@@ -461,7 +461,7 @@ impl RegionCounter {
                         return;
                     }
                     // The read's base at the anchor moves to the end of the deleted run.
-                    let target = i + n as usize;
+                    let target = i.saturating_add(n as usize);
                     let has_target = events.get(target).is_some_and(|e| {
                         e.pos == last && e.observation == Some(Observation::Deleted)
                     });
