@@ -20,8 +20,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub const FDR: f64 = 0.01;
 /// False discovery rate across the tests of known hotspot alleles.
 pub const HOTSPOT_FDR: f64 = 0.05;
-/// A call's alt count must also be unlikely under the quality-aware error model.
-pub const MAX_ERROR_P: f64 = 1e-3;
 /// Strand bias: Fisher's exact p-value below this …
 pub const STRAND_BIAS_P: f64 = 1e-3;
 /// … and at least this fraction of alt fragments on one strand.
@@ -476,7 +474,7 @@ pub fn recall(
         if c.vaf < params.min_vaf {
             f.push(filter::LOW_VAF);
         }
-        if c.error_p > MAX_ERROR_P {
+        if c.error_p > params.max_error_p {
             f.push(filter::ERROR_EXPLAINED);
         }
         if let Some(site) = s.site(c.pos) {
