@@ -854,6 +854,8 @@ pub fn simulate(opts: &SimulateOptions) -> Result<SimulatedCohort, SimulateError
             targets: &targets,
             artefacts: read_artefacts,
             deamination,
+            // Accuracy cohorts are large; the default cohort keeps its files byte for byte.
+            fast_compression: matches!(opts.scenario, Scenario::Accuracy { .. }),
         };
         let mut rng = Rng::derive(opts.seed, &format!("reads:{}", smp.sample));
         match &cram_reference {

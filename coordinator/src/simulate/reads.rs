@@ -127,6 +127,8 @@ pub struct SampleReads<'a> {
     pub artefacts: Vec<SampleArtefact>,
     /// Per-base rate of deamination-like C>T / G>A errors (0 for none).
     pub deamination: f64,
+    /// Compress at BGZF level 1 (about twice as fast; larger files) instead of the default.
+    pub fast_compression: bool,
 }
 
 /// Counts of what was written.
@@ -509,7 +511,14 @@ pub fn write_sample_bam(
 
     let header = bam_header(spec.sample)?;
     let file = File::create(bam_path).map_err(io_error(bam_path))?;
-    let mut writer = bam::io::Writer::new(BufWriter::new(file));
+    let bgzf_writer = if spec.fast_compression {
+        noodles::bgzf::io::writer::Builder::default()
+            .set_compression_level(noodles::bgzf::io::writer::CompressionLevel::FAST)
+            .build_from_writer(BufWriter::new(file))
+    } else {
+        noodles::bgzf::io::Writer::new(BufWriter::new(file))
+    };
+    let mut writer = bam::io::Writer::from(bgzf_writer);
     writer.write_header(&header).map_err(io_error(bam_path))?;
     let mut indexer = Indexer::<LinearIndex>::default();
     let mut chunk_start = writer.get_ref().virtual_position();
