@@ -1001,29 +1001,8 @@ mod tests {
 
     /// The read (query) index aligned to `pos`, if the record covers it with an aligned base.
     fn query_at(record: &RecordBuf, pos: u64) -> Option<usize> {
-        let mut r = record.alignment_start()?.get() as u64;
-        let mut q = 0usize;
-        for op in record.cigar().as_ref() {
-            let n = op.len();
-            match op.kind() {
-                Kind::Match | Kind::SequenceMatch | Kind::SequenceMismatch => {
-                    if (r..r + n as u64).contains(&pos) {
-                        return Some(q + (pos - r) as usize);
-                    }
-                    r += n as u64;
-                    q += n;
-                }
-                Kind::Insertion | Kind::SoftClip => q += n,
-                Kind::Deletion | Kind::Skip => {
-                    if (r..r + n as u64).contains(&pos) {
-                        return None;
-                    }
-                    r += n as u64;
-                }
-                Kind::HardClip | Kind::Pad => {}
-            }
-        }
-        None
+        let start = record.alignment_start()?.get() as u64;
+        reads::query_index(record.cigar().as_ref(), start, pos)
     }
 
     #[test]

@@ -291,11 +291,12 @@ fn simulate_fragment(
     }
 }
 
-/// The read (query) index of the base aligned to reference `pos`, if any.
-fn query_index(mate: &MateTemplate, pos: u64) -> Option<usize> {
-    let mut r = mate.start;
+/// The read (query) index of the base aligned to reference `pos` by an alignment starting at
+/// `start` with `ops`, if any (none inside a deletion or outside the alignment).
+pub(crate) fn query_index(ops: &[Op], start: u64, pos: u64) -> Option<usize> {
+    let mut r = start;
     let mut q = 0usize;
-    for op in &mate.ops {
+    for op in ops {
         let n = op.len();
         match op.kind() {
             Kind::Match | Kind::SequenceMatch | Kind::SequenceMismatch => {
@@ -369,7 +370,7 @@ fn sequence_mate(
         if !(mate.start..=mate.end).contains(&a.pos) {
             continue;
         }
-        let Some(j) = query_index(mate, a.pos) else {
+        let Some(j) = query_index(&mate.ops, mate.start, a.pos) else {
             continue;
         };
         if a.eligible(mate.reverse, j, n) && rng.chance(a.rate) {
