@@ -146,7 +146,8 @@ struct SimulateArgs {
     /// Directory to write the cohort into.
     #[arg(long)]
     out: PathBuf,
-    /// Number of patients (at least 7: the first seven play fixed roles).
+    /// Number of patients (roles: at least 7, the first seven play fixed roles; accuracy: at
+    /// least one per VAF).
     #[arg(long, default_value_t = 12)]
     patients: usize,
     /// Random seed; the same seed gives byte-identical files.

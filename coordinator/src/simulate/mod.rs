@@ -42,7 +42,7 @@ pub const TARGET_PADDING: u64 = 60;
 pub struct SimulateOptions {
     /// Output directory (created if missing).
     pub out: PathBuf,
-    /// Number of patients (at least 7).
+    /// Number of patients (roles: at least 7; accuracy: at least one per VAF).
     pub patients: usize,
     /// Seed of every random draw.
     pub seed: u64,
