@@ -225,6 +225,9 @@ pub struct PatientRow {
     pub baseline_power: f64,
     /// Day of the first sample where it was called.
     pub first_detected_day: i64,
+    /// Days from the last baseline sample to the first detection (`None` without a
+    /// baseline).
+    pub days_from_baseline: Option<i64>,
     /// Largest VAF among samples after therapy start (0 when none).
     pub max_later_vaf: f64,
     /// `day:sample:alt/depth` for every passed sample of the patient, by day.
@@ -731,6 +734,11 @@ pub fn classify_patient(
             baseline_depth,
             baseline_power,
             first_detected_day,
+            days_from_baseline: baseline
+                .iter()
+                .map(|&i| samples[i].sample.day)
+                .max()
+                .map(|b| first_detected_day - b),
             max_later_vaf,
             trajectory: trajectory.join(";"),
         });

@@ -64,12 +64,12 @@ pub fn calls_tsv(r: &CohortReport) -> String {
 /// `patients.tsv` text.
 pub fn patients_tsv(r: &CohortReport) -> String {
     let mut s = String::from(
-        "patient\ttherapy\tchrom\tpos\tref\talt\tprotein\thotspot\thgvs_c\thgvs_p\tstatus\tbaseline_depth\tbaseline_power\tfirst_detected_day\tmax_later_vaf\ttrajectory\n",
+        "patient\ttherapy\tchrom\tpos\tref\talt\tprotein\thotspot\thgvs_c\thgvs_p\tstatus\tbaseline_depth\tbaseline_power\tfirst_detected_day\tdays_from_baseline\tmax_later_vaf\ttrajectory\n",
     );
     for p in &r.patients {
         let _ = writeln!(
             s,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             p.patient,
             p.therapy,
             p.chrom,
@@ -84,6 +84,9 @@ pub fn patients_tsv(r: &CohortReport) -> String {
             p.baseline_depth,
             fmt_f(p.baseline_power),
             p.first_detected_day,
+            p.days_from_baseline
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             fmt_f(p.max_later_vaf),
             p.trajectory
         );
@@ -142,6 +145,32 @@ pub fn qc_tsv(r: &CohortReport) -> String {
     s
 }
 
+/// Per patient with an acquired mutation, the first detection of any acquired mutation
+/// (`day` of its patient row), summarised as patients, median, min and max.
+fn first_acquired_day(
+    r: &CohortReport,
+    day: impl Fn(&crate::merge::PatientRow) -> Option<i64>,
+) -> serde_json::Value {
+    let mut first = std::collections::BTreeMap::<&str, i64>::new();
+    for p in &r.patients {
+        if p.status != crate::cohort::VariantStatus::Acquired {
+            continue;
+        }
+        if let Some(d) = day(p) {
+            let e = first.entry(p.patient.as_str()).or_insert(d);
+            *e = (*e).min(d);
+        }
+    }
+    let mut days: Vec<i64> = first.into_values().collect();
+    days.sort_unstable();
+    let median = match days.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(days[n / 2] as f64),
+        n => Some((days[n / 2 - 1] + days[n / 2]) as f64 / 2.0),
+    };
+    json!({"patients": days.len(), "median": median, "min": days.first(), "max": days.last()})
+}
+
 /// `summary.json` value.
 pub fn summary_json(plan: &Plan, r: &CohortReport, warnings: &[String]) -> serde_json::Value {
     let failed: Vec<serde_json::Value> =
@@ -166,26 +195,8 @@ pub fn summary_json(plan: &Plan, r: &CohortReport, warnings: &[String]) -> serde
                 >= 2
         })
         .count();
-    let mut days: Vec<i64> = r
-        .patients
-        .iter()
-        .filter(|p| p.status == crate::cohort::VariantStatus::Acquired)
-        .fold(
-            std::collections::BTreeMap::<&str, i64>::new(),
-            |mut m, p| {
-                let d = m.entry(p.patient.as_str()).or_insert(p.first_detected_day);
-                *d = (*d).min(p.first_detected_day);
-                m
-            },
-        )
-        .into_values()
-        .collect();
-    days.sort_unstable();
-    let median = match days.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(days[n / 2] as f64),
-        n => Some((days[n / 2 - 1] + days[n / 2]) as f64 / 2.0),
-    };
+    let since_start = first_acquired_day(r, |p| Some(p.first_detected_day));
+    let since_baseline = first_acquired_day(r, |p| p.days_from_baseline);
     json!({
         "run_id": plan.run_id,
         "tool": concat!("esr1-coordinator ", env!("CARGO_PKG_VERSION")),
@@ -199,10 +210,8 @@ pub fn summary_json(plan: &Plan, r: &CohortReport, warnings: &[String]) -> serde
         "frequencies": r.frequencies,
         "arm_comparisons": crate::cohort::arm_comparisons(&r.outcomes),
         "days_to_first_detection": {
-            "patients": days.len(),
-            "median": median,
-            "min": days.first(),
-            "max": days.last(),
+            "from_therapy_start": since_start,
+            "from_baseline": since_baseline,
         },
         "background": {
             "fdr": crate::recall::FDR,

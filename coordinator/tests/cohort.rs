@@ -4,7 +4,7 @@
 mod util;
 
 use std::collections::{HashMap, HashSet};
-use util::{cohort, key, read_tsv, run_cohort};
+use util::{bcftools, cohort, key, read_tsv, run_cohort};
 
 #[test]
 fn simulated_cohort_reproduces_the_truth() {
@@ -114,6 +114,56 @@ fn simulated_cohort_reproduces_the_truth() {
     );
     let dups: u64 = p01_c1["filtered_duplicate"].parse().unwrap_or(0);
     assert!(dups > 0);
+
+    // cohort.vcf.gz: bcftools reads it and its index without a word, and noodles reads back
+    // one record per allele detected in some sample, with a column per sample.
+    let vcf = out.join("cohort.vcf.gz");
+    let view = bcftools(&["view", "-H"], &vcf);
+    bcftools(&["stats"], &vcf);
+    let detected: HashSet<(u64, String, String)> = calls
+        .iter()
+        .filter(|c| {
+            c["filter"]
+                .split(';')
+                .all(|f| f == "PASS" || f == "germline_like")
+        })
+        .map(|c| {
+            (
+                c["pos"].parse().unwrap_or(0),
+                c["ref"].clone(),
+                c["alt"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        String::from_utf8_lossy(&view.stdout).lines().count(),
+        detected.len()
+    );
+    let mut reader = noodles::vcf::io::reader::Builder::default()
+        .build_from_path(&vcf)
+        .unwrap_or_else(|e| panic!("{}: {e}", vcf.display()));
+    let header = reader
+        .read_header()
+        .unwrap_or_else(|e| panic!("header: {e}"));
+    assert_eq!(header.sample_names().len(), 30);
+    let mut back = HashSet::new();
+    for r in reader.record_bufs(&header) {
+        let r = r.unwrap_or_else(|e| panic!("record: {e}"));
+        let pos = r.variant_start().map_or(0, usize::from) as u64;
+        let alt = r.alternate_bases().as_ref().join(",");
+        back.insert((pos, r.reference_bases().to_owned(), alt));
+    }
+    assert_eq!(back, detected);
+    let y537s_like = bcftools(
+        &["query", "-i", "INFO/HOTSPOT!=\".\"", "-f", "%INFO/HGVSC\n"],
+        &vcf,
+    );
+    assert!(
+        String::from_utf8_lossy(&y537s_like.stdout)
+            .lines()
+            .all(|l| l.starts_with("c.")),
+        "every hotspot record carries its HGVS c. name"
+    );
 }
 
 #[test]

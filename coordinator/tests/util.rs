@@ -98,3 +98,26 @@ pub fn key(row: &HashMap<String, String>) -> (String, String, String, String) {
         row["alt"].clone(),
     )
 }
+
+/// Runs `bcftools ARGS PATH`, asserting it exits 0 with nothing on stderr (no warnings).
+pub fn bcftools(args: &[&str], path: &Path) -> std::process::Output {
+    let output = match std::process::Command::new("bcftools")
+        .args(args)
+        .arg(path)
+        .output()
+    {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
+            "bcftools is not on PATH; run `bash scripts/test.sh`, which installs it and runs \
+             the tests"
+        ),
+        Err(e) => panic!("cannot run bcftools: {e}"),
+    };
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stderr.is_empty(),
+        "bcftools {args:?}: {}\nstderr:\n{stderr}",
+        output.status
+    );
+    output
+}

@@ -1,8 +1,11 @@
 //! cohort.vcf.gz: written by `vcf::cohort_vcf_bytes`, read back with noodles and with bcftools.
 
+mod util;
+
 use std::io::Cursor;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+use util::bcftools;
 
 use esr1_coordinator::vcf::{
     cohort_vcf_bytes, write_cohort_vcf, CohortVcf, VcfGenotype, VcfVariant,
@@ -327,24 +330,6 @@ fn no_variants_still_gives_a_valid_vcf_and_index() {
 }
 
 /// Runs `bcftools <args> <path>`; fails unless it exits 0 with nothing on stderr.
-fn bcftools(args: &[&str], path: &Path) -> Output {
-    let output = match Command::new("bcftools").args(args).arg(path).output() {
-        Ok(output) => output,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
-            "bcftools is not on PATH; run `bash scripts/test.sh`, which installs it and runs \
-             the tests"
-        ),
-        Err(e) => panic!("cannot run bcftools: {e}"),
-    };
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stderr.is_empty(),
-        "bcftools {args:?}: {}\nstderr:\n{stderr}",
-        output.status
-    );
-    output
-}
-
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("bcftools output is UTF-8")
 }
