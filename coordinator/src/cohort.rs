@@ -168,18 +168,20 @@ pub fn cohort_frequencies(patients: &[PatientOutcome], hotspots: &[String]) -> V
             in_arm.len() as u64,
         ));
     }
-    for name in hotspots {
-        let k = evaluable
+    let acquired_with = |name: &str| {
+        evaluable
             .iter()
             .filter(|p| {
                 p.variants
                     .iter()
                     .any(|(n, s)| *s == VariantStatus::Acquired && n.as_deref() == Some(name))
             })
-            .count() as u64;
+            .count() as u64
+    };
+    for name in hotspots {
         rows.push(FrequencyRow::new(
             format!("hotspot:{name}"),
-            k,
+            acquired_with(name),
             evaluable.len() as u64,
         ));
     }
@@ -192,17 +194,9 @@ pub fn cohort_frequencies(patients: &[PatientOutcome], hotspots: &[String]) -> V
         .filter(|n| !hotspots.iter().any(|h| h == n))
         .collect();
     for name in others {
-        let k = evaluable
-            .iter()
-            .filter(|p| {
-                p.variants
-                    .iter()
-                    .any(|(n, s)| *s == VariantStatus::Acquired && n.as_deref() == Some(name))
-            })
-            .count() as u64;
         rows.push(FrequencyRow::new(
             format!("protein:{name}"),
-            k,
+            acquired_with(name),
             evaluable.len() as u64,
         ));
     }

@@ -250,7 +250,7 @@ pub fn min_alt_to_call(depth: u32, quality: u8, params: &CallingParams) -> u32 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use esr1_proto::{AlleleCount, BaseCounts, MnvCount};
 
@@ -417,7 +417,8 @@ mod tests {
         vec![first, second]
     }
 
-    fn alleles(calls: &[SampleCall]) -> Vec<(u64, &str, &str, u32)> {
+    /// (position, REF, ALT, alt fragments) of each call, for comparisons.
+    pub(crate) fn alleles(calls: &[SampleCall]) -> Vec<(u64, &str, &str, u32)> {
         calls
             .iter()
             .map(|c| {

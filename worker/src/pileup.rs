@@ -1417,17 +1417,7 @@ mod tests {
             ..Default::default()
         };
         let calls = crate::calling::call_region(&sites, REPEATS, 101, &params);
-        let got: Vec<(u64, &str, &str, u32)> = calls
-            .iter()
-            .map(|c| {
-                (
-                    c.pos,
-                    c.ref_allele.as_str(),
-                    c.alt_allele.as_str(),
-                    c.alt_reads(),
-                )
-            })
-            .collect();
+        let got = crate::calling::tests::alleles(&calls);
         assert_eq!(got, vec![(125, "TT", "AG", 5), (126, "T", "G", 4)]);
     }
 
