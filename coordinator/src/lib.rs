@@ -8,6 +8,7 @@ pub mod distributed;
 pub mod embedded;
 pub mod esr1;
 pub mod hgvs;
+pub mod html;
 pub mod merge;
 pub mod plan;
 pub mod progress;

@@ -247,6 +247,12 @@ pub fn write_reports(
         )?,
         write(storage, out, "qc.tsv", &qc_tsv(r))?,
         write(storage, out, "summary.json", &(summary + "\n"))?,
+        write(
+            storage,
+            out,
+            "report.html",
+            &crate::html::report_html(plan, r, warnings),
+        )?,
     ];
     let vcf = CohortVcf {
         chrom: r.chrom.clone(),
