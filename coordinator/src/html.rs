@@ -5,6 +5,7 @@ use crate::cohort::{arm_comparisons, FrequencyRow};
 use crate::merge::{CallRow, CohortReport, PatientRow, QcRow, REQUIRED_BASELINE_POWER};
 use crate::plan::Plan;
 use crate::recall::{filter, FDR, HOTSPOT_FDR};
+use crate::report::fmt_f;
 use crate::report::summary_json;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -139,17 +140,6 @@ fn text(v: &Value) -> String {
 
 fn pct(x: f64) -> String {
     format!("{:.1}", x * 100.0)
-}
-
-/// A p- or q-value: fixed for ordinary values, scientific below 0.001.
-fn fmt_p(x: f64) -> String {
-    if x == 0.0 {
-        "0".into()
-    } else if x.abs() < 1e-3 {
-        format!("{x:.2e}")
-    } else {
-        format!("{x:.3}")
-    }
 }
 
 fn header(h: &mut String, s: &Value) {
@@ -297,7 +287,7 @@ fn frequencies(h: &mut String, r: &CohortReport) {
                 esc(&c.arm_b),
                 c.acquired_b,
                 c.evaluable_b,
-                fmt_p(c.fisher_p)
+                fmt_f(c.fisher_p)
             );
         }
         h.push_str("</tbody>\n</table>\n");
@@ -576,9 +566,9 @@ fn calls(h: &mut String, rows: &[CallRow]) {
                 c.alt_reverse,
                 c.depth,
                 c.vaf * 100.0,
-                fmt_p(c.error_p),
-                fmt_p(c.background_p),
-                fmt_p(c.q_value),
+                fmt_f(c.error_p),
+                fmt_f(c.background_p),
+                fmt_f(c.q_value),
                 esc(&c.filter)
             );
         }
@@ -687,13 +677,13 @@ fn method(h: &mut String, r: &CohortReport) {
          baseline, and the baseline had power ≥ {REQUIRED_BASELINE_POWER} to detect it at its \
          largest later allele fraction.</p>\n</section>\n",
         b.background_samples,
-        fmt_p(b.prior_rho),
+        fmt_f(b.prior_rho),
         b.tests_hotspot,
         HOTSPOT_FDR,
-        fmt_p(b.alpha_hotspot),
+        fmt_f(b.alpha_hotspot),
         b.tests_other,
         FDR,
-        fmt_p(b.alpha_other)
+        fmt_f(b.alpha_other)
     );
 }
 
@@ -932,7 +922,7 @@ mod tests {
         // Forest plot: cohort, arm:AI and the one hotspot with an acquisition.
         assert_eq!(html.matches("<circle cx").count() - sparkline_points(&r), 3);
         // Method numbers.
-        assert!(html.contains(">340<") && html.contains("2.50e-5"));
+        assert!(html.contains(">340<") && html.contains("2.500e-5"));
         // Filtered candidates by filter name; the germline-like call is shown as detected.
         assert!(html.contains("<tr><td>background</td><td class=\"n\">1</td></tr>"));
         assert!(html.contains("<tr><td>low_vaf</td><td class=\"n\">1</td></tr>"));

@@ -15,7 +15,8 @@ fn write(storage: &dyn Storage, out: &str, name: &str, text: &str) -> Result<Str
     Ok(uri)
 }
 
-fn fmt_f(x: f64) -> String {
+/// A number for the reports: 4 decimals, scientific below 0.001.
+pub(crate) fn fmt_f(x: f64) -> String {
     if x == 0.0 {
         "0".into()
     } else if x.abs() < 1e-3 {

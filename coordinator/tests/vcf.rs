@@ -3,7 +3,6 @@
 mod util;
 
 use std::io::Cursor;
-use std::path::Path;
 use std::process::Output;
 use util::bcftools;
 
