@@ -115,6 +115,13 @@ fn simulated_cohort_reproduces_the_truth() {
     let dups: u64 = p01_c1["filtered_duplicate"].parse().unwrap_or(0);
     assert!(dups > 0);
 
+    // report.html: one self-contained page naming every sample.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap_or_default();
+    assert!(html.starts_with("<!DOCTYPE html>") && !html.contains("<script"));
+    for q in &qc {
+        assert!(html.contains(&q["sample"]), "{} in report.html", q["sample"]);
+    }
+
     // cohort.vcf.gz: bcftools reads it and its index without a word, and noodles reads back
     // one record per allele detected in some sample, with a column per sample.
     let vcf = out.join("cohort.vcf.gz");
