@@ -107,7 +107,7 @@ impl Sums {
 }
 
 /// The global prior of a class of alleles (e.g. one substitution type).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Prior {
     /// Mean error rate per fragment for one specific alt allele.
     pub mean: f64,

@@ -688,6 +688,7 @@ pub fn classify_patient(
                 cohort.detection_power(
                     &key,
                     patient,
+                    samples[i].sample.material,
                     samples[i].depth_at(pos).unwrap_or(0),
                     max_later_vaf,
                     hotspot,

@@ -24,6 +24,8 @@ pub const HOTSPOT_FDR: f64 = 0.05;
 pub const STRAND_BIAS_P: f64 = 1e-3;
 /// … and at least this fraction of alt fragments on one strand.
 pub const STRAND_BIAS_FRACTION: f64 = 0.9;
+/// A material-specific background needs at least this many samples of that material.
+pub const MIN_MATERIAL_SAMPLES: f64 = 8.0;
 /// Fewer covering fragments than this is too little to test.
 pub const MIN_DEPTH: u32 = 10;
 /// Prior rate of one specific multi-nucleotide error.
@@ -105,21 +107,53 @@ impl RecalledCall {
     }
 }
 
-/// The background data of one allele.
-#[derive(Debug, Clone)]
+/// The background data of one allele: sums over all background samples and per material,
+/// each with every patient's share so that patient can be left out.
+#[derive(Debug, Clone, Default)]
 struct AlleleModel {
     total: Sums,
     by_patient: HashMap<String, Sums>,
+    by_material: HashMap<Material, Sums>,
+    by_patient_material: HashMap<(String, Material), Sums>,
     prior: Prior,
     hotspot: bool,
 }
 
 impl AlleleModel {
-    fn leave_out(&self, patient: &str) -> Background {
-        let sums = match self.by_patient.get(patient) {
+    fn add(&mut self, patient: &str, material: Material, one: &Sums) {
+        self.total.merge(one);
+        self.by_patient
+            .entry(patient.to_owned())
+            .or_default()
+            .merge(one);
+        self.by_material.entry(material).or_default().merge(one);
+        self.by_patient_material
+            .entry((patient.to_owned(), material))
+            .or_default()
+            .merge(one);
+    }
+
+    /// The background for a sample of `patient` and `material`: the background samples of
+    /// the same material when at least [`MIN_MATERIAL_SAMPLES`] remain without the patient
+    /// (tumour, cfDNA and normal libraries differ in their errors), else all of them.
+    fn leave_out(&self, patient: &str, material: Material) -> Background {
+        let own_material = self
+            .by_material
+            .get(&material)
+            .map(|m| {
+                match self
+                    .by_patient_material
+                    .get(&(patient.to_owned(), material))
+                {
+                    Some(own) => m.without(own),
+                    None => *m,
+                }
+            })
+            .filter(|m| m.samples >= MIN_MATERIAL_SAMPLES);
+        let sums = own_material.unwrap_or_else(|| match self.by_patient.get(patient) {
             Some(own) => self.total.without(own),
             None => self.total,
-        };
+        });
         fit(&sums, &self.prior)
     }
 }
@@ -146,11 +180,11 @@ pub struct CohortCalls {
 }
 
 impl CohortCalls {
-    /// The background of an allele with `patient` left out (the prior alone for an allele
-    /// nobody had a candidate for).
-    pub fn background(&self, key: &AlleleKey, patient: &str) -> Background {
+    /// The background of an allele for a sample of `patient` and `material`, the patient
+    /// left out (the prior alone for an allele nobody had a candidate for).
+    pub fn background(&self, key: &AlleleKey, patient: &str, material: Material) -> Background {
         match self.models.get(key) {
-            Some(m) => m.leave_out(patient),
+            Some(m) => m.leave_out(patient, material),
             None => fit(&Sums::default(), &self.prior_of(key)),
         }
     }
@@ -175,6 +209,7 @@ impl CohortCalls {
         &self,
         key: &AlleleKey,
         patient: &str,
+        material: Material,
         depth: u32,
         vaf: f64,
         hotspot: bool,
@@ -188,7 +223,7 @@ impl CohortCalls {
         } else {
             self.alpha_other
         };
-        let bg = self.background(key, patient);
+        let bg = self.background(key, patient, material);
         let by_vaf = (params.min_vaf * f64::from(depth)).ceil() as u32;
         let k = bg
             .dist
@@ -372,30 +407,19 @@ pub fn recall(
         .map(|c| (c.pos, c.ref_allele.clone(), c.alt_allele.clone()))
         .collect();
     for key in keys {
-        let mut total = Sums::default();
-        let mut by_patient: HashMap<String, Sums> = HashMap::new();
+        let mut model = AlleleModel {
+            prior: out.prior_of(&key),
+            hotspot: is_hotspot(&key),
+            ..AlleleModel::default()
+        };
         for s in samples.iter().filter(|s| is_background(s)) {
             let (alt, depth) = s.allele_evidence(key.0, &key.1, &key.2);
             let mut one = Sums::default();
             if one.add(alt, depth) {
-                total.merge(&one);
-                by_patient
-                    .entry(s.sample.patient.clone())
-                    .or_default()
-                    .merge(&one);
+                model.add(&s.sample.patient, s.sample.material, &one);
             }
         }
-        let prior = out.prior_of(&key);
-        let hotspot = is_hotspot(&key);
-        out.models.insert(
-            key,
-            AlleleModel {
-                total,
-                by_patient,
-                prior,
-                hotspot,
-            },
-        );
+        out.models.insert(key, model);
     }
 
     // Family sizes.
@@ -420,7 +444,7 @@ pub fn recall(
             let Some(m) = out.models.get(&key) else {
                 continue;
             };
-            let background = m.leave_out(&s.sample.patient);
+            let background = m.leave_out(&s.sample.patient, s.sample.material);
             let background_p = background.dist.sf(c.alt_reads(), c.depth);
             out.calls.push(RecalledCall {
                 sample: i,

@@ -65,9 +65,10 @@ impl Default for CallingParams {
             min_mapq: 20,
             min_base_quality: 20,
             min_alt_reads: 3,
-            // Plasma ESR1 testing reaches ~0.1 % (ddPCR); the cohort background test, not
-            // this floor, decides at low fractions.
-            min_vaf: 0.001,
+            // Plasma ESR1 testing reaches ~0.1 % (ddPCR). The floor sits below it so that a
+            // 0.1 % variant whose observed fraction falls under 0.1 % by sampling is not lost;
+            // the cohort background test, not this floor, decides at low fractions.
+            min_vaf: 0.0005,
             // Base qualities are a secondary check: the cohort background is the main test.
             max_error_p: 1e-3,
             min_alt_to_report: 1,
