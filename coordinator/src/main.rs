@@ -280,6 +280,8 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
         patients: a.patients,
         seed: a.seed,
         depth_scale: 1.0,
+        // Recurrent artefacts in every sample: what the cohort background removes.
+        artefacts: true,
         ..SimulateOptions::default()
     })?;
     let run_dir = a.out.join("run");
