@@ -119,7 +119,11 @@ fn simulated_cohort_reproduces_the_truth() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap_or_default();
     assert!(html.starts_with("<!DOCTYPE html>") && !html.contains("<script"));
     for q in &qc {
-        assert!(html.contains(&q["sample"]), "{} in report.html", q["sample"]);
+        assert!(
+            html.contains(&q["sample"]),
+            "{} in report.html",
+            q["sample"]
+        );
     }
 
     // cohort.vcf.gz: bcftools reads it and its index without a word, and noodles reads back
