@@ -687,8 +687,7 @@ pub fn classify_patient(
             .map(|&i| {
                 cohort.detection_power(
                     &key,
-                    patient,
-                    samples[i].sample.material,
+                    &samples[i].sample,
                     samples[i].depth_at(pos).unwrap_or(0),
                     max_later_vaf,
                     hotspot,

@@ -12,7 +12,7 @@ use crate::background::{fit, Background, Prior, Sums, RHO_FLOOR};
 use crate::esr1::{Build, Esr1Model};
 use crate::merge::{SampleData, GERMLINE_HET_VAF, GERMLINE_HOM_VAF};
 use crate::stats::{benjamini_hochberg, binomial_sf, fisher_exact};
-use esr1_proto::{CallingParams, Material, SampleCall, SiteCounts};
+use esr1_proto::{CallingParams, Material, SampleCall, SampleRef, SiteCounts};
 use esr1_worker::calling::INDEL_ERROR_RATE;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -201,15 +201,14 @@ impl CohortCalls {
         }
     }
 
-    /// Power of a sample of `patient` with `depth` fragments to detect the allele at `vaf`:
+    /// Power of `sample` with `depth` fragments to detect the allele at `vaf`:
     /// P(alt ≥ k*) where k* is the smallest alt count that passes the per-test threshold of
     /// the allele's family under its leave-patient-out background, the minimum alt count and
     /// the minimum allele fraction.
     pub fn detection_power(
         &self,
         key: &AlleleKey,
-        patient: &str,
-        material: Material,
+        sample: &SampleRef,
         depth: u32,
         vaf: f64,
         hotspot: bool,
@@ -223,7 +222,7 @@ impl CohortCalls {
         } else {
             self.alpha_other
         };
-        let bg = self.background(key, patient, material);
+        let bg = self.background(key, &sample.patient, sample.material);
         let by_vaf = (params.min_vaf * f64::from(depth)).ceil() as u32;
         let k = bg
             .dist
