@@ -625,7 +625,6 @@ fn qc(h: &mut String, r: &CohortReport) {
 }
 
 fn qc_row(h: &mut String, q: &QcRow) {
-    let f = &q.qc.filtered;
     let _ = write!(
         h,
         "<tr{}><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td>",
@@ -640,17 +639,7 @@ fn qc_row(h: &mut String, q: &QcRow) {
         q.day,
         esc(&q.status)
     );
-    for n in [
-        q.qc.reads_seen,
-        f.unmapped,
-        f.secondary,
-        f.supplementary,
-        f.qc_fail,
-        f.duplicate,
-        f.low_mapq,
-        q.qc.low_base_quality,
-        q.qc.discordant_mate_bases,
-    ] {
+    for n in q.counters() {
         let _ = write!(h, "<td class=\"n\">{n}</td>");
     }
     for d in &q.hotspot_depths {

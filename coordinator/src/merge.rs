@@ -255,6 +255,38 @@ pub struct QcRow {
     pub hotspot_depths: Vec<u32>,
 }
 
+impl QcRow {
+    /// Column names of [`QcRow::counters`] in `qc.tsv`.
+    pub const COUNTERS: [&'static str; 9] = [
+        "reads_seen",
+        "filtered_unmapped",
+        "filtered_secondary",
+        "filtered_supplementary",
+        "filtered_qc_fail",
+        "filtered_duplicate",
+        "filtered_low_mapq",
+        "low_base_quality_bases",
+        "discordant_mate_bases",
+    ];
+
+    /// Reads seen, reads filtered by reason, and bases not counted, in [`Self::COUNTERS`]
+    /// order.
+    pub fn counters(&self) -> [u64; 9] {
+        let f = &self.qc.filtered;
+        [
+            self.qc.reads_seen,
+            f.unmapped,
+            f.secondary,
+            f.supplementary,
+            f.qc_fail,
+            f.duplicate,
+            f.low_mapq,
+            self.qc.low_base_quality,
+            self.qc.discordant_mate_bases,
+        ]
+    }
+}
+
 /// Everything the reports are written from.
 #[derive(Debug, Clone)]
 pub struct CohortReport {

@@ -2,7 +2,7 @@
 
 use crate::cohort::FrequencyRow;
 use crate::esr1::{Build, CHR6_LEN_GRCH37, CHR6_LEN_GRCH38};
-use crate::merge::CohortReport;
+use crate::merge::{CohortReport, QcRow};
 use crate::plan::Plan;
 use crate::vcf::{cohort_vcf_bytes, CohortVcf};
 use esr1_worker::storage::{join, Storage, StorageError, StorageErrorKind};
@@ -107,35 +107,27 @@ pub fn frequencies_tsv(rows: &[FrequencyRow]) -> String {
 
 /// `qc.tsv` text.
 pub fn qc_tsv(r: &CohortReport) -> String {
-    let mut s = String::from(
-        "sample\tpatient\tmaterial\tday\tstatus\treads_seen\tfiltered_unmapped\tfiltered_secondary\tfiltered_supplementary\tfiltered_qc_fail\tfiltered_duplicate\tfiltered_low_mapq\tlow_base_quality_bases\tdiscordant_mate_bases\tbytes_fetched\trequests\tchunk_span_bytes",
+    let mut s = format!(
+        "sample\tpatient\tmaterial\tday\tstatus\t{}\tbytes_fetched\trequests\tchunk_span_bytes",
+        QcRow::COUNTERS.join("\t")
     );
     for (_, names) in &r.hotspot_columns {
         let _ = write!(s, "\tdepth_{names}");
     }
     s.push_str("\treason\n");
     for q in &r.qc {
-        let f = &q.qc.filtered;
         let _ = write!(
             s,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            q.sample,
-            q.patient,
-            q.material,
-            q.day,
-            q.status,
-            q.qc.reads_seen,
-            f.unmapped,
-            f.secondary,
-            f.supplementary,
-            f.qc_fail,
-            f.duplicate,
-            f.low_mapq,
-            q.qc.low_base_quality,
-            q.qc.discordant_mate_bases,
-            q.qc.bytes_fetched,
-            q.qc.requests,
-            q.qc.chunk_span_bytes
+            "{}\t{}\t{}\t{}\t{}",
+            q.sample, q.patient, q.material, q.day, q.status
+        );
+        for n in q.counters() {
+            let _ = write!(s, "\t{n}");
+        }
+        let _ = write!(
+            s,
+            "\t{}\t{}\t{}",
+            q.qc.bytes_fetched, q.qc.requests, q.qc.chunk_span_bytes
         );
         for d in &q.hotspot_depths {
             let _ = write!(s, "\t{d}");
