@@ -25,7 +25,7 @@ pub const STRAND_BIAS_P: f64 = 1e-3;
 /// … and at least this fraction of alt fragments on one strand.
 pub const STRAND_BIAS_FRACTION: f64 = 0.9;
 /// A material-specific background needs at least this many samples of that material.
-pub const MIN_MATERIAL_SAMPLES: f64 = 8.0;
+pub const MIN_MATERIAL_SAMPLES: f64 = 5.0;
 /// Fewer covering fragments than this is too little to test.
 pub const MIN_DEPTH: u32 = 10;
 /// Prior rate of one specific multi-nucleotide error.
