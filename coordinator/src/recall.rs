@@ -372,6 +372,45 @@ fn global_priors(samples: &[&SampleData]) -> (HashMap<(u8, u8), f64>, f64) {
     (priors, rho)
 }
 
+/// An MNV one of whose changes is a germline-like SNV of the sample (≥ 25 %): every error at
+/// a neighbouring base of a fragment carrying the inherited allele looks like an MNV. Such an
+/// MNV is tested as its other change(s) among the fragments carrying the inherited allele:
+/// the largest upper tail of those changes' backgrounds (0, no effect, when no change is
+/// inherited or every change is).
+fn germline_cis_p(cohort: &CohortCalls, s: &SampleData, c: &SampleCall) -> f64 {
+    let changes: Vec<AlleleKey> = c
+        .ref_allele
+        .bytes()
+        .zip(c.alt_allele.bytes())
+        .enumerate()
+        .filter(|(_, (r, a))| r != a)
+        .map(|(j, (r, a))| {
+            (
+                c.pos + j as u64,
+                char::from(r).to_string(),
+                char::from(a).to_string(),
+            )
+        })
+        .collect();
+    let inherited = |k: &AlleleKey| {
+        let (alt, depth) = s.allele_evidence(k.0, &k.1, &k.2);
+        (depth > 0 && f64::from(alt) >= GERMLINE_HET_VAF.0 * f64::from(depth)).then_some(alt)
+    };
+    let Some(carriers) = changes.iter().filter_map(inherited).max() else {
+        return 0.0;
+    };
+    changes
+        .iter()
+        .filter(|k| inherited(k).is_none())
+        .map(|k| {
+            cohort
+                .background(k, &s.sample.patient, s.sample.material)
+                .dist
+                .sf(c.alt_reads(), carriers)
+        })
+        .fold(0.0, f64::max)
+}
+
 /// Re-tests every candidate of every sample against the cohort background.
 pub fn recall(
     samples: &[&SampleData],
@@ -444,7 +483,10 @@ pub fn recall(
                 continue;
             };
             let background = m.leave_out(&s.sample.patient, s.sample.material);
-            let background_p = background.dist.sf(c.alt_reads(), c.depth);
+            let mut background_p = background.dist.sf(c.alt_reads(), c.depth);
+            if class(&key) == Class::Mnv {
+                background_p = background_p.max(germline_cis_p(&out, s, c));
+            }
             out.calls.push(RecalledCall {
                 sample: i,
                 call: c.clone(),
@@ -545,6 +587,105 @@ mod tests {
         // Alts spread like the reference: not biased.
         assert!(!read_end_biased((520, 4000), (2, 10)));
         assert!(!read_end_biased((520, 4000), (0, 0)));
+    }
+
+    #[test]
+    fn an_error_next_to_an_inherited_snv_is_not_an_mnv_call() {
+        use esr1_proto::{BaseCounts, GenomicRegion, MnvCount, RegionQc, RegionResult};
+        // A heterozygous G>A at 1000 (4,000 of 8,000 fragments) and, on 5 of the fragments
+        // carrying it, a C>T error at 1001: the worker reports GC>AT.
+        let mut r = RegionResult::new(
+            "j",
+            "S1",
+            GenomicRegion {
+                contig: "chr6".into(),
+                start: 900,
+                end: 1100,
+            },
+        );
+        let het = BaseCounts {
+            g: 2000,
+            a: 2000,
+            ..Default::default()
+        };
+        r.sites.push(SiteCounts {
+            pos: 1000,
+            ref_base: 'G',
+            forward: het,
+            reverse: het,
+            mnvs: vec![MnvCount {
+                ref_allele: "GC".into(),
+                alt_allele: "AT".into(),
+                forward: 3,
+                reverse: 2,
+            }],
+            ..Default::default()
+        });
+        r.sites.push(SiteCounts {
+            pos: 1001,
+            ref_base: 'C',
+            forward: BaseCounts {
+                c: 3997,
+                t: 3,
+                ..Default::default()
+            },
+            reverse: BaseCounts {
+                c: 3998,
+                t: 2,
+                ..Default::default()
+            },
+            ..Default::default()
+        });
+        let mnv = SampleCall {
+            pos: 1000,
+            ref_allele: "GC".into(),
+            alt_allele: "AT".into(),
+            alt_forward: 3,
+            alt_reverse: 2,
+            depth: 8000,
+            vaf: 5.0 / 8000.0,
+            error_p: 1e-9,
+            filters: vec![],
+        };
+        r.calls.push(mnv.clone());
+        let s = SampleData {
+            sample: SampleRef {
+                patient: "P1".into(),
+                sample: "S1".into(),
+                day: 100,
+                material: Material::Cfdna,
+                therapy: "AI".into(),
+                alignments: "s1.bam".into(),
+                index: None,
+            },
+            results: vec![r],
+            qc: RegionQc::default(),
+        };
+        let model = Esr1Model::builtin();
+        let cohort = recall(&[&s], &model, Build::Grch38, &CallingParams::default());
+        // Tested among the 4,000 carriers of G>A, 5 C>T errors are unremarkable; tested
+        // as an MNV of 8,000 fragments they would look far rarer.
+        let p = germline_cis_p(&cohort, &s, &mnv);
+        let naive = cohort
+            .background(&mnv_key(), "P1", Material::Cfdna)
+            .dist
+            .sf(5, 8000);
+        assert!(
+            p > 1e-3 && p > naive * 10.0,
+            "conditional {p} vs naive {naive}"
+        );
+        // Without the inherited allele the MNV keeps its own test.
+        let mut no_het = s.clone();
+        no_het.results[0].sites[0].forward = BaseCounts {
+            g: 4000,
+            ..Default::default()
+        };
+        no_het.results[0].sites[0].reverse = no_het.results[0].sites[0].forward;
+        assert_eq!(germline_cis_p(&cohort, &no_het, &mnv), 0.0);
+    }
+
+    fn mnv_key() -> AlleleKey {
+        (1000, "GC".into(), "AT".into())
     }
 
     #[test]
