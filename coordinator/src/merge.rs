@@ -491,6 +491,10 @@ pub fn merge(
             e.1.push(i);
         }
     }
+    let mut detected_by_sample: Vec<Vec<&RecalledCall>> = vec![Vec::new(); ok.len()];
+    for c in cohort_calls.calls.iter().filter(|c| c.detected()) {
+        detected_by_sample[c.sample].push(c);
+    }
     let mut patient_rows = Vec::new();
     let mut outcomes_out = Vec::new();
     for (patient, (therapy, mut members)) in patients {
@@ -498,13 +502,7 @@ pub fn merge(
         let samples: Vec<&SampleData> = members.iter().map(|&i| ok[i]).collect();
         let detected: Vec<Vec<&RecalledCall>> = members
             .iter()
-            .map(|&i| {
-                cohort_calls
-                    .calls
-                    .iter()
-                    .filter(|c| c.sample == i && c.detected())
-                    .collect()
-            })
+            .map(|&i| detected_by_sample[i].clone())
             .collect();
         let rows = classify_patient(
             &patient,
