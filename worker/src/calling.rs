@@ -237,18 +237,6 @@ fn judge(
     })
 }
 
-/// The smallest alt count that a site of `depth` fragments at typical base quality
-/// `quality` would call (used to compute the power to detect a variant at a VAF).
-pub fn min_alt_to_call(depth: u32, quality: u8, params: &CallingParams) -> u32 {
-    let lambda = f64::from(depth) * 10f64.powf(-f64::from(quality) / 10.0) / 3.0;
-    let by_vaf = (params.min_vaf * f64::from(depth)).ceil() as u32;
-    let mut k = params.min_alt_reads.max(by_vaf).max(1);
-    while poisson_sf(k, lambda) > params.max_error_p && k <= depth {
-        k += 1;
-    }
-    k
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -347,13 +335,6 @@ pub(crate) mod tests {
             .map(|c| (c.ref_allele.as_str(), c.alt_allele.as_str()))
             .collect();
         assert_eq!(alleles, vec![("GCA", "G"), ("G", "GTT")]);
-    }
-
-    #[test]
-    fn power_threshold_grows_with_depth() {
-        let p = CallingParams::default();
-        assert_eq!(min_alt_to_call(15, 30, &p), 3);
-        assert!(min_alt_to_call(4000, 30, &p) > min_alt_to_call(500, 30, &p));
     }
 
     /// Sites 152098785 (T) and 152098786 (C) at 2,000 fragments, Q30.
