@@ -6,6 +6,13 @@
 set -euo pipefail
 [ "$1" = start ] || { echo "usage: $0 start DIR NAME PORT" >&2; exit 2; }
 dir=$2; name=$3; port=$4
+for program in rabbitmq-server rabbitmqctl; do
+  command -v "$program" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin" command -v "$program" >/dev/null 2>&1 || {
+    echo "$program is not installed: run 'bash scripts/test.sh' (it installs it) or 'apt-get install rabbitmq-server'" >&2
+    exit 127
+  }
+done
+export PATH="$PATH:/usr/sbin:/sbin"
 rm -rf "$dir"; mkdir -p "$dir"/{mnesia,log}
 echo "[]." > "$dir/enabled_plugins"
 printf 'listeners.tcp.local = 127.0.0.1:%s\nloopback_users = none\n' "$port" > "$dir/rabbitmq.conf"

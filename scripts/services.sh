@@ -32,10 +32,15 @@ wait_port() {
   return 1
 }
 
-# RabbitMQ on 127.0.0.1:5672 (guest/guest): the shared broker of the integration tests.
+# RabbitMQ on 127.0.0.1:5672 (guest/guest): the shared broker of the integration tests. The
+# programs are installed whether or not a broker already answers there (one in a container, a
+# CI service): the broker-restart test starts a private node with rabbitmq-server and drives it
+# with rabbitmqctl.
 ensure_rabbitmq() {
+  if ! command -v rabbitmq-server >/dev/null 2>&1 || ! command -v rabbitmqctl >/dev/null 2>&1; then
+    apt_install rabbitmq-server
+  fi
   if port_open 5672; then return 0; fi
-  command -v rabbitmq-server >/dev/null 2>&1 || apt_install rabbitmq-server
   echo "starting rabbitmq-server …" >&2
   as_root rabbitmq-server -detached || true
   wait_port 5672 "rabbitmq-server"
@@ -56,7 +61,8 @@ ensure_garage() {
   export GARAGE
 }
 
-# bcftools reads the cohort VCF in the tests (Debian's build, as users run it).
+# Programs the tests execute, installed when missing whatever already listens on a port:
+# bcftools reads the cohort VCF (Debian's build, as users run it).
 ensure_tools() {
   command -v bcftools >/dev/null 2>&1 || apt_install bcftools
 }

@@ -1,12 +1,13 @@
 //! `report.html`: the whole run on one self-contained page (inline CSS and SVG, no scripts,
 //! no external resources) that opens offline and is safe to e-mail.
 
-use crate::cohort::{arm_comparisons, FrequencyRow};
-use crate::merge::{CallRow, CohortReport, PatientRow, QcRow, REQUIRED_BASELINE_POWER};
+use crate::merge::{CallRow, CohortReport, PatientRow, QcRow};
 use crate::plan::Plan;
-use crate::recall::{filter, FDR, HOTSPOT_FDR};
 use crate::report::fmt_f;
 use crate::report::summary_json;
+use esr1_science::classify::REQUIRED_BASELINE_POWER;
+use esr1_science::cohort::{arm_comparisons, FrequencyRow};
+use esr1_science::recall::{filter, FDR, HOTSPOT_FDR};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -679,10 +680,10 @@ fn method(h: &mut String, r: &CohortReport) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cohort::{cohort_frequencies, PatientOutcome, VariantStatus};
-    use crate::esr1::Build;
     use crate::merge::BackgroundSummary;
     use esr1_proto::{Material, RegionQc};
+    use esr1_science::cohort::{cohort_frequencies, PatientOutcome, VariantStatus};
+    use esr1_science::esr1::Build;
 
     const EVIL: &str = "<script>alert(1)</script>";
 

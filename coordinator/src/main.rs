@@ -6,10 +6,10 @@ use esr1_coordinator::distributed::{run_status, AmqpOptions};
 use esr1_coordinator::plan::{PlanOptions, DEFAULT_REGION_SIZE};
 use esr1_coordinator::report::{arm_table, comparison_lines, frequencies_tsv};
 use esr1_coordinator::run::{run, Backend, RunOptions};
-use esr1_coordinator::simulate::{
+use esr1_proto::CallingParams;
+use esr1_simulate::{
     simulate, AlignmentFormat, Scenario, SimulateOptions, ACCURACY_DEPTH, ACCURACY_VAFS,
 };
-use esr1_proto::CallingParams;
 use esr1_worker::queue::DEFAULT_PREFIX;
 use esr1_worker::storage::{default_storage, SharedStorage};
 use std::collections::HashMap;

@@ -2,148 +2,19 @@
 //! cohort frequencies. Every planned job is looked up exactly once by its id, so a result
 //! delivered twice is still counted once, and a job without a result fails its sample.
 
-use crate::cohort::{cohort_frequencies, FrequencyRow, PatientOutcome, VariantStatus};
-use crate::esr1::{Build, Esr1Model};
 use crate::plan::Plan;
-use crate::recall::{germline_like, is_background, recall, CohortCalls, RecalledCall};
 use crate::vcf::{VcfGenotype, VcfVariant};
-use esr1_proto::{
-    CallingParams, FilterCounts, Material, RegionQc, RegionResult, SampleCall, SampleRef,
-    SiteCounts,
-};
+use esr1_proto::{CallingParams, FilterCounts, Material, RegionQc, SampleRef};
+use esr1_science::classify::classify_patient;
+use esr1_science::cohort::{cohort_frequencies, FrequencyRow, PatientOutcome, VariantStatus};
+use esr1_science::esr1::{Build, Esr1Model};
+use esr1_science::naming::Annotation;
+use esr1_science::recall::{is_background, recall, CohortCalls, RecalledCall};
+use esr1_science::sample::SampleData;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 pub use esr1_worker::store::JobOutcome;
-
-/// Power a baseline must have to call a later variant absent ("acquired"), per the design.
-pub const REQUIRED_BASELINE_POWER: f64 = 0.95;
-/// A germline variant is near 50 % (within this window) or near 100 % (at least the second
-/// bound) in every sample of its patient.
-pub const GERMLINE_HET_VAF: (f64, f64) = (0.25, 0.75);
-/// Lower VAF bound of a homozygous germline variant.
-pub const GERMLINE_HOM_VAF: f64 = 0.85;
-
-/// How a variant is named in every output.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Annotation {
-    /// Short protein change (`Y537S`, `L536Q`, `V422del`); empty outside the CDS.
-    pub protein: String,
-    /// Known hotspot name, if it is one.
-    pub hotspot: String,
-    /// HGVS coding change against NM_000125.4.
-    pub hgvs_c: String,
-    /// HGVS protein change.
-    pub hgvs_p: String,
-}
-
-impl Annotation {
-    /// Names a VCF-style variant with the model.
-    pub fn of(model: &Esr1Model, build: Build, pos: u64, r: &str, a: &str) -> Self {
-        let hgvs = model.hgvs(build, pos, r, a);
-        let hgvs_p = hgvs.as_ref().and_then(|h| h.p.clone()).unwrap_or_default();
-        let protein = model
-            .protein_change(build, pos, r, a)
-            .or_else(|| short_protein(&hgvs_p))
-            .unwrap_or_default();
-        let hotspot = model
-            .hotspot_at(build, pos, a)
-            .filter(|_| r.len() == 1)
-            .map(|h| h.name.clone())
-            .unwrap_or_default();
-        Self {
-            protein,
-            hotspot,
-            hgvs_c: hgvs.map(|h| h.c).unwrap_or_default(),
-            hgvs_p,
-        }
-    }
-
-    /// The name used in cohort groups: hotspot, else protein change, else `chrom:posREF>ALT`.
-    pub fn name(&self, chrom: &str, pos: u64, r: &str, a: &str) -> String {
-        if !self.hotspot.is_empty() {
-            self.hotspot.clone()
-        } else if !self.protein.is_empty() {
-            self.protein.clone()
-        } else {
-            format!("{chrom}:{pos}{r}>{a}")
-        }
-    }
-}
-
-/// One-letter form of an HGVS protein change (`p.Val422del` → `V422del`,
-/// `p.Leu536SerfsTer71` → `L536Sfs*71`); `None` for `p.?`, `p.=` or nothing.
-pub fn short_protein(hgvs_p: &str) -> Option<String> {
-    let body = hgvs_p
-        .strip_prefix("p.")?
-        .trim_matches(|c| c == '(' || c == ')');
-    if body.is_empty() || body.starts_with('?') || body.starts_with('=') {
-        return None;
-    }
-    let codes: Vec<(char, &str)> = "ARNDCQEGHILKMFPSTWYV*"
-        .chars()
-        .map(|c| (c, crate::hgvs::three_letter(c)))
-        .collect();
-    let mut out = String::new();
-    let mut rest = body;
-    while !rest.is_empty() {
-        if let Some((one, three)) = codes.iter().find(|(_, t)| rest.starts_with(t)) {
-            out.push(*one);
-            rest = &rest[three.len()..];
-        } else {
-            let ch = rest.chars().next()?;
-            out.push(ch);
-            rest = &rest[ch.len_utf8()..];
-        }
-    }
-    Some(out)
-}
-
-/// A sample's merged data.
-#[derive(Debug, Clone)]
-pub struct SampleData {
-    /// The sample.
-    pub sample: SampleRef,
-    /// Results in region order.
-    pub results: Vec<RegionResult>,
-    /// Summed QC.
-    pub qc: RegionQc,
-}
-
-impl SampleData {
-    /// Depth at a position, from exact sites or reference blocks.
-    pub fn depth_at(&self, pos: u64) -> Option<u32> {
-        self.results
-            .iter()
-            .find(|r| r.region.contains(pos))
-            .and_then(|r| r.depth_at(pos))
-    }
-
-    /// Exact counts at a reported site.
-    pub fn site(&self, pos: u64) -> Option<&SiteCounts> {
-        let r = self.results.iter().find(|r| r.region.contains(pos))?;
-        r.sites
-            .binary_search_by_key(&pos, |s| s.pos)
-            .ok()
-            .map(|i| &r.sites[i])
-    }
-
-    /// All candidate calls.
-    pub fn calls(&self) -> impl Iterator<Item = &SampleCall> {
-        self.results.iter().flat_map(|r| r.calls.iter())
-    }
-
-    /// (alt fragments, depth) of an allele at a position, whether called or not.
-    pub fn allele_evidence(&self, pos: u64, ref_allele: &str, alt: &str) -> (u32, u32) {
-        let depth = self.depth_at(pos).unwrap_or(0);
-        let Some(site) = self.site(pos) else {
-            return (0, depth);
-        };
-        let (forward, reverse) = site.allele_support(ref_allele, alt);
-        let alt_count = forward + reverse;
-        (alt_count, site.depth())
-    }
-}
 
 /// One line of `calls.tsv`.
 #[derive(Debug, Clone, Serialize)]
@@ -504,14 +375,7 @@ pub fn merge(
             .iter()
             .map(|&i| detected_by_sample[i].clone())
             .collect();
-        let rows = classify_patient(
-            &patient,
-            &therapy,
-            &samples,
-            &detected,
-            &cohort_calls,
-            params,
-        );
+        let rows = classify_patient(&samples, &detected, &cohort_calls, params);
         let has_baseline = samples
             .iter()
             .any(|s| s.sample.material != Material::Normal && s.sample.day <= 0);
@@ -524,12 +388,23 @@ pub fn merge(
             let name = ann.name(&plan.chrom, r.pos, &r.ref_allele, &r.alt_allele);
             variants.push((Some(name), r.status));
             patient_rows.push(PatientRow {
+                patient: patient.clone(),
+                therapy: therapy.clone(),
                 chrom: plan.chrom.clone(),
+                pos: r.pos,
+                ref_allele: r.ref_allele,
+                alt_allele: r.alt_allele,
                 protein: ann.protein,
                 hotspot: ann.hotspot,
                 hgvs_c: ann.hgvs_c,
                 hgvs_p: ann.hgvs_p,
-                ..r
+                status: r.status,
+                baseline_depth: r.baseline_depth,
+                baseline_power: r.baseline_power,
+                first_detected_day: r.first_detected_day,
+                days_from_baseline: r.days_from_baseline,
+                max_later_vaf: r.max_later_vaf,
+                trajectory: r.trajectory,
             });
         }
         outcomes_out.push(PatientOutcome {
@@ -580,7 +455,8 @@ fn vcf_matrix(
         (&x.patient, x.day, &x.sample).cmp(&(&y.patient, y.day, &y.sample))
     });
     let samples = order.iter().map(|&i| ok[i].sample.sample.clone()).collect();
-    let mut by_key: BTreeMap<VariantKey, HashMap<usize, &RecalledCall>> = BTreeMap::new();
+    let mut by_key: BTreeMap<esr1_science::recall::AlleleKey, HashMap<usize, &RecalledCall>> =
+        BTreeMap::new();
     for c in &cohort.calls {
         by_key.entry(c.key()).or_default().insert(c.sample, c);
     }
@@ -650,160 +526,4 @@ fn add_qc(total: &mut RegionQc, q: &RegionQc) {
     total.bytes_fetched += q.bytes_fetched;
     total.requests += q.requests;
     total.chunk_span_bytes += q.chunk_span_bytes;
-}
-
-type VariantKey = (u64, String, String);
-
-/// Classifies every variant detected in any sample of one patient. `samples` are the
-/// patient's samples that passed QC, ordered by day; `detected[i]` the cohort-tested calls
-/// detected in `samples[i]`.
-pub fn classify_patient(
-    patient: &str,
-    therapy: &str,
-    samples: &[&SampleData],
-    detected: &[Vec<&RecalledCall>],
-    cohort: &CohortCalls,
-    params: &CallingParams,
-) -> Vec<PatientRow> {
-    let mut called: BTreeMap<VariantKey, Vec<(usize, &RecalledCall)>> = BTreeMap::new();
-    for (i, calls) in detected.iter().enumerate() {
-        for c in calls {
-            called.entry(c.key()).or_default().push((i, c));
-        }
-    }
-    let tumour_like: Vec<usize> = (0..samples.len())
-        .filter(|&i| samples[i].sample.material != Material::Normal)
-        .collect();
-    let baseline: Vec<usize> = tumour_like
-        .iter()
-        .copied()
-        .filter(|&i| samples[i].sample.day <= 0)
-        .collect();
-    let later: Vec<usize> = tumour_like
-        .iter()
-        .copied()
-        .filter(|&i| samples[i].sample.day > 0)
-        .collect();
-    let mut rows = Vec::new();
-    for (key, hits) in called {
-        let (pos, r, a) = key.clone();
-        let called_in = |i: usize| hits.iter().find(|(j, _)| *j == i).map(|(_, c)| *c);
-        let hotspot = hits.first().is_some_and(|(_, c)| c.hotspot);
-        let in_normal = hits
-            .iter()
-            .any(|(i, _)| samples[*i].sample.material == Material::Normal);
-        let everywhere_germline_like = tumour_like.len() >= 2
-            && tumour_like
-                .iter()
-                .all(|&i| called_in(i).is_some_and(|c| germline_like(c.call.vaf)));
-        let max_later_vaf = later
-            .iter()
-            .map(|&i| {
-                let (alt, depth) = samples[i].allele_evidence(pos, &r, &a);
-                if depth == 0 {
-                    0.0
-                } else {
-                    f64::from(alt) / f64::from(depth)
-                }
-            })
-            .fold(0.0, f64::max);
-        let baseline_depth = baseline
-            .iter()
-            .map(|&i| samples[i].depth_at(pos).unwrap_or(0))
-            .max()
-            .unwrap_or(0);
-        let baseline_power = baseline
-            .iter()
-            .map(|&i| {
-                cohort.detection_power(
-                    &key,
-                    &samples[i].sample,
-                    samples[i].depth_at(pos).unwrap_or(0),
-                    max_later_vaf,
-                    hotspot,
-                    params,
-                )
-            })
-            .fold(0.0, f64::max);
-        let status = if in_normal || everywhere_germline_like {
-            VariantStatus::Germline
-        } else if baseline.iter().any(|&i| called_in(i).is_some()) {
-            VariantStatus::PreExisting
-        } else if baseline_power >= REQUIRED_BASELINE_POWER {
-            VariantStatus::Acquired
-        } else {
-            VariantStatus::Indeterminate
-        };
-        let first_detected_day = hits
-            .iter()
-            .map(|(i, _)| samples[*i].sample.day)
-            .min()
-            .unwrap_or(0);
-        let trajectory: Vec<String> = tumour_like
-            .iter()
-            .map(|&i| {
-                let (alt, depth) = samples[i].allele_evidence(pos, &r, &a);
-                format!(
-                    "{}:{}:{alt}/{depth}",
-                    samples[i].sample.day, samples[i].sample.sample
-                )
-            })
-            .collect();
-        rows.push(PatientRow {
-            patient: patient.to_owned(),
-            therapy: therapy.to_owned(),
-            chrom: String::new(),
-            pos,
-            ref_allele: r.clone(),
-            alt_allele: a.clone(),
-            protein: String::new(),
-            hotspot: String::new(),
-            hgvs_c: String::new(),
-            hgvs_p: String::new(),
-            status,
-            baseline_depth,
-            baseline_power,
-            first_detected_day,
-            days_from_baseline: baseline
-                .iter()
-                .map(|&i| samples[i].sample.day)
-                .max()
-                .map(|b| first_detected_day - b),
-            max_later_vaf,
-            trajectory: trajectory.join(";"),
-        });
-    }
-    rows
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn protein_changes_are_shortened_from_hgvs() {
-        assert_eq!(short_protein("p.Val422del").as_deref(), Some("V422del"));
-        assert_eq!(
-            short_protein("p.Leu536SerfsTer71").as_deref(),
-            Some("L536Sfs*71")
-        );
-        assert_eq!(
-            short_protein("p.Glu380_Leu381insGly").as_deref(),
-            Some("E380_L381insG")
-        );
-        assert_eq!(short_protein("p.?"), None);
-        assert_eq!(short_protein(""), None);
-        // The annotation of a hotspot carries every name.
-        let m = Esr1Model::builtin();
-        let a = Annotation::of(&m, Build::Grch38, 152_011_697, "G", "C");
-        assert_eq!(
-            (
-                a.protein.as_str(),
-                a.hotspot.as_str(),
-                a.hgvs_c.as_str(),
-                a.hgvs_p.as_str()
-            ),
-            ("E380Q", "E380Q", "c.1138G>C", "p.Glu380Gln")
-        );
-    }
 }

@@ -1,9 +1,9 @@
 //! Planning: detect each sample's genome build and contig naming, then split the ESR1 span of
 //! every sample into region jobs.
 
-use crate::esr1::{Build, Esr1Model};
 use crate::samplesheet::Samplesheet;
 use esr1_proto::{CallingParams, GenomicRegion, RegionJob, RunContext, SampleRef};
+use esr1_science::esr1::{Build, Esr1Model};
 use esr1_worker::job::contig_aliases;
 use esr1_worker::slice::cached_source;
 use esr1_worker::storage::Storage;
@@ -91,8 +91,8 @@ pub fn find_chr6<'a>(
                 .ok_or_else(|| {
                     format!(
                     "contig {name} has length {len}, which is neither GRCh38 ({}) nor GRCh37 ({})",
-                    crate::esr1::CHR6_LEN_GRCH38,
-                    crate::esr1::CHR6_LEN_GRCH37
+                    esr1_science::esr1::CHR6_LEN_GRCH38,
+                    esr1_science::esr1::CHR6_LEN_GRCH37
                 )
                 });
         }

@@ -1,10 +1,10 @@
 //! Report writers: `calls.tsv`, `patients.tsv`, `frequencies.tsv`, `qc.tsv`, `summary.json`.
 
-use crate::cohort::FrequencyRow;
-use crate::esr1::{Build, CHR6_LEN_GRCH37, CHR6_LEN_GRCH38};
 use crate::merge::{CohortReport, QcRow};
 use crate::plan::Plan;
 use crate::vcf::{cohort_vcf_bytes, CohortVcf};
+use esr1_science::cohort::FrequencyRow;
+use esr1_science::esr1::{Build, CHR6_LEN_GRCH37, CHR6_LEN_GRCH38};
 use esr1_worker::storage::{join, Storage, StorageError, StorageErrorKind};
 use serde_json::json;
 use std::fmt::Write as _;
@@ -146,7 +146,7 @@ fn first_acquired_day(
 ) -> serde_json::Value {
     let mut first = std::collections::BTreeMap::<&str, i64>::new();
     for p in &r.patients {
-        if p.status != crate::cohort::VariantStatus::Acquired {
+        if p.status != esr1_science::cohort::VariantStatus::Acquired {
             continue;
         }
         if let Some(d) = day(p) {
@@ -183,7 +183,7 @@ pub fn summary_json(plan: &Plan, r: &CohortReport, warnings: &[String]) -> serde
         .filter(|o| {
             o.variants
                 .iter()
-                .filter(|(_, s)| *s == crate::cohort::VariantStatus::Acquired)
+                .filter(|(_, s)| *s == esr1_science::cohort::VariantStatus::Acquired)
                 .count()
                 >= 2
         })
@@ -201,14 +201,14 @@ pub fn summary_json(plan: &Plan, r: &CohortReport, warnings: &[String]) -> serde
         "jobs": {"total": r.jobs_done + r.jobs_failed, "done": r.jobs_done, "failed": r.jobs_failed},
         "patients": {"total": r.outcomes.len(), "evaluable": evaluable, "acquired": acquired, "polyclonal_acquired": polyclonal},
         "frequencies": r.frequencies,
-        "arm_comparisons": crate::cohort::arm_comparisons(&r.outcomes),
+        "arm_comparisons": esr1_science::cohort::arm_comparisons(&r.outcomes),
         "days_to_first_detection": {
             "from_therapy_start": since_start,
             "from_baseline": since_baseline,
         },
         "background": {
-            "fdr": crate::recall::FDR,
-            "hotspot_fdr": crate::recall::HOTSPOT_FDR,
+            "fdr": esr1_science::recall::FDR,
+            "hotspot_fdr": esr1_science::recall::HOTSPOT_FDR,
             "tests": {"hotspot": r.background.tests_hotspot, "other": r.background.tests_other},
             "per_test_threshold": {"hotspot": r.background.alpha_hotspot, "other": r.background.alpha_other},
             "prior_overdispersion": r.background.prior_rho,
@@ -271,9 +271,9 @@ pub fn write_reports(
 }
 
 /// Fisher's exact test between every pair of arms, as printed after the arm table.
-pub fn comparison_lines(outcomes: &[crate::cohort::PatientOutcome]) -> String {
+pub fn comparison_lines(outcomes: &[esr1_science::cohort::PatientOutcome]) -> String {
     let mut s = String::new();
-    for c in crate::cohort::arm_comparisons(outcomes) {
+    for c in esr1_science::cohort::arm_comparisons(outcomes) {
         let _ = writeln!(
             s,
             "{} {}/{} vs {} {}/{}: Fisher's exact p = {:.3}",

@@ -2,16 +2,16 @@
 //! workers or RabbitMQ), merge, write. Both backends share the planner, the result store, the
 //! merge and the writers; only how jobs reach workers differs.
 
-use crate::annotation::load_annotation;
 use crate::distributed::{run_distributed, AmqpOptions};
 use crate::embedded::run_embedded;
-use crate::esr1::Esr1Model;
 use crate::merge::{merge, CohortReport, JobOutcome};
 use crate::plan::{plan, Plan, PlanOptions};
 use crate::progress::Progress;
 use crate::report::write_reports;
 use crate::samplesheet::Samplesheet;
 use esr1_proto::stable_hash_hex;
+use esr1_science::annotation::load_annotation;
+use esr1_science::esr1::Esr1Model;
 use esr1_worker::storage::{join, SharedStorage, Storage};
 use esr1_worker::store::ResultStore;
 use serde::{Deserialize, Serialize};

@@ -1,12 +1,12 @@
 //! Running one region job against local files: locate the index, read the reference slice,
 //! query the region, count, call.
 
-use crate::calling::call_region;
 use crate::pileup::RegionCounter;
 use crate::reference::read_reference;
 use crate::slice::{cached_source, fetch, plan_slice, SourceIndex};
 use crate::storage::{LocalStorage, Storage};
 use esr1_proto::{RegionJob, RegionResult};
+use esr1_science::calling::call_region;
 use noodles::core::region::Interval;
 use noodles::{bam, core::Position, core::Region, cram, fasta};
 use std::fmt;

@@ -2,7 +2,6 @@
 //! candidate variants. The counting core ([`pileup`]) is pure and knows nothing of where its
 //! records come from; [`job`] connects it to files.
 
-pub mod calling;
 pub mod daemon;
 pub mod job;
 pub mod metrics;

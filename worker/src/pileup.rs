@@ -1106,7 +1106,7 @@ mod tests {
         }
         assert_eq!(depth_at(&blocks, &sites, 109), 2);
         // The calls carry VCF alleles.
-        let calls = crate::calling::call_site(
+        let calls = esr1_science::calling::call_site(
             anchor,
             &REF[5..],
             &CallingParams {
@@ -1416,8 +1416,8 @@ mod tests {
             max_error_p: 1.0,
             ..Default::default()
         };
-        let calls = crate::calling::call_region(&sites, REPEATS, 101, &params);
-        let got = crate::calling::tests::alleles(&calls);
+        let calls = esr1_science::calling::call_region(&sites, REPEATS, 101, &params);
+        let got = esr1_science::calling::alleles(&calls);
         assert_eq!(got, vec![(125, "TT", "AG", 5), (126, "T", "G", 4)]);
     }
 

@@ -14,10 +14,10 @@ pub mod reads;
 pub mod reference;
 pub mod rng;
 
-use crate::cohort::{cohort_frequencies, FrequencyRow, PatientOutcome, VariantStatus};
-use crate::esr1::{Build, Esr1Model, CDS_MRNA_END, CDS_MRNA_START};
 use artefacts::ArtefactSite;
 use esr1_proto::Material;
+use esr1_science::cohort::{cohort_frequencies, FrequencyRow, PatientOutcome, VariantStatus};
+use esr1_science::esr1::{Build, Esr1Model, CDS_MRNA_END, CDS_MRNA_START};
 use reads::{SampleAllele, SampleReads};
 use reference::{RefWindow, CONTIG};
 use rng::Rng;

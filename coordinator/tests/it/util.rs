@@ -1,10 +1,8 @@
 //! Shared helpers of the coordinator's integration tests: TSV reading and a simulated cohort.
 
-#![allow(dead_code)]
-
 use esr1_coordinator::plan::PlanOptions;
 use esr1_coordinator::run::{run, RunOptions, RunOutput};
-use esr1_coordinator::simulate::{simulate, SimulateOptions, SimulatedCohort};
+use esr1_simulate::{simulate, SimulateOptions, SimulatedCohort};
 use std::collections::HashMap;
 use std::path::Path;
 

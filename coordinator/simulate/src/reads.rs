@@ -561,7 +561,7 @@ pub fn write_sample_bam(
 
 /// The simulated chromosome as a CRAM reference repository: `N` outside the window.
 pub fn full_contig_repository(window: &RefWindow) -> noodles::fasta::Repository {
-    let mut seq = vec![b'N'; crate::esr1::CHR6_LEN_GRCH38 as usize];
+    let mut seq = vec![b'N'; esr1_science::esr1::CHR6_LEN_GRCH38 as usize];
     for pos in window.start()..=window.end() {
         if let Some(b) = seq.get_mut(pos as usize - 1) {
             *b = window.base(pos);

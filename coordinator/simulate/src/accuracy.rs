@@ -7,8 +7,8 @@ use super::{
     choose_sites, germline_variant, hotspot_variant, later_status, truth_sample, GermlineSite,
     SimulateError, SimulateOptions, TruthPatient, ARM_AI, ARM_TAMOXIFEN,
 };
-use crate::esr1::Esr1Model;
 use esr1_proto::Material;
+use esr1_science::esr1::Esr1Model;
 
 /// Largest accepted sample depth.
 pub const MAX_DEPTH: u32 = 100_000;

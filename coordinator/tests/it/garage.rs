@@ -1,7 +1,5 @@
 //! Test harness for a real S3-compatible server: a private single-node Garage per test.
 
-#![allow(dead_code)]
-
 use esr1_worker::storage::{default_storage, SharedStorage};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

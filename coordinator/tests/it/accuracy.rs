@@ -4,14 +4,10 @@
 //! mutations at VAF ≥ 0.5 %, ≥ 80 % at 0.25 %, and at most one false-positive call per 20
 //! samples inside the ESR1 exons.
 
-mod util;
-
-use esr1_coordinator::esr1::{Build, Esr1Model};
-use esr1_coordinator::simulate::{
-    simulate, Scenario, SimulateOptions, ACCURACY_DEPTH, ACCURACY_VAFS,
-};
+use crate::util::{read_tsv, run_cohort};
+use esr1_science::esr1::{Build, Esr1Model};
+use esr1_simulate::{simulate, Scenario, SimulateOptions, ACCURACY_DEPTH, ACCURACY_VAFS};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use util::{read_tsv, run_cohort};
 
 type CallKey = (String, u64, String, String);
 

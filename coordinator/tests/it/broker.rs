@@ -1,7 +1,5 @@
 //! Test harness for RabbitMQ: unique names, worker processes, private broker nodes, cleanup.
 
-#![allow(dead_code)]
-
 use esr1_worker::queue::{connect, Topology};
 use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};
 use std::io::Read;
@@ -224,6 +222,11 @@ impl PrivateBroker {
             .status()
             .unwrap_or_else(|e| panic!("{}: {e}", script.display()));
         assert!(
+            status.code() != Some(127),
+            "rabbitmq-server or rabbitmqctl is not installed: run `bash scripts/test.sh`, which \
+             installs Debian's rabbitmq-server package (or `apt-get install rabbitmq-server`)"
+        );
+        assert!(
             status.success(),
             "starting a private RabbitMQ node failed; see {}/server.out",
             dir.display()
@@ -246,7 +249,12 @@ impl PrivateBroker {
             .args(["-q", "-n", &format!("{}@localhost", self.name)])
             .args(args)
             .status()
-            .unwrap_or_else(|e| panic!("rabbitmqctl: {e}"));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "rabbitmqctl: {e}: run `bash scripts/test.sh`, which installs Debian's \
+                     rabbitmq-server package (or `apt-get install rabbitmq-server`)"
+                )
+            });
         assert!(status.success(), "rabbitmqctl {args:?} failed");
     }
 }

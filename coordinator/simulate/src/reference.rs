@@ -3,7 +3,7 @@
 
 use super::rng::Rng;
 use super::{io_error, SimulateError};
-use crate::esr1::{Build, Esr1Model, CHR6_LEN_GRCH38};
+use esr1_science::esr1::{Build, Esr1Model, CHR6_LEN_GRCH38};
 use noodles::bgzf;
 use std::fs::File;
 use std::io::{BufWriter, Write};

@@ -1,10 +1,8 @@
 //! cohort.vcf.gz: written by `vcf::cohort_vcf_bytes`, read back with noodles and with bcftools.
 
-mod util;
-
+use crate::util::bcftools;
 use std::io::Cursor;
 use std::process::Output;
-use util::bcftools;
 
 use esr1_coordinator::vcf::{
     cohort_vcf_bytes, write_cohort_vcf, CohortVcf, VcfGenotype, VcfVariant,

@@ -237,8 +237,24 @@ fn judge(
     })
 }
 
+/// (position, REF, ALT, alt fragments) of each call: the calls in a form tests and logs can
+/// compare.
+pub fn alleles(calls: &[SampleCall]) -> Vec<(u64, &str, &str, u32)> {
+    calls
+        .iter()
+        .map(|c| {
+            (
+                c.pos,
+                c.ref_allele.as_str(),
+                c.alt_allele.as_str(),
+                c.alt_reads(),
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use esr1_proto::{AlleleCount, BaseCounts, MnvCount};
 
@@ -396,21 +412,6 @@ pub(crate) mod tests {
             ..Default::default()
         };
         vec![first, second]
-    }
-
-    /// (position, REF, ALT, alt fragments) of each call, for comparisons.
-    pub(crate) fn alleles(calls: &[SampleCall]) -> Vec<(u64, &str, &str, u32)> {
-        calls
-            .iter()
-            .map(|c| {
-                (
-                    c.pos,
-                    c.ref_allele.as_str(),
-                    c.alt_allele.as_str(),
-                    c.alt_reads(),
-                )
-            })
-            .collect()
     }
 
     #[test]

@@ -1,10 +1,8 @@
 //! End-to-end: simulate a cohort with known truth, run it on the embedded backend, and check
 //! calls, patient statuses and cohort frequencies against the truth.
 
-mod util;
-
+use crate::util::{bcftools, cohort, key, read_tsv, run_cohort};
 use std::collections::{HashMap, HashSet};
-use util::{bcftools, cohort, key, read_tsv, run_cohort};
 
 #[test]
 fn simulated_cohort_reproduces_the_truth() {
@@ -282,8 +280,8 @@ fn a_bam_rewritten_after_its_index_is_refused_with_the_reason() {
 /// 95 % interval 28.0–78.7 %.
 #[test]
 fn a_cohort_like_the_founding_report_gives_six_of_eleven() {
-    use esr1_coordinator::cohort::VariantStatus;
-    use esr1_coordinator::simulate::{simulate, SimulateOptions};
+    use esr1_science::cohort::VariantStatus;
+    use esr1_simulate::{simulate, SimulateOptions};
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let sim = simulate(&SimulateOptions {
         out: dir.path().join("cohort"),

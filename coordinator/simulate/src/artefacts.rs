@@ -6,7 +6,7 @@ use super::reads::{SampleAllele, SampleArtefact};
 use super::reference::{RefWindow, CONTIG};
 use super::rng::Rng;
 use super::{genomic, SimulateError};
-use crate::esr1::Esr1Model;
+use esr1_science::esr1::Esr1Model;
 
 /// Which reads an artefact can hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,15 +2,12 @@
 //! uses its own queue-name prefix and deletes its queues at the end, so tests run in parallel
 //! and leave nothing behind.
 
-mod broker;
-mod util;
-
-use broker::{amqp_url, bin, cleanup, depth, unique, PrivateBroker, Worker};
+use crate::broker::{amqp_url, bin, cleanup, depth, unique, PrivateBroker, Worker};
 use esr1_coordinator::distributed::AmqpOptions;
 use esr1_coordinator::plan::PlanOptions;
 use esr1_coordinator::run::{run, Backend, RunOptions, RunOutput};
-use esr1_coordinator::simulate::SimulatedCohort;
 use esr1_proto::{encode, RegionJob, SCHEMA_VERSION};
+use esr1_simulate::SimulatedCohort;
 use esr1_worker::queue::{connect, Topology};
 use lapin::options::BasicPublishOptions;
 use lapin::BasicProperties;
@@ -48,7 +45,7 @@ fn embedded(sim: &SimulatedCohort, sheet: &Path, out: &Path) -> RunOutput {
             Backend::Embedded { workers: 2 },
             "embedded",
         ),
-        &util::local_storage(),
+        &crate::util::local_storage(),
     )
     .unwrap_or_else(|e| panic!("{e:#}"))
 }
@@ -73,7 +70,7 @@ fn distributed(
         run_id,
     );
     std::thread::spawn(move || {
-        run(&opts, &util::local_storage()).unwrap_or_else(|e| panic!("{e:#}"))
+        run(&opts, &crate::util::local_storage()).unwrap_or_else(|e| panic!("{e:#}"))
     })
 }
 
@@ -121,7 +118,7 @@ impl Drop for Cleanup<'_> {
 #[test]
 fn two_worker_processes_give_the_embedded_outputs() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = util::small_cohort(dir.path(), 21);
+    let sim = crate::util::small_cohort(dir.path(), 21);
     let reference = embedded(&sim, &sim.samplesheet, &dir.path().join("embedded"));
     let (url, prefix, run_id) = (amqp_url(), unique("two"), "run-two");
     let _c = Cleanup(&url, &prefix, run_id);
@@ -180,7 +177,7 @@ fn two_worker_processes_give_the_embedded_outputs() {
 #[test]
 fn a_worker_killed_mid_job_has_its_job_redelivered_and_counted_once() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = util::small_cohort(dir.path(), 22);
+    let sim = crate::util::small_cohort(dir.path(), 22);
     let reference = embedded(&sim, &sim.samplesheet, &dir.path().join("embedded"));
     let (url, prefix, run_id) = (amqp_url(), unique("kill"), "run-kill");
     let _c = Cleanup(&url, &prefix, run_id);
@@ -207,7 +204,7 @@ fn a_worker_killed_mid_job_has_its_job_redelivered_and_counted_once() {
 #[test]
 fn sigterm_during_a_job_exits_zero_and_loses_nothing() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = util::small_cohort(dir.path(), 23);
+    let sim = crate::util::small_cohort(dir.path(), 23);
     let reference = embedded(&sim, &sim.samplesheet, &dir.path().join("embedded"));
     let (url, prefix, run_id) = (amqp_url(), unique("term"), "run-term");
     let _c = Cleanup(&url, &prefix, run_id);
@@ -234,7 +231,7 @@ fn sigterm_during_a_job_exits_zero_and_loses_nothing() {
 #[test]
 fn poison_messages_are_dead_lettered_and_the_run_completes() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = util::small_cohort(dir.path(), 24);
+    let sim = crate::util::small_cohort(dir.path(), 24);
     let (url, prefix, run_id) = (amqp_url(), unique("poison"), "run-poison");
     let _c = Cleanup(&url, &prefix, run_id);
     // Two poison messages ahead of the run's jobs: not JSON, and an unknown schema version.
@@ -316,7 +313,7 @@ fn sample_job() -> RegionJob {
 #[test]
 fn a_corrupt_bam_fails_its_sample_once_and_the_others_complete() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = util::small_cohort(dir.path(), 25);
+    let sim = crate::util::small_cohort(dir.path(), 25);
     let bam = dir.path().join("cohort/bams/P06_T1.bam");
     let bytes = std::fs::read(&bam).unwrap_or_default();
     let mut corrupt = bytes[..bytes.len() / 2].to_vec();
@@ -334,7 +331,7 @@ fn a_corrupt_bam_fails_its_sample_once_and_the_others_complete() {
     let result = distributed(&sim, &sim.samplesheet, &out, &url, &prefix, run_id)
         .join()
         .unwrap_or_else(|_| panic!("coordinator"));
-    let qc = util::read_tsv(&out.join("qc.tsv"));
+    let qc = crate::util::read_tsv(&out.join("qc.tsv"));
     let failed: Vec<_> = qc.iter().filter(|q| q["status"] == "failed").collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["sample"], "P06_T1");
@@ -359,7 +356,7 @@ fn a_corrupt_bam_fails_its_sample_once_and_the_others_complete() {
 #[test]
 fn a_coordinator_killed_halfway_resumes_without_duplicated_work() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = util::small_cohort(dir.path(), 26);
+    let sim = crate::util::small_cohort(dir.path(), 26);
     let reference = embedded(&sim, &sim.samplesheet, &dir.path().join("embedded"));
     let total = reference.plan.jobs().count();
     let (url, prefix, run_id) = (amqp_url(), unique("restart"), "run-restart");
@@ -408,7 +405,7 @@ fn a_coordinator_killed_halfway_resumes_without_duplicated_work() {
         + w2.metric("esr1_worker_jobs_total{outcome=\"done\"}");
     assert_eq!(done as usize, total, "no job ran twice");
     let published = esr1_coordinator::distributed::published_count(
-        &util::local_storage(),
+        &crate::util::local_storage(),
         &out.to_string_lossy(),
     )
     .unwrap_or_else(|e| panic!("{e}"));
@@ -418,7 +415,7 @@ fn a_coordinator_killed_halfway_resumes_without_duplicated_work() {
 #[test]
 fn workers_and_coordinator_survive_a_broker_restart() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = util::small_cohort(dir.path(), 27);
+    let sim = crate::util::small_cohort(dir.path(), 27);
     let reference = embedded(&sim, &sim.samplesheet, &dir.path().join("embedded"));
     let total = reference.plan.jobs().count();
     let node_dir: PathBuf = std::env::temp_dir().join(format!("esr1-rmq-{}", std::process::id()));

@@ -2,20 +2,16 @@
 //! queries, bounded byte budgets, S3 samplesheets and outputs, clear errors, retries, and a
 //! distributed run through S3.
 
-mod broker;
-mod garage;
-mod util;
-
+use crate::garage::{upload_dir, Garage, BUCKET};
 use esr1_coordinator::distributed::AmqpOptions;
 use esr1_coordinator::plan::{PlanOptions, MODEL_VERSION};
 use esr1_coordinator::run::{run, Backend, RunOptions};
-use esr1_coordinator::simulate::{simulate, SimulateOptions, SimulatedCohort};
 use esr1_proto::{CallingParams, GenomicRegion, RegionJob, RunContext, SampleRef};
+use esr1_simulate::{simulate, SimulateOptions, SimulatedCohort};
 use esr1_worker::slice::{fetch, open_source, plan_slice, MAX_BLOCK};
 use esr1_worker::storage::{
     CountingStorage, RetryingStorage, Router, S3Config, S3Storage, SharedStorage, Storage,
 };
-use garage::{upload_dir, Garage, BUCKET};
 use noodles::bam;
 use noodles::core::{region::Interval, Position, Region};
 use std::collections::HashMap;
@@ -36,7 +32,7 @@ fn local_query(bam_path: &Path, region: &Region) -> Vec<(Vec<u8>, u16, usize)> {
         .unwrap_or_else(|e| panic!("{e}"));
     query
         .records()
-        .map(|r| util::record_key(&r.unwrap_or_else(|e| panic!("{e}"))))
+        .map(|r| crate::util::record_key(&r.unwrap_or_else(|e| panic!("{e}"))))
         .collect()
 }
 
@@ -60,7 +56,7 @@ fn s3_only(g: &Garage) -> (Arc<CountingStorage<S3Storage>>, SharedStorage) {
 #[test]
 fn ranged_reads_equal_a_local_indexed_query_within_the_byte_budget() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    util::small_cohort(dir.path(), 31);
+    crate::util::small_cohort(dir.path(), 31);
     let g = Garage::start(&dir.path().join("garage"));
     let (counting, storage) = s3_only(&g);
     let bams = dir.path().join("cohort/bams");
@@ -98,7 +94,7 @@ fn ranged_reads_equal_a_local_indexed_query_within_the_byte_budget() {
             .query(&source.header, binning, &reg)
             .unwrap_or_else(|e| panic!("{e}"))
             .records()
-            .map(|r| util::record_key(&r.unwrap_or_else(|e| panic!("{what}: {e}"))))
+            .map(|r| crate::util::record_key(&r.unwrap_or_else(|e| panic!("{what}: {e}"))))
             .collect();
         assert_eq!(got.len(), expected.len(), "{what}: record count");
         assert_eq!(got, expected, "{what}: records");
@@ -227,7 +223,7 @@ fn mixed_sheet(sim: &SimulatedCohort, dir: &Path) -> std::path::PathBuf {
 
 /// A simulated cohort uploaded to a fresh server.
 fn uploaded(dir: &Path, seed: u64) -> (SimulatedCohort, Garage, SharedStorage) {
-    let sim = util::small_cohort(dir, seed);
+    let sim = crate::util::small_cohort(dir, seed);
     let g = Garage::start(&dir.join("garage"));
     let storage = g.storage();
     upload_dir(
@@ -332,7 +328,7 @@ fn missing_object_missing_index_and_access_denied_fail_only_their_samples() {
         &storage,
     )
     .unwrap_or_else(|e| panic!("{e:#}"));
-    let qc = util::read_tsv(&Path::new(&out).join("qc.tsv"));
+    let qc = crate::util::read_tsv(&Path::new(&out).join("qc.tsv"));
     let reason = |s: &str| {
         let row = qc
             .iter()
@@ -357,7 +353,7 @@ fn missing_object_missing_index_and_access_denied_fail_only_their_samples() {
         "{r}"
     );
     assert!(
-        !r.contains(garage::SECRET_KEY) && !r.contains(garage::ACCESS_KEY),
+        !r.contains(crate::garage::SECRET_KEY) && !r.contains(crate::garage::ACCESS_KEY),
         "credentials leaked: {r}"
     );
     assert_eq!(qc.iter().filter(|q| q["status"] == "ok").count(), 18);
@@ -416,11 +412,21 @@ fn two_workers_reading_and_writing_s3_give_the_embedded_outputs() {
         text.replace("bams/", &format!("s3://{BUCKET}/cohort/bams/")),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let (url, prefix) = (broker::amqp_url(), broker::unique("s3"));
-    let _w1 =
-        broker::Worker::start_with_env(&url, &prefix, 0, &dir.path().join("w1.log"), &g.env());
-    let _w2 =
-        broker::Worker::start_with_env(&url, &prefix, 0, &dir.path().join("w2.log"), &g.env());
+    let (url, prefix) = (crate::broker::amqp_url(), crate::broker::unique("s3"));
+    let _w1 = crate::broker::Worker::start_with_env(
+        &url,
+        &prefix,
+        0,
+        &dir.path().join("w1.log"),
+        &g.env(),
+    );
+    let _w2 = crate::broker::Worker::start_with_env(
+        &url,
+        &prefix,
+        0,
+        &dir.path().join("w2.log"),
+        &g.env(),
+    );
     let s3_out = format!("s3://{BUCKET}/runs/dist");
     let mut opts = options(
         &sheet,
@@ -435,7 +441,7 @@ fn two_workers_reading_and_writing_s3_give_the_embedded_outputs() {
     let remote_ref = format!("s3://{BUCKET}/cohort/reference/chr6_esr1.fa.gz");
     opts.reference = std::path::PathBuf::from(&remote_ref);
     let result = run(&opts, &storage).unwrap_or_else(|e| panic!("{e:#}"));
-    broker::cleanup(&url, &prefix, "s3run");
+    crate::broker::cleanup(&url, &prefix, "s3run");
     assert_eq!(result.report.jobs_failed, 0);
     assert_eq!(
         read_reports(&storage, &local_out),
@@ -466,7 +472,7 @@ fn local_cram_query(
         .query(&header, region)
         .unwrap_or_else(|e| panic!("{e}"))
         .records()
-        .map(|r| util::record_key(&r.unwrap_or_else(|e| panic!("{e}"))))
+        .map(|r| crate::util::record_key(&r.unwrap_or_else(|e| panic!("{e}"))))
         .collect()
 }
 
@@ -474,7 +480,7 @@ fn local_cram_query(
 fn cram_slices_from_s3_equal_a_local_indexed_query_and_count_like_bam() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let cram_sim = simulate(&SimulateOptions {
-        format: esr1_coordinator::simulate::AlignmentFormat::Cram,
+        format: esr1_simulate::AlignmentFormat::Cram,
         out: dir.path().join("cram"),
         patients: 7,
         seed: 36,
@@ -483,7 +489,7 @@ fn cram_slices_from_s3_equal_a_local_indexed_query_and_count_like_bam() {
     })
     .unwrap_or_else(|e| panic!("{e}"));
     let bam_sim = simulate(&SimulateOptions {
-        format: esr1_coordinator::simulate::AlignmentFormat::Bam,
+        format: esr1_simulate::AlignmentFormat::Bam,
         out: dir.path().join("bam"),
         patients: 7,
         seed: 36,
@@ -567,7 +573,7 @@ fn cram_slices_from_s3_equal_a_local_indexed_query_and_count_like_bam() {
             .query(&source.header, crai, &reg)
             .unwrap_or_else(|e| panic!("{e}"))
             .records()
-            .map(|r| util::record_key(&r.unwrap_or_else(|e| panic!("{what}: {e}"))))
+            .map(|r| crate::util::record_key(&r.unwrap_or_else(|e| panic!("{what}: {e}"))))
             .collect();
         assert_eq!(got, expected, "{what}");
         nonempty += usize::from(!got.is_empty());

@@ -1,0 +1,15 @@
+//! The coordinator's integration tests, one binary with a module per concern (as ripgrep
+//! does), so the suite links once: shared harnesses first (a simulated cohort, a private
+//! broker, a private S3 server), then the end-to-end tests.
+
+#![allow(dead_code)]
+
+mod broker;
+mod garage;
+mod util;
+
+mod accuracy;
+mod cohort;
+mod distributed;
+mod s3;
+mod vcf;

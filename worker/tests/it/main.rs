@@ -1,0 +1,3 @@
+//! The worker's integration tests, one binary with a module per concern.
+
+mod deploy;
