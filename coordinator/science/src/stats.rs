@@ -1,4 +1,9 @@
-//! Small, exact statistics used by the merge: Wilson score intervals.
+//! The statistics of the cohort analysis: Wilson score intervals, Fisher's exact test,
+//! Benjamini–Hochberg q-values and the binomial and Poisson upper tails of the per-sample and
+//! power calculations (statrs' distributions where they exist, with the edge cases the
+//! callers rely on).
+
+use statrs::distribution::{Binomial, DiscreteCDF, Poisson};
 
 /// Two-sided 95 % normal quantile.
 pub const Z95: f64 = 1.959_963_984_540_054;
@@ -16,6 +21,73 @@ pub fn wilson_interval(k: u64, n: u64, z: f64) -> (f64, f64) {
     let centre = (p + z2 / (2.0 * n_f)) / denom;
     let half = z / denom * (p * (1.0 - p) / n_f + z2 / (4.0 * n_f * n_f)).sqrt();
     ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Two-sided Fisher's exact test of a 2×2 table `[[a, b], [c, d]]` (rows: groups; columns:
+/// with / without the outcome): the probability, under the hypergeometric null with fixed
+/// margins, of every table at most as likely as the one observed.
+pub fn fisher_exact(a: u64, b: u64, c: u64, d: u64) -> f64 {
+    use statrs::distribution::{Discrete, Hypergeometric};
+    let n = a + b + c + d;
+    let successes = a + c;
+    let draws = a + b;
+    let Ok(h) = Hypergeometric::new(n, successes, draws) else {
+        return 1.0;
+    };
+    let observed = h.pmf(a);
+    let lo = draws.saturating_sub(n - successes);
+    let hi = draws.min(successes);
+    // Relative tolerance as in R's fisher.test, so ties are not lost to rounding.
+    let p: f64 = (lo..=hi)
+        .map(|k| h.pmf(k))
+        .filter(|&pk| pk <= observed * (1.0 + 1e-7))
+        .sum();
+    p.min(1.0)
+}
+
+/// Benjamini–Hochberg adjusted p-values (q-values) of `p`, in the order given, for a family
+/// of `m` hypotheses of which `p` are the ones computed; the other `m − p.len()` count with a
+/// p-value of 1 (untested or uninformative hypotheses never lower anyone's q-value but do
+/// count in `m`). A hypothesis is rejected at FDR level `q` when its q-value is at most `q`.
+pub fn benjamini_hochberg(p: &[f64], m: usize) -> Vec<f64> {
+    let m = m.max(p.len()) as f64;
+    let mut order: Vec<usize> = (0..p.len()).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+    let mut q = vec![1.0; p.len()];
+    let mut running = 1.0f64;
+    for (rank, &i) in order.iter().enumerate().rev() {
+        let adjusted = p[i] * m / (rank + 1) as f64;
+        running = running.min(adjusted);
+        q[i] = running.clamp(0.0, 1.0);
+    }
+    q
+}
+
+/// Upper tail P(X ≥ k) of a binomial(n, p): 1 for k = 0, 0 for k > n or p ≤ 0.
+pub fn binomial_sf(k: u64, n: u64, p: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n || p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    Binomial::new(p, n).map_or(0.0, |b| b.sf(k - 1))
+}
+
+/// Upper tail P(X ≥ k) of a Poisson distribution with mean `lambda`: 1 for k = 0, 0 for
+/// λ ≤ 0. Accurate far into the tail (statrs' regularised incomplete gamma), where 1 − CDF
+/// would round to 0.
+pub fn poisson_sf(k: u32, lambda: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if lambda <= 0.0 {
+        return 0.0;
+    }
+    Poisson::new(lambda).map_or(0.0, |d| d.sf(u64::from(k) - 1))
 }
 
 #[cfg(test)]
@@ -53,75 +125,6 @@ mod tests {
         let (lo, hi) = wilson_interval(20, 20, Z95);
         assert!(close(lo, 0.8389, 1e-4) && hi == 1.0, "{lo} {hi}");
     }
-}
-
-/// Two-sided Fisher's exact test of a 2×2 table `[[a, b], [c, d]]` (rows: groups; columns:
-/// with / without the outcome): the probability, under the hypergeometric null with fixed
-/// margins, of every table at most as likely as the one observed.
-pub fn fisher_exact(a: u64, b: u64, c: u64, d: u64) -> f64 {
-    use statrs::distribution::{Discrete, Hypergeometric};
-    let n = a + b + c + d;
-    let successes = a + c;
-    let draws = a + b;
-    let Ok(h) = Hypergeometric::new(n, successes, draws) else {
-        return 1.0;
-    };
-    let observed = h.pmf(a);
-    let lo = draws.saturating_sub(n - successes);
-    let hi = draws.min(successes);
-    // Relative tolerance as in R's fisher.test, so ties are not lost to rounding.
-    let p: f64 = (lo..=hi)
-        .map(|k| h.pmf(k))
-        .filter(|&pk| pk <= observed * (1.0 + 1e-7))
-        .sum();
-    p.min(1.0)
-}
-
-/// Upper tail P(X ≥ k) of a binomial(n, p), summed in log space term by term.
-pub fn binomial_sf(k: u64, n: u64, p: f64) -> f64 {
-    if k == 0 {
-        return 1.0;
-    }
-    if k > n || p <= 0.0 {
-        return 0.0;
-    }
-    if p >= 1.0 {
-        return 1.0;
-    }
-    let ln_p = p.ln();
-    let ln_q = (1.0 - p).ln();
-    let mut ln_choose = 0.0; // ln C(n, 0)
-    let mut lower = 0.0;
-    // Sum the smaller side for accuracy: the lower tail when k is above the mean is tiny.
-    if (k as f64) <= n as f64 * p {
-        for i in 0..k {
-            if i > 0 {
-                ln_choose += ((n - i + 1) as f64).ln() - (i as f64).ln();
-            }
-            lower += (ln_choose + i as f64 * ln_p + (n - i) as f64 * ln_q).exp();
-        }
-        return (1.0 - lower).clamp(0.0, 1.0);
-    }
-    for i in 1..=k {
-        ln_choose += ((n - i + 1) as f64).ln() - (i as f64).ln();
-    }
-    let mut upper = 0.0;
-    for i in k..=n {
-        if i > k {
-            ln_choose += ((n - i + 1) as f64).ln() - (i as f64).ln();
-        }
-        let term = (ln_choose + i as f64 * ln_p + (n - i) as f64 * ln_q).exp();
-        upper += term;
-        if term < upper * 1e-17 {
-            break;
-        }
-    }
-    upper.min(1.0)
-}
-
-#[cfg(test)]
-mod fisher_tests {
-    use super::fisher_exact;
 
     #[test]
     fn fisher_matches_published_values() {
@@ -135,11 +138,6 @@ mod fisher_tests {
         );
         assert!((fisher_exact(0, 5, 0, 5) - 1.0).abs() < 1e-12);
     }
-}
-
-#[cfg(test)]
-mod binomial_tests {
-    use super::binomial_sf;
 
     #[test]
     fn binomial_tail_matches_independent_values() {
@@ -160,29 +158,6 @@ mod binomial_tests {
         assert_eq!(binomial_sf(0, 5, 0.3), 1.0);
         assert_eq!(binomial_sf(6, 5, 0.3), 0.0);
     }
-}
-
-/// Benjamini–Hochberg adjusted p-values (q-values) of `p`, in the order given, for a family
-/// of `m` hypotheses of which `p` are the ones computed; the other `m − p.len()` count with a
-/// p-value of 1 (untested or uninformative hypotheses never lower anyone's q-value but do
-/// count in `m`). A hypothesis is rejected at FDR level `q` when its q-value is at most `q`.
-pub fn benjamini_hochberg(p: &[f64], m: usize) -> Vec<f64> {
-    let m = m.max(p.len()) as f64;
-    let mut order: Vec<usize> = (0..p.len()).collect();
-    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
-    let mut q = vec![1.0; p.len()];
-    let mut running = 1.0f64;
-    for (rank, &i) in order.iter().enumerate().rev() {
-        let adjusted = p[i] * m / (rank + 1) as f64;
-        running = running.min(adjusted);
-        q[i] = running.clamp(0.0, 1.0);
-    }
-    q
-}
-
-#[cfg(test)]
-mod bh_tests {
-    use super::*;
 
     #[test]
     fn benjamini_hochberg_textbook_example() {
@@ -208,5 +183,20 @@ mod bh_tests {
         // m = 30: 0.0001·30, 0.0004·30/2, 0.0019·30/3 = 0.019 pass; 0.0095·30/4 = 0.071 does not.
         assert_eq!(q30.iter().filter(|q| **q <= 0.05).count(), 3);
         assert!(benjamini_hochberg(&[], 10).is_empty());
+    }
+
+    #[test]
+    fn poisson_tail_matches_independent_values() {
+        // P(X ≥ k | λ) from R's ppois(k - 1, λ, lower.tail = FALSE).
+        assert!(close(poisson_sf(3, 1.0), 0.080_301_397_07, 1e-8));
+        assert!((poisson_sf(10, 0.5) / 1.709_670_03e-10 - 1.0).abs() < 1e-6);
+        assert!(close(poisson_sf(1, 2.0), 0.864_664_716_8, 1e-8));
+        assert!(close(poisson_sf(5, 10.0), 0.970_747_311_6, 1e-8));
+        // Far in the tail, where 1 − CDF is 0 in doubles: Σ_{i ≥ 60} e^-2 2^i / i! summed
+        // with Python's math.lgamma = 1.938678e-65.
+        let far = poisson_sf(60, 2.0);
+        assert!((far / 1.938_678e-65 - 1.0).abs() < 1e-5, "{far}");
+        assert_eq!(poisson_sf(0, 3.0), 1.0);
+        assert_eq!(poisson_sf(2, 0.0), 0.0);
     }
 }
