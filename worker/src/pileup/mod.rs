@@ -11,7 +11,7 @@
 //! Per read, indels are left-aligned against the reference as `bcftools norm` does, before
 //! anchoring (so mates and reads aligned differently in a repeat agree); per fragment, mismatches
 //! within three bases of each other are also recorded together as one multi-nucleotide variant
-//! ([`MnvCount`]), and every base remembers whether it lay near an end of its read.
+//! ([`esr1_proto::MnvCount`]), and every base remembers whether it lay near an end of its read.
 //!
 //! Layout (no file names another's parent; shared types sit in [`types`]):
 //! * [`types`] — read events, fragments, per-position counts, the region's reference;
