@@ -6,6 +6,7 @@ use crate::progress::Progress;
 use esr1_proto::RegionJob;
 use esr1_worker::daemon::{execute, store_outcome};
 use esr1_worker::store::ResultStore;
+use esr1_worker::Caches;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{mpsc, Arc, Mutex};
 
@@ -13,11 +14,11 @@ use std::sync::{mpsc, Arc, Mutex};
 pub const MAX_ATTEMPTS: usize = 3;
 
 /// Runs one job to a stored outcome, retrying transient failures a few times.
-pub fn run_one(job: &RegionJob, store: &ResultStore) -> JobOutcome {
+pub fn run_one(job: &RegionJob, store: &ResultStore, caches: &Caches) -> JobOutcome {
     let mut last = String::new();
     let storage = store.storage();
     for _ in 0..MAX_ATTEMPTS {
-        match store_outcome(job, execute(job, storage), "embedded", storage) {
+        match store_outcome(job, execute(job, storage, caches), "embedded", storage) {
             Ok(Some(_)) => match store.get(&job.job_id) {
                 Ok(Some(o)) => return o,
                 Ok(None) => {
@@ -46,18 +47,20 @@ pub fn run_embedded(
 ) -> HashMap<String, JobOutcome> {
     let queue = Arc::new(Mutex::new(jobs.into_iter().collect::<VecDeque<_>>()));
     let (tx, rx) = mpsc::channel::<(String, JobOutcome)>();
+    let caches = Arc::new(Caches::default());
     let mut handles = Vec::new();
     for _ in 0..workers.max(1) {
         let queue = Arc::clone(&queue);
         let tx = tx.clone();
         let store = store.clone();
+        let caches = Arc::clone(&caches);
         handles.push(std::thread::spawn(move || loop {
             let job = match queue.lock() {
                 Ok(mut q) => q.pop_front(),
                 Err(_) => None,
             };
             let Some(job) = job else { break };
-            let outcome = run_one(&job, &store);
+            let outcome = run_one(&job, &store, &caches);
             if tx.send((job.job_id.clone(), outcome)).is_err() {
                 break;
             }

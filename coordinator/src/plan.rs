@@ -4,8 +4,8 @@
 use crate::samplesheet::Samplesheet;
 use esr1_proto::{CallingParams, GenomicRegion, RegionJob, RunContext, SampleRef};
 use esr1_science::esr1::{Build, Esr1Model};
-use esr1_worker::job::contig_aliases;
-use esr1_worker::slice::cached_source;
+use esr1_worker::contig::contig_aliases;
+use esr1_worker::source::open_source;
 use esr1_worker::storage::Storage;
 use noodles::fasta;
 
@@ -130,8 +130,8 @@ pub fn reference_build(storage: &dyn Storage, reference: &str) -> Result<(String
 /// Build and chromosome-6 name of a sample, from its BAM header (read through storage, with
 /// its index located and checked as the workers will).
 pub fn sample_build(storage: &dyn Storage, sample: &SampleRef) -> Result<(String, Build), String> {
-    let source = cached_source(storage, &sample.alignments, sample.index.as_deref())
-        .map_err(|e| e.message)?;
+    let source =
+        open_source(storage, &sample.alignments, sample.index.as_deref()).map_err(|e| e.message)?;
     let contigs: Vec<(String, u64)> = source
         .header
         .reference_sequences()

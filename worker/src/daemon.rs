@@ -8,8 +8,8 @@
 //! * Connection lost → the whole session is retried with backoff.
 //! * Shutdown (SIGTERM/SIGINT) → stop consuming, finish the job in hand, close, return.
 
-use crate::job::run_job;
-use crate::job::{FailureKind, JobError};
+use crate::error::{FailureKind, JobError};
+use crate::job::{run_job, Caches};
 use crate::metrics::WorkerMetrics;
 use crate::queue::{connect, publish, Backoff, Context, QueueError, Topology};
 use crate::storage::SharedStorage;
@@ -43,10 +43,15 @@ pub struct DaemonConfig {
     pub fault_delay: Duration,
 }
 
-/// Runs one job, turning a panic in the counting code into a permanent failure.
-pub fn execute(job: &RegionJob, storage: &SharedStorage) -> Result<RegionResult, JobError> {
+/// Runs one job with the worker's caches, turning a panic in the counting code into a
+/// permanent failure.
+pub fn execute(
+    job: &RegionJob,
+    storage: &SharedStorage,
+    caches: &Caches,
+) -> Result<RegionResult, JobError> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_job(job, storage.as_ref())
+        run_job(job, storage.as_ref(), caches)
     })) {
         Ok(r) => r,
         Err(_) => Err(JobError::permanent(format!(
@@ -103,11 +108,21 @@ pub async fn run_daemon(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut backoff = Backoff::default();
+    let caches = Arc::new(Caches::default());
     loop {
         if *shutdown.borrow() {
             return;
         }
-        match session(&config, &storage, &metrics, &mut shutdown, &mut backoff).await {
+        match session(
+            &config,
+            &storage,
+            &caches,
+            &metrics,
+            &mut shutdown,
+            &mut backoff,
+        )
+        .await
+        {
             Ok(()) => return,
             Err(e) => {
                 metrics.ready.set(0);
@@ -125,6 +140,7 @@ pub async fn run_daemon(
 async fn session(
     config: &DaemonConfig,
     storage: &SharedStorage,
+    caches: &Arc<Caches>,
     metrics: &WorkerMetrics,
     shutdown: &mut watch::Receiver<bool>,
     backoff: &mut Backoff,
@@ -166,7 +182,7 @@ async fn session(
                 return Ok(());
             }
             next = consumer.next() => match next {
-                Some(Ok(delivery)) => handle(config, storage, metrics, &ch, delivery).await?,
+                Some(Ok(delivery)) => handle(config, storage, caches, metrics, &ch, delivery).await?,
                 Some(Err(e)) => return Err(QueueError { action: "receiving a job".into(), detail: e.to_string() }),
                 None => return Err(QueueError { action: "receiving a job".into(), detail: "the broker cancelled the consumer".into() }),
             }
@@ -177,6 +193,7 @@ async fn session(
 async fn handle(
     config: &DaemonConfig,
     storage: &SharedStorage,
+    caches: &Arc<Caches>,
     metrics: &WorkerMetrics,
     ch: &Channel,
     delivery: Delivery,
@@ -210,8 +227,9 @@ async fn handle(
     let worker = config.worker_name.clone();
     let job_for_task = job.clone();
     let storage = storage.clone();
+    let caches = Arc::clone(caches);
     let stored = tokio::task::spawn_blocking(move || {
-        let outcome = execute(&job_for_task, &storage);
+        let outcome = execute(&job_for_task, &storage, &caches);
         let seen = outcome
             .as_ref()
             .map(|r| (r.qc.reads_seen, r.qc.bytes_fetched))

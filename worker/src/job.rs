@@ -1,59 +1,30 @@
-//! Running one region job against local files: locate the index, read the reference slice,
-//! query the region, count, call.
+//! Running one region job: open the sample (header and index, cached per worker), read the
+//! reference slice, plan and fetch the region's bytes, query them, count, call. This module
+//! sits on top of the others: it uses [`crate::source`], [`crate::slice`],
+//! [`crate::reference`], [`crate::cram_reference`] and [`crate::pileup`]; only the daemon uses
+//! it.
 
+use crate::cram_reference::cram_repository;
+use crate::error::JobError;
 use crate::pileup::RegionCounter;
-use crate::reference::read_reference;
-use crate::slice::{cached_source, fetch, plan_slice, SourceIndex};
+use crate::reference::{read_reference, ReferenceCache};
+use crate::slice::{fetch, plan_slice};
+use crate::source::{SourceCache, SourceIndex};
 use crate::storage::{LocalStorage, Storage};
 use esr1_proto::{RegionJob, RegionResult};
 use esr1_science::calling::call_region;
 use noodles::core::region::Interval;
-use noodles::{bam, core::Position, core::Region, cram, fasta};
-use std::fmt;
+use noodles::{bam, core::Position, core::Region, cram};
 
-/// Whether retrying a failed job can help.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailureKind {
-    /// The input is wrong (missing, corrupt, wrong build): retrying cannot help.
-    Permanent,
-    /// Something outside the input failed (storage timeout …): retry.
-    Transient,
+/// What a worker keeps between jobs: opened alignment files and reference indexes. The daemon
+/// holds one for its life, the embedded runner one per run; nothing is cached process-wide.
+#[derive(Default)]
+pub struct Caches {
+    /// Headers and indexes of alignment files.
+    pub sources: SourceCache,
+    /// Indexes of reference FASTAs.
+    pub references: ReferenceCache,
 }
-
-/// Why a job failed, with a message that names the file and what was expected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JobError {
-    /// Retry or give up.
-    pub kind: FailureKind,
-    /// For the user.
-    pub message: String,
-}
-
-impl JobError {
-    /// A failure that retrying cannot fix.
-    pub fn permanent(message: impl Into<String>) -> Self {
-        Self {
-            kind: FailureKind::Permanent,
-            message: message.into(),
-        }
-    }
-
-    /// A failure that a retry may fix.
-    pub fn transient(message: impl Into<String>) -> Self {
-        Self {
-            kind: FailureKind::Transient,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for JobError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for JobError {}
 
 /// Extra reference bases read after the region, so deletions at its end get their REF.
 const REFERENCE_PADDING: u64 = 200;
@@ -61,34 +32,27 @@ const REFERENCE_PADDING: u64 = 200;
 /// Longest region a job may count (its counts are held in memory).
 pub const MAX_REGION_LEN: u64 = 20_000_000;
 
-/// Contig names that mean the same chromosome in the common naming schemes.
-pub fn contig_aliases(name: &str) -> Vec<String> {
-    let bare = name.strip_prefix("chr").unwrap_or(name);
-    let mut v = vec![name.to_owned(), bare.to_owned(), format!("chr{bare}")];
-    if bare == "6" {
-        v.push("NC_000006.12".into());
-        v.push("NC_000006.11".into());
-    }
-    if name.starts_with("NC_000006") {
-        v.extend(["chr6".to_owned(), "6".to_owned()]);
-    }
-    v.dedup();
-    v
-}
-
 /// Runs a job, reading the alignment slice and reference slice through `storage` (local
-/// paths or `s3://` URIs alike).
-pub fn run_job(job: &RegionJob, storage: &dyn Storage) -> Result<RegionResult, JobError> {
+/// paths or `s3://` URIs alike), with what `caches` already holds.
+pub fn run_job(
+    job: &RegionJob,
+    storage: &dyn Storage,
+    caches: &Caches,
+) -> Result<RegionResult, JobError> {
     let r = &job.region;
     if r.start == 0 || r.end < r.start || r.len() > MAX_REGION_LEN {
         return Err(JobError::permanent(format!(
             "invalid region {r}: expected 1-based start ≤ end and at most {MAX_REGION_LEN} bp"
         )));
     }
-    let source = cached_source(storage, &job.sample.alignments, job.sample.index.as_deref())?;
+    let source =
+        caches
+            .sources
+            .get(storage, &job.sample.alignments, job.sample.index.as_deref())?;
     let region = &job.region;
     let (reference, _) = read_reference(
         storage,
+        &caches.references,
         &job.reference,
         &region.contig,
         region.start,
@@ -156,7 +120,15 @@ pub fn run_job(job: &RegionJob, storage: &dyn Storage) -> Result<RegionResult, J
                 )?;
             }
             SourceIndex::Crai(index) => {
-                let repository = cram_repository(storage, job, header, rid, index)?;
+                let repository = cram_repository(
+                    storage,
+                    &caches.references,
+                    &job.reference,
+                    header,
+                    rid,
+                    index,
+                    region,
+                )?;
                 let mut reader = cram::io::reader::Builder::default()
                     .set_reference_sequence_repository(repository)
                     .build_from_reader(sparse);
@@ -214,83 +186,9 @@ fn finish_result(
     result
 }
 
-/// The reference a CRAM query needs: the bases spanned by the containers it will decode,
-/// read through the FASTA's index, placed in an otherwise-`N` contig of the header's length
-/// (noodles addresses the reference by absolute position).
-fn cram_repository(
-    storage: &dyn Storage,
-    job: &RegionJob,
-    header: &noodles::sam::Header,
-    rid: usize,
-    index: &cram::crai::Index,
-) -> Result<fasta::Repository, JobError> {
-    let Some((name, map)) = header.reference_sequences().get_index(rid) else {
-        return Err(JobError::permanent(format!(
-            "no reference sequence {rid} in the header"
-        )));
-    };
-    let length = usize::from(map.length());
-    let region = &job.region;
-    let spans = index
-        .iter()
-        .filter(|r| r.reference_sequence_id() == Some(rid))
-        .filter_map(|r| {
-            let s = usize::from(r.alignment_start()?) as u64;
-            let e = s + r.alignment_span() as u64;
-            (s <= region.end && e > region.start).then_some((s, e))
-        });
-    let (lo, hi) = spans.fold((u64::MAX, 0), |(lo, hi), (s, e)| (lo.min(s), hi.max(e)));
-    let name_str = String::from_utf8_lossy(name).into_owned();
-    let key = (job.reference.clone(), name_str.clone(), length);
-    let mut cache = CRAM_REFERENCE
-        .lock()
-        .map_err(|_| JobError::transient("reference cache poisoned"))?;
-    if let Some(c) = cache.as_ref().filter(|c| c.key == key) {
-        if lo > hi || c.filled.iter().any(|&(a, b)| a <= lo && hi <= b) {
-            return Ok(c.repository.clone());
-        }
-    }
-    // Rebuild with the new window added to what this worker already holds for the contig.
-    let mut filled: Vec<(u64, u64)> = cache
-        .as_ref()
-        .filter(|c| c.key == key)
-        .map(|c| c.filled.clone())
-        .unwrap_or_default();
-    if lo <= hi {
-        filled.push((lo, hi));
-    }
-    let mut sequence = vec![b'N'; length];
-    for &(a, b) in &filled {
-        let (bases, _) = read_reference(storage, &job.reference, &name_str, a, b)?;
-        let start = (a - 1) as usize;
-        let end = (start + bases.len()).min(length);
-        sequence[start..end].copy_from_slice(&bases[..end - start]);
-    }
-    let record = fasta::Record::new(
-        fasta::record::Definition::new(name.to_vec(), None),
-        fasta::record::Sequence::from(sequence),
-    );
-    let repository = fasta::Repository::new(vec![record]);
-    *cache = Some(CachedReference {
-        key,
-        filled,
-        repository: repository.clone(),
-    });
-    Ok(repository)
-}
-
-/// The CRAM reference of the last contig used by this worker, with the windows it holds.
-struct CachedReference {
-    key: (String, String, usize),
-    filled: Vec<(u64, u64)>,
-    repository: fasta::Repository,
-}
-
-static CRAM_REFERENCE: std::sync::Mutex<Option<CachedReference>> = std::sync::Mutex::new(None);
-
-/// Runs a job whose files are local paths.
+/// Runs a job whose files are local paths, with caches of its own.
 pub fn run_local_job(job: &RegionJob) -> Result<RegionResult, JobError> {
-    run_job(job, &LocalStorage)
+    run_job(job, &LocalStorage, &Caches::default())
 }
 
 /// Turns a finished counter into the job's result, with calls.
@@ -307,6 +205,7 @@ pub fn build_result(job: &RegionJob, counter: RegionCounter, reference: &[u8]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::FailureKind;
     use esr1_proto::{CallingParams, GenomicRegion, Material, RunContext, SampleRef};
 
     #[test]

@@ -1,16 +1,36 @@
 //! ESR1 region worker: reads one region of one sample, counts fragments per site and calls
 //! candidate variants. The counting core ([`pileup`]) is pure and knows nothing of where its
 //! records come from; [`job`] connects it to files.
+//!
+//! Layout, from the bottom up (a module only uses those listed before it):
+//! * [`storage`] — object access (local, S3) behind one trait, with retry and counting;
+//!   [`sparse`] — a `Read + Seek` view of fetched byte ranges; [`cache`] — a keyed cache
+//!   that never holds its lock during a load; [`contig`] — contig-name aliases;
+//!   [`error`] — [`JobError`] and its [`FailureKind`]; [`pileup`] — the counting core.
+//! * [`source`] — opening an alignment file (header, index) and the per-worker
+//!   [`source::SourceCache`]; [`slice`](mod@slice) — planning and fetching the bytes of one region;
+//!   [`reference`](mod@reference) — FASTA slices through `.fai`/`.gzi` and the per-worker
+//!   [`reference::ReferenceCache`]; [`cram_reference`] — the reference a CRAM query decodes
+//!   with, read for the containers' span only.
+//! * [`job`] — one region job end to end, with the worker's [`Caches`].
+//! * [`store`] — result objects; [`queue`] — RabbitMQ topology and publishing;
+//!   [`metrics`] — Prometheus exposition; [`daemon`] — the consumer loop.
 
+pub mod cache;
+pub mod contig;
+pub mod cram_reference;
 pub mod daemon;
+pub mod error;
 pub mod job;
 pub mod metrics;
 pub mod pileup;
 pub mod queue;
 pub mod reference;
 pub mod slice;
+pub mod source;
 pub mod sparse;
 pub mod storage;
 pub mod store;
 
-pub use job::{run_job, run_local_job, FailureKind, JobError};
+pub use error::{FailureKind, JobError};
+pub use job::{run_job, run_local_job, Caches};

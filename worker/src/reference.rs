@@ -1,16 +1,16 @@
 //! Reference slices from a FASTA in storage (plain or bgzip), reading only the bytes of the
-//! requested interval through its `.fai` (and `.gzi` for bgzip).
+//! requested interval through its `.fai` (and `.gzi` for bgzip). The indexes are read once
+//! per worker and held in a [`ReferenceCache`].
 
-use crate::job::{contig_aliases, JobError};
-use crate::slice::{storage_failure, MAX_BLOCK};
-use crate::sparse::SparseFile;
+use crate::cache::KeyedCache;
+use crate::contig::find_contig;
+use crate::error::{storage_failure, JobError};
+use crate::sparse::{SparseFile, MAX_BLOCK};
 use crate::storage::Storage;
 use noodles::bgzf;
 use noodles::bgzf::io::Seek as _;
 use noodles::fasta::fai;
-use std::collections::HashMap;
 use std::io::{Cursor, Read, SeekFrom};
-use std::sync::{Arc, Mutex, OnceLock};
 
 /// The indexes of one reference FASTA.
 struct ReferenceIndex {
@@ -19,12 +19,16 @@ struct ReferenceIndex {
     size: u64,
 }
 
-fn load_index(storage: &dyn Storage, uri: &str) -> Result<Arc<ReferenceIndex>, JobError> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<ReferenceIndex>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(ix) = cache.lock().ok().and_then(|c| c.get(uri).cloned()) {
-        return Ok(ix);
+/// Per-worker cache of the indexes (`.fai`, `.gzi`) of reference FASTAs, by URI.
+pub struct ReferenceCache(KeyedCache<String, ReferenceIndex>);
+
+impl Default for ReferenceCache {
+    fn default() -> Self {
+        Self(KeyedCache::new(8))
     }
+}
+
+fn load_index(storage: &dyn Storage, uri: &str) -> Result<ReferenceIndex, JobError> {
     let size = storage
         .head(uri)
         .map_err(|e| storage_failure("reference", &e))?
@@ -52,33 +56,26 @@ fn load_index(storage: &dyn Storage, uri: &str) -> Result<Arc<ReferenceIndex>, J
     } else {
         None
     };
-    let ix = Arc::new(ReferenceIndex { fai, gzi, size });
-    if let Ok(mut c) = cache.lock() {
-        c.insert(uri.to_owned(), Arc::clone(&ix));
-    }
-    Ok(ix)
+    Ok(ReferenceIndex { fai, gzi, size })
 }
 
 /// Bases `start..=end` (1-based) of `contig` (or one of its aliases), upper case, clamped to
-/// the contig; returns the bases and the number of bytes read from storage.
+/// the contig; returns the bases and the number of bytes read from storage. The FASTA's
+/// indexes come from `cache` (read through `storage` on first use).
 pub fn read_reference(
     storage: &dyn Storage,
+    cache: &ReferenceCache,
     uri: &str,
     contig: &str,
     start: u64,
     end: u64,
 ) -> Result<(Vec<u8>, u64), JobError> {
-    let ix = load_index(storage, uri)?;
-    let names = contig_aliases(contig);
-    let record = ix
-        .fai
-        .as_ref()
-        .iter()
-        .find(|r| {
-            names
-                .iter()
-                .any(|n| n.as_bytes() == <&[u8]>::from(r.name()))
-        })
+    let ix = cache
+        .0
+        .get_or_load(uri.to_owned(), || load_index(storage, uri))?;
+    let records = ix.fai.as_ref();
+    let record = find_contig(contig, records.iter().map(|r| <&[u8]>::from(r.name())))
+        .and_then(|i| records.get(i))
         .ok_or_else(|| {
             JobError::permanent(format!(
                 "reference {uri} has no contig {contig} (or its aliases)"

@@ -5,6 +5,10 @@
 
 use std::io::{self, Read, Seek, SeekFrom};
 
+/// Largest BGZF block (compressed): the slack a ranged read takes after the last byte it must
+/// decode (a chunk end in a BAM, a position in a bgzip FASTA).
+pub const MAX_BLOCK: u64 = 65_536;
+
 /// Fetched byte ranges of a file of known size.
 #[derive(Debug, Clone, Default)]
 pub struct SparseFile {

@@ -8,7 +8,9 @@ use esr1_coordinator::plan::{PlanOptions, MODEL_VERSION};
 use esr1_coordinator::run::{run, Backend, RunOptions};
 use esr1_proto::{CallingParams, GenomicRegion, RegionJob, RunContext, SampleRef};
 use esr1_simulate::{simulate, SimulateOptions, SimulatedCohort};
-use esr1_worker::slice::{fetch, open_source, plan_slice, MAX_BLOCK};
+use esr1_worker::slice::{fetch, plan_slice};
+use esr1_worker::source::{open_source, SourceIndex};
+use esr1_worker::sparse::MAX_BLOCK;
 use esr1_worker::storage::{
     CountingStorage, RetryingStorage, Router, S3Config, S3Storage, SharedStorage, Storage,
 };
@@ -69,7 +71,7 @@ fn ranged_reads_equal_a_local_indexed_query_within_the_byte_budget() {
     let uri = format!("s3://{BUCKET}/c/P01_C1.bam");
     let source =
         open_source(storage.as_ref(), &uri, None).unwrap_or_else(|e| panic!("{}", e.message));
-    let esr1_worker::slice::SourceIndex::Binning(binning) = &source.index else {
+    let SourceIndex::Binning(binning) = &source.index else {
         panic!("a BAI")
     };
     let size = std::fs::metadata(bams.join("P01_C1.bam"))
@@ -176,12 +178,14 @@ fn per_site_counts_from_s3_equal_the_local_file() {
             let a = esr1_worker::run_job(
                 &job_for(local.clone(), &local_ref, start, end),
                 storage.as_ref(),
+                &esr1_worker::Caches::default(),
             )
             .unwrap_or_else(|e| panic!("{e}"));
             let remote_ref = format!("s3://{BUCKET}/cohort/reference/chr6_esr1.fa.gz");
             let b = esr1_worker::run_job(
                 &job_for(remote.clone(), &remote_ref, start, end),
                 storage.as_ref(),
+                &esr1_worker::Caches::default(),
             )
             .unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(a.sites, b.sites, "{sample} {start}-{end}");
@@ -536,6 +540,7 @@ fn cram_slices_from_s3_equal_a_local_indexed_query_and_count_like_bam() {
         let from_s3 = esr1_worker::run_job(
             &job_for(sample(uri.clone()), &remote_ref, start as u64, end as u64),
             storage.as_ref(),
+            &esr1_worker::Caches::default(),
         )
         .unwrap_or_else(|e| panic!("{what}: {e}"));
         let bam_local = dir
@@ -547,6 +552,7 @@ fn cram_slices_from_s3_equal_a_local_indexed_query_and_count_like_bam() {
         let from_bam = esr1_worker::run_job(
             &job_for(sample(bam_local), &bam_ref, start as u64, end as u64),
             storage.as_ref(),
+            &esr1_worker::Caches::default(),
         )
         .unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(from_s3.sites, from_bam.sites, "{what}");
@@ -566,7 +572,7 @@ fn cram_slices_from_s3_equal_a_local_indexed_query_and_count_like_bam() {
         let mut reader = noodles::cram::io::reader::Builder::default()
             .set_reference_sequence_repository(repository)
             .build_from_reader(sparse);
-        let esr1_worker::slice::SourceIndex::Crai(crai) = &source.index else {
+        let SourceIndex::Crai(crai) = &source.index else {
             panic!("a CRAI")
         };
         let got: Vec<(Vec<u8>, u16, usize)> = reader

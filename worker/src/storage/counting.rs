@@ -1,6 +1,6 @@
 //! A decorator that counts requests and bytes and remembers every range asked for.
 
-use super::{ObjectMeta, Storage, StorageError};
+use super::api::{ObjectMeta, Storage, StorageError};
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 

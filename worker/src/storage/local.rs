@@ -1,6 +1,6 @@
 //! Local filesystem storage (paths, or `file://` URIs).
 
-use super::{ObjectMeta, Storage, StorageError, StorageErrorKind};
+use super::api::{ObjectMeta, Storage, StorageError, StorageErrorKind};
 use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Path, PathBuf};

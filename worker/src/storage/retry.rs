@@ -1,6 +1,6 @@
 //! A decorator that retries transient errors a bounded number of times with backoff.
 
-use super::{ObjectMeta, Storage, StorageError};
+use super::api::{ObjectMeta, Storage, StorageError};
 use std::ops::Range;
 use std::time::Duration;
 
@@ -62,7 +62,7 @@ impl<S: Storage> Storage for RetryingStorage<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::storage::StorageErrorKind;
+    use crate::storage::api::StorageErrorKind;
     use std::sync::atomic::{AtomicU32, Ordering};
 
     /// Fails the first `failures` calls with a given kind, then answers.

@@ -3,11 +3,11 @@
 //! Settings come from the standard AWS environment and config files (region, credentials,
 //! profile, web identity on Kubernetes) through `aws-config`, plus an endpoint URL with
 //! path-style addressing for S3-compatible servers. The SDK's own retries are off: the
-//! [`super::RetryingStorage`] decorator retries, so every attempt is visible and counted.
+//! [`super::retry::RetryingStorage`] decorator retries, so every attempt is visible and counted.
 //! Calls are synchronous for the counting core; they run on the storage's own runtime, so
 //! they work from plain threads and from inside other async runtimes alike.
 
-use super::{ObjectMeta, Storage, StorageError, StorageErrorKind};
+use super::api::{ObjectMeta, Storage, StorageError, StorageErrorKind};
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use std::collections::HashMap;

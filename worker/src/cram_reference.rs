@@ -1,0 +1,86 @@
+//! The reference a CRAM query needs, read from storage for only the span of the containers it
+//! decodes.
+//!
+//! noodles' CRAM decoder takes its reference from a `fasta::Repository` and addresses it by
+//! absolute position, so it wants a record as long as the contig. Ours is a zeroed allocation
+//! of the contig's length (which the allocator maps lazily: untouched pages cost nothing) in
+//! which only the bases under the decoded containers are written, read through the FASTA's
+//! index. It is built per job: no process-wide buffer, no lock held while storage is read, and
+//! CRAM jobs of one worker run side by side. (noodles' repository copies the sequence once
+//! when the decoder first asks for it; that copy lives only while the job decodes.)
+
+use crate::error::JobError;
+use crate::reference::{read_reference, ReferenceCache};
+use crate::storage::Storage;
+use esr1_proto::GenomicRegion;
+use noodles::{cram, fasta, sam};
+use std::io;
+
+/// The repository holding contig `rid` of `header`, with the bases of every container of
+/// `index` that overlaps `region` read from the FASTA `reference_uri` (every slice of such a
+/// container, since the decoder decodes whole containers).
+pub fn cram_repository(
+    storage: &dyn Storage,
+    references: &ReferenceCache,
+    reference_uri: &str,
+    header: &sam::Header,
+    rid: usize,
+    index: &cram::crai::Index,
+    region: &GenomicRegion,
+) -> Result<fasta::Repository, JobError> {
+    let Some((name, map)) = header.reference_sequences().get_index(rid) else {
+        return Err(JobError::permanent(format!(
+            "no reference sequence {rid} in the header"
+        )));
+    };
+    let length = usize::from(map.length());
+    let (lo, hi) = decoded_span(index, rid, region);
+    let mut sequence = vec![0u8; length];
+    if lo <= hi {
+        let contig = String::from_utf8_lossy(name);
+        let (bases, _) = read_reference(storage, references, reference_uri, &contig, lo, hi)?;
+        let start = (lo - 1) as usize;
+        let end = (start + bases.len()).min(length);
+        sequence[start..end].copy_from_slice(&bases[..end - start]);
+    }
+    let record = fasta::Record::new(
+        fasta::record::Definition::new(name.to_vec(), None),
+        fasta::record::Sequence::from(sequence),
+    );
+    Ok(fasta::Repository::new(OneContig(Some(record))))
+}
+
+/// The 1-based span `(first, last)` covered by the slices of the containers that hold a slice
+/// of reference sequence `rid` overlapping `region`; `first > last` when there are none.
+fn decoded_span(index: &cram::crai::Index, rid: usize, region: &GenomicRegion) -> (u64, u64) {
+    let span = |r: &cram::crai::Record| {
+        let s = usize::from(r.alignment_start()?) as u64;
+        Some((s, s + r.alignment_span() as u64))
+    };
+    let on_contig = || {
+        index
+            .iter()
+            .filter(|r| r.reference_sequence_id() == Some(rid))
+    };
+    let mut offsets: Vec<u64> = on_contig()
+        .filter(|r| span(r).is_some_and(|(s, e)| s <= region.end && e > region.start))
+        .map(|r| r.offset())
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    on_contig()
+        .filter(|r| offsets.binary_search(&r.offset()).is_ok())
+        .filter_map(span)
+        .fold((u64::MAX, 0), |(lo, hi), (s, e)| (lo.min(s), hi.max(e)))
+}
+
+/// A repository adapter serving one record, handed over (not copied) on the decoder's first
+/// request; the repository keeps it from then on.
+struct OneContig(Option<fasta::Record>);
+
+impl fasta::repository::Adapter for OneContig {
+    fn get(&mut self, name: &[u8]) -> Option<io::Result<fasta::Record>> {
+        let matches = self.0.as_ref().is_some_and(|r| r.name() == name);
+        matches.then(|| self.0.take()).flatten().map(Ok)
+    }
+}

@@ -1,0 +1,312 @@
+//! [`RegionCounter`]: counts one region of one sample from alignment records in coordinate
+//! order — read filters by reason, reads turned into events ([`super::read`]), mates merged
+//! ([`super::mates`]), fragments counted per position and strand with their indels and MNVs
+//! ([`super::mnv`]) — and [`RegionCounter::finish`] turns the counts into exact sites and
+//! reference blocks (the gVCF model).
+
+use super::mates::{merge_pair, MateBuffer, PendingRead};
+use super::mnv::count_mnvs;
+use super::read::read_events;
+use super::types::{Fragment, FragmentBase, Observation, PositionCounts, RegionReference};
+use esr1_proto::{
+    AlleleCount, CallingParams, GenomicRegion, MnvCount, ReferenceBlock, RegionQc, SiteCounts,
+};
+use noodles::sam::{self, alignment::Record};
+use std::collections::HashMap;
+use std::io;
+
+/// Counts one region of one sample.
+pub struct RegionCounter {
+    /// The region and its reference bases.
+    reference: RegionReference,
+    reference_sequence_id: Option<usize>,
+    params: CallingParams,
+    report_sites: Vec<u64>,
+    counts: Vec<PositionCounts>,
+    indels: HashMap<u64, Vec<AlleleCount>>,
+    mnvs: HashMap<u64, Vec<MnvCount>>,
+    mates: MateBuffer,
+    qc: RegionQc,
+}
+
+fn error_probability(quality: u8) -> f64 {
+    10f64.powf(-f64::from(quality) / 10.0)
+}
+
+impl RegionCounter {
+    /// A counter for `region`, whose contig is reference sequence `reference_sequence_id` in
+    /// the header (`None` when the contig is absent: every record is then ignored).
+    /// `reference` holds the reference bases from `region.start`.
+    pub fn new(
+        region: GenomicRegion,
+        reference_sequence_id: Option<usize>,
+        reference: Vec<u8>,
+        params: CallingParams,
+        report_sites: Vec<u64>,
+    ) -> Self {
+        let len = region.len() as usize;
+        let mut report_sites = report_sites;
+        report_sites.sort_unstable();
+        report_sites.dedup();
+        Self {
+            reference: RegionReference {
+                region,
+                bases: reference,
+            },
+            reference_sequence_id,
+            params,
+            report_sites,
+            counts: vec![PositionCounts::default(); len],
+            indels: HashMap::new(),
+            mnvs: HashMap::new(),
+            mates: MateBuffer::default(),
+            qc: RegionQc::default(),
+        }
+    }
+
+    /// The reference base at a position (upper case, `N` when unknown).
+    pub fn reference_base(&self, pos: u64) -> u8 {
+        self.reference.base(pos)
+    }
+
+    /// Adds one record. Records must come in coordinate order (as from an indexed query).
+    pub fn add_record<R: Record + ?Sized>(
+        &mut self,
+        header: &sam::Header,
+        record: &R,
+    ) -> io::Result<()> {
+        let flags = record.flags()?;
+        let start = match record.alignment_start().transpose()? {
+            Some(p) => usize::from(p) as u64,
+            None => 0,
+        };
+        let owned = self.reference.region.contains(start);
+        if owned {
+            self.qc.reads_seen += 1;
+        }
+        let filtered = &mut self.qc.filtered;
+        let reason = if flags.is_unmapped() {
+            Some(&mut filtered.unmapped)
+        } else if flags.is_secondary() {
+            Some(&mut filtered.secondary)
+        } else if flags.is_supplementary() {
+            Some(&mut filtered.supplementary)
+        } else if flags.is_qc_fail() {
+            Some(&mut filtered.qc_fail)
+        } else if flags.is_duplicate() {
+            Some(&mut filtered.duplicate)
+        } else {
+            let mapq = record.mapping_quality().transpose()?.map_or(255, u8::from);
+            // 255 means "not available": treat as failing a positive minimum.
+            (mapq == 255 && self.params.min_mapq > 0 || mapq < self.params.min_mapq)
+                .then_some(&mut filtered.low_mapq)
+        };
+        if let Some(counter) = reason {
+            if owned {
+                *counter += 1;
+            }
+            return Ok(());
+        }
+        let rid = record.reference_sequence_id(header).transpose()?;
+        if rid.is_none() || rid != self.reference_sequence_id {
+            return Ok(());
+        }
+        self.flush_pending_before(start);
+
+        let reverse = flags.is_reverse_complemented();
+        let events = read_events(
+            record,
+            start,
+            &self.reference,
+            self.params.min_base_quality,
+            &mut self.qc.low_base_quality,
+        )?;
+        let name = record.name().map(|n| n.to_vec()).unwrap_or_default();
+
+        if let Some(mate) = self.mates.take(&name) {
+            let fragment = merge_pair(mate, reverse, events, &mut self.qc.discordant_mate_bases);
+            self.count_fragment(&fragment);
+            return Ok(());
+        }
+
+        let end = start + record.alignment_span().transpose()?.unwrap_or(0) as u64;
+        let mate_start = record
+            .mate_alignment_start()
+            .transpose()?
+            .map_or(0, |p| usize::from(p) as u64);
+        let mate_rid = record.mate_reference_sequence_id(header).transpose()?;
+        let mate_may_overlap = flags.is_segmented()
+            && !flags.is_mate_unmapped()
+            && mate_rid == rid
+            && mate_start >= start
+            && mate_start < end
+            && !name.is_empty();
+        if mate_may_overlap {
+            self.mates.insert(
+                name,
+                PendingRead {
+                    reverse,
+                    events,
+                    mate_start,
+                },
+            );
+        } else {
+            self.count_fragment(&Fragment::from_read(reverse, &events));
+        }
+        Ok(())
+    }
+
+    /// Counts alone every waiting read whose mate should have started before `start`: the
+    /// mate was filtered or lies outside the query.
+    fn flush_pending_before(&mut self, start: u64) {
+        for read in self.mates.drain_before(start) {
+            self.count_fragment(&Fragment::from_read(read.reverse, &read.events));
+        }
+    }
+
+    fn add_observation(&mut self, b: &FragmentBase) {
+        let Some(slot) = self
+            .reference
+            .offset(b.pos)
+            .and_then(|i| self.counts.get_mut(i))
+        else {
+            return;
+        };
+        let strand = if b.reverse {
+            &mut slot.reverse
+        } else {
+            &mut slot.forward
+        };
+        match b.observation {
+            Observation::Base { base, quality } => {
+                if matches!(base, b'A' | b'C' | b'G' | b'T') {
+                    strand.add_base(base);
+                    slot.expected_errors += error_probability(quality) / 3.0;
+                    if b.near_end {
+                        slot.near_read_end.add_base(base);
+                    }
+                }
+            }
+            Observation::Deleted => strand.del += 1,
+        }
+    }
+
+    fn add_indel(&mut self, pos: u64, reverse: bool, allele: &str) {
+        let alleles = self.indels.entry(pos).or_default();
+        let entry = match alleles.iter_mut().position(|a| a.allele == allele) {
+            Some(i) => &mut alleles[i],
+            None => {
+                alleles.push(AlleleCount {
+                    allele: allele.to_owned(),
+                    forward: 0,
+                    reverse: 0,
+                });
+                let last = alleles.len() - 1;
+                &mut alleles[last]
+            }
+        };
+        if reverse {
+            entry.reverse += 1;
+        } else {
+            entry.forward += 1;
+        }
+    }
+
+    /// Counts one fragment: its bases, its indels and its multi-nucleotide variants.
+    fn count_fragment(&mut self, fragment: &Fragment) {
+        for b in &fragment.bases {
+            self.add_observation(b);
+        }
+        for (pos, reverse, allele) in &fragment.indels {
+            self.add_indel(*pos, *reverse, allele);
+        }
+        count_mnvs(
+            &fragment.bases,
+            &self.reference,
+            &mut self.counts,
+            &mut self.mnvs,
+        );
+    }
+
+    /// Ends counting: sites with alt evidence or requested, reference blocks elsewhere.
+    pub fn finish(mut self) -> (Vec<SiteCounts>, Vec<ReferenceBlock>, RegionQc) {
+        self.flush_pending_before(u64::MAX);
+        let mut sites = Vec::new();
+        let mut blocks: Vec<ReferenceBlock> = Vec::new();
+        let mut open: Option<(ReferenceBlock, u32)> = None; // (block, first depth)
+        let band = 1.0 + self.params.block_depth_band.max(0.0);
+        let min_report = self.params.min_alt_to_report.max(1);
+        for (i, c) in self.counts.iter().enumerate() {
+            let pos = self.reference.region.start + i as u64;
+            let ref_base = self.reference_base(pos);
+            let depth = c.forward.total() + c.reverse.total();
+            let ref_count = c.forward.base(ref_base) + c.reverse.base(ref_base);
+            let indel_alt: u32 = self
+                .indels
+                .get(&pos)
+                .map_or(0, |v| v.iter().map(AlleleCount::total).max().unwrap_or(0));
+            let base_alt = if ref_base == b'N' {
+                0
+            } else {
+                depth - ref_count
+            };
+            let mnv_alt: u32 = self
+                .mnvs
+                .get(&pos)
+                .map_or(0, |v| v.iter().map(MnvCount::total).max().unwrap_or(0));
+            let alt = base_alt.max(indel_alt).max(mnv_alt);
+            let requested = self.report_sites.binary_search(&pos).is_ok();
+            if requested || alt >= min_report {
+                if let Some((b, _)) = open.take() {
+                    blocks.push(b);
+                }
+                let mut indels = self.indels.remove(&pos).unwrap_or_default();
+                indels.sort_by(|a, b| a.allele.cmp(&b.allele));
+                let mut mnvs = self.mnvs.remove(&pos).unwrap_or_default();
+                mnvs.sort_by(|a, b| a.alt_allele.cmp(&b.alt_allele));
+                sites.push(SiteCounts {
+                    pos,
+                    ref_base: ref_base as char,
+                    forward: c.forward,
+                    reverse: c.reverse,
+                    indels,
+                    expected_errors: c.expected_errors,
+                    mnvs,
+                    in_mnv: c.in_mnv,
+                    in_mnv_reverse: c.in_mnv_reverse,
+                    near_read_end: c.near_read_end,
+                });
+                continue;
+            }
+            match &mut open {
+                Some((b, first_depth))
+                    if (depth == 0) == (*first_depth == 0)
+                        && f64::from(depth) <= f64::from(*first_depth) * band
+                        && f64::from(depth) * band >= f64::from(*first_depth) =>
+                {
+                    b.end = pos;
+                    b.min_depth = b.min_depth.min(depth);
+                    b.max_alt = b.max_alt.max(alt);
+                }
+                _ => {
+                    if let Some((b, _)) = open.take() {
+                        blocks.push(b);
+                    }
+                    open = Some((
+                        ReferenceBlock {
+                            start: pos,
+                            end: pos,
+                            min_depth: depth,
+                            max_alt: alt,
+                        },
+                        depth,
+                    ));
+                }
+            }
+        }
+        if let Some((b, _)) = open.take() {
+            blocks.push(b);
+        }
+        (sites, blocks, self.qc)
+    }
+}

@@ -1,0 +1,118 @@
+//! Mates of one fragment counted once: a read whose mate may overlap it waits in a
+//! [`MateBuffer`] until the mate arrives, then [`merge_pair`] keeps each position once — the
+//! better-quality base where the mates agree, nothing where they disagree (a discordant base
+//! is not evidence). A read whose mate never comes is counted alone.
+
+use super::types::{Fragment, ReadEvent};
+use std::collections::{BTreeMap, HashMap};
+
+/// A read's events with its strand, waiting for its mate.
+#[derive(Debug)]
+pub struct PendingRead {
+    /// Strand of the read.
+    pub reverse: bool,
+    /// Its events inside the region.
+    pub events: Vec<ReadEvent>,
+    /// Where its mate starts.
+    pub mate_start: u64,
+}
+
+/// Reads waiting for their mates, by name and by where the mate starts.
+#[derive(Debug, Default)]
+pub struct MateBuffer {
+    pending: HashMap<Vec<u8>, PendingRead>,
+    by_mate_start: BTreeMap<u64, Vec<Vec<u8>>>,
+}
+
+impl MateBuffer {
+    /// Holds a read until its mate (same name) arrives.
+    pub fn insert(&mut self, name: Vec<u8>, read: PendingRead) {
+        self.by_mate_start
+            .entry(read.mate_start)
+            .or_default()
+            .push(name.clone());
+        self.pending.insert(name, read);
+    }
+
+    /// The waiting mate of a read named `name`, if any.
+    pub fn take(&mut self, name: &[u8]) -> Option<PendingRead> {
+        let mate = self.pending.remove(name)?;
+        if let Some(names) = self.by_mate_start.get_mut(&mate.mate_start) {
+            names.retain(|n| n != name);
+            if names.is_empty() {
+                self.by_mate_start.remove(&mate.mate_start);
+            }
+        }
+        Some(mate)
+    }
+
+    /// Every waiting read whose mate should have started before `start` (the mate was
+    /// filtered or lies outside the query), in order of that mate start: they count alone.
+    pub fn drain_before(&mut self, start: u64) -> Vec<PendingRead> {
+        let mut alone = Vec::new();
+        while let Some((&mate_start, _)) = self.by_mate_start.first_key_value() {
+            if mate_start >= start {
+                break;
+            }
+            let names = self.by_mate_start.remove(&mate_start).unwrap_or_default();
+            alone.extend(names.iter().filter_map(|n| self.pending.remove(n)));
+        }
+        alone
+    }
+}
+
+/// Merges a fragment from its two mates: each position once; discordant positions not
+/// at all.
+/// Positions where they disagree are counted in `discordant`.
+pub fn merge_pair(
+    first: PendingRead,
+    second_reverse: bool,
+    second: Vec<ReadEvent>,
+    discordant: &mut u64,
+) -> Fragment {
+    let mut f = Fragment::default();
+    let mut j = 0;
+    for e in &first.events {
+        // Advance the second mate to this position.
+        while j < second.len() && second[j].pos < e.pos {
+            j += 1;
+        }
+        let other = second.get(j).filter(|o| o.pos == e.pos);
+        let Some(other) = other else {
+            // Only the first mate covers this position.
+            f.push_event(e, first.reverse);
+            continue;
+        };
+        match (&e.observation, &other.observation) {
+            (Some(a), Some(b)) => {
+                if a.same_call(b) {
+                    if b.quality() > a.quality() {
+                        f.push_base(other, second_reverse);
+                    } else {
+                        f.push_base(e, first.reverse);
+                    }
+                } else {
+                    *discordant += 1;
+                }
+            }
+            (Some(_), None) => f.push_base(e, first.reverse),
+            (None, Some(_)) => f.push_base(other, second_reverse),
+            (None, None) => {}
+        }
+        match (&e.indel, &other.indel) {
+            (Some(a), Some(b)) if a == b => f.indels.push((e.pos, first.reverse, a.clone())),
+            (None, None) => {}
+            // One mate shows an indel the other does not, at a position both cover.
+            _ => *discordant += 1,
+        }
+    }
+    // Positions the second mate covers beyond (or without) the first.
+    for e in &second {
+        let covered = first.events.binary_search_by_key(&e.pos, |f| f.pos).is_ok();
+        if !covered {
+            f.push_event(e, second_reverse);
+        }
+    }
+    f.bases.sort_by_key(|b| b.pos);
+    f
+}

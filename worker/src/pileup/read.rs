@@ -1,0 +1,222 @@
+//! From one alignment record to its events inside the region: the CIGAR walk (bases with
+//! their quality and distance to the read's ends, deletions, insertions anchored at the base
+//! before them), then each indel left-aligned against the reference as `bcftools norm` does.
+
+use super::types::{Observation, ReadEvent, RegionReference};
+use noodles::sam::alignment::{record::cigar::op::Kind, Record};
+use std::io;
+
+/// A base within this many aligned bases (`M`, `=`, `X`; soft clips excluded) of either end of
+/// its read counts in [`esr1_proto::SiteCounts::near_read_end`].
+pub const READ_END_WINDOW: usize = 10;
+
+fn invalid(msg: impl Into<String>) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, msg.into())
+}
+
+fn is_aligned(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Match | Kind::SequenceMatch | Kind::SequenceMismatch
+    )
+}
+
+/// Walks the CIGAR and returns the read's events inside the region, in position order,
+/// with its indels left-aligned.
+/// Bases below `min_bq` are kept as events without an observation and counted in
+/// `low_base_quality`.
+pub fn read_events<R: Record + ?Sized>(
+    record: &R,
+    start: u64,
+    reference: &RegionReference,
+    min_bq: u8,
+    low_base_quality: &mut u64,
+) -> io::Result<Vec<ReadEvent>> {
+    let sequence: Vec<u8> = record.sequence().iter().collect();
+    let qualities: Vec<u8> = record.quality_scores().iter().collect::<io::Result<_>>()?;
+    let quality_at = |i: usize| qualities.get(i).copied().unwrap_or(255);
+    let cigar = record.cigar();
+    let mut aligned_total = 0usize;
+    for op in cigar.iter() {
+        let op = op?;
+        if is_aligned(op.kind()) {
+            aligned_total += op.len();
+        }
+    }
+    let near_end = |aligned_index: usize| {
+        aligned_index < READ_END_WINDOW
+            || aligned_total.saturating_sub(aligned_index + 1) < READ_END_WINDOW
+    };
+    let mut events: Vec<ReadEvent> = Vec::new();
+    let mut ref_pos = start;
+    let mut read_pos = 0usize;
+    let mut aligned_index = 0usize;
+    let region = &reference.region;
+    for op in cigar.iter() {
+        let op = op?;
+        let len = op.len();
+        match op.kind() {
+            Kind::Match | Kind::SequenceMatch | Kind::SequenceMismatch => {
+                for k in 0..len {
+                    let pos = ref_pos + k as u64;
+                    if region.contains(pos) {
+                        let base = sequence
+                            .get(read_pos + k)
+                            .ok_or_else(|| invalid("CIGAR is longer than the sequence"))?
+                            .to_ascii_uppercase();
+                        let quality = quality_at(read_pos + k);
+                        let observation = if quality != 255 && quality < min_bq {
+                            *low_base_quality += 1;
+                            None
+                        } else {
+                            Some(Observation::Base {
+                                base,
+                                quality: quality.min(93),
+                            })
+                        };
+                        events.push(ReadEvent {
+                            pos,
+                            observation,
+                            read_base: base,
+                            near_end: near_end(aligned_index + k),
+                            indel: None,
+                        });
+                    }
+                }
+                ref_pos += len as u64;
+                read_pos += len;
+                aligned_index += len;
+            }
+            Kind::Insertion => {
+                let anchor = ref_pos.saturating_sub(1);
+                let inserted = sequence
+                    .get(read_pos..read_pos + len)
+                    .ok_or_else(|| invalid("CIGAR is longer than the sequence"))?;
+                let mean_q = (read_pos..read_pos + len)
+                    .map(|i| u32::from(quality_at(i).min(93)))
+                    .sum::<u32>()
+                    / len.max(1) as u32;
+                // An insertion needs an aligned anchor base before it (not a clip).
+                let anchored = events.last().is_some_and(|e| e.pos == anchor);
+                if anchored && mean_q >= u32::from(min_bq) && region.contains(anchor) {
+                    if let Some(last) = events.last_mut() {
+                        let seq = String::from_utf8_lossy(inserted).to_ascii_uppercase();
+                        last.indel = Some(format!("+{seq}"));
+                    }
+                }
+                read_pos += len;
+            }
+            Kind::Deletion => {
+                let anchor = ref_pos.saturating_sub(1);
+                if let Some(last) = events.last_mut().filter(|e| e.pos == anchor) {
+                    last.indel = Some(format!("-{len}"));
+                }
+                for k in 0..len {
+                    let pos = ref_pos + k as u64;
+                    if region.contains(pos) {
+                        events.push(ReadEvent {
+                            pos,
+                            observation: Some(Observation::Deleted),
+                            read_base: 0,
+                            near_end: false,
+                            indel: None,
+                        });
+                    }
+                }
+                ref_pos += len as u64;
+            }
+            Kind::Skip => ref_pos += len as u64,
+            Kind::SoftClip => read_pos += len,
+            Kind::HardClip | Kind::Pad => {}
+        }
+    }
+    for i in 0..events.len() {
+        if events[i].indel.is_some() {
+            left_align(reference, &mut events, i);
+        }
+    }
+    Ok(events)
+}
+
+/// Moves the indel anchored at `events[i]` to its leftmost equivalent position, as
+/// `bcftools norm` does: a deletion of `[s, e]` moves one base left while the reference
+/// base before it equals `ref[e]`; an insertion of SEQ after `p` moves while `ref[p]` is
+/// the last base of SEQ (which then rotates: `CA` after `…CACA` becomes `AC`). Each step
+/// also needs the read's own base at the old anchor to be that base, so the read's
+/// sequence is unchanged; for a deletion the base moves to the far end of the deleted
+/// run and the freed position becomes deleted.
+///
+/// Limit: the new anchor must be a base of this read inside the region, so an indel never
+/// moves before the counter's reference start (`region.start`); a repeat running across
+/// the region start is anchored at the region start.
+fn left_align(reference: &RegionReference, events: &mut [ReadEvent], mut i: usize) {
+    while i > 0 {
+        let (prev, cur) = (&events[i - 1], &events[i]);
+        let anchor = cur.pos;
+        if prev.pos + 1 != anchor
+            || prev.indel.is_some()
+            || prev.read_base == 0
+            || cur.read_base == 0
+        {
+            return;
+        }
+        let Some(allele) = cur.indel.clone() else {
+            return;
+        };
+        let anchor_base = reference.base(anchor);
+        if anchor_base == b'N' || cur.read_base != anchor_base {
+            return;
+        }
+        let moved = match allele.as_bytes() {
+            [b'+', seq @ ..] => match seq.split_last() {
+                Some((&last, rest)) if last == anchor_base => {
+                    let mut rotated = vec![last];
+                    rotated.extend_from_slice(rest);
+                    format!("+{}", String::from_utf8_lossy(&rotated))
+                }
+                _ => return,
+            },
+            [b'-', n @ ..] => {
+                let Some(n) = std::str::from_utf8(n)
+                    .ok()
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .filter(|&n| n > 0)
+                else {
+                    return;
+                };
+                let last = anchor.saturating_add(n);
+                if reference.base(last) != anchor_base {
+                    return;
+                }
+                // The read's base at the anchor moves to the end of the deleted run.
+                let target = i.saturating_add(n as usize);
+                let has_target = events
+                    .get(target)
+                    .is_some_and(|e| e.pos == last && e.observation == Some(Observation::Deleted));
+                if !has_target && last <= reference.region.end {
+                    return;
+                }
+                let deleted = ReadEvent {
+                    pos: anchor,
+                    observation: Some(Observation::Deleted),
+                    read_base: 0,
+                    near_end: false,
+                    indel: None,
+                };
+                let base = std::mem::replace(&mut events[i], deleted);
+                if has_target {
+                    events[target] = ReadEvent {
+                        pos: last,
+                        indel: None,
+                        ..base
+                    };
+                }
+                allele
+            }
+            _ => return,
+        };
+        events[i].indel = None;
+        events[i - 1].indel = Some(moved);
+        i -= 1;
+    }
+}

@@ -1,0 +1,262 @@
+//! Counting: mates once, discordant bases, filters, base quality, indel anchoring, requested
+//! sites and reference blocks.
+
+use super::util::*;
+use crate::pileup::counter::RegionCounter;
+use esr1_proto::{CallingParams, GenomicRegion};
+
+#[test]
+fn an_overlapping_pair_is_counted_once_and_strand_is_kept() {
+    let r1 = record(Read {
+        name: "f1",
+        flags: PAIRED_FWD,
+        start: 101,
+        cigar: "20M",
+        seq: &ref_seq(101, 20),
+        qual: 30,
+        mapq: 60,
+        mate_start: Some(111),
+    });
+    let r2 = record(Read {
+        name: "f1",
+        flags: PAIRED_REV,
+        start: 111,
+        cigar: "20M",
+        seq: &ref_seq(111, 20),
+        qual: 35,
+        mapq: 60,
+        mate_start: Some(101),
+    });
+    let (sites, blocks, qc) = count(&[r1, r2]);
+    assert!(sites.is_empty());
+    for pos in [101, 110, 111, 120, 121, 130] {
+        assert_eq!(depth_at(&blocks, &sites, pos), 1, "position {pos}");
+    }
+    assert_eq!(depth_at(&blocks, &sites, 131), 0);
+    assert_eq!(qc.reads_seen, 2);
+    assert_eq!(qc.discordant_mate_bases, 0);
+}
+
+#[test]
+fn discordant_mate_bases_are_not_evidence_and_concordant_alts_count_once() {
+    let mut s1 = ref_seq(101, 20);
+    let mut s2 = ref_seq(111, 20);
+    s1[14] = b'T'; // position 115: mate 1 says T (ref C)
+    s1[16] = b'C'; // position 117: both mates say C (ref A)
+    s2[6] = b'C';
+    let ref117 = REF[16];
+    assert_eq!(ref117, b'A', "test premise");
+    let r1 = record(Read {
+        name: "f",
+        flags: PAIRED_FWD,
+        start: 101,
+        cigar: "20M",
+        seq: &s1,
+        qual: 30,
+        mapq: 60,
+        mate_start: Some(111),
+    });
+    let r2 = record(Read {
+        name: "f",
+        flags: PAIRED_REV,
+        start: 111,
+        cigar: "20M",
+        seq: &s2,
+        qual: 30,
+        mapq: 60,
+        mate_start: Some(101),
+    });
+    let (sites, blocks, qc) = count(&[r1, r2]);
+    assert_eq!(qc.discordant_mate_bases, 1);
+    assert_eq!(
+        depth_at(&blocks, &sites, 115),
+        0,
+        "discordant base is not counted"
+    );
+    let s117 = sites
+        .iter()
+        .find(|s| s.pos == 117)
+        .expect("alt site reported");
+    assert_eq!(s117.depth(), 1);
+    assert_eq!(s117.base_total(b'C'), 1);
+}
+
+#[test]
+fn duplicates_secondary_and_low_mapq_reads_are_filtered_by_reason() {
+    let seq = ref_seq(101, 10);
+    let dup = record(Read {
+        name: "d",
+        flags: 0x400,
+        start: 101,
+        cigar: "10M",
+        seq: &seq,
+        qual: 30,
+        mapq: 60,
+        mate_start: None,
+    });
+    let sec = record(Read {
+        name: "s",
+        flags: 0x100,
+        start: 101,
+        cigar: "10M",
+        seq: &seq,
+        qual: 30,
+        mapq: 60,
+        mate_start: None,
+    });
+    let low = record(Read {
+        name: "l",
+        flags: 0,
+        start: 101,
+        cigar: "10M",
+        seq: &seq,
+        qual: 30,
+        mapq: 5,
+        mate_start: None,
+    });
+    let ok = record(Read {
+        name: "o",
+        flags: 0,
+        start: 101,
+        cigar: "10M",
+        seq: &seq,
+        qual: 30,
+        mapq: 60,
+        mate_start: None,
+    });
+    let (sites, blocks, qc) = count(&[dup, sec, low, ok]);
+    assert_eq!(qc.reads_seen, 4);
+    assert_eq!(
+        (
+            qc.filtered.duplicate,
+            qc.filtered.secondary,
+            qc.filtered.low_mapq
+        ),
+        (1, 1, 1)
+    );
+    assert_eq!(depth_at(&blocks, &sites, 105), 1);
+}
+
+#[test]
+fn bases_below_minimum_quality_are_not_counted() {
+    let mut seq = ref_seq(101, 10);
+    seq[4] = b'G'; // an alt at position 105, on a low-quality read
+    let low = record(Read {
+        name: "q",
+        flags: 0,
+        start: 101,
+        cigar: "10M",
+        seq: &seq,
+        qual: 10,
+        mapq: 60,
+        mate_start: None,
+    });
+    let (sites, blocks, qc) = count(&[low]);
+    assert!(sites.is_empty(), "low-quality alt is no evidence");
+    assert_eq!(depth_at(&blocks, &sites, 105), 0);
+    assert_eq!(qc.low_base_quality, 10);
+}
+
+#[test]
+fn insertion_and_deletion_are_anchored_at_the_base_before_them() {
+    // 5M2I5M from 101: insertion of GG after 105.
+    let mut ins = ref_seq(101, 5);
+    ins.extend_from_slice(b"GG");
+    ins.extend(ref_seq(106, 5));
+    let r_ins = record(Read {
+        name: "i",
+        flags: 0,
+        start: 101,
+        cigar: "5M2I5M",
+        seq: &ins,
+        qual: 30,
+        mapq: 60,
+        mate_start: None,
+    });
+    // 5M3D5M from 101: deletion of 106-108.
+    let mut del = ref_seq(101, 5);
+    del.extend(ref_seq(109, 5));
+    let r_del = record(Read {
+        name: "d",
+        flags: 0x10,
+        start: 101,
+        cigar: "5M3D5M",
+        seq: &del,
+        qual: 30,
+        mapq: 60,
+        mate_start: None,
+    });
+    let (sites, blocks, _) = count(&[r_ins, r_del]);
+    let anchor = sites.iter().find(|s| s.pos == 105).expect("anchor site");
+    let alleles: Vec<(&str, u32, u32)> = anchor
+        .indels
+        .iter()
+        .map(|a| (a.allele.as_str(), a.forward, a.reverse))
+        .collect();
+    assert_eq!(alleles, vec![("+GG", 1, 0), ("-3", 0, 1)]);
+    for pos in 106..=108 {
+        let s = sites
+            .iter()
+            .find(|s| s.pos == pos)
+            .expect("deleted positions are alt sites");
+        assert_eq!((s.reverse.del, s.depth()), (1, 2), "position {pos}");
+    }
+    assert_eq!(depth_at(&blocks, &sites, 109), 2);
+    // The calls carry VCF alleles.
+    let calls = esr1_science::calling::call_site(
+        anchor,
+        &REF[5..],
+        &CallingParams {
+            min_alt_reads: 1,
+            max_error_p: 1.0,
+            ..Default::default()
+        },
+    );
+    let vcf: Vec<(String, String)> = calls
+        .into_iter()
+        .map(|c| (c.ref_allele, c.alt_allele))
+        .collect();
+    assert!(vcf.contains(&("A".into(), "AGG".into())), "{vcf:?}");
+    assert!(vcf.contains(&("ACGT".into(), "A".into())), "{vcf:?}");
+}
+
+#[test]
+fn requested_sites_are_reported_without_alt_and_blocks_cover_the_rest() {
+    let region = GenomicRegion {
+        contig: "chr6".into(),
+        start: 101,
+        end: 150,
+    };
+    let mut c = RegionCounter::new(
+        region,
+        Some(0),
+        REF.to_vec(),
+        CallingParams::default(),
+        vec![120],
+    );
+    let h = header();
+    let seq = ref_seq(101, 30);
+    for i in 0..4 {
+        let r = record(Read {
+            name: &format!("r{i}"),
+            flags: 0,
+            start: 101,
+            cigar: "30M",
+            seq: &seq,
+            qual: 30,
+            mapq: 60,
+            mate_start: None,
+        });
+        c.add_record(&h, &r).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let (sites, blocks, _) = c.finish();
+    assert_eq!(sites.len(), 1);
+    assert_eq!((sites[0].pos, sites[0].depth()), (120, 4));
+    // Blocks and sites tile the region exactly.
+    let covered: u64 = blocks.iter().map(|b| b.end - b.start + 1).sum::<u64>() + sites.len() as u64;
+    assert_eq!(covered, 50);
+    assert_eq!(
+        blocks.last().map(|b| (b.start, b.end, b.min_depth)),
+        Some((131, 150, 0))
+    );
+}

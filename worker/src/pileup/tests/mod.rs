@@ -1,0 +1,6 @@
+//! Tests of the pileup core on handcrafted reads with known answers.
+
+mod counting;
+mod indels;
+mod mnv;
+mod util;

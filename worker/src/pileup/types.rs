@@ -1,0 +1,146 @@
+//! The pileup's shared types: what one read says at one position ([`ReadEvent`]), what one
+//! fragment contributes ([`Fragment`]), the counts kept per position ([`PositionCounts`]) and
+//! the region with its reference bases ([`RegionReference`]).
+
+use esr1_proto::{BaseCounts, GenomicRegion};
+
+/// What one read says about one reference position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Observation {
+    /// A base with its quality.
+    Base {
+        /// Upper-case base.
+        base: u8,
+        /// Phred quality, at most 93.
+        quality: u8,
+    },
+    /// The position is deleted in this read.
+    Deleted,
+}
+
+impl Observation {
+    /// Whether two reads say the same thing (bases compared, qualities not).
+    pub fn same_call(&self, other: &Observation) -> bool {
+        match (self, other) {
+            (Observation::Base { base: x, .. }, Observation::Base { base: y, .. }) => x == y,
+            (Observation::Deleted, Observation::Deleted) => true,
+            _ => false,
+        }
+    }
+
+    /// The base quality (0 for a deletion).
+    pub fn quality(&self) -> u8 {
+        match self {
+            Observation::Base { quality, .. } => *quality,
+            Observation::Deleted => 0,
+        }
+    }
+}
+
+/// What one read says at one position: its base (or deletion) and any indel anchored there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadEvent {
+    /// 1-based reference position.
+    pub pos: u64,
+    /// `None` for a base below the minimum quality.
+    pub observation: Option<Observation>,
+    /// The read's base here whatever its quality (upper case); 0 where the position is deleted.
+    pub read_base: u8,
+    /// Within `READ_END_WINDOW` aligned bases of an end of the read.
+    pub near_end: bool,
+    /// `+SEQ` or `-N` anchored at `pos`.
+    pub indel: Option<String>,
+}
+
+/// One counted position of a fragment: the observation kept and the strand of its mate.
+#[derive(Debug, Clone)]
+pub struct FragmentBase {
+    /// 1-based reference position.
+    pub pos: u64,
+    /// Strand of the read whose base was kept.
+    pub reverse: bool,
+    /// The base or deletion kept.
+    pub observation: Observation,
+    /// That read's base lay near one of its ends.
+    pub near_end: bool,
+}
+
+/// What one fragment (one read, or two mates merged) contributes, in position order.
+#[derive(Debug, Default)]
+pub struct Fragment {
+    /// One per counted position, in position order.
+    pub bases: Vec<FragmentBase>,
+    /// (anchor, reverse, allele).
+    pub indels: Vec<(u64, bool, String)>,
+}
+
+impl Fragment {
+    /// Keeps the read's base at this event, if it has one.
+    pub fn push_base(&mut self, e: &ReadEvent, reverse: bool) {
+        if let Some(o) = &e.observation {
+            self.bases.push(FragmentBase {
+                pos: e.pos,
+                reverse,
+                observation: o.clone(),
+                near_end: e.near_end,
+            });
+        }
+    }
+
+    /// Keeps the read's base and indel at this event.
+    pub fn push_event(&mut self, e: &ReadEvent, reverse: bool) {
+        self.push_base(e, reverse);
+        if let Some(indel) = &e.indel {
+            self.indels.push((e.pos, reverse, indel.clone()));
+        }
+    }
+
+    /// The fragment of a read counted alone.
+    pub fn from_read(reverse: bool, events: &[ReadEvent]) -> Self {
+        let mut f = Self::default();
+        for e in events {
+            f.push_event(e, reverse);
+        }
+        f
+    }
+}
+
+/// The counts of one position.
+#[derive(Debug, Clone, Default)]
+pub struct PositionCounts {
+    /// Fragments reading each base (or a deletion) on the forward strand.
+    pub forward: BaseCounts,
+    /// The same on the reverse strand.
+    pub reverse: BaseCounts,
+    /// Sum of the error probabilities of the counted bases, a third each way.
+    pub expected_errors: f64,
+    /// Bases that are part of a multi-nucleotide variant.
+    pub in_mnv: BaseCounts,
+    /// Of those, the reverse-strand ones.
+    pub in_mnv_reverse: BaseCounts,
+    /// Bases near an end of their read.
+    pub near_read_end: BaseCounts,
+}
+
+/// The region being counted and its reference bases.
+#[derive(Debug, Clone)]
+pub struct RegionReference {
+    /// The region.
+    pub region: GenomicRegion,
+    /// Reference bases from `region.start` on (at least the region; more is fine).
+    pub bases: Vec<u8>,
+}
+
+impl RegionReference {
+    /// The reference base at a position (upper case, `N` when unknown).
+    pub fn base(&self, pos: u64) -> u8 {
+        pos.checked_sub(self.region.start)
+            .and_then(|i| self.bases.get(i as usize))
+            .map_or(b'N', u8::to_ascii_uppercase)
+    }
+
+    /// The index of a position of the region in per-position tables.
+    pub fn offset(&self, pos: u64) -> Option<usize> {
+        pos.checked_sub(self.region.start).map(|i| i as usize)
+    }
+}

@@ -1,0 +1,206 @@
+//! Opening an alignment file in storage: its size, header and index (`.bai`, `.csi` or
+//! `.crai`), found beside it or named explicitly, and [`SourceCache`], the per-worker cache of
+//! opened files (a worker fetches a sample's header and index once, not once per job).
+//!
+//! The header is fetched with growing bounded ranges until it parses: never an open-ended read.
+
+use crate::cache::KeyedCache;
+use crate::error::{storage_failure, JobError};
+use crate::sparse::SparseFile;
+use crate::storage::{Storage, StorageErrorKind};
+use noodles::csi::{self, BinningIndex};
+use noodles::sam;
+use noodles::{bam, cram};
+use std::io::Cursor;
+use std::sync::Arc;
+
+/// First header request; doubled until the header parses.
+const HEADER_FIRST: u64 = 65_536;
+
+/// A BAI or CSI index.
+pub type Index = Box<dyn BinningIndex + Send + Sync>;
+
+/// What is known of one alignment file: its size, header and index.
+pub struct AlignmentSource {
+    /// The alignment file.
+    pub uri: String,
+    /// The index used.
+    pub index_uri: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// The parsed header.
+    pub header: sam::Header,
+    /// The parsed index.
+    pub index: SourceIndex,
+}
+
+/// The index of an alignment file.
+pub enum SourceIndex {
+    /// BAI or CSI of a BAM.
+    Binning(Index),
+    /// CRAI of a CRAM.
+    Crai(cram::crai::Index),
+}
+
+impl AlignmentSource {
+    /// Whether the file is a CRAM.
+    pub fn is_cram(&self) -> bool {
+        matches!(self.index, SourceIndex::Crai(_))
+    }
+}
+
+/// Whether a path or URI names a CRAM file.
+pub fn is_cram(uri: &str) -> bool {
+    uri.ends_with(".cram")
+}
+
+/// Index locations tried for an alignment file without an explicit index, in order.
+pub fn index_candidates(alignments: &str) -> Vec<String> {
+    if is_cram(alignments) {
+        let mut v = vec![format!("{alignments}.crai")];
+        if let Some(stem) = alignments.strip_suffix(".cram") {
+            v.push(format!("{stem}.crai"));
+        }
+        return v;
+    }
+    let mut v = vec![format!("{alignments}.bai")];
+    if let Some(stem) = alignments.strip_suffix(".bam") {
+        v.push(format!("{stem}.bai"));
+    }
+    v.push(format!("{alignments}.csi"));
+    v
+}
+
+fn parse_index(uri: &str, bytes: &[u8]) -> Result<SourceIndex, JobError> {
+    let invalid =
+        |e: std::io::Error| JobError::permanent(format!("{uri} is not a valid index: {e}"));
+    if uri.ends_with(".crai") {
+        let idx = cram::crai::io::Reader::new(Cursor::new(bytes))
+            .read_index()
+            .map_err(invalid)?;
+        Ok(SourceIndex::Crai(idx))
+    } else if uri.ends_with(".csi") {
+        let idx = csi::io::Reader::new(Cursor::new(bytes))
+            .read_index()
+            .map_err(invalid)?;
+        Ok(SourceIndex::Binning(Box::new(idx)))
+    } else {
+        let idx = bam::bai::io::Reader::new(Cursor::new(bytes))
+            .read_index()
+            .map_err(invalid)?;
+        Ok(SourceIndex::Binning(Box::new(idx)))
+    }
+}
+
+/// Opens an alignment file in storage: size, index (explicit or the first candidate that
+/// exists; an index older than its BAM is refused), and the header.
+pub fn open_source(
+    storage: &dyn Storage,
+    alignments: &str,
+    explicit_index: Option<&str>,
+) -> Result<AlignmentSource, JobError> {
+    let meta = storage
+        .head(alignments)
+        .map_err(|e| storage_failure("alignment file", &e))?;
+    let (index_uri, index_meta) = match explicit_index {
+        Some(ix) => (
+            ix.to_owned(),
+            storage.head(ix).map_err(|e| storage_failure("index", &e))?,
+        ),
+        None => {
+            let candidates = index_candidates(alignments);
+            let mut found = None;
+            for c in &candidates {
+                match storage.head(c) {
+                    Ok(m) => {
+                        found = Some((c.clone(), m));
+                        break;
+                    }
+                    Err(e) if e.kind == StorageErrorKind::NotFound => {}
+                    Err(e) => return Err(storage_failure("index", &e)),
+                }
+            }
+            found.ok_or_else(|| {
+                JobError::permanent(format!(
+                    "no index for {alignments} (tried {})",
+                    candidates.join(", ")
+                ))
+            })?
+        }
+    };
+    if let (Some(bam_time), Some(ix_time)) = (meta.modified, index_meta.modified) {
+        if ix_time < bam_time {
+            return Err(JobError::permanent(format!(
+                "index {index_uri} is older than {alignments}: the BAM changed after it was indexed; re-index it"
+            )));
+        }
+    }
+    let index_bytes = storage
+        .get(&index_uri)
+        .map_err(|e| storage_failure("index", &e))?;
+    let index = parse_index(&index_uri, &index_bytes)?;
+    let header = read_header(storage, alignments, meta.size)?;
+    Ok(AlignmentSource {
+        uri: alignments.to_owned(),
+        index_uri,
+        size: meta.size,
+        header,
+        index,
+    })
+}
+
+/// Fetches growing bounded prefixes of the file until its header parses.
+fn read_header(storage: &dyn Storage, uri: &str, size: u64) -> Result<sam::Header, JobError> {
+    let mut len = HEADER_FIRST.min(size);
+    loop {
+        let bytes = storage
+            .get_range(uri, 0..len)
+            .map_err(|e| storage_failure("alignment file", &e))?;
+        let complete = len >= size;
+        let sparse = SparseFile::new(vec![(0, bytes)], size);
+        let parsed = if is_cram(uri) {
+            cram::io::Reader::new(sparse).read_header()
+        } else {
+            bam::io::Reader::new(sparse).read_header()
+        };
+        match parsed {
+            Ok(h) => return Ok(h),
+            Err(e) if !complete && is_truncation(&e) => len = (len * 4).min(size),
+            Err(e) => {
+                return Err(JobError::permanent(format!(
+                    "{uri} is not a readable {} (header): {e}",
+                    if is_cram(uri) { "CRAM" } else { "BAM" }
+                )))
+            }
+        }
+    }
+}
+
+fn is_truncation(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::UnexpectedEof
+        || e.to_string().contains("outside the fetched ranges")
+}
+
+/// Per-worker cache of opened sources, keyed by alignment and index URI.
+pub struct SourceCache(KeyedCache<(String, Option<String>), AlignmentSource>);
+
+impl Default for SourceCache {
+    fn default() -> Self {
+        Self(KeyedCache::new(32))
+    }
+}
+
+impl SourceCache {
+    /// The opened source of `alignments` (with its explicit index, if any), opened through
+    /// `storage` on first use.
+    pub fn get(
+        &self,
+        storage: &dyn Storage,
+        alignments: &str,
+        explicit_index: Option<&str>,
+    ) -> Result<Arc<AlignmentSource>, JobError> {
+        let key = (alignments.to_owned(), explicit_index.map(str::to_owned));
+        self.0
+            .get_or_load(key, || open_source(storage, alignments, explicit_index))
+    }
+}

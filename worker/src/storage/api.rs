@@ -1,0 +1,129 @@
+//! The storage interface every implementation and decorator shares: the [`Storage`] trait
+//! (bounded byte ranges, whole objects, put, list, head), object metadata, and errors whose
+//! kind says whether a retry can help.
+
+use std::ops::Range;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// What kind of failure a storage error is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageErrorKind {
+    /// The object does not exist.
+    NotFound,
+    /// The credentials may not read or write it.
+    AccessDenied,
+    /// The URI is outside the permitted prefixes, or malformed.
+    NotPermitted,
+    /// Timeouts, connection errors, 5xx: a retry may help.
+    Transient,
+    /// Anything else (bad request …): a retry will not help.
+    Other,
+}
+
+/// A storage failure, naming the object and never the credentials.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{uri}: {}: {message}", kind.describe())]
+pub struct StorageError {
+    /// Retry or give up.
+    pub kind: StorageErrorKind,
+    /// The object.
+    pub uri: String,
+    /// What happened.
+    pub message: String,
+}
+
+impl StorageError {
+    /// A new error.
+    pub fn new(kind: StorageErrorKind, uri: &str, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            uri: uri.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// Whether a retry may help.
+    pub fn is_transient(&self) -> bool {
+        self.kind == StorageErrorKind::Transient
+    }
+}
+
+impl StorageErrorKind {
+    /// How the kind reads in an error message.
+    fn describe(self) -> &'static str {
+        match self {
+            StorageErrorKind::NotFound => "not found",
+            StorageErrorKind::AccessDenied => "access denied",
+            StorageErrorKind::NotPermitted => "not permitted",
+            StorageErrorKind::Transient => "temporarily unavailable",
+            StorageErrorKind::Other => "error",
+        }
+    }
+}
+
+/// Size and modification time of an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObjectMeta {
+    /// Size in bytes.
+    pub size: u64,
+    /// Last modification, when the store reports it.
+    pub modified: Option<SystemTime>,
+}
+
+/// Object access. Ranges are half-open byte ranges `[start, end)`; every ranged read is
+/// bounded (sent as `Range: bytes=start-(end-1)`), never open-ended.
+pub trait Storage: Send + Sync {
+    /// Bytes `[range.start, range.end)` of an object (fewer at the object's end).
+    fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError>;
+    /// A whole object.
+    fn get(&self, uri: &str) -> Result<Vec<u8>, StorageError>;
+    /// Writes a whole object (atomically: readers see the old or the new object).
+    fn put(&self, uri: &str, bytes: &[u8]) -> Result<(), StorageError>;
+    /// URIs of objects under a prefix (a directory for local paths).
+    fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError>;
+    /// Size and modification time.
+    fn head(&self, uri: &str) -> Result<ObjectMeta, StorageError>;
+}
+
+/// Storage behind a reference or a shared pointer is storage.
+macro_rules! delegate_storage {
+    ($($ty:ty),*) => {$(
+        impl<T: Storage + ?Sized> Storage for $ty {
+            fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
+                (**self).get_range(uri, range)
+            }
+            fn get(&self, uri: &str) -> Result<Vec<u8>, StorageError> {
+                (**self).get(uri)
+            }
+            fn put(&self, uri: &str, bytes: &[u8]) -> Result<(), StorageError> {
+                (**self).put(uri, bytes)
+            }
+            fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+                (**self).list(prefix)
+            }
+            fn head(&self, uri: &str) -> Result<ObjectMeta, StorageError> {
+                (**self).head(uri)
+            }
+        }
+    )*};
+}
+
+delegate_storage!(&T, Arc<T>);
+
+/// A shared storage handle.
+pub type SharedStorage = Arc<dyn Storage>;
+
+/// Whether a URI names an S3 object.
+pub fn is_s3(uri: &str) -> bool {
+    uri.starts_with("s3://")
+}
+
+/// Joins a base location and a relative key with one `/`.
+pub fn join(base: &str, key: &str) -> String {
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        key.trim_start_matches('/')
+    )
+}

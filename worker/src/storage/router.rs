@@ -1,0 +1,115 @@
+//! [`Router`]: one storage for every URI, sending `s3://` to S3 and the rest to the local
+//! filesystem, refusing URIs outside the permitted prefixes; and [`default_storage`], the
+//! router wrapped in bounded retries, as a process uses it.
+
+use super::api::{is_s3, ObjectMeta, SharedStorage, Storage, StorageError, StorageErrorKind};
+use super::local::LocalStorage;
+use super::retry::RetryingStorage;
+use super::s3::{S3Config, S3Storage};
+use std::ops::Range;
+use std::sync::Arc;
+
+/// Sends `s3://` URIs to S3 and everything else to the local filesystem, refusing URIs
+/// outside the permitted prefixes when any are set. The S3 client is created on first use,
+/// so runs on local files never touch the AWS configuration.
+pub struct Router {
+    local: LocalStorage,
+    s3_config: Option<S3Config>,
+    s3: std::sync::OnceLock<Result<Arc<dyn Storage>, StorageError>>,
+    allowed: Vec<String>,
+}
+
+impl Router {
+    /// A router; `s3_config` is `None` when S3 must not be used.
+    pub fn new(s3_config: Option<S3Config>, allowed_prefixes: Vec<String>) -> Self {
+        Self {
+            local: LocalStorage,
+            s3_config,
+            s3: std::sync::OnceLock::new(),
+            allowed: allowed_prefixes,
+        }
+    }
+
+    /// A router with a given S3 implementation (tests, other decorators).
+    pub fn with_s3(s3: Arc<dyn Storage>, allowed_prefixes: Vec<String>) -> Self {
+        let r = Self::new(None, allowed_prefixes);
+        let _ = r.s3.set(Ok(s3));
+        r
+    }
+
+    fn pick(&self, uri: &str) -> Result<&dyn Storage, StorageError> {
+        if !self.allowed.is_empty() && !self.allowed.iter().any(|p| uri.starts_with(p.as_str())) {
+            return Err(StorageError::new(
+                StorageErrorKind::NotPermitted,
+                uri,
+                format!(
+                    "outside the permitted prefixes ({})",
+                    self.allowed.join(", ")
+                ),
+            ));
+        }
+        if !is_s3(uri) {
+            return Ok(&self.local);
+        }
+        let s3 = self.s3.get_or_init(|| match &self.s3_config {
+            Some(c) => S3Storage::connect(c).map(|s| Arc::new(s) as Arc<dyn Storage>),
+            None => Err(StorageError::new(
+                StorageErrorKind::Other,
+                "s3://",
+                "no S3 access configured",
+            )),
+        });
+        match s3 {
+            Ok(s) => Ok(s.as_ref()),
+            Err(e) => Err(StorageError::new(e.kind, uri, e.message.clone())),
+        }
+    }
+}
+
+/// The storage of a process: local files and S3 (settings from `env`), only under
+/// `allowed_prefixes` when given, with bounded retries of transient errors.
+pub fn default_storage(
+    env: &std::collections::HashMap<String, String>,
+    allowed_prefixes: Vec<String>,
+) -> SharedStorage {
+    Arc::new(RetryingStorage::new(
+        Router::new(Some(S3Config::from_env(env)), allowed_prefixes),
+        4,
+        std::time::Duration::from_millis(200),
+    ))
+}
+
+impl Storage for Router {
+    fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
+        self.pick(uri)?.get_range(uri, range)
+    }
+    fn get(&self, uri: &str) -> Result<Vec<u8>, StorageError> {
+        self.pick(uri)?.get(uri)
+    }
+    fn put(&self, uri: &str, bytes: &[u8]) -> Result<(), StorageError> {
+        self.pick(uri)?.put(uri, bytes)
+    }
+    fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        self.pick(prefix)?.list(prefix)
+    }
+    fn head(&self, uri: &str) -> Result<ObjectMeta, StorageError> {
+        self.pick(uri)?.head(uri)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::api::join;
+
+    #[test]
+    fn router_refuses_uris_outside_the_permitted_prefixes() {
+        let r = Router::new(None, vec!["s3://trial-a/".into(), "/data/".into()]);
+        let e = r.head("s3://other/x.bam").unwrap_err();
+        assert_eq!(e.kind, StorageErrorKind::NotPermitted);
+        assert!(e.to_string().contains("s3://other/x.bam"));
+        let e = r.head("s3://trial-a/x.bam").unwrap_err();
+        assert!(e.message.contains("no S3 access"), "{e}");
+        assert_eq!(join("s3://b/p/", "/results/x"), "s3://b/p/results/x");
+    }
+}
