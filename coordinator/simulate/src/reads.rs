@@ -1,9 +1,9 @@
 //! Read simulation: paired-end fragments over the capture targets with sequencing errors,
 //! clips, indels, duplicates and low-MAPQ reads, written as a coordinate-sorted, indexed BAM.
 
-use super::reference::{RefWindow, CONTIG, CONTIG_LEN};
-use super::rng::Rng;
-use super::{io_error, SimulateError};
+use crate::error::{io_error, SimulateError};
+use crate::reference::{RefWindow, CONTIG, CONTIG_LEN};
+use crate::rng::Rng;
 use esr1_proto::Material;
 use noodles::bam;
 use noodles::core::Position;
