@@ -3,6 +3,7 @@
 //! the thread count.
 
 use crate::artefacts::{self, ArtefactSite};
+use crate::cram;
 use crate::error::{model_error, SimulateError};
 use crate::options::{AlignmentFormat, Scenario, SimulateOptions};
 use crate::reads::{self, SampleAllele, SampleReads};
@@ -34,7 +35,7 @@ pub(crate) fn write_alignments(
     };
     // CRAM needs the whole contig as its reference (noodles addresses it by position).
     let cram_reference =
-        (opts.format == AlignmentFormat::Cram).then(|| reads::full_contig_repository(window));
+        (opts.format == AlignmentFormat::Cram).then(|| cram::full_contig_repository(window));
 
     // BAMs: one job per sample, each with its own random stream, run on a few threads.
     let jobs: Vec<(&TruthPatient, &TruthSample, usize)> = patients
@@ -96,7 +97,7 @@ pub(crate) fn write_alignments(
                 let bam = out.join(format!("bams/.{}.tmp.bam", smp.sample));
                 let bai = out.join(format!("bams/.{}.tmp.bam.bai", smp.sample));
                 let stats = reads::write_sample_bam(&spec, window, &mut rng, &bam, &bai)?;
-                reads::bam_to_cram(
+                cram::bam_to_cram(
                     &bam,
                     &out.join(&smp.alignments),
                     &out.join(&smp.index),

@@ -10,13 +10,14 @@
 //!
 //! Module map: [`options`] (what to simulate) → [`scenario`] (checks the options and builds
 //! the truth: [`roles`] or [`accuracy`], from [`variants`], [`sites`] and [`truth`]) →
-//! [`cohort`] (writes everything: [`reference`], [`alignments`] through [`reads`] and
+//! [`cohort`] (writes everything: [`reference`], [`alignments`] through [`reads`] and [`cram`] and
 //! [`artefacts`], then [`tables`]). [`rng`] gives every part its own random stream.
 
 pub mod accuracy;
 pub mod alignments;
 pub mod artefacts;
 pub mod cohort;
+pub mod cram;
 pub mod error;
 pub mod options;
 pub mod reads;
