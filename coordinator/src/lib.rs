@@ -4,10 +4,12 @@
 pub mod distributed;
 pub mod embedded;
 pub mod html;
+pub mod manifest;
 pub mod merge;
 pub mod plan;
 pub mod progress;
 pub mod report;
 pub mod run;
 pub mod samplesheet;
+pub mod status;
 pub mod vcf;
