@@ -6,6 +6,14 @@ fn parse(text: &str) -> Result<Samplesheet, SheetError> {
     Samplesheet::parse(Path::new("sheet.csv"), Path::new("/nonexistent"), text)
 }
 
+/// (line, column) of every problem, in order.
+fn located(e: &SheetError) -> Vec<(usize, Option<&str>)> {
+    e.problems
+        .iter()
+        .map(|p| (p.line, p.column.as_deref()))
+        .collect()
+}
+
 const HEADER: &str = "patient,sample,day,material,therapy,alignments,index\n";
 
 #[test]
@@ -31,11 +39,7 @@ fn errors_name_line_and_column_and_are_all_reported() {
         "{HEADER}P1,S1,-3,tumor,AI,a.bam,\nP1,S1,10,tumor,AI,b.bam,\nP2,S3,x,tumor,AI,c.bam,\nP2,S4,5,blood,AI,d.bam,\n"
     );
     let e = parse(&text).unwrap_err();
-    let found: Vec<(usize, Option<&str>)> = e
-        .problems
-        .iter()
-        .map(|p| (p.line, p.column.as_deref()))
-        .collect();
+    let found = located(&e);
     assert_eq!(
         found,
         vec![(3, Some("sample")), (4, Some("day")), (5, Some("material"))]
@@ -105,11 +109,7 @@ fn quoted_fields_hold_commas_and_line_breaks_and_lines_count_from_where_a_record
     );
     let e = parse(&text).unwrap_err();
     // S3 starts on line 8: the quoted line break on line 5 counts.
-    let found: Vec<(usize, Option<&str>)> = e
-        .problems
-        .iter()
-        .map(|p| (p.line, p.column.as_deref()))
-        .collect();
+    let found = located(&e);
     assert_eq!(found, vec![(8, Some("day"))], "{e}");
     let s = parse(&text.replace(",x,", ",30,")).unwrap();
     assert_eq!(s.samples.len(), 3);
@@ -135,11 +135,7 @@ fn ids_with_a_tab_or_line_break_are_refused_with_line_and_column() {
         "{HEADER}\"P\t1\",S1,-3,tumor,AI,s3://b/a.bam,\nP1,\"S\n2\",200,cfdna,AI,s3://b/b.bam,\nP1,S3,200,cfdna,\"A\r\nI\",s3://b/c.bam,\n"
     );
     let e = parse(&text).unwrap_err();
-    let found: Vec<(usize, Option<&str>)> = e
-        .problems
-        .iter()
-        .map(|p| (p.line, p.column.as_deref()))
-        .collect();
+    let found = located(&e);
     assert_eq!(
         found,
         vec![
