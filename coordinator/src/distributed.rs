@@ -6,14 +6,13 @@
 //! coordinator process of the same run (recorded in `published.log` after their confirm) are
 //! not published again, so a restarted coordinator duplicates no work.
 
-use crate::merge::JobOutcome;
 use crate::progress::Progress;
 use esr1_proto::{decode, EventKind, JobEvent, RegionJob};
 use esr1_worker::queue::{
     connect, publish, validate_run_id, Backoff, Context, QueueError, Topology,
 };
 use esr1_worker::storage::{join, SharedStorage, StorageError};
-use esr1_worker::store::ResultStore;
+use esr1_worker::store::{JobOutcome, ResultStore};
 use futures_lite::StreamExt;
 use lapin::options::{BasicAckOptions, BasicConsumeOptions};
 use lapin::types::{AMQPValue, FieldTable};
@@ -27,6 +26,21 @@ pub struct AmqpOptions {
     pub url: String,
     /// Exchange and queue name prefix (must match the workers').
     pub prefix: String,
+}
+
+/// Why a distributed run could not start. Broker failures during the run are retried, not
+/// returned. Messages are complete (they name their cause).
+#[derive(Debug, thiserror::Error)]
+pub enum BrokerError {
+    /// The run id cannot name the run's queues.
+    #[error("{0}")]
+    InvalidRunId(String),
+    /// The async runtime for the broker cannot start.
+    #[error(transparent)]
+    Runtime(std::io::Error),
+    /// The record of already published jobs cannot be read.
+    #[error("cannot read the run's published jobs: {0}")]
+    PublishedLog(StorageError),
 }
 
 /// Job ids published (and confirmed) by any coordinator process of this run: one object
@@ -144,18 +158,19 @@ pub fn run_distributed(
     store: &ResultStore,
     amqp: &AmqpOptions,
     progress: &mut Progress,
-) -> anyhow::Result<HashMap<String, JobOutcome>> {
-    validate_run_id(run_id).map_err(anyhow::Error::msg)?;
+) -> Result<HashMap<String, JobOutcome>, BrokerError> {
+    validate_run_id(run_id).map_err(BrokerError::InvalidRunId)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()?;
+        .build()
+        .map_err(BrokerError::Runtime)?;
     let mut state = State {
         jobs: jobs.into_iter().map(|j| (j.job_id.clone(), j)).collect(),
         outcomes: HashMap::new(),
         store,
         progress,
         log: PublishedLog::open(store.storage(), store.output())
-            .map_err(|e| anyhow::anyhow!("cannot read the run's published jobs: {e}"))?,
+            .map_err(BrokerError::PublishedLog)?,
     };
     state.reconcile();
     runtime.block_on(async {
@@ -278,78 +293,4 @@ async fn session(
     let _ = ch.close(200, "run complete".into()).await;
     let _ = conn.close(200, "run complete".into()).await;
     Ok(())
-}
-
-/// What `status` reports for a run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunStatus {
-    /// Jobs in the run's manifest.
-    pub total: usize,
-    /// Jobs with a stored result.
-    pub done: usize,
-    /// Jobs with a stored failure.
-    pub failed: usize,
-    /// Messages ready in the shared jobs queue (all runs).
-    pub queue_depth: u32,
-    /// Dead letters of this run not yet collected by its coordinator.
-    pub dead_letters: u32,
-    /// Events of this run not yet collected by its coordinator.
-    pub pending_events: u32,
-}
-
-/// Reads a run's progress from its output location and the broker.
-pub fn run_status(
-    run_id: &str,
-    out: &str,
-    storage: &SharedStorage,
-    amqp: &AmqpOptions,
-) -> anyhow::Result<RunStatus> {
-    validate_run_id(run_id).map_err(anyhow::Error::msg)?;
-    let manifest = crate::run::read_manifest(storage.as_ref(), out)?;
-    anyhow::ensure!(
-        manifest.run_id == run_id,
-        "{out} holds run {}, not {run_id}",
-        manifest.run_id
-    );
-    let store = ResultStore::new(storage.clone(), out);
-    let listed = store
-        .storage()
-        .list(&join(out, "results"))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let names: HashSet<&str> = listed.iter().filter_map(|u| u.rsplit('/').next()).collect();
-    let (mut done, mut failed) = (0, 0);
-    for id in &manifest.job_ids {
-        if names.contains(format!("{id}.result.json").as_str()) {
-            done += 1;
-        } else if names.contains(format!("{id}.failed.json").as_str()) {
-            failed += 1;
-        }
-    }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let (queue_depth, dead_letters, pending_events) = runtime.block_on(async {
-        let topology = Topology::new(&amqp.prefix);
-        let (conn, ch) = connect(&amqp.url).await?;
-        let depth = |q: String| {
-            let ch = ch.clone();
-            let t = topology.clone();
-            async move { t.depth(&ch, &q).await.unwrap_or(0) }
-        };
-        let r = (
-            depth(topology.jobs()).await,
-            depth(topology.run_dead_letters(run_id)).await,
-            depth(topology.run_events(run_id)).await,
-        );
-        let _ = conn.close(200, "status".into()).await;
-        Ok::<_, QueueError>(r)
-    })?;
-    Ok(RunStatus {
-        total: manifest.job_ids.len(),
-        done,
-        failed,
-        queue_depth,
-        dead_letters,
-        pending_events,
-    })
 }

@@ -1,11 +1,10 @@
 //! The embedded backend: N in-process workers take jobs from an in-memory queue and run them
 //! exactly as a worker daemon does (same execution, same result store).
 
-use crate::merge::JobOutcome;
 use crate::progress::Progress;
 use esr1_proto::RegionJob;
 use esr1_worker::daemon::{execute, store_outcome};
-use esr1_worker::store::ResultStore;
+use esr1_worker::store::{JobOutcome, ResultStore};
 use esr1_worker::Caches;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{mpsc, Arc, Mutex};

@@ -2,10 +2,11 @@
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use esr1_coordinator::distributed::{run_status, AmqpOptions};
+use esr1_coordinator::distributed::AmqpOptions;
 use esr1_coordinator::plan::{PlanOptions, DEFAULT_REGION_SIZE};
 use esr1_coordinator::report::{arm_table, comparison_lines, frequencies_tsv};
 use esr1_coordinator::run::{run, Backend, RunOptions};
+use esr1_coordinator::status::run_status;
 use esr1_proto::CallingParams;
 use esr1_simulate::{
     simulate, AlignmentFormat, Scenario, SimulateOptions, ACCURACY_DEPTH, ACCURACY_VAFS,

@@ -3,10 +3,10 @@
 
 use crate::samplesheet::Samplesheet;
 use esr1_proto::{CallingParams, GenomicRegion, RegionJob, RunContext, SampleRef};
-use esr1_science::esr1::{Build, Esr1Model};
+use esr1_science::esr1::{Build, Esr1Model, CHR6_LEN_GRCH37, CHR6_LEN_GRCH38};
 use esr1_worker::contig::contig_aliases;
 use esr1_worker::source::open_source;
-use esr1_worker::storage::Storage;
+use esr1_worker::storage::{Storage, StorageError};
 use noodles::fasta;
 
 /// Version of the counting model; part of every job id.
@@ -78,60 +78,153 @@ impl Plan {
     }
 }
 
+/// Chromosome 6 cannot be found among a header's or index's contigs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContigError {
+    /// A chromosome-6 name with a length of neither build.
+    #[error("contig {name} has length {len}, which is neither GRCh38 ({grch38}) nor GRCh37 ({grch37})", grch38 = CHR6_LEN_GRCH38, grch37 = CHR6_LEN_GRCH37)]
+    UnknownLength {
+        /// The contig.
+        name: String,
+        /// Its length.
+        len: u64,
+    },
+    /// No contig has a chromosome-6 name.
+    #[error("no chromosome 6 contig (looked for {}; first contigs: {})", .looked_for.join(", "), .first.join(", "))]
+    NotFound {
+        /// The names tried.
+        looked_for: Vec<String>,
+        /// The first few contigs present.
+        first: Vec<String>,
+    },
+}
+
+/// Why a run or one of its samples cannot be planned. Messages are complete (each names its
+/// cause), so no `source()` is set: printing the chain would repeat it.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The reference's `.fai` cannot be read: the run cannot start.
+    #[error(
+        "cannot read the index of reference {reference}: {error} (create it with samtools faidx)"
+    )]
+    ReferenceIndexUnreadable {
+        /// The reference FASTA.
+        reference: String,
+        /// The storage failure.
+        error: StorageError,
+    },
+    /// The reference's `.fai` does not parse: the run cannot start.
+    #[error("{fai} is not a valid FASTA index: {error}")]
+    ReferenceIndexInvalid {
+        /// The index.
+        fai: String,
+        /// The parser's error.
+        error: std::io::Error,
+    },
+    /// The reference has no usable chromosome 6: the run cannot start.
+    #[error("reference {reference}: {error}")]
+    ReferenceContig {
+        /// The reference FASTA.
+        reference: String,
+        /// What is wrong with its contigs.
+        error: ContigError,
+    },
+    /// A sample's alignment file or index cannot be opened (that sample fails).
+    #[error("{message}")]
+    SampleUnreadable {
+        /// The alignment file.
+        alignments: String,
+        /// The reader's message, naming the file.
+        message: String,
+    },
+    /// A sample's header has no usable chromosome 6 (that sample fails).
+    #[error("{alignments}: {error}")]
+    SampleContig {
+        /// The alignment file.
+        alignments: String,
+        /// What is wrong with its contigs.
+        error: ContigError,
+    },
+    /// A sample is aligned to another build than the reference (that sample fails).
+    #[error("{alignments} is aligned to {sample_build} ({contig}) but the run's reference is {run_build}: realign it or run it with a {sample_build} reference")]
+    SampleBuild {
+        /// The alignment file.
+        alignments: String,
+        /// The sample's build.
+        sample_build: Build,
+        /// The sample's chromosome-6 name.
+        contig: String,
+        /// The reference's build.
+        run_build: Build,
+    },
+}
+
 /// Finds chromosome 6 among named contigs with lengths: (name, build).
 pub fn find_chr6<'a>(
     contigs: impl Iterator<Item = (&'a str, u64)>,
-) -> Result<(String, Build), String> {
+) -> Result<(String, Build), ContigError> {
     let aliases = contig_aliases("chr6");
     let mut names = Vec::new();
     for (name, len) in contigs {
         if aliases.iter().any(|a| a == name) {
             return Build::from_chr6_length(len)
                 .map(|b| (name.to_owned(), b))
-                .ok_or_else(|| {
-                    format!(
-                    "contig {name} has length {len}, which is neither GRCh38 ({}) nor GRCh37 ({})",
-                    esr1_science::esr1::CHR6_LEN_GRCH38,
-                    esr1_science::esr1::CHR6_LEN_GRCH37
-                )
+                .ok_or_else(|| ContigError::UnknownLength {
+                    name: name.to_owned(),
+                    len,
                 });
         }
         if names.len() < 5 {
             names.push(name.to_owned());
         }
     }
-    Err(format!(
-        "no chromosome 6 contig (looked for {}; first contigs: {})",
-        aliases.join(", "),
-        names.join(", ")
-    ))
+    Err(ContigError::NotFound {
+        looked_for: aliases,
+        first: names,
+    })
 }
 
 /// Build and chromosome-6 name of a reference FASTA (path or URI), from its `.fai`.
-pub fn reference_build(storage: &dyn Storage, reference: &str) -> Result<(String, Build), String> {
+pub fn reference_build(
+    storage: &dyn Storage,
+    reference: &str,
+) -> Result<(String, Build), PlanError> {
     let fai = format!("{reference}.fai");
-    let bytes = storage.get(&fai).map_err(|e| {
-        format!(
-            "cannot read the index of reference {reference}: {e} (create it with samtools faidx)"
-        )
-    })?;
+    let bytes = storage
+        .get(&fai)
+        .map_err(|error| PlanError::ReferenceIndexUnreadable {
+            reference: reference.to_owned(),
+            error,
+        })?;
     let index = fasta::fai::io::Reader::new(std::io::Cursor::new(bytes))
         .read_index()
-        .map_err(|e| format!("{fai} is not a valid FASTA index: {e}"))?;
+        .map_err(|error| PlanError::ReferenceIndexInvalid { fai, error })?;
     let records: Vec<(String, u64)> = index
         .as_ref()
         .iter()
         .map(|r| (String::from_utf8_lossy(r.name()).into_owned(), r.length()))
         .collect();
-    find_chr6(records.iter().map(|(n, l)| (n.as_str(), *l)))
-        .map_err(|e| format!("reference {reference}: {e}"))
+    find_chr6(records.iter().map(|(n, l)| (n.as_str(), *l))).map_err(|error| {
+        PlanError::ReferenceContig {
+            reference: reference.to_owned(),
+            error,
+        }
+    })
 }
 
 /// Build and chromosome-6 name of a sample, from its BAM header (read through storage, with
 /// its index located and checked as the workers will).
-pub fn sample_build(storage: &dyn Storage, sample: &SampleRef) -> Result<(String, Build), String> {
+pub fn sample_build(
+    storage: &dyn Storage,
+    sample: &SampleRef,
+) -> Result<(String, Build), PlanError> {
     let source =
-        open_source(storage, &sample.alignments, sample.index.as_deref()).map_err(|e| e.message)?;
+        open_source(storage, &sample.alignments, sample.index.as_deref()).map_err(|e| {
+            PlanError::SampleUnreadable {
+                alignments: sample.alignments.clone(),
+                message: e.message,
+            }
+        })?;
     let contigs: Vec<(String, u64)> = source
         .header
         .reference_sequences()
@@ -143,8 +236,12 @@ pub fn sample_build(storage: &dyn Storage, sample: &SampleRef) -> Result<(String
             )
         })
         .collect();
-    find_chr6(contigs.iter().map(|(n, l)| (n.as_str(), *l)))
-        .map_err(|e| format!("{}: {e}", sample.alignments))
+    find_chr6(contigs.iter().map(|(n, l)| (n.as_str(), *l))).map_err(|error| {
+        PlanError::SampleContig {
+            alignments: sample.alignments.clone(),
+            error,
+        }
+    })
 }
 
 /// Tiles `[start, end]` into regions of at most `size` positions.
@@ -173,7 +270,7 @@ pub fn plan(
     output: &str,
     options: &PlanOptions,
     storage: &dyn Storage,
-) -> Result<Plan, String> {
+) -> Result<Plan, PlanError> {
     let (chrom, build) = reference_build(storage, reference)?;
     let model = Esr1Model::builtin();
     let hotspots = model.hotspot_positions(build);
@@ -196,22 +293,24 @@ pub fn plan(
             });
             continue;
         }
-        let contig = match sample_build(storage, &s.sample) {
-            Ok((contig, b)) if b == build => contig,
-            Ok((contig, b)) => {
-                failed.push(FailedSample {
-                    sample: s.sample.clone(),
-                    reason: format!(
-                        "{} is aligned to {b} ({contig}) but the run's reference is {build}: realign it or run it with a {b} reference",
-                        s.sample.alignments
-                    ),
-                });
-                continue;
+        let checked = sample_build(storage, &s.sample).and_then(|(contig, b)| {
+            if b == build {
+                Ok(contig)
+            } else {
+                Err(PlanError::SampleBuild {
+                    alignments: s.sample.alignments.clone(),
+                    sample_build: b,
+                    contig,
+                    run_build: build,
+                })
             }
-            Err(reason) => {
+        });
+        let contig = match checked {
+            Ok(contig) => contig,
+            Err(e) => {
                 failed.push(FailedSample {
                     sample: s.sample.clone(),
-                    reason,
+                    reason: e.to_string(),
                 });
                 continue;
             }
@@ -243,32 +342,4 @@ pub fn plan(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tiles_cover_the_span_exactly_once() {
-        let t = tile("chr6", 100, 350, 100);
-        let spans: Vec<(u64, u64)> = t.iter().map(|r| (r.start, r.end)).collect();
-        assert_eq!(spans, vec![(100, 199), (200, 299), (300, 350)]);
-        assert_eq!(tile("chr6", 5, 5, 100).len(), 1);
-    }
-
-    #[test]
-    fn chr6_is_found_under_any_naming_and_its_length_gives_the_build() {
-        let contigs = [("1", 248_956_422u64), ("6", 170_805_979)];
-        assert_eq!(
-            find_chr6(contigs.into_iter()),
-            Ok(("6".into(), Build::Grch38))
-        );
-        let contigs = [("NC_000006.11", 171_115_067u64)];
-        assert_eq!(
-            find_chr6(contigs.into_iter()),
-            Ok(("NC_000006.11".into(), Build::Grch37))
-        );
-        let err = find_chr6([("chr6", 1000u64)].into_iter()).unwrap_err();
-        assert!(err.contains("neither GRCh38"), "{err}");
-        let err = find_chr6([("chr1", 1000u64)].into_iter()).unwrap_err();
-        assert!(err.contains("no chromosome 6"), "{err}");
-    }
-}
+mod tests;

@@ -2,19 +2,19 @@
 //! workers or RabbitMQ), merge, write. Both backends share the planner, the result store, the
 //! merge and the writers; only how jobs reach workers differs.
 
-use crate::distributed::{run_distributed, AmqpOptions};
+use crate::distributed::{run_distributed, AmqpOptions, BrokerError};
 use crate::embedded::run_embedded;
-use crate::merge::{merge, CohortReport, JobOutcome};
-use crate::plan::{plan, Plan, PlanOptions};
+use crate::manifest::{write_manifest, Manifest, ManifestError};
+use crate::merge::{merge, CohortReport};
+use crate::plan::{plan, Plan, PlanError, PlanOptions};
 use crate::progress::Progress;
 use crate::report::write_reports;
-use crate::samplesheet::Samplesheet;
+use crate::samplesheet::{Samplesheet, SheetError};
 use esr1_proto::stable_hash_hex;
-use esr1_science::annotation::load_annotation;
+use esr1_science::annotation::{load_annotation, AnnotationError};
 use esr1_science::esr1::Esr1Model;
-use esr1_worker::storage::{join, SharedStorage, Storage};
-use esr1_worker::store::ResultStore;
-use serde::{Deserialize, Serialize};
+use esr1_worker::storage::{SharedStorage, StorageError};
+use esr1_worker::store::{JobOutcome, ResultStore};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -64,22 +64,36 @@ pub struct RunOutput {
     pub reused_jobs: usize,
 }
 
-/// The run's job list, written before any job runs (`jobs.json`), read by `status`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Manifest {
-    /// Run id.
-    pub run_id: String,
-    /// Every planned job.
-    pub job_ids: Vec<String>,
-}
-
-/// Reads `jobs.json` of a run's output location.
-pub fn read_manifest(storage: &dyn Storage, out: &str) -> anyhow::Result<Manifest> {
-    let uri = join(out, "jobs.json");
-    let bytes = storage
-        .get(&uri)
-        .map_err(|e| anyhow::anyhow!("cannot read {e} (is this a run's output location?)"))?;
-    serde_json::from_slice(&bytes).map_err(|e| anyhow::anyhow!("{uri} is not a run manifest: {e}"))
+/// Why a run stopped. Each stage has its kind; a failed sample does not stop a run (it is
+/// reported in the run's output). Messages are the ones users have always seen.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The samplesheet is unreadable or invalid (every problem, located).
+    #[error(transparent)]
+    Samplesheet(#[from] SheetError),
+    /// The `--annotation` file cannot be used.
+    #[error(transparent)]
+    Annotation(#[from] AnnotationError),
+    /// The reference cannot be used for planning.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// The run manifest cannot be written.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    /// The result store cannot be listed or read.
+    #[error("{action}: {error}")]
+    Storage {
+        /// What was being done.
+        action: &'static str,
+        /// The storage failure.
+        error: StorageError,
+    },
+    /// The broker backend cannot start.
+    #[error(transparent)]
+    Broker(#[from] BrokerError),
+    /// The reports cannot be written.
+    #[error("cannot write the reports: {0}")]
+    Reports(StorageError),
 }
 
 /// An output location as workers elsewhere must see it: `s3://` as is, local paths absolute.
@@ -107,7 +121,7 @@ fn absolute(p: &Path) -> PathBuf {
 }
 
 /// Runs a cohort, reading and writing through `storage`.
-pub fn run(options: &RunOptions, storage: &SharedStorage) -> anyhow::Result<RunOutput> {
+pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, RunError> {
     let sheet = Samplesheet::read(&options.samplesheet)?;
     let annotated = match &options.plan.annotation {
         Some(path) => Some(load_annotation(path)?),
@@ -131,18 +145,12 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> anyhow::Result<RunO
         &output,
         &options.plan,
         storage.as_ref(),
-    )
-    .map_err(anyhow::Error::msg)?;
+    )?;
     let manifest = Manifest {
         run_id: run_id.clone(),
         job_ids: plan.jobs().map(|j| j.job_id.clone()).collect(),
     };
-    storage
-        .put(
-            &join(&output, "jobs.json"),
-            &serde_json::to_vec_pretty(&manifest)?,
-        )
-        .map_err(|e| anyhow::anyhow!("cannot write the run manifest: {e}"))?;
+    write_manifest(storage.as_ref(), &output, &manifest)?;
     let mut warnings = sheet.warnings.clone();
     if let Some(a) = annotated.as_ref().filter(|a| a.build != plan.build) {
         warnings.push(format!(
@@ -159,14 +167,16 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> anyhow::Result<RunO
     // Reconcile: jobs whose outcome is already stored are not run again.
     let mut outcomes: HashMap<String, JobOutcome> = HashMap::new();
     let mut pending = Vec::new();
-    let stored = store
-        .stored_ids()
-        .map_err(|e| anyhow::anyhow!("cannot list stored results: {e}"))?;
+    let stored = store.stored_ids().map_err(|error| RunError::Storage {
+        action: "cannot list stored results",
+        error,
+    })?;
     for job in plan.jobs() {
         let found = if stored.contains(&job.job_id) {
-            store
-                .get(&job.job_id)
-                .map_err(|e| anyhow::anyhow!("cannot read a stored result: {e}"))?
+            store.get(&job.job_id).map_err(|error| RunError::Storage {
+                action: "cannot read a stored result",
+                error,
+            })?
         } else {
             None
         };
@@ -195,7 +205,7 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> anyhow::Result<RunO
         }
     }
     let files = write_reports(storage.as_ref(), &output, &plan, &report, &warnings)
-        .map_err(|e| anyhow::anyhow!("cannot write the reports: {e}"))?;
+        .map_err(RunError::Reports)?;
     Ok(RunOutput {
         plan,
         report,

@@ -1,6 +1,9 @@
 //! The cohort samplesheet: CSV with a header, one line per sequenced sample.
 //!
 //! Required columns `patient,sample,day,material,therapy,alignments`; optional `index`.
+//! Read with the `csv` crate: a UTF-8 BOM (Excel), CRLF line ends, quoted fields with commas
+//! or line breaks are accepted; `#` lines and blank lines are skipped. A record's line is the
+//! line where it starts. Ids (patient, sample, therapy) may hold no tab or line break.
 //! Structural errors (missing column, duplicate sample, unknown material, a day that is not an
 //! integer) stop the run and are all reported at once, each naming its line and column.
 //! A missing alignment or index file only fails that sample: it is reported with its line and
@@ -84,42 +87,66 @@ pub struct Samplesheet {
     pub warnings: Vec<String>,
 }
 
-/// Splits one CSV line into fields (RFC 4180 quoting; no embedded newlines).
-fn split_csv(line: &str) -> Result<Vec<String>, String> {
-    let mut fields = Vec::new();
-    let mut cur = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    let mut at_start = true;
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    cur.push('"');
-                    chars.next();
-                }
-                '"' => quoted = false,
-                _ => cur.push(c),
-            }
-        } else {
-            match c {
-                '"' if at_start => quoted = true,
-                ',' => {
-                    fields.push(std::mem::take(&mut cur));
-                    at_start = true;
-                    continue;
-                }
-                _ => cur.push(c),
+/// The records of a samplesheet after comments and blank lines: (line where the record
+/// starts, trimmed fields). Quoted fields may hold commas and line breaks; a UTF-8 BOM and
+/// CRLF line ends are accepted.
+/// Problems that end the reading are returned beside the records read before them.
+fn records(text: &str) -> (Vec<(usize, Vec<String>)>, Vec<SheetProblem>) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // The reader counts a CRLF's line only once the next record starts: plain LF keeps every
+    // record on the line where it starts.
+    let text = text.replace("\r\n", "\n");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    let mut last_start = None;
+    let mut record = csv::StringRecord::new();
+    loop {
+        let start = reader.position().clone();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let problem = SheetProblem {
+                    line: start.line() as usize,
+                    column: None,
+                    message: e.to_string(),
+                };
+                return (out, vec![problem]);
             }
         }
-        at_start = false;
+        let pos = record.position().unwrap_or(&start);
+        // Blank lines and comment lines indented by spaces.
+        if record.iter().all(str::is_empty) || record.get(0).is_some_and(|f| f.starts_with('#')) {
+            continue;
+        }
+        last_start = Some(pos.byte() as usize);
+        out.push((
+            pos.line() as usize,
+            record.iter().map(str::to_owned).collect(),
+        ));
     }
-    if quoted {
-        return Err("unterminated quoted field".into());
+    // A quote left open swallows the rest of the file into the last record.
+    let rest = last_start.and_then(|b| text.get(b..)).unwrap_or_default();
+    if rest.matches('"').count() % 2 == 1 {
+        if let Some((line, _)) = out.pop() {
+            let problem = SheetProblem {
+                line,
+                column: None,
+                message: "unterminated quoted field".into(),
+            };
+            return (out, vec![problem]);
+        }
     }
-    fields.push(cur);
-    Ok(fields.into_iter().map(|f| f.trim().to_owned()).collect())
+    (out, Vec::new())
 }
+
+/// Id columns: they land in TSV and VCF columns, so they may hold no tab or line break.
+const ID_COLUMNS: [&str; 3] = ["patient", "sample", "therapy"];
 
 fn is_remote(uri: &str) -> bool {
     uri.contains("://")
@@ -156,17 +183,17 @@ impl Samplesheet {
 
     /// Parses samplesheet text; relative paths are resolved against `base`.
     pub fn parse(path: &Path, base: &Path, text: &str) -> Result<Self, SheetError> {
-        let mut problems = Vec::new();
         let err = |problems: Vec<SheetProblem>| SheetError {
             path: path.to_owned(),
             problems,
         };
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-            .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-        let Some((header_line, header)) = lines.next() else {
+        let (rows, unreadable) = records(text);
+        let mut problems = Vec::new();
+        let mut rows = rows.into_iter();
+        let Some((header_line, header)) = rows.next() else {
+            if !unreadable.is_empty() {
+                return Err(err(unreadable));
+            }
             return Err(err(vec![SheetProblem {
                 line: 1,
                 column: None,
@@ -176,16 +203,7 @@ impl Samplesheet {
                 ),
             }]));
         };
-        let columns: Vec<String> = match split_csv(header) {
-            Ok(c) => c.into_iter().map(|c| c.to_ascii_lowercase()).collect(),
-            Err(e) => {
-                return Err(err(vec![SheetProblem {
-                    line: header_line,
-                    column: None,
-                    message: e,
-                }]))
-            }
-        };
+        let columns: Vec<String> = header.iter().map(|c| c.to_ascii_lowercase()).collect();
         let col: HashMap<&str, usize> = columns
             .iter()
             .enumerate()
@@ -210,18 +228,7 @@ impl Samplesheet {
 
         let mut samples: Vec<SheetSample> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
-        for (line, text) in lines {
-            let fields = match split_csv(text) {
-                Ok(f) => f,
-                Err(e) => {
-                    problems.push(SheetProblem {
-                        line,
-                        column: None,
-                        message: e,
-                    });
-                    continue;
-                }
-            };
+        for (line, fields) in rows {
             if fields.len() != columns.len() {
                 problems.push(SheetProblem {
                     line,
@@ -245,6 +252,17 @@ impl Samplesheet {
             for c in ["patient", "sample", "therapy", "alignments"] {
                 if get(c).is_empty() {
                     bad(c, "empty; a value is required".into());
+                }
+            }
+            for c in ID_COLUMNS {
+                if get(c).contains(['\t', '\n', '\r']) {
+                    bad(
+                        c,
+                        format!(
+                            "'{}' contains a tab or line break; ids go into TSV and VCF columns",
+                            get(c).escape_debug()
+                        ),
+                    );
                 }
             }
             let day = match get("day").parse::<i64>() {
@@ -317,6 +335,8 @@ impl Samplesheet {
                 problem,
             });
         }
+        // A record that cannot be read ends the file: its problem comes last, as its line.
+        problems.extend(unreadable);
         if samples.is_empty() && problems.is_empty() {
             problems.push(SheetProblem {
                 line: header_line,
@@ -374,91 +394,4 @@ impl Samplesheet {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(text: &str) -> Result<Samplesheet, SheetError> {
-        Samplesheet::parse(Path::new("sheet.csv"), Path::new("/nonexistent"), text)
-    }
-
-    const HEADER: &str = "patient,sample,day,material,therapy,alignments,index\n";
-
-    #[test]
-    fn a_good_sheet_parses_with_relative_paths_resolved() {
-        let s = parse(&format!("{HEADER}P1,S1,-3,tumor,AI,bams/s1.bam,\nP1,S2,200,cfDNA,AI,s3://b/s2.bam,s3://b/s2.bam.bai\n")).unwrap();
-        assert_eq!(s.samples.len(), 2);
-        assert_eq!(s.samples[0].sample.alignments, "/nonexistent/bams/s1.bam");
-        assert_eq!(s.samples[0].sample.index, None);
-        assert_eq!(s.samples[1].sample.material, Material::Cfdna);
-        assert_eq!(s.samples[1].sample.alignments, "s3://b/s2.bam");
-        // The local file is missing: the sample is kept, with a located problem.
-        let p = s.samples[0]
-            .problem
-            .as_ref()
-            .expect("missing file is reported");
-        assert_eq!((p.line, p.column.as_deref()), (2, Some("alignments")));
-        assert!(s.samples[1].problem.is_none());
-    }
-
-    #[test]
-    fn errors_name_line_and_column_and_are_all_reported() {
-        let text = format!(
-            "{HEADER}P1,S1,-3,tumor,AI,a.bam,\nP1,S1,10,tumor,AI,b.bam,\nP2,S3,x,tumor,AI,c.bam,\nP2,S4,5,blood,AI,d.bam,\n"
-        );
-        let e = parse(&text).unwrap_err();
-        let found: Vec<(usize, Option<&str>)> = e
-            .problems
-            .iter()
-            .map(|p| (p.line, p.column.as_deref()))
-            .collect();
-        assert_eq!(
-            found,
-            vec![(3, Some("sample")), (4, Some("day")), (5, Some("material"))]
-        );
-        let msg = e.to_string();
-        assert!(
-            msg.contains("line 3, column 'sample': duplicate sample id 'S1' (first on line 2)"),
-            "{msg}"
-        );
-        assert!(
-            msg.contains("line 5, column 'material': unknown material 'blood'"),
-            "{msg}"
-        );
-        assert!(
-            msg.contains("expected one of tumor, cfdna, normal"),
-            "{msg}"
-        );
-    }
-
-    #[test]
-    fn missing_columns_and_ragged_lines_are_reported() {
-        let e = parse("patient,sample,day,material\nP1,S1,0,tumor\n").unwrap_err();
-        assert_eq!(e.problems[0].line, 1);
-        assert!(
-            e.problems[0].message.contains("therapy, alignments"),
-            "{}",
-            e.problems[0].message
-        );
-        let e = parse(&format!("{HEADER}P1,S1,0,tumor\n")).unwrap_err();
-        assert!(e.problems[0].message.contains("expected 7 fields"), "{e}");
-    }
-
-    #[test]
-    fn patients_without_a_baseline_are_allowed_but_reported() {
-        let s = parse(&format!("{HEADER}P1,S1,100,tumor,AI,s3://b/a.bam,\n\"P2\",\"S2\",0,tumor,AI,s3://b/b.bam,\nP2,S3,30,cfdna,AI,s3://b/c.bam,\n")).unwrap();
-        assert_eq!(s.samples.len(), 3);
-        assert_eq!(s.samples[1].sample.patient, "P2");
-        assert!(
-            s.warnings
-                .iter()
-                .any(|w| w.contains("patient P1 has no baseline")),
-            "{:?}",
-            s.warnings
-        );
-        assert!(
-            !s.warnings.iter().any(|w| w.contains("patient P2")),
-            "{:?}",
-            s.warnings
-        );
-    }
-}
+mod tests;

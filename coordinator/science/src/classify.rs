@@ -149,3 +149,6 @@ pub fn classify_patient(
     }
     rows
 }
+
+#[cfg(test)]
+mod tests;

@@ -180,6 +180,23 @@ pub struct CohortCalls {
 }
 
 impl CohortCalls {
+    /// A cohort in which nobody had a candidate: every allele's background is its prior alone
+    /// (overdispersion `prior_rho`, the default error rate of its class), with these per-test
+    /// thresholds. What [`recall`] gives for a cohort without calls; tests of the status rule
+    /// build on it.
+    pub fn prior_only(alpha_hotspot: f64, alpha_other: f64, prior_rho: f64) -> Self {
+        Self {
+            calls: Vec::new(),
+            tests_hotspot: 0,
+            tests_other: 0,
+            alpha_hotspot,
+            alpha_other,
+            prior_rho,
+            models: BTreeMap::new(),
+            snv_priors: HashMap::new(),
+        }
+    }
+
     /// The background of an allele for a sample of `patient` and `material`, the patient
     /// left out (the prior alone for an allele nobody had a candidate for).
     pub fn background(&self, key: &AlleleKey, patient: &str, material: Material) -> Background {

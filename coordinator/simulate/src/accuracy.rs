@@ -2,10 +2,13 @@
 //! hotspot mutation per positive patient with the same number of mutations at each requested
 //! allele fraction, negatives in between, and a normal for every fifth patient.
 
-use super::rng::Rng;
-use super::{
-    choose_sites, germline_variant, hotspot_variant, later_status, truth_sample, GermlineSite,
-    SimulateError, SimulateOptions, TruthPatient, ARM_AI, ARM_TAMOXIFEN,
+use crate::error::SimulateError;
+use crate::options::SimulateOptions;
+use crate::rng::Rng;
+use crate::sites::GermlineSite;
+use crate::truth::{truth_sample, TruthPatient};
+use crate::variants::{
+    choose_sites, germline_variant, hotspot_variant, later_status, ARM_AI, ARM_TAMOXIFEN,
 };
 use esr1_proto::Material;
 use esr1_science::esr1::Esr1Model;
@@ -59,7 +62,7 @@ pub fn positive_patients(patients: usize, n_vafs: usize) -> Vec<usize> {
 }
 
 /// Builds the accuracy cohort at `depth` fragments per sample.
-pub(super) fn build(
+pub(crate) fn build(
     opts: &SimulateOptions,
     depth: u32,
     vafs: &[f64],

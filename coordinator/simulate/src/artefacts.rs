@@ -2,10 +2,11 @@
 //! where one alt base appears in every sample at an overdispersed, site-specific rate — the
 //! background a cohort (shearwater-style) error model exists to remove.
 
-use super::reads::{SampleAllele, SampleArtefact};
-use super::reference::{RefWindow, CONTIG};
-use super::rng::Rng;
-use super::{genomic, SimulateError};
+use crate::error::SimulateError;
+use crate::reads::{SampleAllele, SampleArtefact};
+use crate::reference::{RefWindow, CONTIG};
+use crate::rng::Rng;
+use crate::sites::genomic;
 use esr1_science::esr1::Esr1Model;
 
 /// Which reads an artefact can hit.
@@ -43,7 +44,7 @@ pub struct ArtefactSite {
     pub concentration: u32,
     /// Which strands carry it.
     pub strand: ArtefactStrand,
-    /// Only within [`super::reads::READ_END_BASES`] of a read end.
+    /// Only within [`crate::reads::READ_END_BASES`] of a read end.
     pub read_end: bool,
 }
 

@@ -1,8 +1,8 @@
 //! The simulated reference: chr6 (GRCh38 length) that is N except for a seeded ESR1 window
 //! carrying the real exon sequences, written as an indexed BGZF FASTA (`.fai` + `.gzi`).
 
-use super::rng::Rng;
-use super::{io_error, SimulateError};
+use crate::error::{io_error, SimulateError};
+use crate::rng::Rng;
 use esr1_science::esr1::{Build, Esr1Model, CHR6_LEN_GRCH38};
 use noodles::bgzf;
 use std::fs::File;

@@ -1,0 +1,268 @@
+//! Tests of the planner: chromosome-6 detection, tiling, and how a samplesheet becomes
+//! region jobs or failed samples (header-only BAMs and `.fai` files in a temporary directory).
+
+use super::*;
+use crate::samplesheet::{SheetProblem, SheetSample};
+use esr1_proto::Material;
+use esr1_worker::storage::LocalStorage;
+use noodles::bam;
+use noodles::csi::binning_index::index::reference_sequence::index::LinearIndex;
+use noodles::csi::binning_index::Indexer;
+use noodles::sam;
+use noodles::sam::header::record::value::map::ReferenceSequence;
+use noodles::sam::header::record::value::Map;
+use std::num::NonZero;
+use std::path::{Path, PathBuf};
+
+#[test]
+fn tiles_cover_the_span_exactly_once() {
+    let t = tile("chr6", 100, 350, 100);
+    let spans: Vec<(u64, u64)> = t.iter().map(|r| (r.start, r.end)).collect();
+    assert_eq!(spans, vec![(100, 199), (200, 299), (300, 350)]);
+    assert_eq!(tile("chr6", 5, 5, 100).len(), 1);
+}
+
+#[test]
+fn tiles_at_exact_multiples_tiny_and_huge_sizes() {
+    let spans = |t: Vec<GenomicRegion>| t.iter().map(|r| (r.start, r.end)).collect::<Vec<_>>();
+    // A span that is a multiple of the size ends exactly on a tile end.
+    assert_eq!(spans(tile("6", 1, 200, 100)), vec![(1, 100), (101, 200)]);
+    // One past a multiple leaves a one-base tile.
+    assert_eq!(
+        spans(tile("6", 1, 201, 100)),
+        vec![(1, 100), (101, 200), (201, 201)]
+    );
+    // Size 0 is treated as 1; a size beyond the span gives one tile.
+    assert_eq!(
+        spans(tile("6", 10, 12, 0)),
+        vec![(10, 10), (11, 11), (12, 12)]
+    );
+    assert_eq!(spans(tile("6", 10, 12, u64::MAX / 2)), vec![(10, 12)]);
+    assert!(tile("6", 1, 200, 100).iter().all(|r| r.contig == "6"));
+    // An empty span (end before start) has no tiles.
+    assert!(tile("6", 12, 10, 100).is_empty());
+}
+
+#[test]
+fn chr6_is_found_under_any_naming_and_its_length_gives_the_build() {
+    let contigs = [("1", 248_956_422u64), ("6", 170_805_979)];
+    assert_eq!(
+        find_chr6(contigs.into_iter()),
+        Ok(("6".into(), Build::Grch38))
+    );
+    let contigs = [("NC_000006.11", 171_115_067u64)];
+    assert_eq!(
+        find_chr6(contigs.into_iter()),
+        Ok(("NC_000006.11".into(), Build::Grch37))
+    );
+    let err = find_chr6([("chr6", 1000u64)].into_iter())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("neither GRCh38"), "{err}");
+    let err = find_chr6([("chr1", 1000u64)].into_iter())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no chromosome 6"), "{err}");
+}
+
+/// A reference `.fai` with one contig, returning the FASTA path (the FASTA itself is not read).
+fn reference(dir: &Path, contig: &str, len: u64) -> String {
+    let fasta = dir.join(format!("ref-{contig}-{len}.fa"));
+    std::fs::write(
+        dir.join(format!("ref-{contig}-{len}.fa.fai")),
+        format!("{contig}\t{len}\t6\t60\t61\n"),
+    )
+    .expect("fai");
+    fasta.to_string_lossy().into_owned()
+}
+
+/// A header-only BAM with one contig and its (empty) BAI.
+fn header_only_bam(dir: &Path, name: &str, contig: &str, len: u64) -> PathBuf {
+    let path = dir.join(format!("{name}.bam"));
+    let header = sam::Header::builder()
+        .add_reference_sequence(
+            contig,
+            Map::<ReferenceSequence>::new(NonZero::new(len as usize).expect("length")),
+        )
+        .build();
+    let mut writer = bam::io::Writer::new(std::fs::File::create(&path).expect("create"));
+    writer.write_header(&header).expect("header");
+    writer.try_finish().expect("finish");
+    let index = Indexer::<LinearIndex>::default().build(1);
+    bam::bai::fs::write(dir.join(format!("{name}.bam.bai")), &index).expect("bai");
+    path
+}
+
+fn sheet_sample(name: &str, alignments: &Path, problem: Option<SheetProblem>) -> SheetSample {
+    SheetSample {
+        sample: SampleRef {
+            patient: "P1".into(),
+            sample: name.into(),
+            day: 0,
+            material: Material::Tumor,
+            therapy: "AI".into(),
+            alignments: alignments.to_string_lossy().into_owned(),
+            index: None,
+        },
+        line: 2,
+        problem,
+    }
+}
+
+fn sheet(samples: Vec<SheetSample>) -> Samplesheet {
+    Samplesheet {
+        path: PathBuf::from("sheet.csv"),
+        samples,
+        warnings: Vec::new(),
+    }
+}
+
+const GRCH38: u64 = 170_805_979;
+const GRCH37: u64 = 171_115_067;
+
+#[test]
+fn a_sample_is_cut_into_contiguous_region_jobs_named_as_its_header_names_chr6() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reference = reference(dir.path(), "chr6", GRCH38);
+    let bam = header_only_bam(dir.path(), "s1", "6", GRCH38);
+    let options = PlanOptions::default();
+    let run_plan = || {
+        plan(
+            "run1",
+            &sheet(vec![sheet_sample("S1", &bam, None)]),
+            &reference,
+            "/out",
+            &options,
+            &LocalStorage,
+        )
+        .expect("plan")
+    };
+    let p = run_plan();
+    assert_eq!((p.chrom.as_str(), p.build), ("chr6", Build::Grch38));
+    assert!(p.failed.is_empty(), "{:?}", p.failed);
+    let jobs: Vec<&RegionJob> = p.jobs().collect();
+    let (start, end) = Build::Grch38.gene_span();
+    let want = (end - start + 1).div_ceil(DEFAULT_REGION_SIZE) as usize;
+    assert_eq!(jobs.len(), want);
+    assert_eq!(jobs[0].region.start, start);
+    assert_eq!(jobs[jobs.len() - 1].region.end, end);
+    for pair in jobs.windows(2) {
+        assert_eq!(pair[0].region.end + 1, pair[1].region.start);
+    }
+    for j in &jobs {
+        // The sample's own contig name, not the reference's.
+        assert_eq!(j.region.contig, "6");
+        assert!(j.region.end - j.region.start < DEFAULT_REGION_SIZE);
+        assert!(j.report_sites.iter().all(|&s| j.region.contains(s)));
+    }
+    // Every hotspot position lands in exactly one job.
+    let mut sites: Vec<u64> = jobs
+        .iter()
+        .flat_map(|j| j.report_sites.iter().copied())
+        .collect();
+    sites.sort_unstable();
+    assert_eq!(sites, Esr1Model::builtin().hotspot_positions(Build::Grch38));
+    // Job ids are stable and distinct.
+    let again = run_plan();
+    let ids: Vec<&str> = jobs.iter().map(|j| j.job_id.as_str()).collect();
+    let ids_again: Vec<&str> = again.jobs().map(|j| j.job_id.as_str()).collect();
+    assert_eq!(ids, ids_again);
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len());
+}
+
+#[test]
+fn samples_that_cannot_run_fail_alone_with_their_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reference = reference(dir.path(), "chr6", GRCH38);
+    let good = header_only_bam(dir.path(), "good", "chr6", GRCH38);
+    let grch37 = header_only_bam(dir.path(), "old", "chr6", GRCH37);
+    let no_chr6 = header_only_bam(dir.path(), "nochr6", "chr1", 248_956_422);
+    let problem = SheetProblem {
+        line: 5,
+        column: Some("alignments".into()),
+        message: "file x.bam not found".into(),
+    };
+    let options = PlanOptions {
+        region_size: 300_000,
+        ..PlanOptions::default()
+    };
+    let p = plan(
+        "run1",
+        &sheet(vec![
+            sheet_sample("GOOD", &good, None),
+            sheet_sample("OLD", &grch37, None),
+            sheet_sample("NOCHR6", &no_chr6, None),
+            sheet_sample("MISSING", &dir.path().join("missing.bam"), None),
+            sheet_sample("FLAGGED", &good, Some(problem)),
+        ]),
+        &reference,
+        "/out",
+        &options,
+        &LocalStorage,
+    )
+    .expect("plan");
+    assert_eq!(p.samples.len(), 1);
+    assert_eq!(p.samples[0].jobs.len(), 2, "472,929 bp in 300 kb regions");
+    let reason = |name: &str| {
+        p.failed
+            .iter()
+            .find(|f| f.sample.sample == name)
+            .map(|f| f.reason.clone())
+            .unwrap_or_else(|| panic!("{name} did not fail"))
+    };
+    let r = reason("OLD");
+    assert!(
+        r.contains("is aligned to GRCh37 (chr6) but the run's reference is GRCh38: realign it"),
+        "{r}"
+    );
+    let r = reason("NOCHR6");
+    assert!(r.contains("nochr6.bam: no chromosome 6 contig"), "{r}");
+    assert!(reason("MISSING").contains("missing.bam"));
+    assert_eq!(
+        reason("FLAGGED"),
+        "sheet.csv: line 5, column 'alignments': file x.bam not found"
+    );
+}
+
+#[test]
+fn a_reference_without_a_usable_index_stops_the_plan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let empty = sheet(Vec::new());
+    let go = |reference: &str| {
+        plan(
+            "run1",
+            &empty,
+            reference,
+            "/out",
+            &PlanOptions::default(),
+            &LocalStorage,
+        )
+        .unwrap_err()
+    };
+    let missing = dir.path().join("none.fa").to_string_lossy().into_owned();
+    let e = go(&missing);
+    assert!(
+        matches!(e, PlanError::ReferenceIndexUnreadable { .. }),
+        "{e}"
+    );
+    assert!(
+        e.to_string().ends_with("(create it with samtools faidx)"),
+        "{e}"
+    );
+
+    let bad = dir.path().join("bad.fa");
+    std::fs::write(dir.path().join("bad.fa.fai"), "chr6\tnot-a-number\n").expect("fai");
+    let e = go(&bad.to_string_lossy());
+    assert!(matches!(e, PlanError::ReferenceIndexInvalid { .. }), "{e}");
+    assert!(e.to_string().contains("is not a valid FASTA index"), "{e}");
+
+    let e = go(&reference(dir.path(), "chr1", 248_956_422));
+    assert!(matches!(e, PlanError::ReferenceContig { .. }), "{e}");
+    assert!(e.to_string().contains(": no chromosome 6 contig"), "{e}");
+
+    let e = go(&reference(dir.path(), "chr6", 1_000));
+    assert!(e.to_string().contains("neither GRCh38"), "{e}");
+}

@@ -1,0 +1,155 @@
+//! `status` of a run: its jobs done, failed and pending (the manifest against the result
+//! store) and, for a distributed run, the broker's queue depths.
+
+use crate::distributed::AmqpOptions;
+use crate::manifest::{read_manifest, Manifest, ManifestError};
+use esr1_worker::queue::{connect, validate_run_id, QueueError, Topology};
+use esr1_worker::storage::{SharedStorage, StorageError};
+use esr1_worker::store::{JobOutcome, ResultStore};
+
+/// What `status` reports for a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunStatus {
+    /// Jobs in the run's manifest.
+    pub total: usize,
+    /// Jobs with a stored result.
+    pub done: usize,
+    /// Jobs with a stored failure.
+    pub failed: usize,
+    /// Messages ready in the shared jobs queue (all runs).
+    pub queue_depth: u32,
+    /// Dead letters of this run not yet collected by its coordinator.
+    pub dead_letters: u32,
+    /// Events of this run not yet collected by its coordinator.
+    pub pending_events: u32,
+}
+
+/// Why the status of a run cannot be read. Messages are complete (they name their cause).
+#[derive(Debug, thiserror::Error)]
+pub enum StatusError {
+    /// The run id is not one a run can have.
+    #[error("{0}")]
+    InvalidRunId(String),
+    /// The run's manifest cannot be read.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    /// The output location holds another run.
+    #[error("{out} holds run {found}, not {run_id}")]
+    OtherRun {
+        /// The output location.
+        out: String,
+        /// The run it holds.
+        found: String,
+        /// The run asked for.
+        run_id: String,
+    },
+    /// The result store cannot be listed or read.
+    #[error("{0}")]
+    Storage(StorageError),
+    /// The async runtime for the broker cannot start.
+    #[error(transparent)]
+    Runtime(std::io::Error),
+    /// The broker cannot be reached or answered with an error.
+    #[error(transparent)]
+    Broker(#[from] QueueError),
+}
+
+/// Jobs of `manifest` with a stored result and with a stored failure, as the store sees them.
+pub fn stored_counts(
+    store: &ResultStore,
+    manifest: &Manifest,
+) -> Result<(usize, usize), StorageError> {
+    let stored = store.stored_ids()?;
+    let (mut done, mut failed) = (0, 0);
+    for id in manifest.job_ids.iter().filter(|id| stored.contains(*id)) {
+        match store.get(id)? {
+            Some(JobOutcome::Done(_)) => done += 1,
+            Some(JobOutcome::Failed(_)) => failed += 1,
+            None => {}
+        }
+    }
+    Ok((done, failed))
+}
+
+/// Reads a run's progress from its output location and the broker.
+pub fn run_status(
+    run_id: &str,
+    out: &str,
+    storage: &SharedStorage,
+    amqp: &AmqpOptions,
+) -> Result<RunStatus, StatusError> {
+    validate_run_id(run_id).map_err(StatusError::InvalidRunId)?;
+    let manifest = read_manifest(storage.as_ref(), out)?;
+    if manifest.run_id != run_id {
+        return Err(StatusError::OtherRun {
+            out: out.to_owned(),
+            found: manifest.run_id,
+            run_id: run_id.to_owned(),
+        });
+    }
+    let store = ResultStore::new(storage.clone(), out);
+    let (done, failed) = stored_counts(&store, &manifest).map_err(StatusError::Storage)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(StatusError::Runtime)?;
+    let (queue_depth, dead_letters, pending_events) = runtime.block_on(async {
+        let topology = Topology::new(&amqp.prefix);
+        let (conn, ch) = connect(&amqp.url).await?;
+        let depth = |q: String| {
+            let ch = ch.clone();
+            let t = topology.clone();
+            async move { t.depth(&ch, &q).await.unwrap_or(0) }
+        };
+        let r = (
+            depth(topology.jobs()).await,
+            depth(topology.run_dead_letters(run_id)).await,
+            depth(topology.run_events(run_id)).await,
+        );
+        let _ = conn.close(200, "status".into()).await;
+        Ok::<_, QueueError>(r)
+    })?;
+    Ok(RunStatus {
+        total: manifest.job_ids.len(),
+        done,
+        failed,
+        queue_depth,
+        dead_letters,
+        pending_events,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use esr1_proto::{GenomicRegion, RegionResult};
+    use esr1_worker::storage::LocalStorage;
+    use std::sync::Arc;
+
+    #[test]
+    fn done_and_failed_come_from_the_result_store() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().to_string_lossy().into_owned();
+        let store = ResultStore::new(Arc::new(LocalStorage), &out);
+        let manifest = Manifest {
+            run_id: "r1".into(),
+            job_ids: ["a", "b", "c", "d"].map(str::to_owned).to_vec(),
+        };
+        assert_eq!(stored_counts(&store, &manifest).expect("counts"), (0, 0));
+        let region = GenomicRegion {
+            contig: "chr6".into(),
+            start: 1,
+            end: 10,
+        };
+        store
+            .put_result(&RegionResult::new("a", "S1", region.clone()))
+            .expect("put");
+        store
+            .put_result(&RegionResult::new("b", "S1", region))
+            .expect("put");
+        store.put_failure("c", "corrupt BAM").expect("put");
+        // A job of another run in the same store is not counted.
+        store.put_failure("zz", "other run").expect("put");
+        assert_eq!(stored_counts(&store, &manifest).expect("counts"), (2, 1));
+    }
+}
