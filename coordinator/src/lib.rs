@@ -3,11 +3,9 @@
 
 pub mod distributed;
 pub mod embedded;
-pub mod html;
 pub mod merge;
 pub mod plan;
 pub mod progress;
 pub mod report;
 pub mod run;
 pub mod samplesheet;
-pub mod vcf;
