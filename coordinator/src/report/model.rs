@@ -2,7 +2,7 @@
 //! writer (TSV, JSON, HTML, VCF) renders. The merge builds it; nothing here knows a format.
 
 use crate::report::format::serialize_f;
-use crate::report::vcf::VcfVariant;
+use crate::report::vcf::model::VcfVariant;
 use esr1_proto::{Material, RegionQc};
 use esr1_science::cohort::{FrequencyRow, PatientOutcome, VariantStatus};
 use esr1_science::esr1::Build;

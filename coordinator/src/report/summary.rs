@@ -2,8 +2,8 @@
 //! [`CohortReport`]. The HTML page's header is rendered from the same struct.
 //!
 //! Fields are declared in alphabetical order, the order `summary.json` has always had (it was
-//! built with `serde_json::json!`, whose maps sort their keys); [`crate::report::json`] keeps
-//! that order for the rows of other crates too.
+//! built with `serde_json::json!`, whose maps sort their keys); the JSON writer keeps that
+//! order for the rows of other crates too.
 
 use crate::plan::Plan;
 use crate::report::model::{CohortReport, PatientRow};

@@ -3,7 +3,7 @@
 //! sample columns.
 
 use crate::report::model::PatientRow;
-use crate::report::vcf::{VcfGenotype, VcfVariant};
+use crate::report::vcf::model::{VcfGenotype, VcfVariant};
 use esr1_science::cohort::VariantStatus;
 use esr1_science::naming::Annotation;
 use esr1_science::recall::{AlleleKey, CohortCalls, RecalledCall};
