@@ -2,7 +2,7 @@
 //! [`summary::Summary`]): `calls.tsv`, `patients.tsv`, `frequencies.tsv`, `qc.tsv`,
 //! `summary.json`, `report.html` and `cohort.vcf.gz` (+ `.tbi`).
 //!
-//! Layers, each naming only those below it: [`format`] and the models ([`model`],
+//! Layers, each naming only those below it: [`format`](mod@format) and the models ([`model`],
 //! [`summary`], [`vcf`]'s plain data) at the bottom; the renderers ([`tsv`], [`json`],
 //! [`html`], [`vcf`], [`console`]) above them; this module on top, writing every file.
 

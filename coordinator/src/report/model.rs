@@ -159,8 +159,9 @@ impl PatientRow {
     ];
 }
 
-/// One line of `qc.tsv`.
-#[derive(Debug, Clone, Serialize)]
+/// One line of `qc.tsv` (flattened into its columns by the TSV writer, with one depth column
+/// per hotspot position).
+#[derive(Debug, Clone)]
 pub struct QcRow {
     /// Sample id.
     pub sample: String,

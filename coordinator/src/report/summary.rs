@@ -237,3 +237,39 @@ fn first_acquired_day(rows: &[PatientRow], day: impl Fn(&PatientRow) -> Option<i
         patients: days.len(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixtures::report;
+
+    #[test]
+    fn counts_failures_and_first_detection_days() {
+        let (plan, mut r) = report("P2");
+        let later = r.patients[0].clone();
+        r.patients.push(PatientRow {
+            patient: "P9".into(),
+            first_detected_day: 30,
+            days_from_baseline: None,
+            ..later
+        });
+        let s = Summary::new(&plan, &r, &["w".into()]);
+        assert_eq!((s.samples.total, s.samples.ok, s.samples.failed), (3, 2, 1));
+        assert_eq!(s.failed_samples[0].sample, "S3b");
+        assert_eq!((s.jobs.total, s.jobs.done, s.jobs.failed), (6, 5, 1));
+        let p = &s.patients;
+        assert_eq!((p.total, p.evaluable, p.acquired), (3, 2, 1));
+        assert_eq!(p.polyclonal_acquired, 0);
+        // P1 at day 90 and P9 at day 30: an even count takes the mean of the middle two.
+        let start = &s.days_to_first_detection.from_therapy_start;
+        assert_eq!(
+            (start.patients, start.median, start.min, start.max),
+            (2, Some(60.0), Some(30), Some(90))
+        );
+        // P9 has no baseline, so only P1 counts from baseline.
+        let baseline = &s.days_to_first_detection.from_baseline;
+        assert_eq!((baseline.patients, baseline.median), (1, Some(104.0)));
+        assert_eq!(s.warnings, ["w"]);
+        assert_eq!(s.tool, TOOL);
+    }
+}
