@@ -8,7 +8,7 @@ use crate::manifest::{write_manifest, Manifest, ManifestError};
 use crate::merge::{merge, CohortReport};
 use crate::plan::{plan, Plan, PlanError, PlanOptions};
 use crate::progress::Progress;
-use crate::report::write_reports;
+use crate::report::{write_reports, ReportError};
 use crate::samplesheet::{Samplesheet, SheetError};
 use esr1_proto::stable_hash_hex;
 use esr1_science::annotation::{load_annotation, AnnotationError};
@@ -93,7 +93,7 @@ pub enum RunError {
     Broker(#[from] BrokerError),
     /// The reports cannot be written.
     #[error("cannot write the reports: {0}")]
-    Reports(StorageError),
+    Reports(ReportError),
 }
 
 /// An output location as workers elsewhere must see it: `s3://` as is, local paths absolute.

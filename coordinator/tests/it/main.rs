@@ -11,5 +11,6 @@ mod util;
 mod accuracy;
 mod cohort;
 mod distributed;
+mod layout;
 mod s3;
 mod vcf;

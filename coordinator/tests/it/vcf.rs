@@ -1,10 +1,10 @@
-//! cohort.vcf.gz: written by `vcf::cohort_vcf_bytes`, read back with noodles and with bcftools.
+//! cohort.vcf.gz: written by `report::vcf::cohort_vcf_bytes`, read back with noodles and with bcftools.
 
 use crate::util::bcftools;
 use std::io::Cursor;
 use std::process::Output;
 
-use esr1_coordinator::vcf::{
+use esr1_coordinator::report::vcf::{
     cohort_vcf_bytes, write_cohort_vcf, CohortVcf, VcfGenotype, VcfVariant,
     OTHER_FILTER_DESCRIPTION,
 };

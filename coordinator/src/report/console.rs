@@ -1,0 +1,35 @@
+//! The tables printed at the end of a run: frequencies per arm and the arm comparisons.
+
+use esr1_science::cohort::{arm_comparisons, FrequencyRow, PatientOutcome};
+use std::fmt::Write as _;
+
+/// Fisher's exact test between every pair of arms, as printed after the arm table.
+pub fn comparison_lines(outcomes: &[PatientOutcome]) -> String {
+    let mut s = String::new();
+    for c in arm_comparisons(outcomes) {
+        let _ = writeln!(
+            s,
+            "{} {}/{} vs {} {}/{}: Fisher's exact p = {:.3}",
+            c.arm_a, c.acquired_a, c.evaluable_a, c.arm_b, c.acquired_b, c.evaluable_b, c.fisher_p
+        );
+    }
+    s
+}
+
+/// The per-arm table printed at the end of a run (cohort and arms, not hotspots).
+pub fn arm_table(rows: &[FrequencyRow]) -> String {
+    let mut s = String::from("group              acquired/evaluable  fraction  95% CI (Wilson)\n");
+    for r in rows.iter().filter(|r| !r.group.starts_with("hotspot:")) {
+        let _ = writeln!(
+            s,
+            "{:<18} {:>8}/{:<9}  {:>6.1}%   {:.1}–{:.1}%",
+            r.group,
+            r.n_acquired,
+            r.n_evaluable,
+            r.fraction * 100.0,
+            r.ci_low * 100.0,
+            r.ci_high * 100.0
+        );
+    }
+    s
+}

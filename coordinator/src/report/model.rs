@@ -1,0 +1,262 @@
+//! The typed report model: one row type per TSV line and the [`CohortReport`] that every
+//! writer (TSV, JSON, HTML, VCF) renders. The merge builds it; nothing here knows a format.
+
+use crate::report::format::serialize_f;
+use crate::report::vcf::model::VcfVariant;
+use esr1_proto::{Material, RegionQc};
+use esr1_science::cohort::{FrequencyRow, PatientOutcome, VariantStatus};
+use esr1_science::esr1::Build;
+use serde::Serialize;
+
+/// One line of `calls.tsv` (field names are the columns; numbers as [`crate::report::format::fmt_f`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct CallRow {
+    /// Sample id.
+    pub sample: String,
+    /// Patient id.
+    pub patient: String,
+    /// Days from therapy start.
+    pub day: i64,
+    /// tumor, cfdna or normal.
+    pub material: Material,
+    /// Chromosome (the reference's name).
+    pub chrom: String,
+    /// VCF position.
+    pub pos: u64,
+    /// VCF REF.
+    #[serde(rename = "ref")]
+    pub ref_allele: String,
+    /// VCF ALT.
+    #[serde(rename = "alt")]
+    pub alt_allele: String,
+    /// Protein change (`Y537S`), empty outside the CDS.
+    pub protein: String,
+    /// Hotspot name when the variant is a known hotspot.
+    pub hotspot: String,
+    /// HGVS coding change against NM_000125.4 (empty when it cannot be placed).
+    pub hgvs_c: String,
+    /// HGVS protein change (empty outside the coding sequence).
+    pub hgvs_p: String,
+    /// Alt fragments.
+    pub alt_reads: u32,
+    /// Alt fragments on the forward strand.
+    pub alt_forward: u32,
+    /// Alt fragments on the reverse strand.
+    pub alt_reverse: u32,
+    /// Fragments covering the position.
+    pub depth: u32,
+    /// Allele fraction.
+    #[serde(serialize_with = "serialize_f")]
+    pub vaf: f64,
+    /// P-value against sequencing error (base qualities).
+    #[serde(serialize_with = "serialize_f")]
+    pub error_p: f64,
+    /// Mean of the allele's cohort background (leave-patient-out).
+    #[serde(serialize_with = "serialize_f")]
+    pub background_mean: f64,
+    /// P-value against the cohort background.
+    #[serde(serialize_with = "serialize_f")]
+    pub background_p: f64,
+    /// Benjamini–Hochberg q-value (hotspot or other family).
+    #[serde(serialize_with = "serialize_f")]
+    pub q_value: f64,
+    /// PASS or the failed filters.
+    pub filter: String,
+}
+
+impl CallRow {
+    /// The columns of `calls.tsv`: the serde names of the fields, in order.
+    pub const COLUMNS: [&'static str; 22] = [
+        "sample",
+        "patient",
+        "day",
+        "material",
+        "chrom",
+        "pos",
+        "ref",
+        "alt",
+        "protein",
+        "hotspot",
+        "hgvs_c",
+        "hgvs_p",
+        "alt_reads",
+        "alt_forward",
+        "alt_reverse",
+        "depth",
+        "vaf",
+        "error_p",
+        "background_mean",
+        "background_p",
+        "q_value",
+        "filter",
+    ];
+}
+
+/// One line of `patients.tsv` (field names are the columns).
+#[derive(Debug, Clone, Serialize)]
+pub struct PatientRow {
+    /// Patient id.
+    pub patient: String,
+    /// Therapy arm.
+    pub therapy: String,
+    /// Chromosome.
+    pub chrom: String,
+    /// VCF position.
+    pub pos: u64,
+    /// VCF REF.
+    #[serde(rename = "ref")]
+    pub ref_allele: String,
+    /// VCF ALT.
+    #[serde(rename = "alt")]
+    pub alt_allele: String,
+    /// Protein change.
+    pub protein: String,
+    /// Hotspot name, if any.
+    pub hotspot: String,
+    /// HGVS coding change.
+    pub hgvs_c: String,
+    /// HGVS protein change.
+    pub hgvs_p: String,
+    /// acquired, pre-existing, germline or indeterminate.
+    pub status: VariantStatus,
+    /// Largest baseline depth at the position (0 without a usable baseline).
+    pub baseline_depth: u32,
+    /// Power of the best baseline to detect the variant at its largest later VAF.
+    #[serde(serialize_with = "serialize_f")]
+    pub baseline_power: f64,
+    /// Day of the first sample where it was called.
+    pub first_detected_day: i64,
+    /// Days from the last baseline sample to the first detection (`None` without a
+    /// baseline).
+    pub days_from_baseline: Option<i64>,
+    /// Largest VAF among samples after therapy start (0 when none).
+    #[serde(serialize_with = "serialize_f")]
+    pub max_later_vaf: f64,
+    /// `day:sample:alt/depth` for every passed sample of the patient, by day.
+    pub trajectory: String,
+}
+
+impl PatientRow {
+    /// The columns of `patients.tsv`: the serde names of the fields, in order.
+    pub const COLUMNS: [&'static str; 17] = [
+        "patient",
+        "therapy",
+        "chrom",
+        "pos",
+        "ref",
+        "alt",
+        "protein",
+        "hotspot",
+        "hgvs_c",
+        "hgvs_p",
+        "status",
+        "baseline_depth",
+        "baseline_power",
+        "first_detected_day",
+        "days_from_baseline",
+        "max_later_vaf",
+        "trajectory",
+    ];
+}
+
+/// One line of `qc.tsv` (flattened into its columns by the TSV writer, with one depth column
+/// per hotspot position).
+#[derive(Debug, Clone)]
+pub struct QcRow {
+    /// Sample id.
+    pub sample: String,
+    /// Patient id.
+    pub patient: String,
+    /// Material.
+    pub material: Material,
+    /// Day.
+    pub day: i64,
+    /// `ok` or `failed`.
+    pub status: String,
+    /// Why it failed (empty when ok).
+    pub reason: String,
+    /// Summed counters (zeros when failed).
+    pub qc: RegionQc,
+    /// Depth at each distinct hotspot position, in position order.
+    pub hotspot_depths: Vec<u32>,
+}
+
+impl QcRow {
+    /// Column names of [`QcRow::counters`] in `qc.tsv`.
+    pub const COUNTERS: [&'static str; 9] = [
+        "reads_seen",
+        "filtered_unmapped",
+        "filtered_secondary",
+        "filtered_supplementary",
+        "filtered_qc_fail",
+        "filtered_duplicate",
+        "filtered_low_mapq",
+        "low_base_quality_bases",
+        "discordant_mate_bases",
+    ];
+
+    /// Reads seen, reads filtered by reason, and bases not counted, in [`Self::COUNTERS`]
+    /// order.
+    pub fn counters(&self) -> [u64; 9] {
+        let f = &self.qc.filtered;
+        [
+            self.qc.reads_seen,
+            f.unmapped,
+            f.secondary,
+            f.supplementary,
+            f.qc_fail,
+            f.duplicate,
+            f.low_mapq,
+            self.qc.low_base_quality,
+            self.qc.discordant_mate_bases,
+        ]
+    }
+}
+
+/// Everything the reports are written from.
+#[derive(Debug, Clone)]
+pub struct CohortReport {
+    /// Build of the run.
+    pub build: Build,
+    /// Chromosome name.
+    pub chrom: String,
+    /// `(position, names)` of hotspot columns in `qc.tsv`.
+    pub hotspot_columns: Vec<(u64, String)>,
+    /// calls.tsv.
+    pub calls: Vec<CallRow>,
+    /// patients.tsv.
+    pub patients: Vec<PatientRow>,
+    /// Per-patient outcome.
+    pub outcomes: Vec<PatientOutcome>,
+    /// frequencies.tsv.
+    pub frequencies: Vec<FrequencyRow>,
+    /// qc.tsv.
+    pub qc: Vec<QcRow>,
+    /// Jobs done / failed.
+    pub jobs_done: usize,
+    /// Jobs that failed.
+    pub jobs_failed: usize,
+    /// How the cohort background test was run.
+    pub background: BackgroundSummary,
+    /// Sample columns of `cohort.vcf.gz` (samples that passed QC, by patient and day).
+    pub vcf_samples: Vec<String>,
+    /// Every allele detected in at least one sample, with its evidence in every sample.
+    pub vcf_variants: Vec<VcfVariant>,
+}
+
+/// The cohort background test in numbers, for `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackgroundSummary {
+    /// Tests in the hotspot family.
+    pub tests_hotspot: usize,
+    /// Tests in the other family.
+    pub tests_other: usize,
+    /// Per-test p-value threshold reached in the hotspot family.
+    pub alpha_hotspot: f64,
+    /// Per-test p-value threshold reached in the other family.
+    pub alpha_other: f64,
+    /// Prior overdispersion estimated from the cohort.
+    pub prior_rho: f64,
+    /// Samples informing the background (baselines and normals that passed QC).
+    pub background_samples: usize,
+}
