@@ -37,22 +37,22 @@ pub fn run_one(job: &RegionJob, store: &ResultStore, caches: &Caches) -> JobOutc
     JobOutcome::Failed(format!("{last} (gave up after {MAX_ATTEMPTS} attempts)"))
 }
 
-/// Runs `jobs` on `workers` threads and returns every job's outcome by id.
+/// Runs `jobs` on `workers` threads sharing `caches`, and returns every job's outcome by id.
 pub fn run_embedded(
     jobs: Vec<RegionJob>,
     workers: usize,
     store: &ResultStore,
+    caches: &Arc<Caches>,
     progress: &mut Progress,
 ) -> HashMap<String, JobOutcome> {
     let queue = Arc::new(Mutex::new(jobs.into_iter().collect::<VecDeque<_>>()));
     let (tx, rx) = mpsc::channel::<(String, JobOutcome)>();
-    let caches = Arc::new(Caches::default());
     let mut handles = Vec::new();
     for _ in 0..workers.max(1) {
         let queue = Arc::clone(&queue);
         let tx = tx.clone();
         let store = store.clone();
-        let caches = Arc::clone(&caches);
+        let caches = Arc::clone(caches);
         handles.push(std::thread::spawn(move || loop {
             let job = match queue.lock() {
                 Ok(mut q) => q.pop_front(),

@@ -5,7 +5,7 @@ use crate::samplesheet::Samplesheet;
 use esr1_proto::{CallingParams, GenomicRegion, RegionJob, RunContext, SampleRef};
 use esr1_science::esr1::{Build, Esr1Model, CHR6_LEN_GRCH37, CHR6_LEN_GRCH38};
 use esr1_worker::contig::contig_aliases;
-use esr1_worker::source::open_source;
+use esr1_worker::source::SourceCache;
 use esr1_worker::storage::{Storage, StorageError};
 use noodles::fasta;
 
@@ -216,14 +216,14 @@ pub fn reference_build(
 /// its index located and checked as the workers will).
 pub fn sample_build(
     storage: &dyn Storage,
+    sources: &SourceCache,
     sample: &SampleRef,
 ) -> Result<(String, Build), PlanError> {
-    let source =
-        open_source(storage, &sample.alignments, sample.index.as_deref()).map_err(|e| {
-            PlanError::SampleUnreadable {
-                alignments: sample.alignments.clone(),
-                message: e.message,
-            }
+    let source = sources
+        .get(storage, &sample.alignments, sample.index.as_deref())
+        .map_err(|e| PlanError::SampleUnreadable {
+            alignments: sample.alignments.clone(),
+            message: e.message,
         })?;
     let contigs: Vec<(String, u64)> = source
         .header
@@ -262,7 +262,9 @@ pub fn tile(contig: &str, start: u64, end: u64, size: u64) -> Vec<GenomicRegion>
 }
 
 /// Plans a run: every sample that can be read gets one job per region of the ESR1 span.
-/// `output` is the run's output location, where workers write results.
+/// `output` is the run's output location, where workers write results. Headers and indexes
+/// opened to check each sample stay in `sources`, so in-process workers sharing it do not
+/// fetch them again.
 pub fn plan(
     run_id: &str,
     sheet: &Samplesheet,
@@ -270,6 +272,7 @@ pub fn plan(
     output: &str,
     options: &PlanOptions,
     storage: &dyn Storage,
+    sources: &SourceCache,
 ) -> Result<Plan, PlanError> {
     let (chrom, build) = reference_build(storage, reference)?;
     let model = Esr1Model::builtin();
@@ -293,7 +296,7 @@ pub fn plan(
             });
             continue;
         }
-        let checked = sample_build(storage, &s.sample).and_then(|(contig, b)| {
+        let checked = sample_build(storage, sources, &s.sample).and_then(|(contig, b)| {
             if b == build {
                 Ok(contig)
             } else {

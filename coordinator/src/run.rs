@@ -15,8 +15,10 @@ use esr1_science::annotation::{load_annotation, AnnotationError};
 use esr1_science::esr1::Esr1Model;
 use esr1_worker::storage::{SharedStorage, StorageError};
 use esr1_worker::store::{JobOutcome, ResultStore};
+use esr1_worker::Caches;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How jobs reach workers.
 #[derive(Debug, Clone)]
@@ -138,6 +140,9 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
     let output = output_location(&options.out);
     let store = ResultStore::new(storage.clone(), &output);
     let reference = absolute(&options.reference).to_string_lossy().into_owned();
+    // One set of caches for the run: headers and indexes opened by the planner are reused by
+    // the in-process workers.
+    let caches = Arc::new(Caches::default());
     let plan = plan(
         &run_id,
         &sheet,
@@ -145,6 +150,7 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
         &output,
         &options.plan,
         storage.as_ref(),
+        &caches.sources,
     )?;
     let manifest = Manifest {
         run_id: run_id.clone(),
@@ -191,7 +197,9 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
     let mut progress = Progress::new(plan.jobs().count(), options.progress);
     progress.skip(reused_jobs);
     let new = match &options.backend {
-        Backend::Embedded { workers } => run_embedded(pending, *workers, &store, &mut progress),
+        Backend::Embedded { workers } => {
+            run_embedded(pending, *workers, &store, &caches, &mut progress)
+        }
         Backend::Amqp(amqp) => run_distributed(&run_id, pending, &store, amqp, &mut progress)?,
     };
     outcomes.extend(new);

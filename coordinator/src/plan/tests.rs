@@ -134,6 +134,7 @@ fn a_sample_is_cut_into_contiguous_region_jobs_named_as_its_header_names_chr6() 
             "/out",
             &options,
             &LocalStorage,
+            &SourceCache::default(),
         )
         .expect("plan")
     };
@@ -202,6 +203,7 @@ fn samples_that_cannot_run_fail_alone_with_their_reason() {
         "/out",
         &options,
         &LocalStorage,
+        &SourceCache::default(),
     )
     .expect("plan");
     assert_eq!(p.samples.len(), 1);
@@ -239,6 +241,7 @@ fn a_reference_without_a_usable_index_stops_the_plan() {
             "/out",
             &PlanOptions::default(),
             &LocalStorage,
+            &SourceCache::default(),
         )
         .unwrap_err()
     };
