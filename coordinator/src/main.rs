@@ -43,7 +43,7 @@ enum Command {
 #[derive(Args)]
 struct StatusArgs {
     /// Broker URL.
-    #[arg(long, env = "ESR1_AMQP_URL")]
+    #[arg(long, env = "ESR1_AMQP_URL", hide_env_values = true)]
     amqp_url: String,
     /// The run's id (printed by `run`, stored in OUT/jobs.json).
     #[arg(long)]
@@ -127,7 +127,7 @@ struct RunArgs {
     workers: Option<usize>,
     /// Run on worker daemons through this RabbitMQ broker instead of in-process workers
     /// (e.g. amqp://guest:guest@127.0.0.1:5672/%2f). OUT must be reachable by the workers.
-    #[arg(long, env = "ESR1_AMQP_URL")]
+    #[arg(long, env = "ESR1_AMQP_URL", hide_env_values = true)]
     amqp_url: Option<String>,
     /// Prefix of exchange and queue names (must match the workers').
     #[arg(long, default_value = DEFAULT_PREFIX, env = "ESR1_QUEUE_PREFIX")]

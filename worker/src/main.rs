@@ -16,7 +16,7 @@ use std::sync::Arc;
 )]
 struct Args {
     /// Broker URL, e.g. amqp://guest:guest@127.0.0.1:5672/%2f
-    #[arg(long, env = "ESR1_AMQP_URL")]
+    #[arg(long, env = "ESR1_AMQP_URL", hide_env_values = true)]
     amqp_url: String,
     /// Unacknowledged jobs held at once.
     #[arg(long, default_value_t = 1)]

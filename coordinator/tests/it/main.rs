@@ -9,6 +9,7 @@ mod garage;
 mod util;
 
 mod accuracy;
+mod cli;
 mod cohort;
 mod distributed;
 mod layout;

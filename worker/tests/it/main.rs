@@ -1,4 +1,5 @@
 //! The worker's integration tests, one binary with a module per concern.
 
+mod cli;
 mod cram;
 mod deploy;
