@@ -63,10 +63,19 @@ fn module_of(src: &Path, file: &Path) -> String {
     parts.join("::")
 }
 
-/// The modules a file names through `crate::a::b` or `super::x` paths, outside its
-/// `#[cfg(test)]` tail, resolved to the longest known module.
+/// The modules a file's code names through `crate::a::b` or `super::x` paths, outside its
+/// `#[cfg(test)]` tail and its comments, resolved to the longest known module.
 fn references(text: &str, this: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
-    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+    // Code only: the `#[cfg(test)]` tail and comments (doc links are not imports) are left out.
+    let code: String = text
+        .split("#[cfg(test)]")
+        .next()
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let code = code.as_str();
     let parent = this.rsplit_once("::").map_or("", |(p, _)| p);
     let mut out = BTreeSet::new();
     for (prefix, base) in [("crate::", ""), ("super::", parent)] {
