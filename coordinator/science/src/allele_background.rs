@@ -175,3 +175,6 @@ impl AlleleModel {
         fit(&sums, &self.prior)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -14,7 +14,7 @@
 //!   samples at the prior overdispersion.
 //! * Observations at or above [`BACKGROUND_MAX_VAF`] are real variants (germline or clonal),
 //!   not background, and are left out of every fit; below it, real subclones are found and
-//!   left out by the robust fit of [`crate::allele_background`].
+//!   left out by the robust fit of the `allele_background` module.
 
 use statrs::function::beta::ln_beta;
 use statrs::function::factorial::ln_binomial;
