@@ -13,7 +13,8 @@
 //!   [`PRIOR_FRAGMENTS`] fragments at the prior rate, `ρ` with the weight of [`PRIOR_SAMPLES`]
 //!   samples at the prior overdispersion.
 //! * Observations at or above [`BACKGROUND_MAX_VAF`] are real variants (germline or clonal),
-//!   not background, and are left out of every fit.
+//!   not background, and are left out of every fit; below it, real subclones are found and
+//!   left out by the robust fit of the `allele_background` module.
 
 use statrs::function::beta::ln_beta;
 use statrs::function::factorial::ln_binomial;
