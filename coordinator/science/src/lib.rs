@@ -11,7 +11,7 @@
 //!   worker on each region).
 //! * [`sample`] — one sample's merged evidence; [`background`] — the beta-binomial cohort
 //!   background; [`recall`] — every candidate re-tested against it with FDR control and
-//!   filters.
+//!   filters; [`coverage`] — whether a sample is deep enough at the hotspots to count.
 //! * [`classify`] — the patient-status rule; [`cohort`] — cohort frequencies and arm
 //!   comparisons.
 
@@ -20,6 +20,7 @@ pub mod background;
 pub mod calling;
 pub mod classify;
 pub mod cohort;
+pub mod coverage;
 pub mod esr1;
 pub mod hgvs;
 pub mod naming;
