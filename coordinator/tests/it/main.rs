@@ -10,6 +10,7 @@ mod util;
 
 mod accuracy;
 mod cohort;
+mod coverage;
 mod distributed;
 mod layout;
 mod s3;
