@@ -142,3 +142,49 @@ fn a_patient_with_header_only_bams_is_low_coverage_and_not_evaluable() {
         "warning in report.html"
     );
 }
+
+#[test]
+fn a_later_sample_without_coverage_makes_no_patient_evaluable_nor_a_baseline_acquired() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sim = small_cohort(dir.path(), 19);
+    // P06 (no somatic mutation) keeps its baseline but loses both later samples; P01
+    // (acquired D538G) loses its baseline but keeps its later tumour and cfDNA.
+    let bams = dir.path().join("cohort/bams");
+    let emptied = ["P06_T1", "P06_C1", "P01_T0"];
+    for s in emptied {
+        make_header_only(&bams.join(format!("{s}.bam")));
+    }
+    let out = dir.path().join("run");
+    run_cohort(&sim, &sim.samplesheet, &out);
+    let qc = read_tsv(&out.join("qc.tsv"));
+    let mut low: Vec<&str> = qc
+        .iter()
+        .filter(|q| q["status"] == "low_coverage")
+        .map(|q| q["sample"].as_str())
+        .collect();
+    low.sort_unstable();
+    assert_eq!(low, ["P01_T0", "P06_C1", "P06_T1"]);
+
+    // P01's D538G can no longer be told acquired: no baseline with coverage.
+    let patients = read_tsv(&out.join("patients.tsv"));
+    let d538g = patients
+        .iter()
+        .find(|p| p["patient"] == "P01" && p["hotspot"] == "D538G")
+        .unwrap_or_else(|| panic!("P01 D538G in patients.tsv"));
+    assert_eq!(d538g["status"], "indeterminate");
+    assert_eq!(d538g["baseline_depth"], "0");
+    // Its trajectory lists only the samples that were used.
+    assert!(
+        !d538g["trajectory"].contains("P01_T0"),
+        "{}",
+        d538g["trajectory"]
+    );
+
+    // Neither P01 nor P06 is evaluable; only P01 had acquired something.
+    let ours = groups(&read_tsv(&out.join("frequencies.tsv")));
+    let truth = groups(&read_tsv(&sim.truth_frequencies));
+    for group in ["cohort", "arm:AI"] {
+        let (t, o) = (truth[group], ours[group]);
+        assert_eq!(o, (t.0 - 2, t.1 - 1), "{group}: truth {t:?}, ours {o:?}");
+    }
+}
