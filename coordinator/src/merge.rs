@@ -2,14 +2,18 @@
 //! model ([`CohortReport`]). It only orchestrates: the science (re-calling, classification,
 //! frequencies) lives in `esr1_science`, the row types and writers in [`crate::report`].
 //! Every planned job is looked up exactly once by its id, so a result delivered twice is still
-//! counted once, and a job without a result fails its sample.
+//! counted once, and a job without a result fails its sample. A sample whose jobs all ran but
+//! that is too shallow at the hotspots ([`HotspotCoverage::is_low`]) is `low_coverage`: like a
+//! failed sample, its data are left out of the background, the calls, the patient statuses
+//! and evaluability.
 
 use crate::plan::{Plan, PlannedSample};
-use crate::report::model::{BackgroundSummary, CallRow, PatientRow, QcRow};
+use crate::report::model::{BackgroundSummary, CallRow, PatientRow, QcRow, SampleStatus};
 use crate::report::vcf_matrix::vcf_matrix;
 use esr1_proto::{CallingParams, FilterCounts, Material, RegionQc, SampleRef};
 use esr1_science::classify::classify_patient;
 use esr1_science::cohort::{cohort_frequencies, PatientOutcome};
+use esr1_science::coverage::HotspotCoverage;
 use esr1_science::esr1::{Build, Esr1Model};
 use esr1_science::naming::Annotation;
 use esr1_science::recall::{is_background, recall, CohortCalls, RecalledCall};
@@ -26,19 +30,21 @@ enum SampleOutcome {
     Passed(SampleData),
     /// The planner refused the sample, or one of its jobs failed or never reported.
     Failed(SampleRef, String),
+    /// Every job reported, but the sample is too shallow at the hotspots to be used.
+    LowCoverage(SampleData, HotspotCoverage),
 }
 
 impl SampleOutcome {
     fn passed(&self) -> Option<&SampleData> {
         match self {
             Self::Passed(s) => Some(s),
-            Self::Failed(..) => None,
+            Self::Failed(..) | Self::LowCoverage(..) => None,
         }
     }
 
     fn sample(&self) -> &SampleRef {
         match self {
-            Self::Passed(s) => &s.sample,
+            Self::Passed(s) | Self::LowCoverage(s, _) => &s.sample,
             Self::Failed(s, _) => s,
         }
     }
@@ -55,14 +61,14 @@ pub fn merge(
     model: &Esr1Model,
 ) -> CohortReport {
     let build = plan.build;
-    let (data, jobs_done, jobs_failed) = collect_samples(plan, outcomes);
+    let hotspot_positions = model.hotspot_positions(build);
+    let (data, jobs_done, jobs_failed) = collect_samples(plan, outcomes, &hotspot_positions);
     let annotate = |pos: u64, r: &str, a: &str| Annotation::of(model, build, pos, r, a);
 
     // Re-test every candidate against the cohort background.
     let ok: Vec<&SampleData> = data.iter().filter_map(SampleOutcome::passed).collect();
     let cohort_calls = recall(&ok, model, build, params);
 
-    let hotspot_positions = model.hotspot_positions(build);
     let calls = call_rows(&ok, &cohort_calls, &plan.chrom, &annotate);
     let qc = qc_rows(&data, &hotspot_positions);
     let (patients, patient_outcomes) =
@@ -92,6 +98,7 @@ pub fn merge(
 fn collect_samples(
     plan: &Plan,
     outcomes: &HashMap<String, JobOutcome>,
+    hotspot_positions: &[u64],
 ) -> (Vec<SampleOutcome>, usize, usize) {
     let mut jobs_done = 0;
     let mut jobs_failed = 0;
@@ -101,7 +108,7 @@ fn collect_samples(
         .map(|f| SampleOutcome::Failed(f.sample.clone(), f.reason.clone()))
         .collect();
     for ps in &plan.samples {
-        let (sample, done, failed) = collect_sample(ps, outcomes);
+        let (sample, done, failed) = collect_sample(ps, outcomes, hotspot_positions);
         jobs_done += done;
         jobs_failed += failed;
         data.push(sample);
@@ -109,10 +116,12 @@ fn collect_samples(
     (data, jobs_done, jobs_failed)
 }
 
-/// One sample's results; the first failed or missing job fails the sample.
+/// One sample's results; the first failed or missing job fails the sample, and a sample too
+/// shallow at `hotspot_positions` is low coverage.
 fn collect_sample(
     ps: &PlannedSample,
     outcomes: &HashMap<String, JobOutcome>,
+    hotspot_positions: &[u64],
 ) -> (SampleOutcome, usize, usize) {
     let (mut done, mut failed) = (0, 0);
     let mut results = Vec::new();
@@ -141,11 +150,17 @@ fn collect_sample(
             for r in &results {
                 add_qc(&mut qc, &r.qc);
             }
-            SampleOutcome::Passed(SampleData {
+            let data = SampleData {
                 sample: ps.sample.clone(),
                 results,
                 qc,
-            })
+            };
+            let coverage = HotspotCoverage::of_sample(&data, hotspot_positions);
+            if coverage.is_low() {
+                SampleOutcome::LowCoverage(data, coverage)
+            } else {
+                SampleOutcome::Passed(data)
+            }
         }
     };
     (outcome, done, failed)
@@ -220,31 +235,35 @@ fn call_rows(
     calls
 }
 
-/// One `qc.tsv` row per sample (failed ones with zeros and their reason), by patient, day,
-/// sample.
+/// One `qc.tsv` row per sample (failed ones with zeros and their reason, low-coverage ones
+/// with their counters and the depth found), by patient, day, sample.
 fn qc_rows(data: &[SampleOutcome], hotspot_positions: &[u64]) -> Vec<QcRow> {
+    let ran = |s: &SampleData, status, reason| QcRow {
+        sample: s.sample.sample.clone(),
+        patient: s.sample.patient.clone(),
+        material: s.sample.material,
+        day: s.sample.day,
+        status,
+        reason,
+        qc: s.qc,
+        hotspot_depths: hotspot_positions
+            .iter()
+            .map(|&p| s.depth_at(p).unwrap_or(0))
+            .collect(),
+    };
     let mut rows: Vec<QcRow> = data
         .iter()
         .map(|d| match d {
-            SampleOutcome::Passed(s) => QcRow {
-                sample: s.sample.sample.clone(),
-                patient: s.sample.patient.clone(),
-                material: s.sample.material,
-                day: s.sample.day,
-                status: "ok".into(),
-                reason: String::new(),
-                qc: s.qc,
-                hotspot_depths: hotspot_positions
-                    .iter()
-                    .map(|&p| s.depth_at(p).unwrap_or(0))
-                    .collect(),
-            },
+            SampleOutcome::Passed(s) => ran(s, SampleStatus::Ok, String::new()),
+            SampleOutcome::LowCoverage(s, coverage) => {
+                ran(s, SampleStatus::LowCoverage, coverage.describe())
+            }
             SampleOutcome::Failed(sample, reason) => QcRow {
                 sample: sample.sample.clone(),
                 patient: sample.patient.clone(),
                 material: sample.material,
                 day: sample.day,
-                status: "failed".into(),
+                status: SampleStatus::Failed,
                 reason: reason.clone(),
                 qc: RegionQc::default(),
                 hotspot_depths: vec![0; hotspot_positions.len()],
@@ -333,7 +352,8 @@ fn classify_patients(
     (rows, outcomes)
 }
 
-/// A tumour or cfDNA sample at or before therapy start and one after it both passed QC.
+/// A tumour or cfDNA sample at or before therapy start and one after it both passed QC (low
+/// coverage samples are not among `samples`: they never pass).
 fn has_baseline_and_later(samples: &[&SampleData]) -> bool {
     let somatic = || {
         samples

@@ -8,6 +8,7 @@ use crate::manifest::{write_manifest, Manifest, ManifestError};
 use crate::merge::{merge, CohortReport};
 use crate::plan::{plan, Plan, PlanError, PlanOptions};
 use crate::progress::Progress;
+use crate::report::model::SampleStatus;
 use crate::report::{write_reports, ReportError};
 use crate::samplesheet::{Samplesheet, SheetError};
 use esr1_proto::stable_hash_hex;
@@ -206,8 +207,15 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
     progress.finish();
 
     let report = merge(&plan, &outcomes, &options.plan.params, &model);
-    for q in report.qc.iter().filter(|q| q.status != "ok") {
-        let w = format!("sample {} failed: {}", q.sample, q.reason);
+    for q in report.qc.iter().filter(|q| q.status != SampleStatus::Ok) {
+        let w = match q.status {
+            SampleStatus::LowCoverage => format!(
+                "sample {} has low coverage ({}): its data are not used and it cannot make \
+                 patient {} evaluable",
+                q.sample, q.reason, q.patient
+            ),
+            _ => format!("sample {} failed: {}", q.sample, q.reason),
+        };
         if !warnings.contains(&w) {
             warnings.push(w);
         }

@@ -12,7 +12,7 @@
 //! * [`sample`] — one sample's merged evidence; [`background`] — the beta-binomial cohort
 //!   background; [`allele_background`] — one allele's robust fit (real variants in baselines
 //!   left out); [`recall`] — every candidate re-tested against it with FDR control and
-//!   filters.
+//!   filters; [`coverage`] — whether a sample is deep enough at the hotspots to count.
 //! * [`classify`] — the patient-status rule; [`cohort`] — cohort frequencies and arm
 //!   comparisons.
 
@@ -22,6 +22,7 @@ pub mod background;
 pub mod calling;
 pub mod classify;
 pub mod cohort;
+pub mod coverage;
 pub mod esr1;
 pub mod hgvs;
 pub mod naming;

@@ -1,7 +1,9 @@
 //! Test fixtures shared by the renderers' tests: rows and a small three-patient report.
 
 use crate::plan::Plan;
-use crate::report::model::{BackgroundSummary, CallRow, CohortReport, PatientRow, QcRow};
+use crate::report::model::{
+    BackgroundSummary, CallRow, CohortReport, PatientRow, QcRow, SampleStatus,
+};
 use esr1_proto::{Material, RegionQc};
 use esr1_science::cohort::{cohort_frequencies, PatientOutcome, VariantStatus};
 use esr1_science::esr1::Build;
@@ -64,7 +66,11 @@ pub fn qc_row(sample: &str, patient: &str, failed: bool) -> QcRow {
         patient: patient.into(),
         material: Material::Cfdna,
         day: 90,
-        status: if failed { "failed" } else { "ok" }.into(),
+        status: if failed {
+            SampleStatus::Failed
+        } else {
+            SampleStatus::Ok
+        },
         reason: if failed {
             "region chr6:1-100: index is older than the BAM".into()
         } else {

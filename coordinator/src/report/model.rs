@@ -171,14 +171,37 @@ pub struct QcRow {
     pub material: Material,
     /// Day.
     pub day: i64,
-    /// `ok` or `failed`.
-    pub status: String,
-    /// Why it failed (empty when ok).
+    /// ok, failed or low_coverage.
+    pub status: SampleStatus,
+    /// Why it failed, or the hotspot depth found when low (empty when ok).
     pub reason: String,
     /// Summed counters (zeros when failed).
     pub qc: RegionQc,
     /// Depth at each distinct hotspot position, in position order.
     pub hotspot_depths: Vec<u32>,
+}
+
+/// A sample's status in `qc.tsv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleStatus {
+    /// Its jobs ran and it is deep enough at the hotspots: its data are used.
+    Ok,
+    /// The planner refused it, or one of its jobs failed or never reported.
+    Failed,
+    /// Its jobs ran but it is too shallow at the hotspots to detect anything there
+    /// ([`esr1_science::coverage`]): its data are not used and it makes no patient evaluable.
+    LowCoverage,
+}
+
+impl SampleStatus {
+    /// The spelling in `qc.tsv` and the report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Failed => "failed",
+            Self::LowCoverage => "low_coverage",
+        }
+    }
 }
 
 impl QcRow {

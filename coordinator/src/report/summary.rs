@@ -6,7 +6,7 @@
 //! order for the rows of other crates too.
 
 use crate::plan::Plan;
-use crate::report::model::{CohortReport, PatientRow};
+use crate::report::model::{CohortReport, PatientRow, SampleStatus};
 use esr1_science::cohort::{arm_comparisons, ArmComparison, FrequencyRow, VariantStatus};
 use esr1_science::recall::{FDR, HOTSPOT_FDR};
 use serde::Serialize;
@@ -139,7 +139,9 @@ pub struct PatientCounts {
 pub struct SampleCounts {
     /// Samples that failed.
     pub failed: usize,
-    /// Samples that passed.
+    /// Samples that ran but were too shallow at the hotspots to be used.
+    pub low_coverage: usize,
+    /// Samples that passed (ran, and deep enough at the hotspots).
     pub ok: usize,
     /// All samples.
     pub total: usize,
@@ -150,13 +152,14 @@ impl Summary {
     pub fn new(plan: &Plan, r: &CohortReport, warnings: &[String]) -> Self {
         let failed_samples: Vec<FailedSample> =
             r.qc.iter()
-                .filter(|q| q.status != "ok")
+                .filter(|q| q.status == SampleStatus::Failed)
                 .map(|q| FailedSample {
                     patient: q.patient.clone(),
                     reason: q.reason.clone(),
                     sample: q.sample.clone(),
                 })
                 .collect();
+        let count = |status| r.qc.iter().filter(|q| q.status == status).count();
         let b = &r.background;
         Self {
             arm_comparisons: arm_comparisons(&r.outcomes),
@@ -189,7 +192,8 @@ impl Summary {
             patients: patient_counts(r),
             samples: SampleCounts {
                 failed: failed_samples.len(),
-                ok: r.qc.len() - failed_samples.len(),
+                low_coverage: count(SampleStatus::LowCoverage),
+                ok: count(SampleStatus::Ok),
                 total: r.qc.len(),
             },
             failed_samples,
@@ -274,5 +278,21 @@ mod tests {
         assert_eq!((baseline.patients, baseline.median), (1, Some(104.0)));
         assert_eq!(s.warnings, ["w"]);
         assert_eq!(s.tool, TOOL);
+    }
+
+    #[test]
+    fn low_coverage_samples_are_counted_apart_from_ok_and_failed() {
+        let (plan, mut r) = report("P2");
+        let mut low = crate::report::fixtures::qc_row("S9", "P9", false);
+        low.status = SampleStatus::LowCoverage;
+        low.reason = "median depth 0 at the 14 hotspot positions, need ≥ 10".into();
+        low.hotspot_depths = vec![0, 0];
+        r.qc.push(low);
+        let s = Summary::new(&plan, &r, &[]);
+        let n = &s.samples;
+        assert_eq!((n.total, n.ok, n.failed, n.low_coverage), (4, 2, 1, 1));
+        // Only the sample that failed is listed as failed.
+        assert_eq!(s.failed_samples.len(), 1);
+        assert_eq!(s.failed_samples[0].sample, "S3b");
     }
 }

@@ -90,7 +90,7 @@ impl<'a> From<&'a QcRow> for QcRecord<'a> {
             patient: &q.patient,
             material: q.material,
             day: q.day,
-            status: &q.status,
+            status: q.status.as_str(),
             counters: q.counters(),
             bytes_fetched: q.qc.bytes_fetched,
             requests: q.qc.requests,

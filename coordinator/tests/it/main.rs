@@ -11,6 +11,7 @@ mod util;
 mod accuracy;
 mod cli;
 mod cohort;
+mod coverage;
 mod distributed;
 mod layout;
 mod s3;

@@ -39,8 +39,8 @@ pub fn header(h: &mut String, s: &Summary) {
         (
             "Samples",
             format!(
-                "{} total, {} ok, {} failed",
-                samples.total, samples.ok, samples.failed
+                "{} total, {} ok, {} failed, {} low coverage",
+                samples.total, samples.ok, samples.failed, samples.low_coverage
             ),
         ),
         (

@@ -3,7 +3,7 @@
 use crate::report::format::{fmt_f, pct};
 use crate::report::html::text::{dash, esc, hgvs_and_position};
 use crate::report::html::trajectory::{parse_trajectory, trajectory_cell};
-use crate::report::model::{CallRow, CohortReport, PatientRow, QcRow};
+use crate::report::model::{CallRow, CohortReport, PatientRow, QcRow, SampleStatus};
 use esr1_science::classify::REQUIRED_BASELINE_POWER;
 use esr1_science::recall::filter;
 use std::collections::BTreeMap;
@@ -175,7 +175,7 @@ fn qc_row(h: &mut String, q: &QcRow) {
     let _ = write!(
         h,
         "<tr{}><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td>",
-        if q.status == "ok" {
+        if q.status == SampleStatus::Ok {
             ""
         } else {
             " class=\"failed\""
@@ -184,7 +184,7 @@ fn qc_row(h: &mut String, q: &QcRow) {
         esc(&q.patient),
         q.material,
         q.day,
-        esc(&q.status)
+        q.status.as_str()
     );
     for n in q.counters() {
         let _ = write!(h, "<td class=\"n\">{n}</td>");
