@@ -15,10 +15,16 @@ fn root() -> PathBuf {
 
 /// Every crate's `src/` folder.
 fn crate_sources() -> Vec<PathBuf> {
-    ["proto", "worker", "coordinator", "coordinator/science", "coordinator/simulate"]
-        .iter()
-        .map(|c| root().join(c).join("src"))
-        .collect()
+    [
+        "proto",
+        "worker",
+        "coordinator",
+        "coordinator/science",
+        "coordinator/simulate",
+    ]
+    .iter()
+    .map(|c| root().join(c).join("src"))
+    .collect()
 }
 
 /// Every `.rs` file below `dir`.
@@ -48,7 +54,10 @@ fn module_of(src: &Path, file: &Path) -> String {
         .iter()
         .map(|p| p.to_string_lossy().trim_end_matches(".rs").to_owned())
         .collect();
-    if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
         parts.pop();
     }
     parts.join("::")
@@ -166,7 +175,10 @@ fn the_cycle_check_finds_a_cycle() {
     let modules: BTreeSet<String> = ["a", "b", "c::d"].iter().map(|s| s.to_string()).collect();
     let mut graph = BTreeMap::new();
     graph.insert("a".into(), references("use crate::b::X;", "a", &modules));
-    graph.insert("b".into(), references("fn f() { crate::c::d::g() }", "b", &modules));
+    graph.insert(
+        "b".into(),
+        references("fn f() { crate::c::d::g() }", "b", &modules),
+    );
     graph.insert("c::d".into(), references("use crate::a;", "c::d", &modules));
     assert_eq!(
         find_cycle(&graph),
@@ -196,7 +208,15 @@ fn no_source_file_is_over_600_lines() {
 fn the_science_crate_depends_on_no_plumbing() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = std::process::Command::new(cargo)
-        .args(["tree", "-p", "esr1-science", "-e", "normal", "--prefix", "none"])
+        .args([
+            "tree",
+            "-p",
+            "esr1-science",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
         .current_dir(root())
         .output()
         .unwrap_or_else(|e| panic!("cargo tree: {e}"));
