@@ -8,6 +8,7 @@ use esr1_coordinator::report::{arm_table, comparison_lines, frequencies_tsv};
 use esr1_coordinator::run::{run, Backend, RunOptions};
 use esr1_coordinator::status::run_status;
 use esr1_proto::CallingParams;
+use esr1_science::consequence::CountRule;
 use esr1_simulate::{
     simulate, AlignmentFormat, Scenario, SimulateOptions, ACCURACY_DEPTH, ACCURACY_VAFS,
 };
@@ -139,7 +140,20 @@ struct RunArgs {
     #[arg(long)]
     quiet: bool,
     #[command(flatten)]
+    count: CountArgs,
+    #[command(flatten)]
     thresholds: ThresholdArgs,
+}
+
+#[derive(Args)]
+struct CountArgs {
+    /// Which acquired variants make a patient "acquired" in the headline (cohort, arms,
+    /// Fisher comparisons, polyclonal) and get a protein: group: hotspots (the known list),
+    /// lbd (protein-altering in the ligand-binding domain, residues 311-547),
+    /// protein-altering (missense, in-frame indel, frameshift, stop, start, splice site) or
+    /// all. Every variant keeps its status in patients.tsv and calls.tsv.
+    #[arg(long, default_value_t = CountRule::default())]
+    count: CountRule,
 }
 
 #[derive(Args)]
@@ -174,6 +188,9 @@ struct SimulateArgs {
     /// Accuracy scenario: comma-separated allele fractions of the later samples' mutations.
     #[arg(long, value_delimiter = ',', default_values_t = ACCURACY_VAFS)]
     vafs: Vec<f64>,
+    /// truth_frequencies.tsv counts acquired variants as `run --count` does.
+    #[command(flatten)]
+    count: CountArgs,
 }
 
 #[derive(Args)]
@@ -190,6 +207,8 @@ struct DemoArgs {
     /// In-process workers (default: number of cores).
     #[arg(long)]
     workers: Option<usize>,
+    #[command(flatten)]
+    count: CountArgs,
 }
 
 /// The process's storage: local files and S3 from the AWS environment (and `--s3-endpoint`).
@@ -222,6 +241,7 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
             out: a.out.clone(),
             backend,
             plan: a.thresholds.plan_options(),
+            count: a.count.count,
             run_id: a.run_id,
             progress: !a.quiet,
         },
@@ -231,7 +251,10 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
         eprintln!("warning: {w}");
     }
     print!("{}", arm_table(&out.report.frequencies));
-    print!("{}", comparison_lines(&out.report.outcomes));
+    print!(
+        "{}",
+        comparison_lines(&out.report.outcomes, out.report.count)
+    );
     println!("run {}: reports written to {}", out.plan.run_id, a.out);
     Ok(ExitCode::SUCCESS)
 }
@@ -252,6 +275,7 @@ fn simulate_cmd(a: SimulateArgs) -> anyhow::Result<ExitCode> {
         depth_scale: a.depth_scale,
         artefacts: a.artefacts,
         scenario,
+        count: a.count.count,
     })?;
     println!("samplesheet: {}", cohort.samplesheet.display());
     println!("reference:   {}", cohort.reference.display());
@@ -283,6 +307,7 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
         depth_scale: 1.0,
         // Recurrent artefacts in every sample: what the cohort background removes.
         artefacts: true,
+        count: a.count.count,
         ..SimulateOptions::default()
     })?;
     let run_dir = a.out.join("run");
@@ -296,6 +321,7 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
                 workers: a.workers.unwrap_or_else(default_workers),
             },
             plan: PlanOptions::default(),
+            count: a.count.count,
             run_id: None,
             progress: true,
         },
@@ -306,7 +332,10 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     println!();
     print!("{}", arm_table(&out.report.frequencies));
-    print!("{}", comparison_lines(&out.report.outcomes));
+    print!(
+        "{}",
+        comparison_lines(&out.report.outcomes, out.report.count)
+    );
     let ours = frequencies_tsv(&out.report.frequencies);
     let truth = std::fs::read_to_string(&cohort.truth_frequencies)
         .with_context(|| format!("reading {}", cohort.truth_frequencies.display()))?;
@@ -367,3 +396,6 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod cli_tests;

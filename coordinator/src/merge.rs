@@ -12,7 +12,8 @@ use crate::report::model::{BackgroundSummary, CallRow, PatientRow, QcRow, Sample
 use crate::report::vcf_matrix::vcf_matrix;
 use esr1_proto::{CallingParams, FilterCounts, Material, RegionQc, SampleRef};
 use esr1_science::classify::classify_patient;
-use esr1_science::cohort::{cohort_frequencies, PatientOutcome};
+use esr1_science::cohort::{cohort_frequencies, OutcomeVariant, PatientOutcome};
+use esr1_science::consequence::CountRule;
 use esr1_science::coverage::HotspotCoverage;
 use esr1_science::esr1::{Build, Esr1Model};
 use esr1_science::naming::Annotation;
@@ -53,12 +54,14 @@ impl SampleOutcome {
 /// Annotates `(pos, ref, alt)` against the run's ESR1 model and build.
 type Annotate<'a> = dyn Fn(u64, &str, &str) -> Annotation + 'a;
 
-/// Merges job outcomes into the cohort report.
+/// Merges job outcomes into the cohort report; `count` decides which acquired variants the
+/// headline (`cohort`, `arm:*`, comparisons, `polyclonal`) counts.
 pub fn merge(
     plan: &Plan,
     outcomes: &HashMap<String, JobOutcome>,
     params: &CallingParams,
     model: &Esr1Model,
+    count: CountRule,
 ) -> CohortReport {
     let build = plan.build;
     let hotspot_positions = model.hotspot_positions(build);
@@ -71,14 +74,20 @@ pub fn merge(
 
     let calls = call_rows(&ok, &cohort_calls, &plan.chrom, &annotate);
     let qc = qc_rows(&data, &hotspot_positions);
-    let (patients, patient_outcomes) =
-        classify_patients(&data, &ok, &cohort_calls, params, &plan.chrom, &annotate);
+    let ctx = PatientContext {
+        params,
+        chrom: &plan.chrom,
+        annotate: &annotate,
+        count,
+    };
+    let (patients, patient_outcomes) = classify_patients(&data, &ok, &cohort_calls, &ctx);
     let hotspot_names: Vec<String> = model.hotspots.iter().map(|h| h.name.clone()).collect();
-    let frequencies = cohort_frequencies(&patient_outcomes, &hotspot_names);
+    let frequencies = cohort_frequencies(&patient_outcomes, &hotspot_names, count);
     let (vcf_samples, vcf_variants) = vcf_matrix(&ok, &cohort_calls, &patients, &annotate);
     CohortReport {
         build,
         chrom: plan.chrom.clone(),
+        count,
         hotspot_columns: hotspot_columns(model, build, &hotspot_positions),
         calls,
         patients,
@@ -294,16 +303,23 @@ fn patient_members(
     patients
 }
 
+/// What classifying patients needs beside the samples and calls.
+struct PatientContext<'a> {
+    params: &'a CallingParams,
+    chrom: &'a str,
+    annotate: &'a Annotate<'a>,
+    count: CountRule,
+}
+
 /// Classifies every patient's variants: the `patients.tsv` rows and each patient's outcome
 /// for the cohort frequencies.
 fn classify_patients(
     data: &[SampleOutcome],
     ok: &[&SampleData],
     cohort: &CohortCalls,
-    params: &CallingParams,
-    chrom: &str,
-    annotate: &Annotate,
+    ctx: &PatientContext,
 ) -> (Vec<PatientRow>, Vec<PatientOutcome>) {
+    let chrom = ctx.chrom;
     let mut detected_by_sample: Vec<Vec<&RecalledCall>> = vec![Vec::new(); ok.len()];
     for c in cohort.calls.iter().filter(|c| c.detected()) {
         detected_by_sample[c.sample].push(c);
@@ -318,10 +334,10 @@ fn classify_patients(
             .map(|&i| detected_by_sample[i].clone())
             .collect();
         let mut variants = Vec::new();
-        for r in classify_patient(&samples, &detected, cohort, params) {
-            let ann = annotate(r.pos, &r.ref_allele, &r.alt_allele);
+        for r in classify_patient(&samples, &detected, cohort, ctx.params) {
+            let ann = (ctx.annotate)(r.pos, &r.ref_allele, &r.alt_allele);
             let name = ann.name(chrom, r.pos, &r.ref_allele, &r.alt_allele);
-            variants.push((Some(name), r.status));
+            variants.push(OutcomeVariant::new(Some(name), r.status, ann.effect));
             rows.push(PatientRow {
                 patient: patient.clone(),
                 therapy: therapy.clone(),
@@ -333,6 +349,8 @@ fn classify_patients(
                 hotspot: ann.hotspot,
                 hgvs_c: ann.hgvs_c,
                 hgvs_p: ann.hgvs_p,
+                consequence: ann.effect.consequence,
+                counted: ctx.count.counts(&ann.effect),
                 status: r.status,
                 baseline_depth: r.baseline_depth,
                 baseline_power: r.baseline_power,

@@ -13,6 +13,7 @@ use crate::report::{write_reports, ReportError};
 use crate::samplesheet::{Samplesheet, SheetError};
 use esr1_proto::stable_hash_hex;
 use esr1_science::annotation::{load_annotation, AnnotationError};
+use esr1_science::consequence::CountRule;
 use esr1_science::esr1::Esr1Model;
 use esr1_worker::storage::{SharedStorage, StorageError};
 use esr1_worker::store::{JobOutcome, ResultStore};
@@ -46,6 +47,8 @@ pub struct RunOptions {
     pub backend: Backend,
     /// Planning options (region size, thresholds).
     pub plan: PlanOptions,
+    /// Which acquired variants the headline counts (`--count`).
+    pub count: CountRule,
     /// Run id; derived from the samplesheet and reference when absent.
     pub run_id: Option<String>,
     /// Show a progress bar.
@@ -206,7 +209,13 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
     outcomes.extend(new);
     progress.finish();
 
-    let report = merge(&plan, &outcomes, &options.plan.params, &model);
+    let report = merge(
+        &plan,
+        &outcomes,
+        &options.plan.params,
+        &model,
+        options.count,
+    );
     for q in report.qc.iter().filter(|q| q.status != SampleStatus::Ok) {
         let w = match q.status {
             SampleStatus::LowCoverage => format!(

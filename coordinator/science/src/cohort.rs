@@ -1,5 +1,8 @@
-//! Cohort-level aggregation: per-patient outcomes to acquisition frequencies per group.
+//! Cohort-level aggregation: per-patient outcomes to acquisition frequencies per group. Which
+//! acquired variants count is the run's [`CountRule`] (protein-altering by default): a
+//! synonymous, intronic or UTR change keeps its status but does not make a patient acquired.
 
+use crate::consequence::{CountRule, Effect};
 use crate::stats::{wilson_interval, Z95};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -62,36 +65,65 @@ pub struct PatientOutcome {
     pub therapy: String,
     /// A baseline and a later sample both passed QC.
     pub has_baseline_and_later: bool,
-    /// (hotspot name or protein change, status) of each variant found.
-    pub variants: Vec<(Option<String>, VariantStatus)>,
+    /// Every variant found, with its status and effect.
+    pub variants: Vec<OutcomeVariant>,
+}
+
+/// One variant of a patient as the frequency table sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeVariant {
+    /// Hotspot name, else protein change, else `chrom:posREF>ALT`.
+    pub name: Option<String>,
+    /// The patient-level status.
+    pub status: VariantStatus,
+    /// Consequence, hotspot and residue: whether the count rule counts it.
+    pub effect: Effect,
+}
+
+impl OutcomeVariant {
+    /// A variant with its name, status and effect.
+    pub fn new(name: Option<String>, status: VariantStatus, effect: Effect) -> Self {
+        Self {
+            name,
+            status,
+            effect,
+        }
+    }
 }
 
 impl PatientOutcome {
-    /// Whether the patient acquired any ESR1 mutation.
-    pub fn acquired(&self) -> bool {
+    /// The variants the rule counts, with this status.
+    fn counted(
+        &self,
+        rule: CountRule,
+        status: VariantStatus,
+    ) -> impl Iterator<Item = &OutcomeVariant> {
         self.variants
             .iter()
-            .any(|(_, s)| *s == VariantStatus::Acquired)
+            .filter(move |v| v.status == status && rule.counts(&v.effect))
     }
 
-    /// Distinct acquired ESR1 mutations of the patient.
-    pub fn acquired_count(&self) -> usize {
-        self.variants
-            .iter()
-            .filter(|(_, s)| *s == VariantStatus::Acquired)
-            .count()
+    /// Whether the patient acquired an ESR1 mutation the rule counts.
+    pub fn acquired(&self, rule: CountRule) -> bool {
+        self.counted(rule, VariantStatus::Acquired).next().is_some()
+    }
+
+    /// Distinct acquired ESR1 mutations of the patient that the rule counts.
+    pub fn acquired_count(&self, rule: CountRule) -> usize {
+        self.counted(rule, VariantStatus::Acquired).count()
     }
 
     /// Whether the patient counts in denominators: a baseline and a later sample passed QC,
-    /// and acquisition can be decided — a patient whose only later findings are indeterminate
-    /// (baseline too shallow to rule them out) cannot be counted either way.
-    pub fn evaluable(&self) -> bool {
+    /// and acquisition can be decided — a patient whose only later findings (of those the rule
+    /// counts) are indeterminate (baseline too shallow to rule them out) cannot be counted
+    /// either way.
+    pub fn evaluable(&self, rule: CountRule) -> bool {
         self.has_baseline_and_later
-            && (self.acquired()
-                || !self
-                    .variants
-                    .iter()
-                    .any(|(_, s)| *s == VariantStatus::Indeterminate))
+            && (self.acquired(rule)
+                || self
+                    .counted(rule, VariantStatus::Indeterminate)
+                    .next()
+                    .is_none())
     }
 }
 
@@ -99,8 +131,9 @@ impl PatientOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FrequencyRow {
     /// `cohort`, `arm:<therapy>`, `hotspot:<name>`, `protein:<name>` (acquired changes that
-    /// are not known hotspots) or `polyclonal` (patients with at least two acquired
-    /// mutations; for hotspot, protein and polyclonal rows the denominator is the cohort).
+    /// are not known hotspots and that the count rule counts) or `polyclonal` (patients with
+    /// at least two counted acquired mutations; for hotspot, protein and polyclonal rows the
+    /// denominator is the cohort).
     pub group: String,
     /// Evaluable patients in the group (the whole arm or cohort for hotspots).
     pub n_evaluable: u64,
@@ -145,11 +178,15 @@ impl FrequencyRow {
 }
 
 /// Frequencies for the whole cohort, each therapy arm (sorted), each hotspot name given (in
-/// the order given, zero counts included), every other acquired protein change (sorted) and
-/// polyclonality.
-pub fn cohort_frequencies(patients: &[PatientOutcome], hotspots: &[String]) -> Vec<FrequencyRow> {
-    let evaluable: Vec<&PatientOutcome> = patients.iter().filter(|p| p.evaluable()).collect();
-    let count = |ps: &[&PatientOutcome]| ps.iter().filter(|p| p.acquired()).count() as u64;
+/// the order given, zero counts included), every other acquired change the rule counts
+/// (sorted) and polyclonality. Only acquired variants the rule counts make a patient acquired.
+pub fn cohort_frequencies(
+    patients: &[PatientOutcome],
+    hotspots: &[String],
+    rule: CountRule,
+) -> Vec<FrequencyRow> {
+    let evaluable: Vec<&PatientOutcome> = patients.iter().filter(|p| p.evaluable(rule)).collect();
+    let count = |ps: &[&PatientOutcome]| ps.iter().filter(|p| p.acquired(rule)).count() as u64;
     let mut rows = vec![FrequencyRow::new(
         "cohort".into(),
         count(&evaluable),
@@ -172,9 +209,8 @@ pub fn cohort_frequencies(patients: &[PatientOutcome], hotspots: &[String]) -> V
         evaluable
             .iter()
             .filter(|p| {
-                p.variants
-                    .iter()
-                    .any(|(n, s)| *s == VariantStatus::Acquired && n.as_deref() == Some(name))
+                p.counted(rule, VariantStatus::Acquired)
+                    .any(|v| v.name.as_deref() == Some(name))
             })
             .count() as u64
     };
@@ -188,9 +224,8 @@ pub fn cohort_frequencies(patients: &[PatientOutcome], hotspots: &[String]) -> V
     // Other acquired protein changes (MNVs, indels, rare missense), by name.
     let others: BTreeSet<&str> = evaluable
         .iter()
-        .flat_map(|p| p.variants.iter())
-        .filter(|(_, s)| *s == VariantStatus::Acquired)
-        .filter_map(|(n, _)| n.as_deref())
+        .flat_map(|p| p.counted(rule, VariantStatus::Acquired))
+        .filter_map(|v| v.name.as_deref())
         .filter(|n| !hotspots.iter().any(|h| h == n))
         .collect();
     for name in others {
@@ -200,95 +235,16 @@ pub fn cohort_frequencies(patients: &[PatientOutcome], hotspots: &[String]) -> V
             evaluable.len() as u64,
         ));
     }
-    let polyclonal = evaluable.iter().filter(|p| p.acquired_count() >= 2).count() as u64;
+    let polyclonal = evaluable
+        .iter()
+        .filter(|p| p.acquired_count(rule) >= 2)
+        .count() as u64;
     rows.push(FrequencyRow::new(
         "polyclonal".into(),
         polyclonal,
         evaluable.len() as u64,
     ));
     rows
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn outcome(p: &str, arm: &str, vs: &[(&str, VariantStatus)]) -> PatientOutcome {
-        PatientOutcome {
-            patient: p.into(),
-            therapy: arm.into(),
-            has_baseline_and_later: true,
-            variants: vs.iter().map(|(n, s)| (Some(n.to_string()), *s)).collect(),
-        }
-    }
-
-    #[test]
-    fn founding_report_cohort_gives_six_of_eleven() {
-        let mut ps = Vec::new();
-        for i in 0..11 {
-            let vs: &[(&str, VariantStatus)] = if i < 6 {
-                &[("D538G", VariantStatus::Acquired)]
-            } else {
-                &[]
-            };
-            ps.push(outcome(&format!("P{i}"), "AI", vs));
-        }
-        let rows = cohort_frequencies(&ps, &["D538G".into(), "Y537S".into()]);
-        assert_eq!(rows[0].to_tsv(), "cohort\t11\t6\t0.5455\t0.2801\t0.7873");
-        assert_eq!(rows[1].group, "arm:AI");
-        assert_eq!((rows[2].n_acquired, rows[3].n_acquired), (6, 0));
-        assert_eq!(rows.last().map(|r| r.group.as_str()), Some("polyclonal"));
-    }
-
-    #[test]
-    fn other_protein_changes_and_polyclonality_have_rows() {
-        let ps = vec![
-            outcome(
-                "P1",
-                "AI",
-                &[
-                    ("D538G", VariantStatus::Acquired),
-                    ("L536Q", VariantStatus::Acquired),
-                ],
-            ),
-            outcome("P2", "AI", &[("L536Q", VariantStatus::Acquired)]),
-            outcome("P3", "AI", &[("S57=", VariantStatus::Germline)]),
-            outcome("P4", "AI", &[]),
-        ];
-        let rows = cohort_frequencies(&ps, &["D538G".into()]);
-        let groups: Vec<String> = rows.iter().map(|r| r.to_tsv()).collect();
-        assert_eq!(
-            groups[3..],
-            [
-                "protein:L536Q\t4\t2\t0.5000\t0.1500\t0.8500".to_owned(),
-                "polyclonal\t4\t1\t0.2500\t0.0456\t0.6994".to_owned(),
-            ],
-            "{groups:?}"
-        );
-    }
-
-    #[test]
-    fn indeterminate_only_patients_and_patients_without_baseline_are_not_evaluable() {
-        let mut no_baseline = outcome("P3", "AI", &[("Y537S", VariantStatus::Acquired)]);
-        no_baseline.has_baseline_and_later = false;
-        let ps = vec![
-            outcome("P1", "AI", &[("L536H", VariantStatus::Indeterminate)]),
-            outcome(
-                "P2",
-                "tamoxifen",
-                &[
-                    ("L536H", VariantStatus::Indeterminate),
-                    ("Y537S", VariantStatus::Acquired),
-                ],
-            ),
-            no_baseline,
-            outcome("P4", "AI", &[("SNP", VariantStatus::Germline)]),
-        ];
-        let rows = cohort_frequencies(&ps, &[]);
-        assert_eq!((rows[0].n_evaluable, rows[0].n_acquired), (2, 1));
-        assert_eq!((rows[1].group.as_str(), rows[1].n_evaluable), ("arm:AI", 1));
-        assert_eq!((rows[2].n_evaluable, rows[2].n_acquired), (1, 1));
-    }
 }
 
 /// Two therapy arms compared on the acquisition fraction.
@@ -310,17 +266,18 @@ pub struct ArmComparison {
     pub fisher_p: f64,
 }
 
-/// Every pair of therapy arms compared with Fisher's exact test.
-pub fn arm_comparisons(patients: &[PatientOutcome]) -> Vec<ArmComparison> {
+/// Every pair of therapy arms compared with Fisher's exact test, on the acquired variants the
+/// rule counts.
+pub fn arm_comparisons(patients: &[PatientOutcome], rule: CountRule) -> Vec<ArmComparison> {
     let arms: BTreeSet<&str> = patients.iter().map(|p| p.therapy.as_str()).collect();
     let arms: Vec<&str> = arms.into_iter().collect();
     let counts = |arm: &str| {
         let ev: Vec<&PatientOutcome> = patients
             .iter()
-            .filter(|p| p.therapy == arm && p.evaluable())
+            .filter(|p| p.therapy == arm && p.evaluable(rule))
             .collect();
         (
-            ev.iter().filter(|p| p.acquired()).count() as u64,
+            ev.iter().filter(|p| p.acquired(rule)).count() as u64,
             ev.len() as u64,
         )
     };
@@ -344,39 +301,4 @@ pub fn arm_comparisons(patients: &[PatientOutcome]) -> Vec<ArmComparison> {
 }
 
 #[cfg(test)]
-mod comparison_tests {
-    use super::*;
-
-    #[test]
-    fn arms_are_compared_pairwise_on_evaluable_patients() {
-        let p = |id: &str, arm: &str, acquired: bool| PatientOutcome {
-            patient: id.into(),
-            therapy: arm.into(),
-            has_baseline_and_later: true,
-            variants: if acquired {
-                vec![(Some("D538G".into()), VariantStatus::Acquired)]
-            } else {
-                vec![]
-            },
-        };
-        let mut ps: Vec<PatientOutcome> =
-            (0..4).map(|i| p(&format!("A{i}"), "AI", i < 3)).collect();
-        ps.extend((0..4).map(|i| p(&format!("T{i}"), "tamoxifen", i < 1)));
-        let c = arm_comparisons(&ps);
-        assert_eq!(c.len(), 1);
-        assert_eq!(
-            (
-                c[0].acquired_a,
-                c[0].evaluable_a,
-                c[0].acquired_b,
-                c[0].evaluable_b
-            ),
-            (3, 4, 1, 4)
-        );
-        assert!(
-            (c[0].fisher_p - 0.485_714).abs() < 1e-5,
-            "{}",
-            c[0].fisher_p
-        );
-    }
-}
+mod tests;

@@ -5,7 +5,8 @@
 //!
 //! * [`esr1`] — the ESR1 transcript model (NM_000125.4), verified exons and hotspots;
 //!   [`hgvs`] — HGVS `c.`/`p.` names on it; [`annotation`] — GTF/GFF3 exons checked against
-//!   it; [`naming`] — the names every output uses.
+//!   it; [`consequence`] — what a variant does to the protein and which ones the headline
+//!   counts; [`naming`] — the names every output uses.
 //! * [`stats`] — Wilson intervals, Fisher's exact test, Benjamini–Hochberg, binomial tails.
 //! * [`calling`] — the per-sample quality-aware test against sequencing error (run by the
 //!   worker on each region).
@@ -22,6 +23,7 @@ pub mod background;
 pub mod calling;
 pub mod classify;
 pub mod cohort;
+pub mod consequence;
 pub mod coverage;
 pub mod esr1;
 pub mod hgvs;

@@ -1,6 +1,7 @@
 //! How a variant is named in every output: protein change, hotspot and HGVS names on
-//! NM_000125.4, and the name used in cohort groups.
+//! NM_000125.4, its consequence, and the name used in cohort groups.
 
+use crate::consequence::{residue, Consequence, Effect};
 use crate::esr1::{Build, Esr1Model};
 
 /// How a variant is named in every output.
@@ -14,6 +15,8 @@ pub struct Annotation {
     pub hgvs_c: String,
     /// HGVS protein change.
     pub hgvs_p: String,
+    /// Consequence, hotspot and residue: what the cohort count rule reads.
+    pub effect: Effect,
 }
 
 impl Annotation {
@@ -30,11 +33,17 @@ impl Annotation {
             .filter(|_| r.len() == 1)
             .map(|h| h.name.clone())
             .unwrap_or_default();
+        let effect = Effect {
+            consequence: Consequence::from_hgvs(hgvs.as_ref(), r.len() == a.len()),
+            hotspot: !hotspot.is_empty(),
+            residue: residue(hgvs.as_ref()),
+        };
         Self {
             protein,
             hotspot,
             hgvs_c: hgvs.map(|h| h.c).unwrap_or_default(),
             hgvs_p,
+            effect,
         }
     }
 

@@ -74,7 +74,7 @@ pub fn simulate(opts: &SimulateOptions) -> Result<SimulatedCohort, SimulateError
     write_text(&truth_calls, &truth_calls_text(&patients))?;
     let truth_patients = out.join("truth_patients.tsv");
     write_text(&truth_patients, &truth_patients_text(&patients))?;
-    let frequencies = truth_frequencies(&model, &patients);
+    let frequencies = truth_frequencies(&model, &patients, opts.count);
     let truth_frequencies = out.join("truth_frequencies.tsv");
     write_text(&truth_frequencies, &frequencies_text(&frequencies))?;
     let truth_artefacts = if opts.artefacts {

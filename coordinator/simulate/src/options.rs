@@ -1,5 +1,6 @@
 //! What to simulate: output directory, size, seed, depth scale, file format and scenario.
 
+use esr1_science::consequence::CountRule;
 use std::path::PathBuf;
 
 /// What to simulate and where.
@@ -20,6 +21,8 @@ pub struct SimulateOptions {
     pub artefacts: bool,
     /// Which patients and samples to simulate.
     pub scenario: Scenario,
+    /// Which acquired variants `truth_frequencies.tsv` counts (as `run --count`).
+    pub count: CountRule,
 }
 
 /// Which cohort to simulate.
@@ -87,6 +90,7 @@ impl SimulateOptions {
             format: AlignmentFormat::Bam,
             artefacts: false,
             scenario: Scenario::Roles,
+            count: CountRule::default(),
         }
     }
 }

@@ -5,6 +5,7 @@ use crate::error::{io_error, SimulateError};
 use crate::reference::CONTIG;
 use crate::truth::TruthPatient;
 use esr1_science::cohort::{cohort_frequencies, FrequencyRow, PatientOutcome};
+use esr1_science::consequence::CountRule;
 use esr1_science::esr1::Esr1Model;
 use std::path::Path;
 
@@ -81,11 +82,16 @@ pub(crate) fn truth_patients_text(patients: &[TruthPatient]) -> String {
     s
 }
 
-/// The truth frequency table: all hotspot names of the model, in table order.
-pub fn truth_frequencies(model: &Esr1Model, patients: &[TruthPatient]) -> Vec<FrequencyRow> {
-    let outcomes: Vec<PatientOutcome> = patients.iter().map(TruthPatient::outcome).collect();
+/// The truth frequency table: all hotspot names of the model, in table order; acquired
+/// variants counted by `rule`, as a run with the same `--count` counts them.
+pub fn truth_frequencies(
+    model: &Esr1Model,
+    patients: &[TruthPatient],
+    rule: CountRule,
+) -> Vec<FrequencyRow> {
+    let outcomes: Vec<PatientOutcome> = patients.iter().map(|p| p.outcome(model)).collect();
     let names: Vec<String> = model.hotspots.iter().map(|h| h.name.clone()).collect();
-    cohort_frequencies(&outcomes, &names)
+    cohort_frequencies(&outcomes, &names, rule)
 }
 
 /// `truth_frequencies.tsv`: the header and one line per row.

@@ -17,6 +17,7 @@ pub(crate) fn small(out: &Path, seed: u64, depth_scale: f64) -> SimulatedCohort 
         depth_scale,
         artefacts: false,
         scenario: Scenario::Roles,
+        count: Default::default(),
     })
     .expect("simulate")
 }

@@ -3,7 +3,9 @@
 
 use crate::options::AlignmentFormat;
 use esr1_proto::Material;
-use esr1_science::cohort::{PatientOutcome, VariantStatus};
+use esr1_science::cohort::{OutcomeVariant, PatientOutcome, VariantStatus};
+use esr1_science::esr1::{Build, Esr1Model};
+use esr1_science::naming::Annotation;
 use std::path::PathBuf;
 
 /// Somatic or germline.
@@ -84,13 +86,19 @@ pub struct TruthPatient {
 }
 
 impl TruthPatient {
-    /// The patient as the frequency table sees it.
-    pub fn outcome(&self) -> PatientOutcome {
+    /// The patient as the frequency table sees it, each variant with its consequence on the
+    /// model (GRCh38, as simulated) so the count rule applies to the truth as to a run.
+    pub fn outcome(&self, model: &Esr1Model) -> PatientOutcome {
+        let variant = |v: &TruthVariant| {
+            let (r, a) = (v.ref_base.to_string(), v.alt_base.to_string());
+            let effect = Annotation::of(model, Build::Grch38, v.pos, &r, &a).effect;
+            OutcomeVariant::new(v.name(), v.status, effect)
+        };
         PatientOutcome {
             patient: self.patient.clone(),
             therapy: self.therapy.clone(),
             has_baseline_and_later: true,
-            variants: self.variants.iter().map(|v| (v.name(), v.status)).collect(),
+            variants: self.variants.iter().map(variant).collect(),
         }
     }
 

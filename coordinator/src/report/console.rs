@@ -1,12 +1,14 @@
 //! The tables printed at the end of a run: frequencies per arm and the arm comparisons.
 
 use esr1_science::cohort::{arm_comparisons, FrequencyRow, PatientOutcome};
+use esr1_science::consequence::CountRule;
 use std::fmt::Write as _;
 
-/// Fisher's exact test between every pair of arms, as printed after the arm table.
-pub fn comparison_lines(outcomes: &[PatientOutcome]) -> String {
+/// Fisher's exact test between every pair of arms (acquired variants counted by `rule`), as
+/// printed after the arm table.
+pub fn comparison_lines(outcomes: &[PatientOutcome], rule: CountRule) -> String {
     let mut s = String::new();
-    for c in arm_comparisons(outcomes) {
+    for c in arm_comparisons(outcomes, rule) {
         let _ = writeln!(
             s,
             "{} {}/{} vs {} {}/{}: Fisher's exact p = {:.3}",

@@ -5,7 +5,8 @@ use crate::report::model::{
     BackgroundSummary, CallRow, CohortReport, PatientRow, QcRow, SampleStatus,
 };
 use esr1_proto::{Material, RegionQc};
-use esr1_science::cohort::{cohort_frequencies, PatientOutcome, VariantStatus};
+use esr1_science::cohort::{cohort_frequencies, OutcomeVariant, PatientOutcome, VariantStatus};
+use esr1_science::consequence::{Consequence, CountRule, Effect};
 use esr1_science::esr1::Build;
 
 /// A string that must never reach the page unescaped.
@@ -23,6 +24,8 @@ pub fn patient_row(patient: &str, status: VariantStatus, trajectory: &str) -> Pa
         hotspot: "D538G".into(),
         hgvs_c: "c.1613A>G".into(),
         hgvs_p: "p.Asp538Gly".into(),
+        consequence: Consequence::Missense,
+        counted: true,
         status,
         baseline_depth: 820,
         baseline_power: 0.999,
@@ -84,18 +87,30 @@ pub fn qc_row(sample: &str, patient: &str, failed: bool) -> QcRow {
 /// Three patients: P1 acquired D538G, P2 (the given name) pre-existing, P3 germline; P3
 /// is not evaluable.
 pub fn report(second: &str) -> (Plan, CohortReport) {
+    let d538g = Effect {
+        consequence: Consequence::Missense,
+        hotspot: true,
+        residue: Some(538),
+    };
     let outcome = |p: &str, has: bool, v: Option<VariantStatus>| PatientOutcome {
         patient: p.into(),
         therapy: "AI".into(),
         has_baseline_and_later: has,
-        variants: v.map(|s| (Some("D538G".into()), s)).into_iter().collect(),
+        variants: v
+            .map(|s| OutcomeVariant::new(Some("D538G".into()), s, d538g))
+            .into_iter()
+            .collect(),
     };
     let outcomes = vec![
         outcome("P1", true, Some(VariantStatus::Acquired)),
         outcome(second, true, Some(VariantStatus::PreExisting)),
         outcome("P3", false, Some(VariantStatus::Germline)),
     ];
-    let frequencies = cohort_frequencies(&outcomes, &["D538G".into(), "Y537S".into()]);
+    let frequencies = cohort_frequencies(
+        &outcomes,
+        &["D538G".into(), "Y537S".into()],
+        CountRule::default(),
+    );
     let plan = Plan {
         run_id: "run-1".into(),
         build: Build::Grch38,
@@ -107,6 +122,7 @@ pub fn report(second: &str) -> (Plan, CohortReport) {
     let r = CohortReport {
         build: Build::Grch38,
         chrom: "chr6".into(),
+        count: CountRule::default(),
         hotspot_columns: vec![
             (152_098_788, "Y537S_Y537N_Y537C".into()),
             (152_098_791, "D538G".into()),

@@ -59,6 +59,7 @@ mod tests {
             },
             build: "GRCh38".into(),
             chrom: "chr6".into(),
+            count: esr1_science::consequence::CountRule::ProteinAltering,
             days_to_first_detection: DaysToFirstDetection {
                 from_baseline: spread(),
                 from_therapy_start: DaySpread {
@@ -137,6 +138,7 @@ mod tests {
             assert!(text.contains(key), "{key}");
         }
         assert!(text.contains("\"median\": 535.0,"));
+        assert!(text.contains("\"count\": \"protein-altering\","), "{text}");
         assert!(text.contains("\"median\": null,"));
         assert!(text.contains("\"hotspot\": 0.00009960159362549801,"));
     }

@@ -5,6 +5,7 @@ use crate::report::format::serialize_f;
 use crate::report::vcf::model::VcfVariant;
 use esr1_proto::{Material, RegionQc};
 use esr1_science::cohort::{FrequencyRow, PatientOutcome, VariantStatus};
+use esr1_science::consequence::{Consequence, CountRule};
 use esr1_science::esr1::Build;
 use serde::Serialize;
 
@@ -117,6 +118,11 @@ pub struct PatientRow {
     pub hgvs_c: String,
     /// HGVS protein change.
     pub hgvs_p: String,
+    /// Consequence on NM_000125.4 (`missense`, `synonymous`, `splice_site`, `utr3` …).
+    pub consequence: Consequence,
+    /// Whether the run's count rule (`--count`) counts the variant: only counted acquired
+    /// variants make the patient acquired in the headline.
+    pub counted: bool,
     /// acquired, pre-existing, germline or indeterminate.
     pub status: VariantStatus,
     /// Largest baseline depth at the position (0 without a usable baseline).
@@ -138,7 +144,7 @@ pub struct PatientRow {
 
 impl PatientRow {
     /// The columns of `patients.tsv`: the serde names of the fields, in order.
-    pub const COLUMNS: [&'static str; 17] = [
+    pub const COLUMNS: [&'static str; 19] = [
         "patient",
         "therapy",
         "chrom",
@@ -149,6 +155,8 @@ impl PatientRow {
         "hotspot",
         "hgvs_c",
         "hgvs_p",
+        "consequence",
+        "counted",
         "status",
         "baseline_depth",
         "baseline_power",
@@ -243,6 +251,8 @@ pub struct CohortReport {
     pub build: Build,
     /// Chromosome name.
     pub chrom: String,
+    /// Which acquired variants the headline counts (`--count`).
+    pub count: CountRule,
     /// `(position, names)` of hotspot columns in `qc.tsv`.
     pub hotspot_columns: Vec<(u64, String)>,
     /// calls.tsv.

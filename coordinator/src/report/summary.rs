@@ -8,6 +8,7 @@
 use crate::plan::Plan;
 use crate::report::model::{CohortReport, PatientRow, SampleStatus};
 use esr1_science::cohort::{arm_comparisons, ArmComparison, FrequencyRow, VariantStatus};
+use esr1_science::consequence::CountRule;
 use esr1_science::recall::{FDR, HOTSPOT_FDR};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -26,6 +27,9 @@ pub struct Summary {
     pub build: String,
     /// Chromosome name of the reference.
     pub chrom: String,
+    /// Which acquired variants the headline counts (`hotspots`, `lbd`, `protein-altering`,
+    /// `all`): the run's `--count`.
+    pub count: CountRule,
     /// Days to the first acquired detection, per patient with one.
     pub days_to_first_detection: DaysToFirstDetection,
     /// Samples that failed, with the reason.
@@ -162,7 +166,7 @@ impl Summary {
         let count = |status| r.qc.iter().filter(|q| q.status == status).count();
         let b = &r.background;
         Self {
-            arm_comparisons: arm_comparisons(&r.outcomes),
+            arm_comparisons: arm_comparisons(&r.outcomes, r.count),
             background: BackgroundJson {
                 background_samples: b.background_samples,
                 fdr: FDR,
@@ -180,6 +184,7 @@ impl Summary {
             },
             build: plan.build.to_string(),
             chrom: plan.chrom.clone(),
+            count: r.count,
             days_to_first_detection: DaysToFirstDetection {
                 from_baseline: first_acquired_day(&r.patients, |p| p.days_from_baseline),
                 from_therapy_start: first_acquired_day(&r.patients, |p| Some(p.first_detected_day)),
@@ -207,24 +212,28 @@ impl Summary {
 }
 
 fn patient_counts(r: &CohortReport) -> PatientCounts {
-    let evaluable = r.outcomes.iter().filter(|o| o.evaluable());
+    let rule = r.count;
+    let evaluable = r.outcomes.iter().filter(|o| o.evaluable(rule));
     PatientCounts {
-        acquired: evaluable.clone().filter(|o| o.acquired()).count(),
+        acquired: evaluable.clone().filter(|o| o.acquired(rule)).count(),
         evaluable: evaluable.count(),
         polyclonal_acquired: r
             .outcomes
             .iter()
-            .filter(|o| o.acquired_count() >= 2)
+            .filter(|o| o.acquired_count(rule) >= 2)
             .count(),
         total: r.outcomes.len(),
     }
 }
 
-/// Per patient with an acquired mutation, the first detection of any acquired mutation
-/// (`day` of its patient row), summarised.
+/// Per patient with a counted acquired mutation, the first detection of any counted acquired
+/// mutation (`day` of its patient row), summarised.
 fn first_acquired_day(rows: &[PatientRow], day: impl Fn(&PatientRow) -> Option<i64>) -> DaySpread {
     let mut first = BTreeMap::<&str, i64>::new();
-    for p in rows.iter().filter(|p| p.status == VariantStatus::Acquired) {
+    for p in rows
+        .iter()
+        .filter(|p| p.status == VariantStatus::Acquired && p.counted)
+    {
         if let Some(d) = day(p) {
             let e = first.entry(p.patient.as_str()).or_insert(d);
             *e = (*e).min(d);

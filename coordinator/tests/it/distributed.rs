@@ -26,6 +26,7 @@ fn options(
     run_id: &str,
 ) -> RunOptions {
     RunOptions {
+        count: Default::default(),
         samplesheet: sheet.to_owned(),
         reference: sim.reference.clone(),
         out: out.to_string_lossy().into_owned(),

@@ -198,6 +198,7 @@ fn per_site_counts_from_s3_equal_the_local_file() {
 
 fn options(sheet: &Path, reference: &Path, out: &str, backend: Backend) -> RunOptions {
     RunOptions {
+        count: Default::default(),
         samplesheet: sheet.to_owned(),
         reference: reference.to_owned(),
         out: out.to_owned(),

@@ -69,6 +69,7 @@ pub fn record_key<R: noodles::sam::alignment::Record>(r: &R) -> (Vec<u8>, u16, u
 pub fn run_cohort(cohort: &SimulatedCohort, samplesheet: &Path, out: &Path) -> RunOutput {
     run(
         &RunOptions {
+            count: Default::default(),
             samplesheet: samplesheet.to_owned(),
             reference: cohort.reference.clone(),
             out: out.to_string_lossy().into_owned(),

@@ -4,6 +4,7 @@
 use crate::report::format::json_number;
 use crate::report::html::text::esc;
 use crate::report::summary::{DaySpread, Summary};
+use esr1_science::consequence::CountRule;
 use std::fmt::Write as _;
 
 /// A missing number, as the page shows it.
@@ -24,6 +25,19 @@ fn spread(d: &DaySpread) -> String {
     )
 }
 
+/// What the headline counts, in one line.
+fn count_line(rule: CountRule) -> String {
+    let what = match rule {
+        CountRule::Hotspots => "known hotspots only",
+        CountRule::Lbd => "protein-altering changes in the ligand-binding domain (residues 311–547)",
+        CountRule::ProteinAltering => {
+            "protein-altering changes (missense, in-frame indel, frameshift, stop, start, splice site)"
+        }
+        CountRule::All => "every acquired change, synonymous and non-coding included",
+    };
+    format!("{what} (--count {rule})")
+}
+
 /// The header table of the run.
 pub fn header(h: &mut String, s: &Summary) {
     let _ = writeln!(
@@ -36,6 +50,7 @@ pub fn header(h: &mut String, s: &Summary) {
     let rows = [
         ("Build", format!("{} ({})", s.build, s.chrom)),
         ("Reference", s.reference.clone()),
+        ("Counted as acquired", count_line(s.count)),
         (
             "Samples",
             format!(

@@ -101,6 +101,11 @@ fn cohort_row_numbers_and_header_counts_are_shown() {
     assert!(html.contains("3 total, 2 evaluable, 1 with an acquired mutation"));
     assert!(html.contains("6 total, 5 done, 1 failed"));
     assert!(html.contains("index is older than the BAM"));
+    // The count rule, in one header line.
+    assert!(html.contains(
+        "<tr><th>Counted as acquired</th><td>protein-altering changes (missense, in-frame \
+         indel, frameshift, stop, start, splice site) (--count protein-altering)</td></tr>"
+    ));
     // Forest plot: cohort, arm:AI and the one hotspot with an acquisition.
     assert_eq!(html.matches("<circle cx").count() - sparkline_points(r), 3);
     // Method numbers.

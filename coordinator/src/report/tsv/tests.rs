@@ -99,10 +99,10 @@ fn patients_write_status_and_missing_days_as_empty() {
     let mut row = patient_row("P1", VariantStatus::PreExisting, "-7:S1a:30/700");
     row.days_from_baseline = None;
     let back = read_back(&patients_tsv(&[row]).expect("writes"));
-    assert_eq!(back[1][10], "pre-existing");
-    assert_eq!(back[1][12], "0.9990");
-    assert_eq!(back[1][14], "");
-    assert_eq!(back[1][16], "-7:S1a:30/700");
+    assert_eq!(back[1][10..13], ["missense", "true", "pre-existing"]);
+    assert_eq!(back[1][14], "0.9990");
+    assert_eq!(back[1][16], "");
+    assert_eq!(back[1][18], "-7:S1a:30/700");
 }
 
 #[test]
