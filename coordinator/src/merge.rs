@@ -390,7 +390,6 @@ fn background_summary(cohort: &CohortCalls, ok: &[&SampleData]) -> BackgroundSum
         alpha_other: cohort.alpha_other,
         prior_rho: cohort.prior_rho,
         background_samples: ok.iter().filter(|s| is_background(s)).count(),
-        variant_observations_excluded: cohort.background_outliers,
     }
 }
 

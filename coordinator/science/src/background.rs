@@ -13,8 +13,7 @@
 //!   [`PRIOR_FRAGMENTS`] fragments at the prior rate, `ρ` with the weight of [`PRIOR_SAMPLES`]
 //!   samples at the prior overdispersion.
 //! * Observations at or above [`BACKGROUND_MAX_VAF`] are real variants (germline or clonal),
-//!   not background, and are left out of every fit; below it, real subclones are found and
-//!   left out by the robust fit of the `allele_background` module.
+//!   not background, and are left out of every fit.
 
 use statrs::function::beta::ln_beta;
 use statrs::function::factorial::ln_binomial;

@@ -11,13 +11,11 @@
 //! * [`calling`] — the per-sample quality-aware test against sequencing error (run by the
 //!   worker on each region).
 //! * [`sample`] — one sample's merged evidence; [`background`] — the beta-binomial cohort
-//!   background; [`allele_background`] — one allele's robust fit (real variants in baselines
-//!   left out); [`recall`] — every candidate re-tested against it with FDR control and
+//!   background; [`recall`] — every candidate re-tested against it with FDR control and
 //!   filters; [`coverage`] — whether a sample is deep enough at the hotspots to count.
 //! * [`classify`] — the patient-status rule; [`cohort`] — cohort frequencies and arm
 //!   comparisons.
 
-pub mod allele_background;
 pub mod annotation;
 pub mod background;
 pub mod calling;

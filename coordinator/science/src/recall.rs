@@ -4,13 +4,10 @@
 //! two families (the known hotspot alleles, with a more lenient level as prior knowledge; all
 //! other alleles), and every call gets its filters.
 //!
-//! Background samples are baselines (day ≤ 0) and normals; an observation that is a real
-//! variant against the others (a subclone below the variant cut-off) is left out of the fit
-//! (see [`crate::allele_background`]). The patient of the sample under test is left out of its
-//! background entirely (stricter than leaving out the sample: a patient's own baseline may
-//! carry the variant below the variant cut-off).
+//! Background samples are baselines (day ≤ 0) and normals. The patient of the sample under
+//! test is left out of its background entirely (stricter than leaving out the sample: a
+//! patient's own baseline may carry the variant below the variant cut-off).
 
-use crate::allele_background::{AlleleModel, Observation};
 use crate::background::{fit, Background, Prior, Sums, RHO_FLOOR};
 use crate::calling::INDEL_ERROR_RATE;
 use crate::esr1::{Build, Esr1Model};
@@ -27,6 +24,8 @@ pub const HOTSPOT_FDR: f64 = 0.05;
 pub const STRAND_BIAS_P: f64 = 1e-3;
 /// … and at least this fraction of alt fragments on one strand.
 pub const STRAND_BIAS_FRACTION: f64 = 0.9;
+/// A material-specific background needs at least this many samples of that material.
+pub const MIN_MATERIAL_SAMPLES: f64 = 5.0;
 /// Fewer covering fragments than this is too little to test.
 pub const MIN_DEPTH: u32 = 10;
 /// Prior rate of one specific multi-nucleotide error.
@@ -108,6 +107,57 @@ impl RecalledCall {
     }
 }
 
+/// The background data of one allele: sums over all background samples and per material,
+/// each with every patient's share so that patient can be left out.
+#[derive(Debug, Clone, Default)]
+struct AlleleModel {
+    total: Sums,
+    by_patient: HashMap<String, Sums>,
+    by_material: HashMap<Material, Sums>,
+    by_patient_material: HashMap<(String, Material), Sums>,
+    prior: Prior,
+    hotspot: bool,
+}
+
+impl AlleleModel {
+    fn add(&mut self, patient: &str, material: Material, one: &Sums) {
+        self.total.merge(one);
+        self.by_patient
+            .entry(patient.to_owned())
+            .or_default()
+            .merge(one);
+        self.by_material.entry(material).or_default().merge(one);
+        self.by_patient_material
+            .entry((patient.to_owned(), material))
+            .or_default()
+            .merge(one);
+    }
+
+    /// The background for a sample of `patient` and `material`: the background samples of
+    /// the same material when at least [`MIN_MATERIAL_SAMPLES`] remain without the patient
+    /// (tumour, cfDNA and normal libraries differ in their errors), else all of them.
+    fn leave_out(&self, patient: &str, material: Material) -> Background {
+        let own_material = self
+            .by_material
+            .get(&material)
+            .map(|m| {
+                match self
+                    .by_patient_material
+                    .get(&(patient.to_owned(), material))
+                {
+                    Some(own) => m.without(own),
+                    None => *m,
+                }
+            })
+            .filter(|m| m.samples >= MIN_MATERIAL_SAMPLES);
+        let sums = own_material.unwrap_or_else(|| match self.by_patient.get(patient) {
+            Some(own) => self.total.without(own),
+            None => self.total,
+        });
+        fit(&sums, &self.prior)
+    }
+}
+
 /// The re-called cohort.
 #[derive(Debug, Clone)]
 pub struct CohortCalls {
@@ -125,9 +175,6 @@ pub struct CohortCalls {
     pub alpha_other: f64,
     /// Prior overdispersion estimated from the cohort.
     pub prior_rho: f64,
-    /// Background observations (allele × baseline or normal sample) below the variant
-    /// cut-off that the robust fit left out as real variants, over all alleles.
-    pub background_outliers: usize,
     models: BTreeMap<AlleleKey, AlleleModel>,
     snv_priors: HashMap<(u8, u8), f64>,
 }
@@ -145,15 +192,9 @@ impl CohortCalls {
             alpha_hotspot,
             alpha_other,
             prior_rho,
-            background_outliers: 0,
             models: BTreeMap::new(),
             snv_priors: HashMap::new(),
         }
-    }
-
-    /// Background observations of an allele that the robust fit left out as real variants.
-    pub fn background_outliers_of(&self, key: &AlleleKey) -> usize {
-        self.models.get(key).map_or(0, AlleleModel::outliers)
     }
 
     /// The background of an allele for a sample of `patient` and `material`, the patient
@@ -416,7 +457,6 @@ pub fn recall(
         alpha_hotspot: 0.0,
         alpha_other: 0.0,
         prior_rho,
-        background_outliers: 0,
         models: BTreeMap::new(),
         snv_priors,
     };
@@ -427,26 +467,19 @@ pub fn recall(
         .flat_map(|s| s.calls())
         .map(|c| (c.pos, c.ref_allele.clone(), c.alt_allele.clone()))
         .collect();
-    let background: Vec<&SampleData> = samples
-        .iter()
-        .copied()
-        .filter(|s| is_background(s))
-        .collect();
     for key in keys {
-        let observations: Vec<Observation> = background
-            .iter()
-            .map(|s| {
-                let (alt, depth) = s.allele_evidence(key.0, &key.1, &key.2);
-                Observation {
-                    patient: s.sample.patient.clone(),
-                    material: s.sample.material,
-                    alt,
-                    depth,
-                }
-            })
-            .collect();
-        let model = AlleleModel::fit_robust(&observations, out.prior_of(&key), is_hotspot(&key));
-        out.background_outliers += model.outliers();
+        let mut model = AlleleModel {
+            prior: out.prior_of(&key),
+            hotspot: is_hotspot(&key),
+            ..AlleleModel::default()
+        };
+        for s in samples.iter().filter(|s| is_background(s)) {
+            let (alt, depth) = s.allele_evidence(key.0, &key.1, &key.2);
+            let mut one = Sums::default();
+            if one.add(alt, depth) {
+                model.add(&s.sample.patient, s.sample.material, &one);
+            }
+        }
         out.models.insert(key, model);
     }
 
@@ -555,7 +588,5 @@ pub fn recall(
     out
 }
 
-#[cfg(test)]
-mod background_tests;
 #[cfg(test)]
 mod tests;

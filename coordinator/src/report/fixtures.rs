@@ -159,7 +159,6 @@ pub fn report(second: &str) -> (Plan, CohortReport) {
             alpha_other: 2.5e-5,
             prior_rho: 1e-4,
             background_samples: 3,
-            variant_observations_excluded: 0,
         },
         vcf_samples: Vec::new(),
         vcf_variants: Vec::new(),

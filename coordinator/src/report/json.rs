@@ -55,7 +55,6 @@ mod tests {
                     hotspot: 502,
                     other: 365516,
                 },
-                variant_observations_excluded: 2,
             },
             build: "GRCh38".into(),
             chrom: "chr6".into(),

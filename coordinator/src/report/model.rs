@@ -292,7 +292,4 @@ pub struct BackgroundSummary {
     pub prior_rho: f64,
     /// Samples informing the background (baselines and normals that passed QC).
     pub background_samples: usize,
-    /// Background observations (allele × baseline or normal sample) below the variant
-    /// cut-off left out of the fit as real variants (subclones).
-    pub variant_observations_excluded: usize,
 }

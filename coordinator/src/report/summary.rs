@@ -67,8 +67,6 @@ pub struct BackgroundJson {
     pub prior_overdispersion: f64,
     /// Tests in each family.
     pub tests: PerFamily<usize>,
-    /// Background observations below the variant cut-off left out as real variants.
-    pub variant_observations_excluded: usize,
 }
 
 /// One number per Benjamini–Hochberg family.
@@ -180,7 +178,6 @@ impl Summary {
                     hotspot: b.tests_hotspot,
                     other: b.tests_other,
                 },
-                variant_observations_excluded: b.variant_observations_excluded,
             },
             build: plan.build.to_string(),
             chrom: plan.chrom.clone(),
