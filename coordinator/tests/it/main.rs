@@ -13,4 +13,5 @@ mod cohort;
 mod distributed;
 mod layout;
 mod s3;
+mod trust;
 mod vcf;

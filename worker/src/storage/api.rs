@@ -2,6 +2,7 @@
 //! (bounded byte ranges, whole objects, put, list, head), object metadata, and errors whose
 //! kind says whether a retry can help.
 
+use esr1_proto::FileStamp;
 use std::ops::Range;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -62,13 +63,35 @@ impl StorageErrorKind {
     }
 }
 
-/// Size and modification time of an object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Size, modification time and version tag of an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectMeta {
     /// Size in bytes.
     pub size: u64,
     /// Last modification, when the store reports it.
     pub modified: Option<SystemTime>,
+    /// The object's ETag (S3), which changes whenever its content does.
+    pub etag: Option<String>,
+}
+
+impl ObjectMeta {
+    /// The object's stamp as a job records it: size and version (the ETag, else the
+    /// modification time in nanoseconds since the epoch).
+    pub fn stamp(&self, uri: &str) -> FileStamp {
+        let version = match (&self.etag, self.modified) {
+            (Some(etag), _) => etag.trim_matches('"').to_owned(),
+            (None, Some(t)) => t
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos().to_string())
+                .unwrap_or_default(),
+            (None, None) => String::new(),
+        };
+        FileStamp {
+            uri: uri.to_owned(),
+            size: self.size,
+            version,
+        }
+    }
 }
 
 /// Object access. Ranges are half-open byte ranges `[start, end)`; every ranged read is
