@@ -150,7 +150,11 @@ pub fn locate(
 }
 
 /// How much older than its alignment file an index may be before it is refused as stale.
-pub const INDEX_AGE_TOLERANCE: Duration = Duration::ZERO;
+/// Copies (`cp -r`, `rsync` without `-t`, object-store uploads) write the two files one after
+/// the other, so a copied index is often older by the time it took to write the other file;
+/// and some filesystems keep modification times to 1–2 s only. A BAM rewritten after it was
+/// indexed (re-sorted, re-aligned) is normally so minutes or more later, beyond this bound.
+pub const INDEX_AGE_TOLERANCE: Duration = Duration::from_secs(5);
 
 fn check_index_age(
     alignments: &str,
@@ -256,5 +260,40 @@ impl SourceCache {
         let located = locate(storage, alignments, explicit_index)?;
         let key = (located.alignments.clone(), located.index.clone());
         self.0.get_or_load(key, || load(storage, located))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::SystemTime;
+
+    fn meta(modified: SystemTime) -> ObjectMeta {
+        ObjectMeta {
+            size: 1,
+            modified: Some(modified),
+            etag: None,
+        }
+    }
+
+    #[test]
+    fn an_index_a_moment_older_is_accepted_and_a_stale_one_refused_with_what_to_do() {
+        let bam = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let within = bam - INDEX_AGE_TOLERANCE;
+        assert_eq!(
+            check_index_age("a.bam", &meta(bam), "a.bam.bai", &meta(within)),
+            Ok(())
+        );
+        let newer = bam + Duration::from_secs(3600);
+        assert_eq!(
+            check_index_age("a.bam", &meta(bam), "a.bam.bai", &meta(newer)),
+            Ok(())
+        );
+        let stale = bam - INDEX_AGE_TOLERANCE - Duration::from_millis(1);
+        let e = check_index_age("a.bam", &meta(bam), "a.bam.bai", &meta(stale)).unwrap_err();
+        assert!(
+            e.message.contains("samtools index a.bam") && e.message.contains("touch the index"),
+            "{e}"
+        );
     }
 }

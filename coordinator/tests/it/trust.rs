@@ -137,3 +137,30 @@ fn stored_failures_are_retried_by_a_rerun() {
         by_sample(qc_first)
     );
 }
+
+#[test]
+fn a_copied_cohort_whose_indexes_are_a_moment_older_than_their_bams_runs() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sim = small_cohort(dir.path(), 24);
+    // As `cp -r` leaves them: every index written a second before its BAM.
+    let bams = dir.path().join("cohort/bams");
+    for entry in std::fs::read_dir(&bams).unwrap_or_else(|e| panic!("{e}")) {
+        let bai = entry.map(|e| e.path()).unwrap_or_default();
+        let Some(bam) = bai.to_str().and_then(|p| p.strip_suffix(".bai")) else {
+            continue;
+        };
+        let bam_time = std::fs::metadata(bam)
+            .and_then(|m| m.modified())
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::File::options()
+            .write(true)
+            .open(&bai)
+            .and_then(|f| f.set_modified(bam_time - std::time::Duration::from_secs(1)))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = dir.path().join("run");
+    let result = run_cohort(&sim, &sim.samplesheet, &out);
+    assert!(result.plan.failed.is_empty(), "{:?}", result.warnings);
+    assert_eq!(result.report.jobs_failed, 0, "{:?}", result.warnings);
+    assert!(result.report.qc.iter().all(|q| q.status == "ok"));
+}
