@@ -150,3 +150,53 @@ pub fn join(base: &str, key: &str) -> String {
         key.trim_start_matches('/')
     )
 }
+
+/// Whether a path or URI has a `..` component (it could resolve outside any prefix it
+/// appears to lie under).
+pub fn has_parent_component(uri: &str) -> bool {
+    uri.split(['/', '\\']).any(|c| c == "..")
+}
+
+/// Whether `uri` lies under `prefix`, matched by path components: `/data/allowed/` admits
+/// `/data/allowed/x.bam` and `/data/allowed` itself, not `/data/allowedX/x.bam`; a URI with a
+/// `..` component never matches.
+pub fn under_prefix(uri: &str, prefix: &str) -> bool {
+    if has_parent_component(uri) {
+        return false;
+    }
+    let base = prefix.trim_end_matches('/');
+    if base.is_empty() || base.ends_with(':') {
+        // `/` or `s3://`: everything of that kind.
+        return uri.starts_with(prefix);
+    }
+    match uri.strip_prefix(base) {
+        Some(rest) => rest.is_empty() || rest.starts_with('/'),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_match_whole_components_and_parent_components_never_match() {
+        let p = "/data/allowed/";
+        assert!(under_prefix("/data/allowed/x.bam", p));
+        assert!(under_prefix("/data/allowed/sub/x.bam", p));
+        assert!(under_prefix("/data/allowed", p));
+        assert!(!under_prefix("/data/allowed/../elsewhere/x.bam", p));
+        assert!(!under_prefix("/data/allowedX/x.bam", p));
+        assert!(!under_prefix("/data/allowedX", "/data/allowed"));
+        assert!(under_prefix("s3://trial-a/x.bam", "s3://trial-a"));
+        assert!(!under_prefix("s3://trial-ab/x.bam", "s3://trial-a/"));
+        assert!(!under_prefix(
+            "s3://trial-a/p/../../trial-b/x",
+            "s3://trial-a/"
+        ));
+        assert!(under_prefix("s3://any/x", "s3://"));
+        assert!(under_prefix("/x", "/"));
+        assert!(has_parent_component("a/../b") && has_parent_component(".."));
+        assert!(!has_parent_component("a/..b/c..") && !has_parent_component("/a/b"));
+    }
+}
