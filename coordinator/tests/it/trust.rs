@@ -164,3 +164,35 @@ fn a_copied_cohort_whose_indexes_are_a_moment_older_than_their_bams_runs() {
     assert_eq!(result.report.jobs_failed, 0, "{:?}", result.warnings);
     assert!(result.report.qc.iter().all(|q| q.status == "ok"));
 }
+
+/// Runs the coordinator binary on a cohort; returns its exit code.
+fn run_binary(sim: &esr1_simulate::SimulatedCohort, samplesheet: &Path, out: &Path) -> i32 {
+    std::process::Command::new(env!("CARGO_BIN_EXE_esr1-coordinator"))
+        .args(["run", "--quiet", "--workers", "2", "--samplesheet"])
+        .arg(samplesheet)
+        .arg("--reference")
+        .arg(&sim.reference)
+        .arg("--out")
+        .arg(out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .code()
+        .unwrap_or(-1)
+}
+
+#[test]
+fn the_binary_exits_4_when_no_sample_succeeded_and_2_on_a_bad_samplesheet() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sim = small_cohort(dir.path(), 25);
+    let gzi = Path::new(&format!("{}.gzi", sim.reference.display())).to_owned();
+    std::fs::remove_file(&gzi).unwrap_or_else(|e| panic!("{}: {e}", gzi.display()));
+    assert_eq!(
+        run_binary(&sim, &sim.samplesheet, &dir.path().join("run")),
+        4
+    );
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "patient,sample\nP1\n").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(run_binary(&sim, &bad, &dir.path().join("bad")), 2);
+}
