@@ -186,6 +186,15 @@ fn run_binary(sim: &esr1_simulate::SimulatedCohort, samplesheet: &Path, out: &Pa
 fn the_binary_exits_4_when_no_sample_succeeded_and_2_on_a_bad_samplesheet() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let sim = small_cohort(dir.path(), 25);
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_esr1-coordinator"))
+        .args(["run", "--help"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        String::from_utf8_lossy(&help.stdout).contains("Exit codes"),
+        "the binary's --help lists no exit codes (or the shared target's binary was rebuilt \
+         from another tree: rerun this test)"
+    );
     let gzi = Path::new(&format!("{}.gzi", sim.reference.display())).to_owned();
     std::fs::remove_file(&gzi).unwrap_or_else(|e| panic!("{}: {e}", gzi.display()));
     assert_eq!(
