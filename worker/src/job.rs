@@ -50,6 +50,9 @@ pub fn run_job(
             .sources
             .get(storage, &job.sample.alignments, job.sample.index.as_deref())?;
     check_inputs(job, storage, &source.stamps)?;
+    caches
+        .references
+        .refresh(&job.reference, &job.inputs.reference);
     let region = &job.region;
     let (reference, _) = read_reference(
         storage,
