@@ -7,11 +7,13 @@
 //! [`embedded`] or [`distributed`] backend (both report through [`progress`] and the worker's
 //! result store), [`merge`]s the job results into one typed report model and writes it with
 //! the [`report`] renderers (TSV, JSON, VCF, HTML). [`status`] reads a run back from its
-//! manifest, its result store and the broker. Every stage has a typed error; `anyhow` lives
+//! manifest, its result store and the broker. [`exit`] maps a run's outcome to the
+//! binary's exit code. Every stage has a typed error; `anyhow` lives
 //! only in the binary.
 
 pub mod distributed;
 pub mod embedded;
+pub mod exit;
 pub mod manifest;
 pub mod merge;
 pub mod plan;

@@ -3,9 +3,12 @@
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use esr1_coordinator::distributed::AmqpOptions;
+use esr1_coordinator::exit::{
+    error_exit_code, report_exit_code, BAD_INPUT, EXIT_CODES_HELP, SOME_FAILED,
+};
 use esr1_coordinator::plan::{PlanOptions, DEFAULT_REGION_SIZE};
 use esr1_coordinator::report::{arm_table, comparison_lines, frequencies_tsv};
-use esr1_coordinator::run::{run, Backend, RunOptions};
+use esr1_coordinator::run::{run, Backend, RunError, RunOptions};
 use esr1_coordinator::status::run_status;
 use esr1_proto::CallingParams;
 use esr1_science::consequence::CountRule;
@@ -22,7 +25,8 @@ use std::process::ExitCode;
 #[command(
     name = "esr1-coordinator",
     version,
-    about = "Find ESR1 mutations acquired under endocrine therapy across a cohort"
+    about = "Find ESR1 mutations acquired under endocrine therapy across a cohort",
+    after_help = EXIT_CODES_HELP
 )]
 struct Cli {
     #[command(subcommand)]
@@ -32,10 +36,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run a cohort: samplesheet in, calls, patient statuses and cohort frequencies out.
+    #[command(after_help = EXIT_CODES_HELP)]
     Run(RunArgs),
     /// Write a synthetic cohort with known truth (reference, BAMs, samplesheet, truth tables).
     Simulate(SimulateArgs),
     /// Simulate a small cohort, run it, print the per-arm table and compare it with the truth.
+    #[command(after_help = EXIT_CODES_HELP)]
     Demo(DemoArgs),
     /// Progress of a distributed run: jobs done, failed and pending, queue depth, dead letters.
     Status(StatusArgs),
@@ -256,7 +262,7 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
         comparison_lines(&out.report.outcomes, out.report.count)
     );
     println!("run {}: reports written to {}", out.plan.run_id, a.out);
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitCode::from(report_exit_code(&out.report)))
 }
 
 fn simulate_cmd(a: SimulateArgs) -> anyhow::Result<ExitCode> {
@@ -340,19 +346,20 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
     let truth = std::fs::read_to_string(&cohort.truth_frequencies)
         .with_context(|| format!("reading {}", cohort.truth_frequencies.display()))?;
     println!();
+    let code = report_exit_code(&out.report);
     if ours == truth {
         println!(
             "frequencies.tsv equals the simulation's truth ({})",
             cohort.truth_frequencies.display()
         );
         println!("reports: {}", run_dir.display());
-        Ok(ExitCode::SUCCESS)
+        Ok(ExitCode::from(code))
     } else {
         println!("frequencies.tsv DIFFERS from the simulation's truth:");
         for (o, t) in ours.lines().zip(truth.lines()).filter(|(o, t)| o != t) {
             println!("  ours:  {o}\n  truth: {t}");
         }
-        Ok(ExitCode::from(1))
+        Ok(ExitCode::from(code.max(SOME_FAILED)))
     }
 }
 
@@ -392,7 +399,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(2)
+            ExitCode::from(
+                e.downcast_ref::<RunError>()
+                    .map_or(BAD_INPUT, error_exit_code),
+            )
         }
     }
 }

@@ -2,10 +2,12 @@
 //! every sample into region jobs.
 
 use crate::samplesheet::Samplesheet;
-use esr1_proto::{CallingParams, GenomicRegion, RegionJob, RunContext, SampleRef};
+use esr1_proto::{
+    CallingParams, FileStamp, GenomicRegion, JobInputs, RegionJob, RunContext, SampleRef,
+};
 use esr1_science::esr1::{Build, Esr1Model, CHR6_LEN_GRCH37, CHR6_LEN_GRCH38};
 use esr1_worker::contig::contig_aliases;
-use esr1_worker::source::SourceCache;
+use esr1_worker::source::{Located, SourceCache};
 use esr1_worker::storage::{Storage, StorageError};
 use noodles::fasta;
 
@@ -212,13 +214,28 @@ pub fn reference_build(
     })
 }
 
+/// Stamps (size and version) of the reference FASTA and its `.fai` and `.gzi`, those that can
+/// be read now: a job's identity, so results are not reused once one of them is replaced.
+/// A file that cannot be read is left out (the jobs report it when they need it).
+pub fn reference_stamps(storage: &dyn Storage, reference: &str) -> Vec<FileStamp> {
+    [
+        reference.to_owned(),
+        format!("{reference}.fai"),
+        format!("{reference}.gzi"),
+    ]
+    .into_iter()
+    .filter_map(|uri| storage.head(&uri).ok().map(|m| m.stamp(&uri)))
+    .collect()
+}
+
 /// Build and chromosome-6 name of a sample, from its BAM header (read through storage, with
-/// its index located and checked as the workers will).
+/// its index located and checked as the workers will), and the stamps of the alignment file
+/// and index read.
 pub fn sample_build(
     storage: &dyn Storage,
     sources: &SourceCache,
     sample: &SampleRef,
-) -> Result<(String, Build), PlanError> {
+) -> Result<(String, Build, Located), PlanError> {
     let source = sources
         .get(storage, &sample.alignments, sample.index.as_deref())
         .map_err(|e| PlanError::SampleUnreadable {
@@ -236,12 +253,14 @@ pub fn sample_build(
             )
         })
         .collect();
-    find_chr6(contigs.iter().map(|(n, l)| (n.as_str(), *l))).map_err(|error| {
-        PlanError::SampleContig {
-            alignments: sample.alignments.clone(),
-            error,
-        }
-    })
+    let (contig, build) =
+        find_chr6(contigs.iter().map(|(n, l)| (n.as_str(), *l))).map_err(|error| {
+            PlanError::SampleContig {
+                alignments: sample.alignments.clone(),
+                error,
+            }
+        })?;
+    Ok((contig, build, source.stamps.clone()))
 }
 
 /// Tiles `[start, end]` into regions of at most `size` positions.
@@ -279,6 +298,7 @@ pub fn plan(
     let hotspots = model.hotspot_positions(build);
     let (gene_start, gene_end) = build.gene_span();
     let reference_str = reference.to_owned();
+    let reference_files = reference_stamps(storage, reference);
     let context = RunContext {
         run_id: run_id.to_owned(),
         reference: reference_str.clone(),
@@ -296,9 +316,9 @@ pub fn plan(
             });
             continue;
         }
-        let checked = sample_build(storage, sources, &s.sample).and_then(|(contig, b)| {
+        let checked = sample_build(storage, sources, &s.sample).and_then(|(contig, b, stamps)| {
             if b == build {
-                Ok(contig)
+                Ok((contig, stamps))
             } else {
                 Err(PlanError::SampleBuild {
                     alignments: s.sample.alignments.clone(),
@@ -308,8 +328,8 @@ pub fn plan(
                 })
             }
         });
-        let contig = match checked {
-            Ok(contig) => contig,
+        let (contig, stamps) = match checked {
+            Ok(checked) => checked,
             Err(e) => {
                 failed.push(FailedSample {
                     sample: s.sample.clone(),
@@ -326,7 +346,11 @@ pub fn plan(
                     .copied()
                     .filter(|p| region.contains(*p))
                     .collect();
-                RegionJob::new(&context, s.sample.clone(), region, sites)
+                RegionJob::new(&context, s.sample.clone(), region, sites).with_inputs(JobInputs {
+                    alignments: Some(stamps.alignments.clone()),
+                    index: Some(stamps.index.clone()),
+                    reference: reference_files.clone(),
+                })
             })
             .collect();
         samples.push(PlannedSample {

@@ -174,7 +174,9 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
         warnings.push(format!("sample {} failed: {}", f.sample.sample, f.reason));
     }
 
-    // Reconcile: jobs whose outcome is already stored are not run again.
+    // Reconcile: jobs whose result is already stored are not run again. A job's id includes
+    // the stamps of the files it reads, so a replaced file gives new jobs; a stored failure is
+    // never reused (the cause — a missing index, an unreachable store — may be fixed now).
     let mut outcomes: HashMap<String, JobOutcome> = HashMap::new();
     let mut pending = Vec::new();
     let stored = store.stored_ids().map_err(|error| RunError::Storage {
@@ -191,10 +193,10 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
             None
         };
         match found {
-            Some(o) => {
+            Some(o @ JobOutcome::Done(_)) => {
                 outcomes.insert(job.job_id.clone(), o);
             }
-            None => pending.push(job.clone()),
+            Some(JobOutcome::Failed(_)) | None => pending.push(job.clone()),
         }
     }
     let reused_jobs = outcomes.len();

@@ -152,12 +152,23 @@ fn is_remote(uri: &str) -> bool {
     uri.contains("://")
 }
 
+/// A local path made absolute against the samplesheet's directory, with `.` and `..`
+/// resolved lexically (job messages with `..` components are refused by workers).
 fn resolve(base: &Path, value: &str) -> String {
-    if is_remote(value) || Path::new(value).is_absolute() {
-        value.to_owned()
-    } else {
-        base.join(value).to_string_lossy().into_owned()
+    if is_remote(value) {
+        return value.to_owned();
     }
+    let mut out = std::path::PathBuf::new();
+    for c in base.join(value).components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out.to_string_lossy().into_owned()
 }
 
 impl Samplesheet {

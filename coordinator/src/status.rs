@@ -131,9 +131,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().to_string_lossy().into_owned();
         let store = ResultStore::new(Arc::new(LocalStorage), &out);
+        // Job ids are 32 hex characters (the store refuses anything else).
+        let id = |n: u8| format!("{n:032x}");
         let manifest = Manifest {
             run_id: "r1".into(),
-            job_ids: ["a", "b", "c", "d"].map(str::to_owned).to_vec(),
+            job_ids: [0xa, 0xb, 0xc, 0xd].map(id).to_vec(),
         };
         assert_eq!(stored_counts(&store, &manifest).expect("counts"), (0, 0));
         let region = GenomicRegion {
@@ -142,14 +144,14 @@ mod tests {
             end: 10,
         };
         store
-            .put_result(&RegionResult::new("a", "S1", region.clone()))
+            .put_result(&RegionResult::new(&id(0xa), "S1", region.clone()))
             .expect("put");
         store
-            .put_result(&RegionResult::new("b", "S1", region))
+            .put_result(&RegionResult::new(&id(0xb), "S1", region))
             .expect("put");
-        store.put_failure("c", "corrupt BAM").expect("put");
+        store.put_failure(&id(0xc), "corrupt BAM").expect("put");
         // A job of another run in the same store is not counted.
-        store.put_failure("zz", "other run").expect("put");
+        store.put_failure(&id(0xff), "other run").expect("put");
         assert_eq!(stored_counts(&store, &manifest).expect("counts"), (2, 1));
     }
 }

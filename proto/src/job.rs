@@ -92,6 +92,60 @@ pub struct RunContext {
     pub output: String,
 }
 
+/// One input file as the planner saw it: its size and version. A job's id includes these, so
+/// a file replaced at the same path gives new jobs, never the old stored results.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct FileStamp {
+    /// The file (path or URI).
+    pub uri: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// ETag (S3) or modification time in nanoseconds since the epoch (local files); empty
+    /// when the store reports neither.
+    pub version: String,
+}
+
+impl fmt::Display for FileStamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({} bytes, version {})",
+            self.uri, self.size, self.version
+        )
+    }
+}
+
+/// What a job reads, stamped when it was planned; the worker checks the files again before it
+/// counts. Empty in jobs of builds that did not stamp their inputs (nothing is checked then).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct JobInputs {
+    /// The alignment file.
+    pub alignments: Option<FileStamp>,
+    /// The index actually used.
+    pub index: Option<FileStamp>,
+    /// The reference FASTA and its indexes (`.fai`, `.gzi` when present).
+    pub reference: Vec<FileStamp>,
+}
+
+impl JobInputs {
+    /// Every stamped file.
+    pub fn files(&self) -> impl Iterator<Item = &FileStamp> {
+        self.alignments
+            .iter()
+            .chain(self.index.iter())
+            .chain(self.reference.iter())
+    }
+}
+
+/// Length of a job id: the hex digest of [`stable_hash_hex`].
+pub const JOB_ID_LEN: usize = 32;
+
+/// Whether `id` has the shape of a job id (lowercase hex of [`JOB_ID_LEN`] characters), so it
+/// is safe as an object name.
+pub fn is_valid_job_id(id: &str) -> bool {
+    id.len() == JOB_ID_LEN && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// One unit of work: count one region of one sample.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegionJob {
@@ -116,6 +170,9 @@ pub struct RegionJob {
     /// The run's output location: where the worker writes the result object (not part of
     /// the job's identity).
     pub output: String,
+    /// Sizes and versions of the files the job reads (part of its identity).
+    #[serde(default)]
+    pub inputs: JobInputs,
 }
 
 impl RegionJob {
@@ -138,12 +195,21 @@ impl RegionJob {
             params: run.params.clone(),
             model_version: run.model_version.clone(),
             output: run.output.clone(),
+            inputs: JobInputs::default(),
         };
         job.job_id = job.content_id();
         job
     }
 
-    /// The content hash of the job (all fields but `job_id`, `run_id` and `output`).
+    /// The job reading `inputs` as stamped (its id changes with them).
+    pub fn with_inputs(mut self, inputs: JobInputs) -> Self {
+        self.inputs = inputs;
+        self.job_id = self.content_id();
+        self
+    }
+
+    /// The content hash of the job (all fields but `job_id`, `run_id` and `output`), as
+    /// [`JOB_ID_LEN`] lowercase hex characters.
     pub fn content_id(&self) -> String {
         let content = serde_json::json!({
             "schema_version": self.schema_version,
@@ -153,6 +219,7 @@ impl RegionJob {
             "report_sites": self.report_sites,
             "params": self.params,
             "model_version": self.model_version,
+            "inputs": self.inputs,
         });
         stable_hash_hex(content.to_string().as_bytes())
     }
@@ -162,5 +229,78 @@ impl Versioned for RegionJob {
     const KIND: &'static str = "region job";
     fn schema_version(&self) -> u32 {
         self.schema_version
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::Material;
+
+    fn job() -> RegionJob {
+        RegionJob::new(
+            &RunContext {
+                run_id: "r".into(),
+                reference: "/ref.fa".into(),
+                params: CallingParams::default(),
+                model_version: "m".into(),
+                output: "/out".into(),
+            },
+            SampleRef {
+                patient: "P".into(),
+                sample: "S".into(),
+                day: 0,
+                material: Material::Tumor,
+                therapy: "AI".into(),
+                alignments: "/s.bam".into(),
+                index: None,
+            },
+            GenomicRegion {
+                contig: "chr6".into(),
+                start: 1,
+                end: 10,
+            },
+            vec![],
+        )
+    }
+
+    #[test]
+    fn a_changed_input_file_changes_the_job_id() {
+        let stamp = |version: &str| FileStamp {
+            uri: "/s.bam".into(),
+            size: 10,
+            version: version.into(),
+        };
+        let a = job().with_inputs(JobInputs {
+            alignments: Some(stamp("1")),
+            ..JobInputs::default()
+        });
+        let b = job().with_inputs(JobInputs {
+            alignments: Some(stamp("2")),
+            ..JobInputs::default()
+        });
+        assert_ne!(a.job_id, b.job_id);
+        assert_ne!(a.job_id, job().job_id);
+        assert!(is_valid_job_id(&a.job_id), "{}", a.job_id);
+        assert_eq!(a.job_id, a.content_id());
+    }
+
+    #[test]
+    fn only_lowercase_hex_digests_of_the_right_length_are_job_ids() {
+        assert!(!is_valid_job_id("../../../x"));
+        assert!(!is_valid_job_id(&"A".repeat(JOB_ID_LEN)));
+        assert!(!is_valid_job_id(&"a".repeat(JOB_ID_LEN - 1)));
+        assert!(!is_valid_job_id(""));
+        assert!(is_valid_job_id(&"0f".repeat(JOB_ID_LEN / 2)));
+    }
+
+    #[test]
+    fn a_job_without_inputs_still_decodes() {
+        let mut v = serde_json::to_value(job()).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("inputs");
+        }
+        let back: RegionJob = serde_json::from_value(v).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, job());
     }
 }

@@ -14,7 +14,10 @@ mod version;
 
 pub use event::{EventKind, JobEvent};
 pub use hash::stable_hash_hex;
-pub use job::{CallingParams, GenomicRegion, RegionJob, RunContext};
+pub use job::{
+    is_valid_job_id, CallingParams, FileStamp, GenomicRegion, JobInputs, RegionJob, RunContext,
+    JOB_ID_LEN,
+};
 pub use result::{
     AlleleCount, BaseCounts, FilterCounts, MnvCount, ReferenceBlock, RegionQc, RegionResult,
     SampleCall, SiteCounts,

@@ -40,6 +40,15 @@ impl<K: Eq + Hash, V> KeyedCache<K, V> {
     }
 }
 
+impl<K: Eq + Hash, V> KeyedCache<K, V> {
+    /// Forgets the value of `key`, so the next use loads it again.
+    pub fn remove(&self, key: &K) {
+        if let Ok(mut c) = self.entries.lock() {
+            c.remove(key);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

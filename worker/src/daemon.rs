@@ -4,7 +4,9 @@
 //! * Transient failure → nack with requeue (the quorum queue's delivery limit bounds retries).
 //! * Permanent failure (unreadable file, missing index, wrong build) → failure record and
 //!   event, then ack: never an endless redelivery loop.
-//! * Undecodable message → rejected without requeue → dead-letter exchange, logged once.
+//! * Undecodable or refused message (over 1 MiB, an id that is not its content's digest, a
+//!   location with `..`: see [`crate::untrusted`]) → rejected without requeue →
+//!   dead-letter exchange, logged once, nothing written.
 //! * Connection lost → the whole session is retried with backoff.
 //! * Shutdown (SIGTERM/SIGINT) → stop consuming, finish the job in hand, close, return.
 
@@ -14,7 +16,8 @@ use crate::metrics::WorkerMetrics;
 use crate::queue::{connect, publish, Backoff, Context, QueueError, Topology};
 use crate::storage::SharedStorage;
 use crate::store::ResultStore;
-use esr1_proto::{decode, EventKind, JobEvent, RegionJob, RegionResult};
+use crate::untrusted::decode_job;
+use esr1_proto::{EventKind, JobEvent, RegionJob, RegionResult};
 use futures_lite::StreamExt;
 use lapin::message::Delivery;
 use lapin::options::{
@@ -198,7 +201,9 @@ async fn handle(
     ch: &Channel,
     delivery: Delivery,
 ) -> Result<(), QueueError> {
-    let job: RegionJob = match decode(&delivery.data) {
+    // Untrusted input: size bound, id recomputed, no `..` locations; a refused message is
+    // dead-lettered and nothing is written for it.
+    let job: RegionJob = match decode_job(&delivery.data) {
         Ok(job) => job,
         Err(e) => {
             let id = delivery
@@ -213,7 +218,7 @@ async fn handle(
                 .reject(BasicRejectOptions { requeue: false })
                 .await
                 .map(|_| ())
-                .context("rejecting an undecodable message");
+                .context("rejecting a refused message");
         }
     };
     let started = Instant::now();

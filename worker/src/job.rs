@@ -5,13 +5,13 @@
 //! it.
 
 use crate::cram_reference::cram_repository;
-use crate::error::JobError;
+use crate::error::{storage_failure, JobError};
 use crate::pileup::RegionCounter;
 use crate::reference::{read_reference, ReferenceCache};
 use crate::slice::{fetch, plan_slice};
-use crate::source::{SourceCache, SourceIndex};
+use crate::source::{Located, SourceCache, SourceIndex};
 use crate::storage::{LocalStorage, Storage};
-use esr1_proto::{RegionJob, RegionResult};
+use esr1_proto::{FileStamp, RegionJob, RegionResult};
 use esr1_science::calling::call_region;
 use noodles::core::region::Interval;
 use noodles::{bam, core::Position, core::Region, cram};
@@ -49,6 +49,10 @@ pub fn run_job(
         caches
             .sources
             .get(storage, &job.sample.alignments, job.sample.index.as_deref())?;
+    check_inputs(job, storage, &source.stamps)?;
+    caches
+        .references
+        .refresh(&job.reference, &job.inputs.reference);
     let region = &job.region;
     let (reference, _) = read_reference(
         storage,
@@ -153,6 +157,43 @@ pub fn run_job(
     ))
 }
 
+/// Checks that the files the job reads are those it was planned on: the alignment file and
+/// index as just located, the reference files by a HEAD each. A changed file fails the job
+/// permanently (its stored result would describe the old file).
+pub fn check_inputs(
+    job: &RegionJob,
+    storage: &dyn Storage,
+    located: &Located,
+) -> Result<(), JobError> {
+    let changed = |planned: &FileStamp, now: &FileStamp| {
+        JobError::permanent(format!(
+            "{} changed since the run was planned (planned {} bytes, version {}; now {} bytes, \
+             version {}): rerun to plan it again",
+            planned.uri, planned.size, planned.version, now.size, now.version
+        ))
+    };
+    for (planned, now) in [
+        (&job.inputs.alignments, &located.alignments),
+        (&job.inputs.index, &located.index),
+    ] {
+        if let Some(planned) = planned {
+            if planned != now {
+                return Err(changed(planned, now));
+            }
+        }
+    }
+    for planned in &job.inputs.reference {
+        let now = storage
+            .head(&planned.uri)
+            .map_err(|e| storage_failure("reference file", &e))?
+            .stamp(&planned.uri);
+        if *planned != now {
+            return Err(changed(planned, &now));
+        }
+    }
+    Ok(())
+}
+
 /// Feeds every record of a query to the counter; a decoding error is `corrupt`, a record the
 /// counter cannot read is `invalid`.
 fn count_all<R: noodles::sam::alignment::Record>(
@@ -237,5 +278,67 @@ mod tests {
         let e = run_local_job(&job).unwrap_err();
         assert_eq!(e.kind, FailureKind::Permanent);
         assert!(e.message.contains("invalid region"), "{e}");
+    }
+
+    #[test]
+    fn a_file_changed_since_planning_fails_the_job_naming_it() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let fasta = dir.path().join("ref.fa");
+        std::fs::write(&fasta, ">chr6\nACGT\n").unwrap_or_else(|e| panic!("{e}"));
+        let fasta = fasta.to_string_lossy().into_owned();
+        let stamp = |uri: &str, version: &str| FileStamp {
+            uri: uri.into(),
+            size: 4,
+            version: version.into(),
+        };
+        let located = Located {
+            alignments: stamp("/s.bam", "2"),
+            index: stamp("/s.bam.bai", "1"),
+        };
+        let now = LocalStorage
+            .head(&fasta)
+            .map(|m| m.stamp(&fasta))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut job = RegionJob::new(
+            &RunContext {
+                run_id: "r".into(),
+                reference: fasta.clone(),
+                params: CallingParams::default(),
+                model_version: "m".into(),
+                output: "/nonexistent".into(),
+            },
+            SampleRef {
+                patient: "P".into(),
+                sample: "S".into(),
+                day: 0,
+                material: Material::Tumor,
+                therapy: "AI".into(),
+                alignments: "/s.bam".into(),
+                index: None,
+            },
+            GenomicRegion {
+                contig: "chr6".into(),
+                start: 1,
+                end: 4,
+            },
+            vec![],
+        );
+        job.inputs.index = Some(stamp("/s.bam.bai", "1"));
+        job.inputs.reference = vec![now.clone()];
+        assert_eq!(check_inputs(&job, &LocalStorage, &located), Ok(()));
+        job.inputs.alignments = Some(stamp("/s.bam", "1"));
+        let e = check_inputs(&job, &LocalStorage, &located).unwrap_err();
+        assert_eq!(e.kind, FailureKind::Permanent);
+        assert!(
+            e.message.contains("/s.bam changed") && e.message.contains("rerun"),
+            "{e}"
+        );
+        job.inputs.alignments = None;
+        job.inputs.reference = vec![FileStamp {
+            size: now.size + 1,
+            ..now
+        }];
+        let e = check_inputs(&job, &LocalStorage, &located).unwrap_err();
+        assert!(e.message.contains("ref.fa changed"), "{e}");
     }
 }

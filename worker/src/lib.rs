@@ -13,7 +13,7 @@
 //!   [`reference::ReferenceCache`]; [`cram_reference`] — the reference a CRAM query decodes
 //!   with, read for the containers' span only.
 //! * [`job`] — one region job end to end, with the worker's [`Caches`].
-//! * [`store`] — result objects; [`queue`] — RabbitMQ topology and publishing;
+//! * [`store`] — result objects; [`untrusted`] — checks of job messages; [`queue`] — RabbitMQ topology and publishing;
 //!   [`metrics`] — Prometheus exposition; [`daemon`] — the consumer loop.
 
 pub mod cache;
@@ -31,6 +31,7 @@ pub mod source;
 pub mod sparse;
 pub mod storage;
 pub mod store;
+pub mod untrusted;
 
 pub use error::{FailureKind, JobError};
 pub use job::{run_job, run_local_job, Caches};

@@ -7,6 +7,7 @@ use crate::contig::find_contig;
 use crate::error::{storage_failure, JobError};
 use crate::sparse::{SparseFile, MAX_BLOCK};
 use crate::storage::Storage;
+use esr1_proto::FileStamp;
 use noodles::bgzf;
 use noodles::bgzf::io::Seek as _;
 use noodles::fasta::fai;
@@ -19,12 +20,35 @@ struct ReferenceIndex {
     size: u64,
 }
 
-/// Per-worker cache of the indexes (`.fai`, `.gzi`) of reference FASTAs, by URI.
-pub struct ReferenceCache(KeyedCache<String, ReferenceIndex>);
+/// Per-worker cache of the indexes (`.fai`, `.gzi`) of reference FASTAs, by URI, with the
+/// stamps of the files they were read from (see [`ReferenceCache::refresh`]).
+pub struct ReferenceCache(
+    KeyedCache<String, ReferenceIndex>,
+    std::sync::Mutex<std::collections::HashMap<String, Vec<FileStamp>>>,
+);
 
 impl Default for ReferenceCache {
     fn default() -> Self {
-        Self(KeyedCache::new(8))
+        Self(KeyedCache::new(8), Default::default())
+    }
+}
+
+impl ReferenceCache {
+    /// Records that the reference `uri`'s files now have `stamps` (as a job checked them);
+    /// when they differ from those last recorded (or none were), its cached indexes are
+    /// dropped, so a
+    /// reference replaced at the same path is read again.
+    pub fn refresh(&self, uri: &str, stamps: &[FileStamp]) {
+        if stamps.is_empty() {
+            return;
+        }
+        let Ok(mut seen) = self.1.lock() else {
+            return;
+        };
+        if seen.get(uri).map(Vec::as_slice) != Some(stamps) {
+            seen.insert(uri.to_owned(), stamps.to_vec());
+            self.0.remove(&uri.to_owned());
+        }
     }
 }
 
@@ -130,4 +154,44 @@ pub fn read_reference(
         .map(|b| b.to_ascii_uppercase())
         .collect();
     Ok((bases, fetched))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::LocalStorage;
+
+    fn write_reference(dir: &std::path::Path, seq: &str) -> Vec<FileStamp> {
+        let fa = dir.join("ref.fa");
+        std::fs::write(&fa, format!(">chr6\n{seq}\n")).unwrap_or_else(|e| panic!("{e}"));
+        let fai = format!("chr6\t{}\t6\t{}\t{}\n", seq.len(), seq.len(), seq.len() + 1);
+        std::fs::write(dir.join("ref.fa.fai"), fai).unwrap_or_else(|e| panic!("{e}"));
+        ["ref.fa", "ref.fa.fai"]
+            .iter()
+            .map(|n| {
+                let uri = dir.join(n).to_string_lossy().into_owned();
+                let m = LocalStorage.head(&uri).unwrap_or_else(|e| panic!("{e}"));
+                m.stamp(&uri)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_reference_replaced_at_the_same_path_is_read_again_once_its_stamps_change() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let uri = dir.path().join("ref.fa").to_string_lossy().into_owned();
+        let cache = ReferenceCache::default();
+        let first = write_reference(dir.path(), "ACGT");
+        cache.refresh(&uri, &first);
+        let read = |cache: &ReferenceCache| {
+            read_reference(&LocalStorage, cache, &uri, "chr6", 1, 8)
+                .map(|(b, _)| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert_eq!(read(&cache), "ACGT");
+        let second = write_reference(dir.path(), "GGGGCCCC");
+        assert_ne!(first, second);
+        cache.refresh(&uri, &second);
+        assert_eq!(read(&cache), "GGGGCCCC");
+    }
 }

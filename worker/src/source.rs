@@ -7,12 +7,14 @@
 use crate::cache::KeyedCache;
 use crate::error::{storage_failure, JobError};
 use crate::sparse::SparseFile;
-use crate::storage::{Storage, StorageErrorKind};
+use crate::storage::{ObjectMeta, Storage, StorageErrorKind};
+use esr1_proto::FileStamp;
 use noodles::csi::{self, BinningIndex};
 use noodles::sam;
 use noodles::{bam, cram};
 use std::io::Cursor;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// First header request; doubled until the header parses.
 const HEADER_FIRST: u64 = 65_536;
@@ -32,6 +34,8 @@ pub struct AlignmentSource {
     pub header: sam::Header,
     /// The parsed index.
     pub index: SourceIndex,
+    /// Stamps of the file and its index when they were read.
+    pub stamps: Located,
 }
 
 /// The index of an alignment file.
@@ -92,13 +96,23 @@ fn parse_index(uri: &str, bytes: &[u8]) -> Result<SourceIndex, JobError> {
     }
 }
 
-/// Opens an alignment file in storage: size, index (explicit or the first candidate that
-/// exists; an index older than its BAM is refused), and the header.
-pub fn open_source(
+/// An alignment file and its index located in storage, with their stamps (size and version)
+/// at that moment: two HEAD requests, no content read.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// Stamp of the alignment file.
+    pub alignments: FileStamp,
+    /// Stamp of the index used (explicit, or the first candidate that exists).
+    pub index: FileStamp,
+}
+
+/// Finds an alignment file's index (explicit or the first candidate that exists) and stamps
+/// both; an index older than its BAM by more than [`INDEX_AGE_TOLERANCE`] is refused.
+pub fn locate(
     storage: &dyn Storage,
     alignments: &str,
     explicit_index: Option<&str>,
-) -> Result<AlignmentSource, JobError> {
+) -> Result<Located, JobError> {
     let meta = storage
         .head(alignments)
         .map_err(|e| storage_failure("alignment file", &e))?;
@@ -128,24 +142,66 @@ pub fn open_source(
             })?
         }
     };
-    if let (Some(bam_time), Some(ix_time)) = (meta.modified, index_meta.modified) {
-        if ix_time < bam_time {
-            return Err(JobError::permanent(format!(
-                "index {index_uri} is older than {alignments}: the BAM changed after it was indexed; re-index it"
-            )));
-        }
+    check_index_age(alignments, &meta, &index_uri, &index_meta)?;
+    Ok(Located {
+        alignments: meta.stamp(alignments),
+        index: index_meta.stamp(&index_uri),
+    })
+}
+
+/// How much older than its alignment file an index may be before it is refused as stale.
+/// Copies (`cp -r`, `rsync` without `-t`, object-store uploads) write the two files one after
+/// the other, so a copied index is often older by the time it took to write the other file;
+/// and some filesystems keep modification times to 1–2 s only. A BAM rewritten after it was
+/// indexed (re-sorted, re-aligned) is normally so minutes or more later, beyond this bound.
+pub const INDEX_AGE_TOLERANCE: Duration = Duration::from_secs(5);
+
+fn check_index_age(
+    alignments: &str,
+    meta: &ObjectMeta,
+    index_uri: &str,
+    index_meta: &ObjectMeta,
+) -> Result<(), JobError> {
+    let (Some(bam_time), Some(ix_time)) = (meta.modified, index_meta.modified) else {
+        return Ok(());
+    };
+    match bam_time.duration_since(ix_time) {
+        Ok(age) if age > INDEX_AGE_TOLERANCE => Err(JobError::permanent(format!(
+            "index {index_uri} is older than {alignments} by {:.1} s: the alignment file \
+             changed after it was indexed; re-index it (samtools index {alignments}), or, if \
+             the files were only copied, touch the index ({index_uri})",
+            age.as_secs_f64()
+        ))),
+        _ => Ok(()),
     }
+}
+
+/// Opens an alignment file in storage: locates and stamps it and its index, then reads the
+/// index and the header.
+pub fn open_source(
+    storage: &dyn Storage,
+    alignments: &str,
+    explicit_index: Option<&str>,
+) -> Result<AlignmentSource, JobError> {
+    load(storage, locate(storage, alignments, explicit_index)?)
+}
+
+/// Reads the index and header of a located alignment file.
+fn load(storage: &dyn Storage, located: Located) -> Result<AlignmentSource, JobError> {
+    let index_uri = located.index.uri.clone();
+    let alignments = located.alignments.uri.clone();
     let index_bytes = storage
         .get(&index_uri)
         .map_err(|e| storage_failure("index", &e))?;
     let index = parse_index(&index_uri, &index_bytes)?;
-    let header = read_header(storage, alignments, meta.size)?;
+    let header = read_header(storage, &alignments, located.alignments.size)?;
     Ok(AlignmentSource {
-        uri: alignments.to_owned(),
+        uri: alignments,
         index_uri,
-        size: meta.size,
+        size: located.alignments.size,
         header,
         index,
+        stamps: located,
     })
 }
 
@@ -181,8 +237,9 @@ fn is_truncation(e: &std::io::Error) -> bool {
         || e.to_string().contains("outside the fetched ranges")
 }
 
-/// Per-worker cache of opened sources, keyed by alignment and index URI.
-pub struct SourceCache(KeyedCache<(String, Option<String>), AlignmentSource>);
+/// Per-worker cache of opened sources, keyed by the stamps (URI, size, version) of the
+/// alignment file and its index: a file replaced at the same path is opened again.
+pub struct SourceCache(KeyedCache<(FileStamp, FileStamp), AlignmentSource>);
 
 impl Default for SourceCache {
     fn default() -> Self {
@@ -191,16 +248,52 @@ impl Default for SourceCache {
 }
 
 impl SourceCache {
-    /// The opened source of `alignments` (with its explicit index, if any), opened through
-    /// `storage` on first use.
+    /// The opened source of `alignments` (with its explicit index, if any), as the files are
+    /// now: located and stamped on every call (two HEAD requests), read through `storage`
+    /// when these stamps were not seen before.
     pub fn get(
         &self,
         storage: &dyn Storage,
         alignments: &str,
         explicit_index: Option<&str>,
     ) -> Result<Arc<AlignmentSource>, JobError> {
-        let key = (alignments.to_owned(), explicit_index.map(str::to_owned));
-        self.0
-            .get_or_load(key, || open_source(storage, alignments, explicit_index))
+        let located = locate(storage, alignments, explicit_index)?;
+        let key = (located.alignments.clone(), located.index.clone());
+        self.0.get_or_load(key, || load(storage, located))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::SystemTime;
+
+    fn meta(modified: SystemTime) -> ObjectMeta {
+        ObjectMeta {
+            size: 1,
+            modified: Some(modified),
+            etag: None,
+        }
+    }
+
+    #[test]
+    fn an_index_a_moment_older_is_accepted_and_a_stale_one_refused_with_what_to_do() {
+        let bam = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let within = bam - INDEX_AGE_TOLERANCE;
+        assert_eq!(
+            check_index_age("a.bam", &meta(bam), "a.bam.bai", &meta(within)),
+            Ok(())
+        );
+        let newer = bam + Duration::from_secs(3600);
+        assert_eq!(
+            check_index_age("a.bam", &meta(bam), "a.bam.bai", &meta(newer)),
+            Ok(())
+        );
+        let stale = bam - INDEX_AGE_TOLERANCE - Duration::from_millis(1);
+        let e = check_index_age("a.bam", &meta(bam), "a.bam.bai", &meta(stale)).unwrap_err();
+        assert!(
+            e.message.contains("samtools index a.bam") && e.message.contains("touch the index"),
+            "{e}"
+        );
     }
 }

@@ -5,8 +5,8 @@
 //! restarted coordinator reconciles from what is already written and reruns only the rest.
 //! Writes are atomic (rename locally, single PUT on S3): a reader never sees half an object.
 
-use crate::storage::{join, SharedStorage, StorageError, StorageErrorKind};
-use esr1_proto::{decode, encode, RegionResult};
+use crate::storage::{has_parent_component, join, SharedStorage, StorageError, StorageErrorKind};
+use esr1_proto::{decode, encode, is_valid_job_id, RegionResult};
 use serde::{Deserialize, Serialize};
 
 /// How one job ended, as stored and as the merge sees it.
@@ -64,8 +64,29 @@ impl ResultStore {
         join(&self.output, &format!("results/{key}"))
     }
 
+    /// Refuses to write under an id that is not a job id (it could name any object) or into
+    /// an output location with a `..` component.
+    fn check_writable(&self, job_id: &str) -> Result<(), StorageError> {
+        if !is_valid_job_id(job_id) {
+            return Err(StorageError::new(
+                StorageErrorKind::NotPermitted,
+                &self.output,
+                format!("refusing to store a result under {job_id:?}: not a job id"),
+            ));
+        }
+        if has_parent_component(&self.output) {
+            return Err(StorageError::new(
+                StorageErrorKind::NotPermitted,
+                &self.output,
+                "refusing to store into an output location with a '..' component",
+            ));
+        }
+        Ok(())
+    }
+
     /// Stores a job's result; returns its key.
     pub fn put_result(&self, result: &RegionResult) -> Result<String, StorageError> {
+        self.check_writable(&result.job_id)?;
         let key = Self::result_key(&result.job_id);
         self.storage.put(&self.uri(&key), &encode(result))?;
         Ok(key)
@@ -73,6 +94,7 @@ impl ResultStore {
 
     /// Stores a job's permanent failure.
     pub fn put_failure(&self, job_id: &str, reason: &str) -> Result<(), StorageError> {
+        self.check_writable(job_id)?;
         let rec = FailureRecord {
             job_id: job_id.into(),
             reason: reason.into(),
@@ -120,5 +142,47 @@ impl ResultStore {
             })
             .map(str::to_owned)
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use esr1_proto::GenomicRegion;
+
+    #[test]
+    fn the_store_refuses_to_write_under_a_bad_id_or_output() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = dir.path().join("run");
+        let store = ResultStore::new(
+            std::sync::Arc::new(crate::storage::LocalStorage),
+            &out.to_string_lossy(),
+        );
+        let region = GenomicRegion {
+            contig: "chr6".into(),
+            start: 1,
+            end: 2,
+        };
+        for bad in ["../../../x", "", "ABCDEF0123456789abcdef0123456789"] {
+            let e = store
+                .put_result(&RegionResult::new(bad, "S", region.clone()))
+                .unwrap_err();
+            assert_eq!(e.kind, StorageErrorKind::NotPermitted, "{bad}");
+            let e = store.put_failure(bad, "x").unwrap_err();
+            assert_eq!(e.kind, StorageErrorKind::NotPermitted, "{bad}");
+        }
+        let good = "0123456789abcdef0123456789abcdef";
+        assert!(store.put_failure(good, "x").is_ok());
+        let outside = ResultStore::new(
+            std::sync::Arc::new(crate::storage::LocalStorage),
+            &format!("{}/../elsewhere", out.display()),
+        );
+        assert!(outside.put_failure(good, "x").is_err());
+        assert!(!dir.path().join("x.result.json").exists());
+        assert!(!dir.path().join("elsewhere").exists());
+        let written: Vec<_> = std::fs::read_dir(out.join("results"))
+            .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert_eq!(written.len(), 1, "{written:?}");
     }
 }

@@ -151,3 +151,16 @@ fn ids_with_a_tab_or_line_break_are_refused_with_line_and_column() {
         "{msg}"
     );
 }
+
+#[test]
+fn parent_components_of_local_paths_are_resolved_so_workers_accept_the_jobs() {
+    let s = parse(&format!(
+        "{HEADER}P1,S1,-3,tumor,AI,../bams/./s1.bam,/data/x/../s1.bam.bai\n"
+    ))
+    .unwrap();
+    assert_eq!(s.samples[0].sample.alignments, "/bams/s1.bam");
+    assert_eq!(
+        s.samples[0].sample.index.as_deref(),
+        Some("/data/s1.bam.bai")
+    );
+}

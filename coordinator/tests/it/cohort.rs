@@ -255,9 +255,15 @@ fn a_bam_rewritten_after_its_index_is_refused_with_the_reason() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let sim = cohort(dir.path(), 7, 5);
     let bam = dir.path().join("cohort/bams/P02_T1.bam");
-    let bytes = std::fs::read(&bam).unwrap_or_default();
-    std::thread::sleep(std::time::Duration::from_millis(20));
-    std::fs::write(&bam, bytes).unwrap_or_else(|e| panic!("{e}"));
+    // Rewritten a minute after its index: beyond the tolerance for copies (a few seconds).
+    let index_time = std::fs::metadata(dir.path().join("cohort/bams/P02_T1.bam.bai"))
+        .and_then(|m| m.modified())
+        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::File::options()
+        .write(true)
+        .open(&bam)
+        .and_then(|f| f.set_modified(index_time + std::time::Duration::from_secs(60)))
+        .unwrap_or_else(|e| panic!("{e}"));
     let out = dir.path().join("run");
     run_cohort(&sim, &sim.samplesheet, &out);
     let qc = read_tsv(&out.join("qc.tsv"));

@@ -15,4 +15,5 @@ mod coverage;
 mod distributed;
 mod layout;
 mod s3;
+mod trust;
 mod vcf;

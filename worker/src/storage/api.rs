@@ -2,6 +2,7 @@
 //! (bounded byte ranges, whole objects, put, list, head), object metadata, and errors whose
 //! kind says whether a retry can help.
 
+use esr1_proto::FileStamp;
 use std::ops::Range;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -62,13 +63,35 @@ impl StorageErrorKind {
     }
 }
 
-/// Size and modification time of an object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Size, modification time and version tag of an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectMeta {
     /// Size in bytes.
     pub size: u64,
     /// Last modification, when the store reports it.
     pub modified: Option<SystemTime>,
+    /// The object's ETag (S3), which changes whenever its content does.
+    pub etag: Option<String>,
+}
+
+impl ObjectMeta {
+    /// The object's stamp as a job records it: size and version (the ETag, else the
+    /// modification time in nanoseconds since the epoch).
+    pub fn stamp(&self, uri: &str) -> FileStamp {
+        let version = match (&self.etag, self.modified) {
+            (Some(etag), _) => etag.trim_matches('"').to_owned(),
+            (None, Some(t)) => t
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos().to_string())
+                .unwrap_or_default(),
+            (None, None) => String::new(),
+        };
+        FileStamp {
+            uri: uri.to_owned(),
+            size: self.size,
+            version,
+        }
+    }
 }
 
 /// Object access. Ranges are half-open byte ranges `[start, end)`; every ranged read is
@@ -126,4 +149,54 @@ pub fn join(base: &str, key: &str) -> String {
         base.trim_end_matches('/'),
         key.trim_start_matches('/')
     )
+}
+
+/// Whether a path or URI has a `..` component (it could resolve outside any prefix it
+/// appears to lie under).
+pub fn has_parent_component(uri: &str) -> bool {
+    uri.split(['/', '\\']).any(|c| c == "..")
+}
+
+/// Whether `uri` lies under `prefix`, matched by path components: `/data/allowed/` admits
+/// `/data/allowed/x.bam` and `/data/allowed` itself, not `/data/allowedX/x.bam`; a URI with a
+/// `..` component never matches.
+pub fn under_prefix(uri: &str, prefix: &str) -> bool {
+    if has_parent_component(uri) {
+        return false;
+    }
+    let base = prefix.trim_end_matches('/');
+    if base.is_empty() || base.ends_with(':') {
+        // `/` or `s3://`: everything of that kind.
+        return uri.starts_with(prefix);
+    }
+    match uri.strip_prefix(base) {
+        Some(rest) => rest.is_empty() || rest.starts_with('/'),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_match_whole_components_and_parent_components_never_match() {
+        let p = "/data/allowed/";
+        assert!(under_prefix("/data/allowed/x.bam", p));
+        assert!(under_prefix("/data/allowed/sub/x.bam", p));
+        assert!(under_prefix("/data/allowed", p));
+        assert!(!under_prefix("/data/allowed/../elsewhere/x.bam", p));
+        assert!(!under_prefix("/data/allowedX/x.bam", p));
+        assert!(!under_prefix("/data/allowedX", "/data/allowed"));
+        assert!(under_prefix("s3://trial-a/x.bam", "s3://trial-a"));
+        assert!(!under_prefix("s3://trial-ab/x.bam", "s3://trial-a/"));
+        assert!(!under_prefix(
+            "s3://trial-a/p/../../trial-b/x",
+            "s3://trial-a/"
+        ));
+        assert!(under_prefix("s3://any/x", "s3://"));
+        assert!(under_prefix("/x", "/"));
+        assert!(has_parent_component("a/../b") && has_parent_component(".."));
+        assert!(!has_parent_component("a/..b/c..") && !has_parent_component("/a/b"));
+    }
 }

@@ -82,6 +82,7 @@ impl Storage for LocalStorage {
         Ok(ObjectMeta {
             size: m.len(),
             modified: m.modified().ok(),
+            etag: None,
         })
     }
 }

@@ -14,7 +14,10 @@ mod retry;
 mod router;
 mod s3;
 
-pub use api::{is_s3, join, ObjectMeta, SharedStorage, Storage, StorageError, StorageErrorKind};
+pub use api::{
+    has_parent_component, is_s3, join, under_prefix, ObjectMeta, SharedStorage, Storage,
+    StorageError, StorageErrorKind,
+};
 pub use counting::{CountingStorage, RequestLog, StorageRequest};
 pub use local::LocalStorage;
 pub use retry::RetryingStorage;

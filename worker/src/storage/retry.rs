@@ -94,6 +94,7 @@ mod tests {
             Ok(ObjectMeta {
                 size: 0,
                 modified: None,
+                etag: None,
             })
         }
     }

@@ -2,7 +2,10 @@
 //! filesystem, refusing URIs outside the permitted prefixes; and [`default_storage`], the
 //! router wrapped in bounded retries, as a process uses it.
 
-use super::api::{is_s3, ObjectMeta, SharedStorage, Storage, StorageError, StorageErrorKind};
+use super::api::{
+    has_parent_component, is_s3, under_prefix, ObjectMeta, SharedStorage, Storage, StorageError,
+    StorageErrorKind,
+};
 use super::local::LocalStorage;
 use super::retry::RetryingStorage;
 use super::s3::{S3Config, S3Storage};
@@ -10,7 +13,8 @@ use std::ops::Range;
 use std::sync::Arc;
 
 /// Sends `s3://` URIs to S3 and everything else to the local filesystem, refusing URIs
-/// outside the permitted prefixes when any are set. The S3 client is created on first use,
+/// outside the permitted prefixes when any are set (matched by path components; a URI with
+/// a `..` component is then refused). The S3 client is created on first use,
 /// so runs on local files never touch the AWS configuration.
 pub struct Router {
     local: LocalStorage,
@@ -38,7 +42,14 @@ impl Router {
     }
 
     fn pick(&self, uri: &str) -> Result<&dyn Storage, StorageError> {
-        if !self.allowed.is_empty() && !self.allowed.iter().any(|p| uri.starts_with(p.as_str())) {
+        if !self.allowed.is_empty() && has_parent_component(uri) {
+            return Err(StorageError::new(
+                StorageErrorKind::NotPermitted,
+                uri,
+                "a path with a '..' component is refused when prefixes are permitted",
+            ));
+        }
+        if !self.allowed.is_empty() && !self.allowed.iter().any(|p| under_prefix(uri, p)) {
             return Err(StorageError::new(
                 StorageErrorKind::NotPermitted,
                 uri,
@@ -111,5 +122,31 @@ mod tests {
         let e = r.head("s3://trial-a/x.bam").unwrap_err();
         assert!(e.message.contains("no S3 access"), "{e}");
         assert_eq!(join("s3://b/p/", "/results/x"), "s3://b/p/results/x");
+    }
+
+    #[test]
+    fn router_matches_prefixes_by_component_and_refuses_parent_components() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let allowed = dir.path().join("allowed");
+        std::fs::create_dir_all(&allowed).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join("secret"), "x").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join("allowedX"), "x").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(allowed.join("ok"), "x").unwrap_or_else(|e| panic!("{e}"));
+        let prefix = format!("{}/", allowed.display());
+        let r = Router::new(None, vec![prefix.clone()]);
+        assert_eq!(r.get(&format!("{prefix}ok")), Ok(b"x".to_vec()));
+        for uri in [
+            format!("{prefix}../secret"),
+            format!("{}X", allowed.display()),
+        ] {
+            let e = r.get(&uri).unwrap_err();
+            assert_eq!(e.kind, StorageErrorKind::NotPermitted, "{uri}");
+            let e = r.put(&uri, b"y").unwrap_err();
+            assert_eq!(e.kind, StorageErrorKind::NotPermitted, "{uri}");
+        }
+        assert_eq!(
+            std::fs::read(dir.path().join("secret")).ok(),
+            Some(b"x".to_vec())
+        );
     }
 }

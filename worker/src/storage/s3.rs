@@ -328,6 +328,7 @@ impl Storage for S3Storage {
             Ok(ObjectMeta {
                 size: out.content_length().unwrap_or(0).max(0) as u64,
                 modified,
+                etag: out.e_tag().map(str::to_owned),
             })
         })
     }

@@ -1,0 +1,92 @@
+//! The exit codes of `esr1-coordinator run` and `demo`, so a pipeline can tell a finished
+//! cohort from a partly or wholly failed one, bad input from an unreachable service.
+
+use crate::merge::CohortReport;
+use crate::plan::PlanError;
+use crate::run::RunError;
+use esr1_worker::storage::{StorageError, StorageErrorKind};
+
+/// Every sample done.
+pub const ALL_DONE: u8 = 0;
+/// The run finished, but some samples failed (reported in qc.tsv and the warnings).
+pub const SOME_FAILED: u8 = 1;
+/// Bad input: samplesheet, flags, annotation, reference.
+pub const BAD_INPUT: u8 = 2;
+/// The broker or storage could not be reached or written.
+pub const UNREACHABLE: u8 = 3;
+/// The run finished but no sample succeeded.
+pub const NONE_SUCCEEDED: u8 = 4;
+
+/// The table printed after `--help`.
+pub const EXIT_CODES_HELP: &str = "Exit codes (run, demo):
+  0  every sample done
+  1  done, with some samples failed (see qc.tsv)
+  2  bad input (samplesheet, flags, annotation, reference)
+  3  infrastructure unreachable (broker, storage)
+  4  no sample succeeded";
+
+/// The exit code of a finished run, from its samples' statuses.
+pub fn report_exit_code(report: &CohortReport) -> u8 {
+    let ok = report.qc.iter().filter(|q| q.status == "ok").count();
+    samples_exit_code(ok, report.qc.len())
+}
+
+/// The exit code of a finished run with `ok` of `total` samples done.
+pub fn samples_exit_code(ok: usize, total: usize) -> u8 {
+    if ok == 0 {
+        NONE_SUCCEEDED
+    } else if ok < total {
+        SOME_FAILED
+    } else {
+        ALL_DONE
+    }
+}
+
+fn storage_code(e: &StorageError) -> u8 {
+    match e.kind {
+        StorageErrorKind::NotFound | StorageErrorKind::NotPermitted => BAD_INPUT,
+        StorageErrorKind::AccessDenied | StorageErrorKind::Transient | StorageErrorKind::Other => {
+            UNREACHABLE
+        }
+    }
+}
+
+/// The exit code of a run that stopped.
+pub fn error_exit_code(e: &RunError) -> u8 {
+    match e {
+        RunError::Samplesheet(_) | RunError::Annotation(_) => BAD_INPUT,
+        RunError::Plan(PlanError::ReferenceIndexUnreadable { error, .. }) => storage_code(error),
+        RunError::Plan(_) => BAD_INPUT,
+        RunError::Manifest(_)
+        | RunError::Storage { .. }
+        | RunError::Broker(_)
+        | RunError::Reports(_) => UNREACHABLE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_exits_by_how_many_samples_succeeded() {
+        assert_eq!(samples_exit_code(2, 2), ALL_DONE);
+        assert_eq!(samples_exit_code(1, 2), SOME_FAILED);
+        assert_eq!(samples_exit_code(0, 2), NONE_SUCCEEDED);
+        assert_eq!(samples_exit_code(0, 0), NONE_SUCCEEDED);
+    }
+
+    #[test]
+    fn stopped_runs_exit_bad_input_or_unreachable() {
+        let missing_fai = RunError::Plan(PlanError::ReferenceIndexUnreadable {
+            reference: "/r.fa".into(),
+            error: StorageError::new(StorageErrorKind::NotFound, "/r.fa.fai", "gone"),
+        });
+        assert_eq!(error_exit_code(&missing_fai), BAD_INPUT);
+        let down = RunError::Storage {
+            action: "cannot list stored results",
+            error: StorageError::new(StorageErrorKind::Transient, "s3://b/r", "timed out"),
+        };
+        assert_eq!(error_exit_code(&down), UNREACHABLE);
+    }
+}
