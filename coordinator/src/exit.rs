@@ -3,6 +3,7 @@
 
 use crate::merge::CohortReport;
 use crate::plan::PlanError;
+use crate::report::model::SampleStatus;
 use crate::run::RunError;
 use esr1_worker::storage::{StorageError, StorageErrorKind};
 
@@ -27,7 +28,11 @@ pub const EXIT_CODES_HELP: &str = "Exit codes (run, demo):
 
 /// The exit code of a finished run, from its samples' statuses.
 pub fn report_exit_code(report: &CohortReport) -> u8 {
-    let ok = report.qc.iter().filter(|q| q.status == "ok").count();
+    let ok = report
+        .qc
+        .iter()
+        .filter(|q| q.status == SampleStatus::Ok)
+        .count();
     samples_exit_code(ok, report.qc.len())
 }
 

@@ -2,6 +2,7 @@
 //! stored failure is retried, a restored reference index makes a failed run succeed.
 
 use crate::util::{read_tsv, run_cohort, small_cohort};
+use esr1_coordinator::report::model::SampleStatus;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -88,13 +89,21 @@ fn a_run_without_the_reference_gzi_fails_and_succeeds_once_it_is_restored() {
     let first = run_cohort(&sim, &sim.samplesheet, &out);
     assert_eq!(first.report.jobs_done, 0);
     assert!(first.report.jobs_failed > 0);
-    assert!(first.report.qc.iter().all(|q| q.status == "failed"));
+    assert!(first
+        .report
+        .qc
+        .iter()
+        .all(|q| q.status == SampleStatus::Failed));
 
     std::fs::rename(&aside, &gzi).unwrap_or_else(|e| panic!("{e}"));
     let second = run_cohort(&sim, &sim.samplesheet, &out);
     assert_eq!(second.reused_jobs, 0);
     assert_eq!(second.report.jobs_failed, 0);
-    assert!(second.report.qc.iter().all(|q| q.status == "ok"));
+    assert!(second
+        .report
+        .qc
+        .iter()
+        .all(|q| q.status == SampleStatus::Ok));
 }
 
 #[test]
@@ -162,7 +171,11 @@ fn a_copied_cohort_whose_indexes_are_a_moment_older_than_their_bams_runs() {
     let result = run_cohort(&sim, &sim.samplesheet, &out);
     assert!(result.plan.failed.is_empty(), "{:?}", result.warnings);
     assert_eq!(result.report.jobs_failed, 0, "{:?}", result.warnings);
-    assert!(result.report.qc.iter().all(|q| q.status == "ok"));
+    assert!(result
+        .report
+        .qc
+        .iter()
+        .all(|q| q.status == SampleStatus::Ok));
 }
 
 /// Runs the coordinator binary on a cohort; returns its exit code.
