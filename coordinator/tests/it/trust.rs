@@ -99,11 +99,17 @@ fn a_run_without_the_reference_gzi_fails_and_succeeds_once_it_is_restored() {
     let second = run_cohort(&sim, &sim.samplesheet, &out);
     assert_eq!(second.reused_jobs, 0);
     assert_eq!(second.report.jobs_failed, 0);
+    // Every sample ran (a shallow one may be low_coverage, which is not a failure).
     assert!(second
         .report
         .qc
         .iter()
-        .all(|q| q.status == SampleStatus::Ok));
+        .all(|q| q.status != SampleStatus::Failed));
+    assert!(second
+        .report
+        .qc
+        .iter()
+        .any(|q| q.status == SampleStatus::Ok));
 }
 
 #[test]
@@ -175,7 +181,7 @@ fn a_copied_cohort_whose_indexes_are_a_moment_older_than_their_bams_runs() {
         .report
         .qc
         .iter()
-        .all(|q| q.status == SampleStatus::Ok));
+        .all(|q| q.status != SampleStatus::Failed));
 }
 
 /// Runs the coordinator binary on a cohort; returns its exit code.
