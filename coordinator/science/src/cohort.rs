@@ -127,8 +127,9 @@ impl PatientOutcome {
     }
 }
 
-/// One line of `frequencies.tsv`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One line of `frequencies.tsv`. A group without an evaluable patient has no fraction and no
+/// interval (a fraction of nothing is not 0 %): `NA` in the TSV, `null` in JSON.
+#[derive(Debug, Clone, PartialEq)]
 pub struct FrequencyRow {
     /// `cohort`, `arm:<therapy>`, `hotspot:<name>`, `protein:<name>` (acquired changes that
     /// are not known hotspots and that the count rule counts) or `polyclonal` (patients with
@@ -139,7 +140,7 @@ pub struct FrequencyRow {
     pub n_evaluable: u64,
     /// Of those, patients with an acquired mutation (of this hotspot, for hotspot groups).
     pub n_acquired: u64,
-    /// n_acquired / n_evaluable (0 when nobody is evaluable).
+    /// n_acquired / n_evaluable (0 when nobody is evaluable: see [`FrequencyRow::is_empty`]).
     pub fraction: f64,
     /// Wilson 95 % lower bound.
     pub ci_low: f64,
@@ -168,12 +169,36 @@ impl FrequencyRow {
     /// The TSV header of `frequencies.tsv`.
     pub const HEADER: &'static str = "group\tn_evaluable\tn_acquired\tfraction\tci_low\tci_high";
 
-    /// The row as a TSV line (fractions to 4 decimals).
+    /// Whether nobody in the group is evaluable: the fraction and its interval are undefined.
+    pub fn is_empty(&self) -> bool {
+        self.n_evaluable == 0
+    }
+
+    /// The row as a TSV line (fractions to 4 decimals; `NA` for a group without an evaluable
+    /// patient).
     pub fn to_tsv(&self) -> String {
+        if self.is_empty() {
+            return format!("{}\t0\t{}\tNA\tNA\tNA", self.group, self.n_acquired);
+        }
         format!(
             "{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}",
             self.group, self.n_evaluable, self.n_acquired, self.fraction, self.ci_low, self.ci_high
         )
+    }
+}
+
+impl Serialize for FrequencyRow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let defined = |x: f64| (!self.is_empty()).then_some(x);
+        let mut row = serializer.serialize_struct("FrequencyRow", 6)?;
+        row.serialize_field("group", &self.group)?;
+        row.serialize_field("n_evaluable", &self.n_evaluable)?;
+        row.serialize_field("n_acquired", &self.n_acquired)?;
+        row.serialize_field("fraction", &defined(self.fraction))?;
+        row.serialize_field("ci_low", &defined(self.ci_low))?;
+        row.serialize_field("ci_high", &defined(self.ci_high))?;
+        row.end()
     }
 }
 

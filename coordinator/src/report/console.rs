@@ -22,6 +22,15 @@ pub fn comparison_lines(outcomes: &[PatientOutcome], rule: CountRule) -> String 
 pub fn arm_table(rows: &[FrequencyRow]) -> String {
     let mut s = String::from("group              acquired/evaluable  fraction  95% CI (Wilson)\n");
     for r in rows.iter().filter(|r| !r.group.starts_with("hotspot:")) {
+        if r.is_empty() {
+            // A fraction of nothing is not 0 %.
+            let _ = writeln!(
+                s,
+                "{:<18} {:>8}/{:<9}  {:>7}   –",
+                r.group, r.n_acquired, r.n_evaluable, "–"
+            );
+            continue;
+        }
         let _ = writeln!(
             s,
             "{:<18} {:>8}/{:<9}  {:>6.1}%   {:.1}–{:.1}%",
@@ -34,4 +43,36 @@ pub fn arm_table(rows: &[FrequencyRow]) -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_arm_without_an_evaluable_patient_prints_no_fraction() {
+        let row = |group: &str, n_acquired, n_evaluable, fraction, ci_low, ci_high| FrequencyRow {
+            group: group.into(),
+            n_evaluable,
+            n_acquired,
+            fraction,
+            ci_low,
+            ci_high,
+        };
+        let table = arm_table(&[
+            row("arm:AI", 1, 2, 0.5, 0.0945, 0.9055),
+            row("arm:tamoxifen", 0, 0, 0.0, 0.0, 0.0),
+        ]);
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(
+            lines[1].contains("50.0%") && lines[1].contains("9.4–90.5%"),
+            "{table}"
+        );
+        assert!(lines[2].starts_with("arm:tamoxifen"), "{table}");
+        assert!(lines[2].trim_end().ends_with('–'), "{table}");
+        assert!(
+            !lines[2].contains('%'),
+            "a fraction of nothing is not 0 %: {table}"
+        );
+    }
 }

@@ -101,6 +101,28 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_group_without_an_evaluable_patient_has_null_fraction_and_interval() {
+        let mut s = summary();
+        s.frequencies.push(FrequencyRow {
+            group: "arm:tamoxifen".into(),
+            n_evaluable: 0,
+            n_acquired: 0,
+            fraction: 0.0,
+            ci_low: 0.0,
+            ci_high: 0.0,
+        });
+        let text = summary_json(&s).expect("serialises");
+        let value: serde_json::Value = serde_json::from_str(&text).expect("parses");
+        let rows = value["frequencies"].as_array().expect("an array");
+        assert_eq!(rows.len(), 2);
+        let defined = rows[0]["fraction"].as_f64().expect("a number");
+        assert!((defined - 5.0 / 11.0).abs() < 1e-12, "{text}");
+        assert!(rows[1]["fraction"].is_null(), "{text}");
+        assert!(rows[1]["ci_low"].is_null() && rows[1]["ci_high"].is_null());
+        assert_eq!(rows[1]["n_evaluable"], 0);
+    }
+
     /// The keys of every object, in the order written, must be sorted (the file's format
     /// since its first version).
     #[test]

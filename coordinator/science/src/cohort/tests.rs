@@ -220,3 +220,28 @@ fn the_hotspot_rule_does_not_count_other_missense_changes() {
     let rows = cohort_frequencies(&[p], &[], CountRule::Hotspots);
     assert_eq!((rows[0].n_evaluable, rows[0].n_acquired), (1, 0));
 }
+
+#[test]
+fn a_group_without_an_evaluable_patient_has_no_fraction() {
+    // The tamoxifen arm's only patient has no baseline: 0 of 0 is not 0 % (0–0 %).
+    let mut ps = vec![
+        outcome("P1", "AI", &[("Y537S", VariantStatus::Acquired)]),
+        outcome("P2", "AI", &[]),
+    ];
+    let mut unevaluable = outcome("P3", "tamoxifen", &[]);
+    unevaluable.has_baseline_and_later = false;
+    ps.push(unevaluable);
+    let rows = cohort_frequencies(&ps, &[], CountRule::ProteinAltering);
+    let arm = rows
+        .iter()
+        .find(|r| r.group == "arm:tamoxifen")
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert!(arm.is_empty());
+    assert_eq!(arm.to_tsv(), "arm:tamoxifen\t0\t0\tNA\tNA\tNA");
+    let ai = rows
+        .iter()
+        .find(|r| r.group == "arm:AI")
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert!(!ai.is_empty());
+    assert_eq!(ai.to_tsv(), "arm:AI\t2\t1\t0.5000\t0.0945\t0.9055");
+}

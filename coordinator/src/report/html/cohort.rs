@@ -21,6 +21,16 @@ pub fn frequencies(h: &mut String, rows: &[FrequencyRow], comparisons: &[ArmComp
          <th>95 % CI (%)</th></tr></thead>\n<tbody>\n",
     );
     for f in rows {
+        if f.is_empty() {
+            // A fraction of nothing is not 0 %: no fraction, no interval.
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td class=\"n\">{}/0</td><td class=\"n\">–</td><td class=\"n\">–</td></tr>",
+                esc(&f.group),
+                f.n_acquired
+            );
+            continue;
+        }
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td class=\"n\">{}/{}</td><td class=\"n\">{}</td><td class=\"n\">{}–{}</td></tr>",
@@ -35,6 +45,7 @@ pub fn frequencies(h: &mut String, rows: &[FrequencyRow], comparisons: &[ArmComp
     h.push_str("</tbody>\n</table>\n");
     let plotted: Vec<&FrequencyRow> = rows
         .iter()
+        .filter(|f| !f.is_empty())
         .filter(|f| {
             f.group == "cohort"
                 || f.group.starts_with("arm:")
