@@ -249,12 +249,12 @@ mod tests {
     use crate::error::FailureKind;
     use esr1_proto::{CallingParams, GenomicRegion, Material, RunContext, SampleRef};
 
-    #[test]
-    fn an_absurd_region_from_the_queue_is_a_permanent_error_not_a_crash() {
-        let job = RegionJob::new(
+    /// A job of sample S over chr6:1-`end` of `alignments`, against `reference`.
+    fn job(reference: &str, alignments: &str, end: u64) -> RegionJob {
+        RegionJob::new(
             &RunContext {
                 run_id: "r".into(),
-                reference: "/nonexistent.fa".into(),
+                reference: reference.into(),
                 params: CallingParams::default(),
                 model_version: "m".into(),
                 output: "/nonexistent".into(),
@@ -265,16 +265,21 @@ mod tests {
                 day: 0,
                 material: Material::Tumor,
                 therapy: "AI".into(),
-                alignments: "/nonexistent.bam".into(),
+                alignments: alignments.into(),
                 index: None,
             },
             GenomicRegion {
                 contig: "chr6".into(),
                 start: 1,
-                end: u64::MAX - 1,
+                end,
             },
             vec![],
-        );
+        )
+    }
+
+    #[test]
+    fn an_absurd_region_from_the_queue_is_a_permanent_error_not_a_crash() {
+        let job = job("/nonexistent.fa", "/nonexistent.bam", u64::MAX - 1);
         let e = run_local_job(&job).unwrap_err();
         assert_eq!(e.kind, FailureKind::Permanent);
         assert!(e.message.contains("invalid region"), "{e}");
@@ -299,30 +304,7 @@ mod tests {
             .head(&fasta)
             .map(|m| m.stamp(&fasta))
             .unwrap_or_else(|e| panic!("{e}"));
-        let mut job = RegionJob::new(
-            &RunContext {
-                run_id: "r".into(),
-                reference: fasta.clone(),
-                params: CallingParams::default(),
-                model_version: "m".into(),
-                output: "/nonexistent".into(),
-            },
-            SampleRef {
-                patient: "P".into(),
-                sample: "S".into(),
-                day: 0,
-                material: Material::Tumor,
-                therapy: "AI".into(),
-                alignments: "/s.bam".into(),
-                index: None,
-            },
-            GenomicRegion {
-                contig: "chr6".into(),
-                start: 1,
-                end: 4,
-            },
-            vec![],
-        );
+        let mut job = job(&fasta, "/s.bam", 4);
         job.inputs.index = Some(stamp("/s.bam.bai", "1"));
         job.inputs.reference = vec![now.clone()];
         assert_eq!(check_inputs(&job, &LocalStorage, &located), Ok(()));
