@@ -12,7 +12,7 @@ use esr1_worker::storage::{Storage, StorageError};
 use noodles::fasta;
 
 /// Version of the counting model; part of every job id.
-pub const MODEL_VERSION: &str = concat!("esr1-count-2-", env!("CARGO_PKG_VERSION"));
+pub const MODEL_VERSION: &str = concat!("esr1-count-3-", env!("CARGO_PKG_VERSION"));
 
 /// Default region size in base pairs.
 pub const DEFAULT_REGION_SIZE: u64 = 100_000;

@@ -83,11 +83,16 @@ pub fn merge_pair(
             f.push_event(e, first.reverse);
             continue;
         };
+        // The mate whose base is kept here also gives an indel anchored here its strand, so
+        // that an indel both mates carry is counted on either strand as often as a base is
+        // (always the first mate's strand would make every such indel look strand-biased).
+        let mut indel_reverse = first.reverse;
         match (&e.observation, &other.observation) {
             (Some(a), Some(b)) => {
                 if a.same_call(b) {
                     if b.quality() > a.quality() {
                         f.push_base(other, second_reverse);
+                        indel_reverse = second_reverse;
                     } else {
                         f.push_base(e, first.reverse);
                     }
@@ -96,11 +101,14 @@ pub fn merge_pair(
                 }
             }
             (Some(_), None) => f.push_base(e, first.reverse),
-            (None, Some(_)) => f.push_base(other, second_reverse),
+            (None, Some(_)) => {
+                f.push_base(other, second_reverse);
+                indel_reverse = second_reverse;
+            }
             (None, None) => {}
         }
         match (&e.indel, &other.indel) {
-            (Some(a), Some(b)) if a == b => f.indels.push((e.pos, first.reverse, a.clone())),
+            (Some(a), Some(b)) if a == b => f.indels.push((e.pos, indel_reverse, a.clone())),
             (None, None) => {}
             // One mate shows an indel the other does not, at a position both cover.
             _ => *discordant += 1,

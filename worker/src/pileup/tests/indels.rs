@@ -102,3 +102,33 @@ fn mates_showing_one_deletion_aligned_differently_count_once() {
     let s109 = sites.iter().find(|s| s.pos == 109).expect("deleted site");
     assert_eq!(s109.depth(), 1);
 }
+
+#[test]
+fn a_deletion_both_mates_carry_takes_the_strand_of_the_mate_whose_anchor_base_is_kept() {
+    // 5M3D5M from 101 (deletion of 106–108) in both mates of one fragment; the reverse mate
+    // has the better anchor base, so the fragment counts on the reverse strand, as its
+    // bases there do (it was always the first mate's forward strand: a strand bias made
+    // by the merge, not by the sample).
+    let mut del = ref_seq(101, 5);
+    del.extend(ref_seq(109, 5));
+    let mate = |flags, qual, mate_start| {
+        record(Read {
+            name: "d",
+            flags,
+            start: 101,
+            cigar: "5M3D5M",
+            seq: &del,
+            qual,
+            mapq: 60,
+            mate_start: Some(mate_start),
+        })
+    };
+    let (sites, _, qc) = count(&[mate(PAIRED_FWD, 25, 101), mate(PAIRED_REV, 35, 101)]);
+    assert_eq!(qc.discordant_mate_bases, 0);
+    assert_eq!(indels_at(&sites, 105), vec![("-3".to_owned(), 0, 1)]);
+    let anchor = sites.iter().find(|s| s.pos == 105).expect("anchor site");
+    assert_eq!((anchor.forward.total(), anchor.reverse.total()), (0, 1));
+    // With the forward mate better, it counts forward.
+    let (sites, _, _) = count(&[mate(PAIRED_FWD, 35, 101), mate(PAIRED_REV, 25, 101)]);
+    assert_eq!(indels_at(&sites, 105), vec![("-3".to_owned(), 1, 0)]);
+}
