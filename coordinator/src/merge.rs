@@ -5,7 +5,8 @@
 //! counted once, and a job without a result fails its sample. A sample whose jobs all ran but
 //! that is too shallow at the hotspots ([`HotspotCoverage::is_low`]) is `low_coverage`: like a
 //! failed sample, its data are left out of the background, the calls, the patient statuses
-//! and evaluability.
+//! and evaluability. So is a sample whose germline genotype disagrees with the rest of its
+//! patient's samples (`identity_mismatch`, [`identity_mismatches`]).
 
 use crate::plan::{Plan, PlannedSample};
 use crate::report::model::{BackgroundSummary, CallRow, PatientRow, QcRow, SampleStatus};
@@ -16,6 +17,7 @@ use esr1_science::cohort::{cohort_frequencies, OutcomeVariant, PatientOutcome};
 use esr1_science::consequence::CountRule;
 use esr1_science::coverage::HotspotCoverage;
 use esr1_science::esr1::{Build, Esr1Model};
+use esr1_science::identity::{identity_mismatches, Concordance};
 use esr1_science::naming::Annotation;
 use esr1_science::recall::{is_background, recall, CohortCalls, RecalledCall};
 use esr1_science::sample::SampleData;
@@ -33,19 +35,21 @@ enum SampleOutcome {
     Failed(SampleRef, String),
     /// Every job reported, but the sample is too shallow at the hotspots to be used.
     LowCoverage(SampleData, HotspotCoverage),
+    /// Its germline genotype is not its patient's (a swap or a mislabel): not used.
+    IdentityMismatch(SampleData, Concordance),
 }
 
 impl SampleOutcome {
     fn passed(&self) -> Option<&SampleData> {
         match self {
             Self::Passed(s) => Some(s),
-            Self::Failed(..) | Self::LowCoverage(..) => None,
+            Self::Failed(..) | Self::LowCoverage(..) | Self::IdentityMismatch(..) => None,
         }
     }
 
     fn sample(&self) -> &SampleRef {
         match self {
-            Self::Passed(s) | Self::LowCoverage(s, _) => &s.sample,
+            Self::Passed(s) | Self::LowCoverage(s, _) | Self::IdentityMismatch(s, _) => &s.sample,
             Self::Failed(s, _) => s,
         }
     }
@@ -66,6 +70,7 @@ pub fn merge(
     let build = plan.build;
     let hotspot_positions = model.hotspot_positions(build);
     let (data, jobs_done, jobs_failed) = collect_samples(plan, outcomes, &hotspot_positions);
+    let data = check_identity(data, &hotspot_positions);
     let annotate = |pos: u64, r: &str, a: &str| Annotation::of(model, build, pos, r, a);
 
     // Re-test every candidate against the cohort background.
@@ -175,6 +180,36 @@ fn collect_sample(
     (outcome, done, failed)
 }
 
+/// Marks every passed sample whose germline genotype is not its patient's as an identity
+/// mismatch ([`identity_mismatches`]; hotspot positions are never genotyped).
+fn check_identity(data: Vec<SampleOutcome>, hotspot_positions: &[u64]) -> Vec<SampleOutcome> {
+    let mut by_patient: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, d) in data.iter().enumerate() {
+        if let Some(s) = d.passed() {
+            by_patient.entry(&s.sample.patient).or_default().push(i);
+        }
+    }
+    let mut mismatched: HashMap<usize, Concordance> = HashMap::new();
+    for members in by_patient.values() {
+        let samples: Vec<&SampleData> = members.iter().filter_map(|&i| data[i].passed()).collect();
+        for (&i, verdict) in members
+            .iter()
+            .zip(identity_mismatches(&samples, hotspot_positions))
+        {
+            if let Some(concordance) = verdict {
+                mismatched.insert(i, concordance);
+            }
+        }
+    }
+    data.into_iter()
+        .enumerate()
+        .map(|(i, d)| match (d, mismatched.remove(&i)) {
+            (SampleOutcome::Passed(s), Some(c)) => SampleOutcome::IdentityMismatch(s, c),
+            (d, _) => d,
+        })
+        .collect()
+}
+
 /// `(position, names joined by _)` of every distinct hotspot position: the depth columns of
 /// `qc.tsv`.
 fn hotspot_columns(model: &Esr1Model, build: Build, positions: &[u64]) -> Vec<(u64, String)> {
@@ -267,6 +302,9 @@ fn qc_rows(data: &[SampleOutcome], hotspot_positions: &[u64]) -> Vec<QcRow> {
             SampleOutcome::LowCoverage(s, coverage) => {
                 ran(s, SampleStatus::LowCoverage, coverage.describe())
             }
+            SampleOutcome::IdentityMismatch(s, concordance) => {
+                ran(s, SampleStatus::IdentityMismatch, concordance.describe())
+            }
             SampleOutcome::Failed(sample, reason) => QcRow {
                 sample: sample.sample.clone(),
                 patient: sample.patient.clone(),
@@ -337,7 +375,10 @@ fn classify_patients(
         for r in classify_patient(&samples, &detected, cohort, ctx.params) {
             let ann = (ctx.annotate)(r.pos, &r.ref_allele, &r.alt_allele);
             let name = ann.name(chrom, r.pos, &r.ref_allele, &r.alt_allele);
-            variants.push(OutcomeVariant::new(Some(name), r.status, ann.effect));
+            // A formalin-like finding is no evidence on acquisition: not in the headline.
+            if !r.ffpe_like {
+                variants.push(OutcomeVariant::new(Some(name), r.status, ann.effect));
+            }
             rows.push(PatientRow {
                 patient: patient.clone(),
                 therapy: therapy.clone(),
@@ -350,7 +391,7 @@ fn classify_patients(
                 hgvs_c: ann.hgvs_c,
                 hgvs_p: ann.hgvs_p,
                 consequence: ann.effect.consequence,
-                counted: ctx.count.counts(&ann.effect),
+                counted: ctx.count.counts(&ann.effect) && !r.ffpe_like,
                 status: r.status,
                 baseline_depth: r.baseline_depth,
                 baseline_power: r.baseline_power,

@@ -225,6 +225,11 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
                  patient {} evaluable",
                 q.sample, q.reason, q.patient
             ),
+            SampleStatus::IdentityMismatch => format!(
+                "sample {} does not share patient {}'s germline genotype ({}): a swap or a \
+                 mislabel? Its data are not used",
+                q.sample, q.patient, q.reason
+            ),
             _ => format!("sample {} failed: {}", q.sample, q.reason),
         };
         if !warnings.contains(&w) {

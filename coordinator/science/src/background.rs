@@ -14,6 +14,16 @@
 //!   samples at the prior overdispersion.
 //! * Observations at or above [`BACKGROUND_MAX_VAF`] are real variants (germline or clonal),
 //!   not background, and are left out of every fit.
+//! * So are real subclonal variants below it ([`variant_outliers`]): a baseline that carries
+//!   a recurrent hotspot at 0.5–3 % (pre-existing, or a patient starting to acquire it) would
+//!   otherwise raise that allele's mean and overdispersion for every other patient. A core
+//!   of the observations that do not stand out even mildly ([`CORE_P`], [`CORE_MIN_FOLD`])
+//!   is found first (so that real subclones cannot hide each other by inflating the
+//!   overdispersion); an observation significant against the core's beta-binomial at
+//!   [`OUTLIER_P`] and at least [`OUTLIER_MIN_FOLD`] times its mean is a variant. A
+//!   position-specific artefact that
+//!   every sample shows at a varying rate is not a variant: it is never that far above the
+//!   others, and when more than [`max_outliers`] observations would go, none does.
 
 use statrs::function::beta::ln_beta;
 use statrs::function::factorial::ln_binomial;
@@ -30,6 +40,109 @@ pub const RHO_FLOOR: f64 = 1e-7;
 pub const RHO_CEILING: f64 = 0.5;
 /// Smallest background mean used (keeps the Beta proper where nothing was ever seen).
 pub const MEAN_FLOOR: f64 = 1e-8;
+
+/// An observation this significant against the background of the others is a variant …
+pub const OUTLIER_P: f64 = 1e-6;
+/// … when its allele fraction is also at least this many times that background's mean.
+pub const OUTLIER_MIN_FOLD: f64 = 10.0;
+/// The core the variants are tested against leaves out whatever stands out even mildly:
+/// this significant …
+pub const CORE_P: f64 = 1e-3;
+/// … and this many times the mean.
+pub const CORE_MIN_FOLD: f64 = 3.0;
+/// The overdispersion the core's own estimate is shrunk towards.
+pub const CORE_PRIOR_RHO: f64 = 1e-4;
+
+/// The most observations of one allele that can be variants rather than background: 3, or a
+/// quarter of them in a larger cohort (a patient with a subclone has it in each baseline).
+pub fn max_outliers(observations: usize) -> usize {
+    (observations / 4).max(3)
+}
+
+/// Which of one allele's background observations `(alt, depth)` are variants, not
+/// background (see the module notes). Observations [`Sums::add`] would refuse are never
+/// flagged (they are left out anyway).
+pub fn variant_outliers(observations: &[(u32, u32)], prior: &Prior) -> Vec<bool> {
+    // The core speaks for itself: its overdispersion is shrunk towards a small value, not
+    // towards the cohort's typical site (which a few variable sites set).
+    let prior = &Prior {
+        mean: prior.mean,
+        rho: prior.rho.min(CORE_PRIOR_RHO),
+    };
+    let ones: Vec<Option<Sums>> = observations
+        .iter()
+        .map(|&(k, n)| {
+            let mut one = Sums::default();
+            one.add(k, n).then_some(one)
+        })
+        .collect();
+    let usable: Vec<usize> = (0..ones.len()).filter(|&i| ones[i].is_some()).collect();
+    let beyond = |k: u32, n: u32, dist: &BetaBinomial, fold: f64, p: f64| {
+        f64::from(k) >= fold * dist.mean * f64::from(n) && dist.sf(k, n) < p
+    };
+    let sums_of = |members: &[bool]| {
+        let mut core = Sums::default();
+        for &i in usable.iter().filter(|&&i| members[i]) {
+            if let Some(one) = &ones[i] {
+                core.merge(one);
+            }
+        }
+        core
+    };
+    // The core: the observations that do not stand out even mildly, first against the
+    // pooled rate of the lower half (binomially; never below the prior's rate), then
+    // against the core's own beta-binomial until it no longer changes. One outlier in the
+    // core would inflate its overdispersion and hide the others.
+    let vaf = |i: usize| f64::from(observations[i].0) / f64::from(observations[i].1);
+    let mut vafs: Vec<f64> = usable.iter().map(|&i| vaf(i)).collect();
+    vafs.sort_by(f64::total_cmp);
+    let median = vafs.get(vafs.len() / 2).copied().unwrap_or(0.0);
+    let lower: Vec<bool> = (0..observations.len())
+        .map(|i| ones[i].is_some() && vaf(i) <= median)
+        .collect();
+    let lower = sums_of(&lower);
+    let rate = if lower.depth > 0.0 {
+        (lower.alt / lower.depth).max(prior.mean)
+    } else {
+        prior.mean
+    };
+    let mut dist = BetaBinomial::new(rate, RHO_FLOOR);
+    let mut core = vec![false; observations.len()];
+    for _ in 0..10 {
+        let next: Vec<bool> = (0..observations.len())
+            .map(|i| {
+                let (k, n) = observations[i];
+                ones[i].is_some() && !beyond(k, n, &dist, CORE_MIN_FOLD, CORE_P)
+            })
+            .collect();
+        if next == core {
+            break;
+        }
+        core = next;
+        dist = fit(&sums_of(&core), prior).dist;
+    }
+    // Variants: far beyond the core (a core member tested without itself).
+    let core_sums = sums_of(&core);
+    let out: Vec<bool> = (0..observations.len())
+        .map(|i| {
+            let Some(one) = &ones[i] else {
+                return false;
+            };
+            let (k, n) = observations[i];
+            let others = if core[i] {
+                core_sums.without(one)
+            } else {
+                core_sums
+            };
+            beyond(k, n, &fit(&others, prior).dist, OUTLIER_MIN_FOLD, OUTLIER_P)
+        })
+        .collect();
+    if out.iter().filter(|&&o| o).count() > max_outliers(usable.len()) {
+        // More than the limit: a systematic artefact, not variants.
+        return vec![false; observations.len()];
+    }
+    out
+}
 
 /// Sums of background observations from which moments (and leave-one-out moments) follow.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -113,6 +226,16 @@ pub struct Prior {
     pub mean: f64,
     /// Overdispersion.
     pub rho: f64,
+}
+
+impl Prior {
+    /// A generic error prior (1 in 10,000, overdispersion 10⁻⁴) for a first look at a site.
+    pub fn default_error() -> Self {
+        Self {
+            mean: 1e-4,
+            rho: 1e-4,
+        }
+    }
 }
 
 /// A fitted background: shrunk moments and what they rest on.
@@ -338,5 +461,65 @@ mod tests {
         // Nothing observed: the prior.
         let empty = fit(&Sums::default(), &prior);
         assert!(close(empty.dist.mean, 1e-4, 1e-9) && close(empty.dist.rho, 1e-4, 1e-9));
+    }
+
+    #[test]
+    fn true_subclones_in_other_baselines_are_left_out_but_an_overdispersed_artefact_is_not() {
+        let prior = Prior {
+            mean: 1e-4,
+            rho: 1e-4,
+        };
+        // 20 baselines at the error level, two of them with a real 1 % subclone.
+        let mut obs: Vec<(u32, u32)> = (0..20).map(|i| (i % 2, 2000)).collect();
+        obs[3] = (20, 2000);
+        obs[11] = (25, 2500);
+        let flagged = variant_outliers(&obs, &prior);
+        let which: Vec<usize> = (0..obs.len()).filter(|&i| flagged[i]).collect();
+        assert_eq!(which, [3, 11]);
+        // Without them, the fit is the error level; with them, it would be ~10x higher.
+        let sums = |skip: &[bool]| {
+            let mut s = Sums::default();
+            for (i, &(k, n)) in obs.iter().enumerate() {
+                if !skip[i] {
+                    s.add(k, n);
+                }
+            }
+            fit(&s, &prior).dist.mean
+        };
+        assert!(sums(&flagged) < 6e-4, "{}", sums(&flagged));
+        assert!(sums(&[false; 20]) > 1e-3, "{}", sums(&[false; 20]));
+
+        // A position-specific artefact in every sample at 0.1–0.5 %: nothing is a variant.
+        let artefact: Vec<(u32, u32)> = (0..20u32).map(|i| (3 + (i * 7) % 13, 3000)).collect();
+        assert!(variant_outliers(&artefact, &prior).iter().all(|f| !f));
+        // More outliers than the limit: systematic, none left out.
+        let mut many: Vec<(u32, u32)> = (0..20).map(|i| (i % 2, 2000)).collect();
+        for o in many.iter_mut().take(6) {
+            *o = (30, 2000);
+        }
+        assert!(max_outliers(20) < 6);
+        assert!(variant_outliers(&many, &prior).iter().all(|f| !f));
+        // Observations at or above the variant cut-off are never flagged (left out anyway).
+        assert!(!variant_outliers(&[(0, 1000), (900, 1000)], &prior)[1]);
+    }
+
+    #[test]
+    fn subclones_in_both_baselines_of_two_patients_are_left_out_whatever_the_depths() {
+        // As in an ART/bwa cohort: two patients carry D538G at ~1 % in their baseline biopsy
+        // (~500 fragments) and baseline plasma (~2,200); the eight others have errors only.
+        let prior = Prior {
+            mean: 1e-4,
+            rho: 1e-4,
+        };
+        let mut obs = vec![(4, 518), (20, 2244), (7, 491), (20, 2286)];
+        for i in 0..8 {
+            obs.push((i % 2, 500));
+            obs.push((i % 3, 2250));
+        }
+        let flagged = variant_outliers(&obs, &prior);
+        let which: Vec<usize> = (0..obs.len()).filter(|&i| flagged[i]).collect();
+        // 4 of 518 is not far enough beyond the errors to be called a variant; the other
+        // three are.
+        assert_eq!(which, [1, 2, 3]);
     }
 }

@@ -10,6 +10,20 @@ use std::collections::BTreeMap;
 
 /// Power a baseline must have to call a later variant absent ("acquired"), per the design.
 pub const REQUIRED_BASELINE_POWER: f64 = 0.95;
+/// Largest allele fraction of a finding that formalin fixation can make: cytosine
+/// deamination (C>T, G>A) in a tumour biopsy reaches a few per cent.
+pub const FFPE_MAX_VAF: f64 = 0.05;
+
+/// A C>T or G>A SNV: the change cytosine deamination (formalin fixation) makes.
+pub fn deamination_like(ref_allele: &str, alt: &str) -> bool {
+    matches!(
+        (
+            ref_allele.to_ascii_uppercase().as_str(),
+            alt.to_ascii_uppercase().as_str()
+        ),
+        ("C", "T") | ("G", "A")
+    )
+}
 
 /// One variant of one patient, as the status rule decided it.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +49,10 @@ pub struct PatientVariant {
     pub max_later_vaf: f64,
     /// `day:sample:alt/depth` for every passed sample of the patient, by day.
     pub trajectory: String,
+    /// A low C>T/G>A seen only in tumour biopsies, never in plasma: what formalin fixation
+    /// makes. Indeterminate, and no evidence on acquisition either way (the headline leaves
+    /// it out, so it cannot make its patient unevaluable).
+    pub ffpe_like: bool,
 }
 
 /// Classifies every variant detected in any sample of one patient. `samples` are the
@@ -73,10 +91,19 @@ pub fn classify_patient(
         let in_normal = hits
             .iter()
             .any(|(i, _)| samples[*i].sample.material == Material::Normal);
-        let everywhere_germline_like = tumour_like.len() >= 2
+        // Inherited-looking in every sample; a single sample decides alone, except at a
+        // hotspot (a clonal hotspot mutation is somatic, whatever its fraction).
+        let everywhere_germline_like = (tumour_like.len() >= 2
+            || (tumour_like.len() == 1 && !hotspot))
             && tumour_like
                 .iter()
                 .all(|&i| called_in(i).is_some_and(|c| germline_like(c.call.vaf)));
+        // Formalin-fixation-like: a low C>T/G>A seen only in tumour biopsies, never in the
+        // patient's plasma, cannot decide a status.
+        let ffpe_like = deamination_like(&r, &a)
+            && hits.iter().all(|(i, c)| {
+                samples[*i].sample.material == Material::Tumor && c.call.vaf <= FFPE_MAX_VAF
+            });
         let max_later_vaf = later
             .iter()
             .map(|&i| {
@@ -108,6 +135,8 @@ pub fn classify_patient(
             .fold(0.0, f64::max);
         let status = if in_normal || everywhere_germline_like {
             VariantStatus::Germline
+        } else if ffpe_like {
+            VariantStatus::Indeterminate
         } else if baseline.iter().any(|&i| called_in(i).is_some()) {
             VariantStatus::PreExisting
         } else if baseline_power >= REQUIRED_BASELINE_POWER {
@@ -145,6 +174,7 @@ pub fn classify_patient(
                 .map(|b| first_detected_day - b),
             max_later_vaf,
             trajectory: trajectory.join(";"),
+            ffpe_like: ffpe_like && status == VariantStatus::Indeterminate,
         });
     }
     rows

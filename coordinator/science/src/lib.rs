@@ -12,7 +12,8 @@
 //!   worker on each region).
 //! * [`sample`] — one sample's merged evidence; [`background`] — the beta-binomial cohort
 //!   background; [`recall`] — every candidate re-tested against it with FDR control and
-//!   filters; [`coverage`] — whether a sample is deep enough at the hotspots to count.
+//!   filters; [`coverage`] — whether a sample is deep enough at the hotspots to count;
+//!   [`identity`] — whether a sample shares its patient's germline genotype.
 //! * [`classify`] — the patient-status rule; [`cohort`] — cohort frequencies and arm
 //!   comparisons.
 
@@ -25,6 +26,7 @@ pub mod consequence;
 pub mod coverage;
 pub mod esr1;
 pub mod hgvs;
+pub mod identity;
 pub mod naming;
 pub mod recall;
 pub mod sample;

@@ -8,12 +8,12 @@
 //! test is left out of its background entirely (stricter than leaving out the sample: a
 //! patient's own baseline may carry the variant below the variant cut-off).
 
-use crate::background::{fit, Background, Prior, Sums, RHO_FLOOR};
+use crate::background::{fit, variant_outliers, Background, Prior, Sums, RHO_FLOOR};
 use crate::calling::INDEL_ERROR_RATE;
 use crate::esr1::{Build, Esr1Model};
 use crate::sample::SampleData;
-use crate::stats::{benjamini_hochberg, binomial_sf, fisher_exact};
-use esr1_proto::{CallingParams, Material, SampleCall, SampleRef, SiteCounts};
+use crate::stats::{benjamini_hochberg, binomial_sf};
+use esr1_proto::{CallingParams, Material, SampleCall, SampleRef};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// False discovery rate across all non-hotspot tests.
@@ -34,6 +34,11 @@ pub const MNV_PRIOR_RATE: f64 = 1e-6;
 pub const PRIOR_RHO_FLOOR: f64 = 1e-5;
 /// Prior overdispersion when the cohort gives no estimate.
 pub const DEFAULT_PRIOR_RHO: f64 = 1e-4;
+/// The prior overdispersion is the median over site × alleles with at least this many alt
+/// fragments in the background …
+pub const MIN_PRIOR_ALT: f64 = 3.0;
+/// … of at least this many such site × alleles (else [`DEFAULT_PRIOR_RHO`]).
+pub const MIN_PRIOR_SITES: usize = 10;
 
 /// Filter names, as written in every output.
 pub mod filter {
@@ -53,6 +58,9 @@ pub mod filter {
     pub const BACKGROUND: &str = "background";
     /// Near 50 % or 100 %: looks inherited (kept as detected; the patient decides).
     pub const GERMLINE_LIKE: &str = "germline_like";
+    /// A mismatch next to an indel of the same patient, seen (nearly) only near read ends:
+    /// the indel misaligned ([`super::NEAR_INDEL_BASES`]).
+    pub const NEAR_INDEL: &str = "near_indel";
 }
 
 /// `(position, REF, ALT)`.
@@ -266,53 +274,6 @@ fn class(key: &AlleleKey) -> Class {
     }
 }
 
-/// Forward and reverse fragments of the reference at a site, for the strand-bias test: the
-/// reference base for SNVs, all fragments not showing the alt for other alleles.
-fn reference_strands(site: &SiteCounts, key: &AlleleKey, alt: (u32, u32)) -> (u32, u32) {
-    match class(key) {
-        Class::Snv(r, _) => (site.forward.base(r), site.reverse.base(r)),
-        _ => (
-            site.forward.total().saturating_sub(alt.0),
-            site.reverse.total().saturating_sub(alt.1),
-        ),
-    }
-}
-
-/// Strand bias: alt fragments (nearly) all on one strand while the reference fragments are
-/// not, by Fisher's exact test.
-pub fn strand_biased(reference: (u32, u32), alt: (u32, u32)) -> bool {
-    let total = alt.0 + alt.1;
-    if total == 0 {
-        return false;
-    }
-    let major = f64::from(alt.0.max(alt.1)) / f64::from(total);
-    major >= STRAND_BIAS_FRACTION
-        && fisher_exact(
-            u64::from(reference.0),
-            u64::from(reference.1),
-            u64::from(alt.0),
-            u64::from(alt.1),
-        ) < STRAND_BIAS_P
-}
-
-/// Read-position bias: `(near read end, total)` fragments of the reference and the alt; the
-/// alt fragments (nearly) all lie within the read-end window while the reference fragments
-/// do not, by Fisher's exact test.
-pub fn read_end_biased(reference: (u32, u32), alt: (u32, u32)) -> bool {
-    let (alt_near, alt_total) = alt;
-    if alt_total == 0 {
-        return false;
-    }
-    let (ref_near, ref_total) = reference;
-    f64::from(alt_near) / f64::from(alt_total) >= STRAND_BIAS_FRACTION
-        && fisher_exact(
-            u64::from(ref_near),
-            u64::from(ref_total.saturating_sub(ref_near)),
-            u64::from(alt_near),
-            u64::from(alt_total.saturating_sub(alt_near)),
-        ) < STRAND_BIAS_P
-}
-
 /// A germline variant is near 50 % (within this window) or near 100 % (at least the second
 /// bound) in every sample of its patient.
 pub const GERMLINE_HET_VAF: (f64, f64) = (0.25, 0.75);
@@ -366,14 +327,25 @@ fn global_priors(samples: &[&SampleData]) -> (HashMap<(u8, u8), f64>, f64) {
             if a == r {
                 continue;
             }
+            let observations: Vec<(u32, u32)> = background
+                .iter()
+                .map(|s| {
+                    let depth = s.depth_at(pos).unwrap_or(0);
+                    (s.site(pos).map_or(0, |x| x.base_total(a)), depth)
+                })
+                .collect();
             let mut sums = Sums::default();
-            for s in &background {
-                let depth = s.depth_at(pos).unwrap_or(0);
-                let alt = s.site(pos).map_or(0, |x| x.base_total(a));
+            for &(alt, depth) in &observations {
                 sums.add(alt, depth);
             }
-            if sums.samples >= 5.0 && sums.alt >= 10.0 {
-                if let Some((_, Some(rho))) = sums.moments() {
+            if sums.samples >= 5.0 && sums.alt >= MIN_PRIOR_ALT {
+                // Real subclones in baselines are no error: they must not set the prior.
+                let flagged = variant_outliers(&observations, &Prior::default_error());
+                let mut clean = Sums::default();
+                for (&(alt, depth), _) in observations.iter().zip(&flagged).filter(|(_, f)| !**f) {
+                    clean.add(alt, depth);
+                }
+                if let Some((_, Some(rho))) = clean.moments() {
                     rhos.push(rho);
                 }
             }
@@ -386,12 +358,14 @@ fn global_priors(samples: &[&SampleData]) -> (HashMap<(u8, u8), f64>, f64) {
         .map(|(k, s)| (k, (s.alt / s.depth).max(1e-6)))
         .collect();
     rhos.sort_by(f64::total_cmp);
-    let rho = rhos
-        .get(rhos.len() / 2)
-        .copied()
-        .unwrap_or(DEFAULT_PRIOR_RHO)
-        .max(PRIOR_RHO_FLOOR)
-        .max(RHO_FLOOR);
+    // A median of a handful of sites is no prior.
+    let rho = if rhos.len() >= MIN_PRIOR_SITES {
+        rhos[rhos.len() / 2]
+    } else {
+        DEFAULT_PRIOR_RHO
+    }
+    .max(PRIOR_RHO_FLOOR)
+    .max(RHO_FLOOR);
     (priors, rho)
 }
 
@@ -473,10 +447,16 @@ pub fn recall(
             hotspot: is_hotspot(&key),
             ..AlleleModel::default()
         };
-        for s in samples.iter().filter(|s| is_background(s)) {
-            let (alt, depth) = s.allele_evidence(key.0, &key.1, &key.2);
+        let background: Vec<(&SampleData, (u32, u32))> = samples
+            .iter()
+            .filter(|s| is_background(s))
+            .map(|s| (*s, s.allele_evidence(key.0, &key.1, &key.2)))
+            .collect();
+        let observations: Vec<(u32, u32)> = background.iter().map(|(_, o)| *o).collect();
+        let variants = variant_outliers(&observations, &model.prior);
+        for ((s, (alt, depth)), variant) in background.iter().zip(variants) {
             let mut one = Sums::default();
-            if one.add(alt, depth) {
+            if !variant && one.add(*alt, *depth) {
                 model.add(&s.sample.patient, s.sample.material, &one);
             }
         }
@@ -546,47 +526,12 @@ pub fn recall(
         }
     }
 
-    // Filters.
-    for rc in &mut out.calls {
-        let s = samples[rc.sample];
-        let c = &rc.call;
-        let key = (c.pos, c.ref_allele.clone(), c.alt_allele.clone());
-        let level = if rc.hotspot { HOTSPOT_FDR } else { FDR };
-        let mut f = Vec::new();
-        if c.depth < MIN_DEPTH {
-            f.push(filter::LOW_DEPTH);
-        }
-        if c.alt_reads() < params.min_alt_reads {
-            f.push(filter::LOW_ALT);
-        }
-        if c.vaf < params.min_vaf {
-            f.push(filter::LOW_VAF);
-        }
-        if c.error_p > params.max_error_p {
-            f.push(filter::ERROR_EXPLAINED);
-        }
-        if let Some(site) = s.site(c.pos) {
-            let alt = (c.alt_forward, c.alt_reverse);
-            if strand_biased(reference_strands(site, &key, alt), alt) {
-                f.push(filter::STRAND_BIAS);
-            }
-            if let Class::Snv(r, a) = class(&key) {
-                let near = |b: u8| (site.near_read_end.base(b), site.base_total(b));
-                if read_end_biased(near(r), near(a)) {
-                    f.push(filter::READ_END);
-                }
-            }
-        }
-        if rc.q_value > level {
-            f.push(filter::BACKGROUND);
-        }
-        if germline_like(c.vaf) {
-            f.push(filter::GERMLINE_LIKE);
-        }
-        rc.filters = f.into_iter().map(str::to_owned).collect();
-    }
+    filters::apply(&mut out, samples, params);
     out
 }
+
+mod filters;
+pub use filters::{read_end_biased, strand_biased, NEAR_INDEL_BASES};
 
 #[cfg(test)]
 mod tests;

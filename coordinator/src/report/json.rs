@@ -92,6 +92,7 @@ mod tests {
             run_id: "roles".into(),
             samples: SampleCounts {
                 failed: 0,
+                identity_mismatch: 0,
                 low_coverage: 0,
                 ok: 36,
                 total: 36,

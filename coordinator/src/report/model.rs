@@ -179,7 +179,7 @@ pub struct QcRow {
     pub material: Material,
     /// Day.
     pub day: i64,
-    /// ok, failed or low_coverage.
+    /// ok, failed, low_coverage or identity_mismatch.
     pub status: SampleStatus,
     /// Why it failed, or the hotspot depth found when low (empty when ok).
     pub reason: String,
@@ -199,6 +199,9 @@ pub enum SampleStatus {
     /// Its jobs ran but it is too shallow at the hotspots to detect anything there
     /// ([`esr1_science::coverage`]): its data are not used and it makes no patient evaluable.
     LowCoverage,
+    /// Its germline genotype disagrees with its patient's other samples
+    /// ([`esr1_science::identity`]): a swap or a mislabel, not used.
+    IdentityMismatch,
 }
 
 impl SampleStatus {
@@ -208,6 +211,7 @@ impl SampleStatus {
             Self::Ok => "ok",
             Self::Failed => "failed",
             Self::LowCoverage => "low_coverage",
+            Self::IdentityMismatch => "identity_mismatch",
         }
     }
 }

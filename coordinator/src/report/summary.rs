@@ -141,6 +141,8 @@ pub struct PatientCounts {
 pub struct SampleCounts {
     /// Samples that failed.
     pub failed: usize,
+    /// Samples whose germline genotype is not their patient's (not used).
+    pub identity_mismatch: usize,
     /// Samples that ran but were too shallow at the hotspots to be used.
     pub low_coverage: usize,
     /// Samples that passed (ran, and deep enough at the hotspots).
@@ -194,6 +196,7 @@ impl Summary {
             patients: patient_counts(r),
             samples: SampleCounts {
                 failed: failed_samples.len(),
+                identity_mismatch: count(SampleStatus::IdentityMismatch),
                 low_coverage: count(SampleStatus::LowCoverage),
                 ok: count(SampleStatus::Ok),
                 total: r.qc.len(),

@@ -13,6 +13,7 @@ mod cli;
 mod cohort;
 mod coverage;
 mod distributed;
+mod identity;
 mod layout;
 mod s3;
 mod trust;

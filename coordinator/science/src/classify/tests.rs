@@ -41,7 +41,22 @@ fn block_only(name: &'static str, day: i64, material: Material, depth: u32) -> E
     }
 }
 
-fn sample_data(e: &Evidence) -> SampleData {
+/// The change under test: REF, ALT and whether it is a hotspot allele.
+#[derive(Clone, Copy)]
+struct Change {
+    r: u8,
+    a: u8,
+    hotspot: bool,
+}
+
+/// The default change: A>G at a hotspot.
+const HOTSPOT_AG: Change = Change {
+    r: b'A',
+    a: b'G',
+    hotspot: true,
+};
+
+fn sample_data_of(e: &Evidence, change: Change) -> SampleData {
     let region = GenomicRegion {
         contig: "chr6".into(),
         start: POS - 100,
@@ -59,19 +74,17 @@ fn sample_data(e: &Evidence) -> SampleData {
         let half = |n: u32| (n / 2, n - n / 2);
         let (ra, rb) = half(reference);
         let (aa, ab) = half(e.alt);
+        let counts = |reference: u32, alt: u32| {
+            let mut b = BaseCounts::default();
+            (0..reference).for_each(|_| b.add_base(change.r));
+            (0..alt).for_each(|_| b.add_base(change.a));
+            b
+        };
         result.sites.push(SiteCounts {
             pos: POS,
-            ref_base: 'A',
-            forward: BaseCounts {
-                a: ra,
-                g: aa,
-                ..BaseCounts::default()
-            },
-            reverse: BaseCounts {
-                a: rb,
-                g: ab,
-                ..BaseCounts::default()
-            },
+            ref_base: char::from(change.r),
+            forward: counts(ra, aa),
+            reverse: counts(rb, ab),
             ..SiteCounts::default()
         });
         result.blocks = vec![block(POS - 100, POS - 1), block(POS + 1, POS + 100)];
@@ -93,8 +106,9 @@ fn sample_data(e: &Evidence) -> SampleData {
     }
 }
 
-fn key() -> AlleleKey {
-    (POS, "A".into(), "G".into())
+fn key_of(change: Change) -> AlleleKey {
+    let text = |b: u8| char::from(b).to_string();
+    (POS, text(change.r), text(change.a))
 }
 
 fn cohort() -> CohortCalls {
@@ -102,15 +116,21 @@ fn cohort() -> CohortCalls {
 }
 
 /// A detected (PASS or germline-like) call of the A>G change in sample `i`.
-fn detected_call(i: usize, s: &SampleData, cohort: &CohortCalls) -> RecalledCall {
-    let (alt, depth) = s.allele_evidence(POS, "A", "G");
+fn detected_call_of(
+    i: usize,
+    s: &SampleData,
+    cohort: &CohortCalls,
+    change: Change,
+) -> RecalledCall {
+    let (_, r, a) = key_of(change);
+    let (alt, depth) = s.allele_evidence(POS, &r, &a);
     let vaf = f64::from(alt) / f64::from(depth);
     RecalledCall {
         sample: i,
         call: SampleCall {
             pos: POS,
-            ref_allele: "A".into(),
-            alt_allele: "G".into(),
+            ref_allele: r.clone(),
+            alt_allele: a.clone(),
             alt_forward: alt / 2,
             alt_reverse: alt - alt / 2,
             depth,
@@ -118,8 +138,8 @@ fn detected_call(i: usize, s: &SampleData, cohort: &CohortCalls) -> RecalledCall
             error_p: 1e-30,
             filters: Vec::new(),
         },
-        hotspot: true,
-        background: cohort.background(&key(), &s.sample.patient, s.sample.material),
+        hotspot: change.hotspot,
+        background: cohort.background(&key_of(change), &s.sample.patient, s.sample.material),
         background_p: 1e-30,
         q_value: 1e-20,
         filters: if germline_like(vaf) {
@@ -133,13 +153,17 @@ fn detected_call(i: usize, s: &SampleData, cohort: &CohortCalls) -> RecalledCall
 /// Classifies the patient whose samples (ordered by day) have `evidence`; the change counts
 /// as detected in the samples whose index is in `called`.
 fn classify(evidence: &[Evidence], called: &[usize]) -> Vec<PatientVariant> {
+    classify_change(evidence, called, HOTSPOT_AG)
+}
+
+fn classify_change(evidence: &[Evidence], called: &[usize], change: Change) -> Vec<PatientVariant> {
     let cohort = cohort();
-    let data: Vec<SampleData> = evidence.iter().map(sample_data).collect();
+    let data: Vec<SampleData> = evidence.iter().map(|e| sample_data_of(e, change)).collect();
     let samples: Vec<&SampleData> = data.iter().collect();
     let calls: Vec<Vec<RecalledCall>> = (0..data.len())
         .map(|i| {
             if called.contains(&i) {
-                vec![detected_call(i, &data[i], &cohort)]
+                vec![detected_call_of(i, &data[i], &cohort, change)]
             } else {
                 Vec::new()
             }
@@ -279,4 +303,76 @@ fn classify_reports_nothing_for_a_patient_without_detected_calls() {
         &[],
     )
     .is_empty());
+}
+
+#[test]
+fn classify_a_single_samples_inherited_looking_variant_is_germline_except_at_a_hotspot() {
+    let single = [ev("T0", -10, Material::Tumor, 700, 352)];
+    let snp = Change {
+        r: b'A',
+        a: b'G',
+        hotspot: false,
+    };
+    let v = only(classify_change(&single, &[0], snp));
+    assert_eq!(v.status, VariantStatus::Germline);
+    // A hotspot at half the fragments of one tumour is a clonal somatic mutation.
+    assert_eq!(
+        only(classify(&single, &[0])).status,
+        VariantStatus::PreExisting
+    );
+    // A low fraction in the single sample stays pre-existing.
+    let low = [ev("T0", -10, Material::Tumor, 700, 40)];
+    assert_eq!(
+        only(classify_change(&low, &[0], snp)).status,
+        VariantStatus::PreExisting
+    );
+}
+
+#[test]
+fn classify_a_low_deamination_like_change_only_in_tumour_is_at_most_indeterminate() {
+    let ct = Change {
+        r: b'C',
+        a: b'T',
+        hotspot: false,
+    };
+    let patient = [
+        ev("T0", -10, Material::Tumor, 3000, 0),
+        ev("T1", 200, Material::Tumor, 700, 7),
+        ev("C1", 205, Material::Cfdna, 3000, 0),
+    ];
+    // 1 % C>T in the later biopsy, absent from plasma: formalin-like, not acquired.
+    let v = only(classify_change(&patient, &[1], ct));
+    assert_eq!(v.status, VariantStatus::Indeterminate);
+    assert!(v.ffpe_like);
+    // Nor pre-existing when the baseline biopsy has it.
+    let v = only(classify_change(&patient, &[0, 1], ct));
+    assert_eq!(v.status, VariantStatus::Indeterminate);
+    // Confirmed in plasma, it is acquired.
+    let confirmed = [
+        ev("T0", -10, Material::Tumor, 3000, 0),
+        ev("T1", 200, Material::Tumor, 700, 7),
+        ev("C1", 205, Material::Cfdna, 3000, 30),
+    ];
+    let v = only(classify_change(&confirmed, &[1, 2], ct));
+    assert_eq!(v.status, VariantStatus::Acquired);
+    assert!(!v.ffpe_like);
+    // Another class at the same fraction in the biopsy alone is acquired too.
+    let ag = Change {
+        r: b'A',
+        a: b'G',
+        hotspot: false,
+    };
+    assert_eq!(
+        only(classify_change(&patient, &[1], ag)).status,
+        VariantStatus::Acquired
+    );
+    // A clonal C>T in the biopsy is above the formalin range.
+    let clonal = [
+        ev("T0", -10, Material::Tumor, 700, 0),
+        ev("T1", 200, Material::Tumor, 700, 140),
+    ];
+    assert_eq!(
+        only(classify_change(&clonal, &[1], ct)).status,
+        VariantStatus::Acquired
+    );
 }

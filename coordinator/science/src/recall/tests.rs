@@ -1,6 +1,7 @@
 //! Tests of [`super`]: recall.
 
 use super::*;
+use esr1_proto::SiteCounts;
 
 #[test]
 fn strand_bias_needs_both_lopsided_alts_and_balanced_reference() {

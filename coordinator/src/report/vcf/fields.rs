@@ -14,6 +14,10 @@ pub const KNOWN_FILTERS: &[(&str, &str)] = &[
     ("strand_bias", "Alternate reads almost all on one strand"),
     ("read_end", "Alternate bases clustered near read ends"),
     (
+        "near_indel",
+        "Mismatch next to an indel of the patient, seen near read ends: the indel misaligned",
+    ),
+    (
         "background",
         "Allele also seen at this level in the background panel",
     ),
