@@ -65,6 +65,15 @@ ensure_garage() {
 # bcftools reads the cohort VCF (Debian's build, as users run it).
 ensure_tools() {
   command -v bcftools >/dev/null 2>&1 || apt_install bcftools
+  ensure_art_tools
+}
+
+# The ART/bwa end-to-end test makes its reads with art_illumina, aligns them with bwa and
+# sorts, marks duplicates and indexes with samtools.
+ensure_art_tools() {
+  command -v art_illumina >/dev/null 2>&1 || apt_install art-nextgen-simulation-tools
+  command -v bwa >/dev/null 2>&1 || apt_install bwa
+  command -v samtools >/dev/null 2>&1 || apt_install samtools
 }
 
 ensure_services() {

@@ -21,6 +21,14 @@ pub enum SimulateError {
     /// The built-in model does not support the simulation (a build defect).
     #[error("ESR1 model: {0}")]
     Model(String),
+    /// An external program (`art_illumina`, `bwa`, `samtools`) is missing or failed.
+    #[error("{program}: {message}")]
+    Tool {
+        /// The program.
+        program: String,
+        /// What went wrong (for a missing program, how to install it).
+        message: String,
+    },
     /// Building a BAM index failed.
     #[error("indexing {}: {message}", path.display())]
     Index {

@@ -15,6 +15,7 @@
 
 pub mod accuracy;
 pub mod alignments;
+pub mod art;
 pub mod artefacts;
 pub mod cohort;
 pub mod cram;

@@ -9,6 +9,7 @@ mod garage;
 mod util;
 
 mod accuracy;
+mod art;
 mod cli;
 mod cohort;
 mod coverage;

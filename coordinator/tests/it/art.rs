@@ -1,0 +1,150 @@
+//! The calling model on reads the project did not make: an `art_illumina` + `bwa mem` +
+//! samtools cohort (see `esr1_simulate::art`) run end to end and scored against its design.
+//! The benchmark (`scripts/bench-art.sh`) is the same at a larger size, printing the table.
+
+use crate::util::{local_storage, read_tsv};
+use esr1_coordinator::plan::PlanOptions;
+use esr1_coordinator::run::{run, Backend, RunOptions};
+use esr1_simulate::art::design::ArtDepths;
+use esr1_simulate::art::score::{score, ArtScore};
+use esr1_simulate::art::{simulate_art, ArtCohort, ArtOptions};
+use std::path::Path;
+
+fn run_art(dir: &Path, patients: usize, seed: u64, depths: ArtDepths) -> (ArtCohort, ArtScore) {
+    let mut opts = ArtOptions::new(dir.join("cohort"), patients, seed);
+    opts.depths = depths;
+    let cohort = simulate_art(&opts).unwrap_or_else(|e| panic!("ART cohort: {e}"));
+    let out = dir.join("run");
+    run(
+        &RunOptions {
+            count: Default::default(),
+            samplesheet: cohort.samplesheet.clone(),
+            reference: cohort.reference.clone(),
+            out: out.to_string_lossy().into_owned(),
+            backend: Backend::Embedded { workers: 2 },
+            plan: PlanOptions::default(),
+            run_id: None,
+            progress: false,
+        },
+        &local_storage(),
+    )
+    .unwrap_or_else(|e| panic!("run: {e:#}"));
+    let s = score(&cohort, &out).unwrap_or_else(|e| panic!("score: {e}"));
+    (cohort, s)
+}
+
+/// PASS rows of `calls.tsv` for one sample.
+fn passed(out: &Path, sample: &str) -> Vec<(String, String, String)> {
+    read_tsv(&out.join("calls.tsv"))
+        .into_iter()
+        .filter(|r| r["sample"] == sample && r["filter"] == "PASS")
+        .map(|r| (r["hotspot"].clone(), r["ref"].clone(), r["alt"].clone()))
+        .collect()
+}
+
+#[test]
+fn an_art_bwa_cohort_is_called_right_mechanism_by_mechanism() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (cohort, s) = run_art(
+        dir.path(),
+        10,
+        7,
+        ArtDepths {
+            cfdna: 2500,
+            tumour: 400,
+        },
+    );
+    let table = s.table();
+    eprintln!("{table}");
+    let out = dir.path().join("run");
+    // D538G is pre-existing at ~1 % in two other patients' baselines (A02, A10); A06's
+    // acquired D538G at 0.4 % (first plasma) and 0.6 % is still found.
+    for sample in ["A06_C1", "A06_C2"] {
+        assert!(
+            passed(&out, sample).iter().any(|c| c.0 == "D538G"),
+            "{sample}: {:?}\n{table}",
+            passed(&out, sample)
+        );
+    }
+    // The strand-specific artefact on Y537C is never called, and does not hide A03's 1 %.
+    assert_eq!(s.artefact_calls, 0, "{table}");
+    assert!(
+        passed(&out, "A03_C1").iter().any(|c| c.0 == "Y537C"),
+        "{table}"
+    );
+    // Jackpots are not calls; formalin sites decide nothing.
+    assert_eq!(s.jackpot_calls, 0, "{table}");
+    assert_eq!(s.ffpe_statuses, 0, "{table}");
+    // The in-frame deletion at 2 % in overlapping-mate plasma is called.
+    for sample in ["A04_C1", "A04_C2"] {
+        assert!(
+            passed(&out, sample)
+                .iter()
+                .any(|c| c.1.len() == c.2.len() + 3),
+            "{sample}: {:?}\n{table}",
+            passed(&out, sample)
+        );
+    }
+    // The MNV is one call, not also its component hotspot L536H.
+    for sample in ["A05_C1", "A05_C2"] {
+        let calls = passed(&out, sample);
+        assert!(
+            calls.iter().any(|c| c.1.len() == 2 && c.2 == "AG"),
+            "{sample}: {calls:?}"
+        );
+        assert!(!calls.iter().any(|c| c.0 == "L536H"), "{sample}: {calls:?}");
+    }
+    // Every status and every arm exact; at most one other false positive per 20 samples.
+    assert!(
+        s.wrong_statuses.is_empty(),
+        "{:?}\n{table}",
+        s.wrong_statuses
+    );
+    for g in &s.arms {
+        assert_eq!(g.ours, g.truth, "{}\n{table}", g.group);
+    }
+    assert!(
+        s.false_positives.len() * 20 <= s.samples,
+        "{:?}\n{table}",
+        s.false_positives
+    );
+    assert!(cohort.jackpots.len() >= 5, "{:?}", cohort.jackpots);
+}
+
+/// The ART/bwa accuracy benchmark: `ESR1_ART_PATIENTS` (24), `ESR1_ART_SEED` (1),
+/// `ESR1_ART_CFDNA_DEPTH` (3500), `ESR1_ART_WORK` (a temporary directory); prints the table.
+#[test]
+#[ignore = "benchmark: scripts/bench-art.sh"]
+fn art_benchmark() {
+    let env = |k: &str, d: u64| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let work = std::env::var("ESR1_ART_WORK").map_or(tmp.path().to_owned(), Into::into);
+    let started = std::time::Instant::now();
+    let (cohort, s) = run_art(
+        &work,
+        env("ESR1_ART_PATIENTS", 24) as usize,
+        env("ESR1_ART_SEED", 1),
+        ArtDepths {
+            cfdna: env("ESR1_ART_CFDNA_DEPTH", 3500) as u32,
+            tumour: 400,
+        },
+    );
+    println!(
+        "ART/bwa cohort: {} patients, {} samples, {:.0} s\n\n{}",
+        cohort.patients.len(),
+        s.samples,
+        started.elapsed().as_secs_f64(),
+        s.table()
+    );
+    for fp in &s.false_positives {
+        println!("false positive: {fp}");
+    }
+    for w in &s.wrong_statuses {
+        println!("wrong status: {w}");
+    }
+}
