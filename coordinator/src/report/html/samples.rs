@@ -5,7 +5,6 @@ use crate::report::html::text::{dash, esc, hgvs_and_position};
 use crate::report::html::trajectory::{parse_trajectory, trajectory_cell};
 use crate::report::model::{CallRow, CohortReport, PatientRow, QcRow, SampleStatus};
 use esr1_science::classify::REQUIRED_BASELINE_POWER;
-use esr1_science::recall::filter;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -62,11 +61,6 @@ pub fn patients(h: &mut String, rows: &[PatientRow]) {
     h.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-/// Whether a call counts as detected: it passed every filter but, at most, `germline_like`.
-fn detected(c: &CallRow) -> bool {
-    c.filter == "PASS" || c.filter.split(';').all(|f| f == filter::GERMLINE_LIKE)
-}
-
 /// Detected calls, and the filtered candidates counted by filter.
 pub fn calls(h: &mut String, rows: &[CallRow]) {
     h.push_str(
@@ -74,7 +68,7 @@ pub fn calls(h: &mut String, rows: &[CallRow]) {
          <p class=\"note\">Candidates that passed every filter (PASS) or only look inherited \
          (germline_like), per sample; every candidate is in calls.tsv.</p>\n",
     );
-    let shown: Vec<&CallRow> = rows.iter().filter(|c| detected(c)).collect();
+    let shown: Vec<&CallRow> = rows.iter().filter(|c| c.is_detected()).collect();
     if shown.is_empty() {
         h.push_str("<p>No call was detected.</p>\n");
     } else {
@@ -122,7 +116,7 @@ pub fn calls(h: &mut String, rows: &[CallRow]) {
     }
     let mut by_filter: BTreeMap<&str, usize> = BTreeMap::new();
     let mut filtered = 0;
-    for c in rows.iter().filter(|c| !detected(c)) {
+    for c in rows.iter().filter(|c| !c.is_detected()) {
         filtered += 1;
         for f in c.filter.split(';') {
             *by_filter.entry(f).or_default() += 1;
