@@ -5,7 +5,11 @@
 mod cohort;
 mod css;
 mod header;
+mod lanes;
+mod oncoprint;
 mod samples;
+mod svg;
+mod swimmer;
 pub mod text;
 pub mod trajectory;
 
@@ -31,9 +35,14 @@ pub fn report_html(summary: &Summary, r: &CohortReport) -> String {
     header::header(&mut h, summary);
     header::problems(&mut h, summary);
     h.push_str(
-        "<nav><a href=\"#frequencies\">Frequencies</a><a href=\"#patients\">Patients</a>\
+        "<nav><a href=\"#at-a-glance\">At a glance</a>\
+         <a href=\"#frequencies\">Frequencies</a><a href=\"#patients\">Patients</a>\
          <a href=\"#calls\">Calls</a><a href=\"#qc\">QC</a><a href=\"#method\">Method</a></nav>\n",
     );
+    h.push_str("<section id=\"at-a-glance\">\n<h2>Patients at a glance</h2>\n");
+    oncoprint::oncoprint(&mut h, r);
+    swimmer::swimmer(&mut h, r);
+    h.push_str("</section>\n");
     cohort::frequencies(&mut h, &r.frequencies, &summary.arm_comparisons);
     samples::patients(&mut h, &r.patients);
     samples::calls(&mut h, &r.calls);
