@@ -2,6 +2,7 @@
 //! no external resources) that opens offline and is safe to e-mail. Rendered from the typed
 //! [`Summary`] and [`CohortReport`]; this module is the page shell, its children the sections.
 
+mod arms;
 mod cohort;
 mod css;
 mod header;
@@ -35,7 +36,7 @@ pub fn report_html(summary: &Summary, r: &CohortReport) -> String {
     header::header(&mut h, summary);
     header::problems(&mut h, summary);
     h.push_str(
-        "<nav><a href=\"#at-a-glance\">At a glance</a>\
+        "<nav><a href=\"#at-a-glance\">At a glance</a><a href=\"#arm-comparison\">Arms</a>\
          <a href=\"#frequencies\">Frequencies</a><a href=\"#patients\">Patients</a>\
          <a href=\"#calls\">Calls</a><a href=\"#qc\">QC</a><a href=\"#method\">Method</a></nav>\n",
     );
@@ -43,6 +44,7 @@ pub fn report_html(summary: &Summary, r: &CohortReport) -> String {
     oncoprint::oncoprint(&mut h, r);
     swimmer::swimmer(&mut h, r);
     h.push_str("</section>\n");
+    arms::arm_comparison(&mut h, r, &summary.arm_comparisons);
     cohort::frequencies(&mut h, &r.frequencies, &summary.arm_comparisons);
     samples::patients(&mut h, &r.patients);
     samples::calls(&mut h, &r.calls);
