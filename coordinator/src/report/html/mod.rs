@@ -6,6 +6,7 @@ mod arms;
 mod cohort;
 mod css;
 mod header;
+mod heatmap;
 mod lanes;
 mod oncoprint;
 mod samples;

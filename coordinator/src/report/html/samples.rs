@@ -1,6 +1,7 @@
 //! The per-patient and per-sample sections of the page: patients, detected calls and QC.
 
 use crate::report::format::{fmt_f, pct};
+use crate::report::html::heatmap::depth_heatmap;
 use crate::report::html::text::{dash, esc, hgvs_and_position};
 use crate::report::html::trajectory::{parse_trajectory, trajectory_cell};
 use crate::report::model::{CallRow, CohortReport, PatientRow, QcRow, SampleStatus};
@@ -144,7 +145,11 @@ pub fn qc(h: &mut String, r: &CohortReport) {
     h.push_str(
         "<section id=\"qc\">\n<h2>Quality control</h2>\n\
          <p class=\"note\">Reads whose alignment starts in ESR1, reads filtered by reason, and \
-         the fragment depth at each hotspot position.</p>\n<table>\n<thead><tr><th>Sample</th>\
+         the fragment depth at each hotspot position.</p>\n",
+    );
+    depth_heatmap(h, r);
+    h.push_str(
+        "<h3>Counters per sample</h3>\n<table>\n<thead><tr><th>Sample</th>\
          <th>Patient</th><th>Material</th><th>Day</th><th>Status</th><th>Reads seen</th>\
          <th>Unmapped</th><th>Secondary</th><th>Supplementary</th><th>QC fail</th>\
          <th>Duplicate</th><th>Low MAPQ</th><th>Low base quality (bases)</th>\
