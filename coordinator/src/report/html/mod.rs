@@ -9,6 +9,7 @@ mod header;
 mod heatmap;
 mod lanes;
 mod oncoprint;
+mod provenance;
 mod samples;
 mod svg;
 mod swimmer;
@@ -39,7 +40,8 @@ pub fn report_html(summary: &Summary, r: &CohortReport) -> String {
     h.push_str(
         "<nav><a href=\"#at-a-glance\">At a glance</a><a href=\"#arm-comparison\">Arms</a>\
          <a href=\"#frequencies\">Frequencies</a><a href=\"#patients\">Patients</a>\
-         <a href=\"#calls\">Calls</a><a href=\"#qc\">QC</a><a href=\"#method\">Method</a></nav>\n",
+         <a href=\"#calls\">Calls</a><a href=\"#qc\">QC</a><a href=\"#method\">Method</a>\
+         <a href=\"#provenance\">Provenance</a></nav>\n",
     );
     h.push_str("<section id=\"at-a-glance\">\n<h2>Patients at a glance</h2>\n");
     oncoprint::oncoprint(&mut h, r);
@@ -51,6 +53,7 @@ pub fn report_html(summary: &Summary, r: &CohortReport) -> String {
     samples::calls(&mut h, &r.calls);
     samples::qc(&mut h, r);
     cohort::method(&mut h, &r.background);
+    provenance::provenance(&mut h, summary, r);
     let _ = write!(
         h,
         "<footer class=\"note\"><p>Written by {}; the same numbers are in summary.json, \
