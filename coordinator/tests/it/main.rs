@@ -14,6 +14,7 @@ mod cohort;
 mod coverage;
 mod distributed;
 mod layout;
+mod report_html;
 mod s3;
 mod trust;
 mod vcf;
