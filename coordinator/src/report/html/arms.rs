@@ -4,7 +4,7 @@
 
 use crate::report::format::{fmt_f, pct};
 use crate::report::html::lanes::arms;
-use crate::report::html::svg::{arm_colour, text_width};
+use crate::report::html::svg::{arm_colour, percent_axis, text_width};
 use crate::report::html::text::esc;
 use crate::report::model::CohortReport;
 use esr1_science::cohort::{cohort_frequencies, ArmComparison, FrequencyRow, PatientOutcome};
@@ -145,21 +145,7 @@ fn chart(h: &mut String, id: &str, items: &[Item], notes: &[String]) {
          viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-label=\"Acquired fraction \
          with Wilson 95 % interval per therapy arm\">"
     );
-    for tick in [0.0, 0.25, 0.5, 0.75, 1.0] {
-        let tx = x(tick);
-        let _ = writeln!(
-            h,
-            "<line x1=\"{tx:.1}\" y1=\"{TOP}\" x2=\"{tx:.1}\" y2=\"{axis_y:.1}\" stroke=\"#ddd\"/>\
-             <text x=\"{tx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{} %</text>",
-            axis_y + 14.0,
-            tick * 100.0
-        );
-    }
-    let _ = writeln!(
-        h,
-        "<line x1=\"{label_w:.1}\" y1=\"{axis_y:.1}\" x2=\"{:.1}\" y2=\"{axis_y:.1}\" stroke=\"#333\"/>",
-        label_w + PLOT
-    );
+    percent_axis(h, label_w, PLOT, TOP, axis_y);
     for (i, item) in items.iter().enumerate() {
         let y = TOP + ROW * (i as f64 + 0.5);
         match item {

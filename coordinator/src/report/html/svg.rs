@@ -65,6 +65,26 @@ pub fn swatch(h: &mut String, x: f64, y: f64, fill: &str, label: &str) -> f64 {
     x + 16.0 + text_width(label, 11.0) + 18.0
 }
 
+/// The 0–100 % axis of a horizontal chart whose 0 is at `x0` and 100 % at `x0 + width`: a
+/// grid line and a label every 25 %, from `top` down to the axis line at `axis_y`.
+pub fn percent_axis(h: &mut String, x0: f64, width: f64, top: f64, axis_y: f64) {
+    for tick in [0.0, 0.25, 0.5, 0.75, 1.0] {
+        let tx = x0 + tick * width;
+        let _ = writeln!(
+            h,
+            "<line x1=\"{tx:.1}\" y1=\"{top:.1}\" x2=\"{tx:.1}\" y2=\"{axis_y:.1}\" stroke=\"#ddd\"/>\
+             <text x=\"{tx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{} %</text>",
+            axis_y + 14.0,
+            tick * 100.0
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<line x1=\"{x0:.1}\" y1=\"{axis_y:.1}\" x2=\"{:.1}\" y2=\"{axis_y:.1}\" stroke=\"#333\"/>",
+        x0 + width
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +96,15 @@ mod tests {
         assert_eq!((fills.len(), letters.len()), (4, 4));
         assert_eq!(arm_colour(0), arm_colour(6));
         assert_ne!(arm_colour(0), arm_colour(1));
+    }
+
+    #[test]
+    fn the_percent_axis_has_five_ticks_and_a_line() {
+        let mut h = String::new();
+        percent_axis(&mut h, 100.0, 400.0, 8.0, 58.0);
+        assert_eq!(h.matches("<line").count(), 6);
+        assert!(h.contains("<text x=\"300.0\" y=\"72.0\" text-anchor=\"middle\">50 %</text>"));
+        assert!(h.contains("x1=\"100.0\" y1=\"58.0\" x2=\"500.0\""));
     }
 
     #[test]
