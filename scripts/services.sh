@@ -62,9 +62,11 @@ ensure_garage() {
 }
 
 # Programs the tests execute, installed when missing whatever already listens on a port:
-# bcftools reads the cohort VCF (Debian's build, as users run it).
+# bcftools reads the cohort VCF (Debian's build, as users run it); headless Chromium renders
+# report.html (coordinator/tests/it/report_html.rs).
 ensure_tools() {
   command -v bcftools >/dev/null 2>&1 || apt_install bcftools
+  command -v chromium >/dev/null 2>&1 || apt_install chromium
   ensure_art_tools
 }
 

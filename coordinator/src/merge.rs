@@ -93,6 +93,7 @@ pub fn merge(
         build,
         chrom: plan.chrom.clone(),
         count,
+        params: params.clone(),
         hotspot_columns: hotspot_columns(model, build, &hotspot_positions),
         calls,
         patients,

@@ -4,7 +4,7 @@ use crate::plan::Plan;
 use crate::report::model::{
     BackgroundSummary, CallRow, CohortReport, PatientRow, QcRow, SampleStatus,
 };
-use esr1_proto::{Material, RegionQc};
+use esr1_proto::{CallingParams, Material, RegionQc};
 use esr1_science::cohort::{cohort_frequencies, OutcomeVariant, PatientOutcome, VariantStatus};
 use esr1_science::consequence::{Consequence, CountRule, Effect};
 use esr1_science::esr1::Build;
@@ -123,6 +123,7 @@ pub fn report(second: &str) -> (Plan, CohortReport) {
         build: Build::Grch38,
         chrom: "chr6".into(),
         count: CountRule::default(),
+        params: CallingParams::default(),
         hotspot_columns: vec![
             (152_098_788, "Y537S_Y537N_Y537C".into()),
             (152_098_791, "D538G".into()),

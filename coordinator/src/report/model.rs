@@ -3,10 +3,11 @@
 
 use crate::report::format::serialize_f;
 use crate::report::vcf::model::VcfVariant;
-use esr1_proto::{Material, RegionQc};
+use esr1_proto::{CallingParams, Material, RegionQc};
 use esr1_science::cohort::{FrequencyRow, PatientOutcome, VariantStatus};
 use esr1_science::consequence::{Consequence, CountRule};
 use esr1_science::esr1::Build;
+use esr1_science::recall::filter;
 use serde::Serialize;
 
 /// One line of `calls.tsv` (field names are the columns; numbers as [`crate::report::format::fmt_f`]).
@@ -91,6 +92,12 @@ impl CallRow {
         "q_value",
         "filter",
     ];
+
+    /// Whether the call counts as detected: it passed every filter but, at most,
+    /// `germline_like` (whether that is inherited is decided per patient).
+    pub fn is_detected(&self) -> bool {
+        self.filter == "PASS" || self.filter.split(';').all(|f| f == filter::GERMLINE_LIKE)
+    }
 }
 
 /// One line of `patients.tsv` (field names are the columns).
@@ -165,6 +172,21 @@ impl PatientRow {
         "max_later_vaf",
         "trajectory",
     ];
+
+    /// A short name for pictures: the hotspot, else the protein change, else the HGVS coding
+    /// change, else `chrom:posREF>ALT`.
+    pub fn name(&self) -> String {
+        [&self.hotspot, &self.protein, &self.hgvs_c]
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .cloned()
+            .unwrap_or_else(|| {
+                format!(
+                    "{}:{}{}>{}",
+                    self.chrom, self.pos, self.ref_allele, self.alt_allele
+                )
+            })
+    }
 }
 
 /// One line of `qc.tsv` (flattened into its columns by the TSV writer, with one depth column
@@ -257,6 +279,8 @@ pub struct CohortReport {
     pub chrom: String,
     /// Which acquired variants the headline counts (`--count`).
     pub count: CountRule,
+    /// The filters and thresholds every job and the re-calling used.
+    pub params: CallingParams,
     /// `(position, names)` of hotspot columns in `qc.tsv`.
     pub hotspot_columns: Vec<(u64, String)>,
     /// calls.tsv.
@@ -296,4 +320,31 @@ pub struct BackgroundSummary {
     pub prior_rho: f64,
     /// Samples informing the background (baselines and normals that passed QC).
     pub background_samples: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::report::fixtures::{call_row, patient_row};
+    use esr1_science::cohort::VariantStatus;
+
+    #[test]
+    fn a_call_is_detected_when_only_germline_like_filters_it() {
+        assert!(call_row("S", "P", "PASS").is_detected());
+        assert!(call_row("S", "P", "germline_like").is_detected());
+        assert!(!call_row("S", "P", "germline_like;low_vaf").is_detected());
+        assert!(!call_row("S", "P", "background").is_detected());
+    }
+
+    #[test]
+    fn a_patient_variant_is_named_by_hotspot_protein_hgvs_or_position() {
+        let mut p = patient_row("P1", VariantStatus::Acquired, "");
+        assert_eq!(p.name(), "D538G");
+        p.hotspot.clear();
+        p.protein = "D538V".into();
+        assert_eq!(p.name(), "D538V");
+        p.protein.clear();
+        assert_eq!(p.name(), "c.1613A>G");
+        p.hgvs_c.clear();
+        assert_eq!(p.name(), "chr6:152098791A>G");
+    }
 }

@@ -16,6 +16,7 @@ mod coverage;
 mod distributed;
 mod identity;
 mod layout;
+mod report_html;
 mod s3;
 mod trust;
 mod vcf;

@@ -2,6 +2,7 @@
 //! method note.
 
 use crate::report::format::{fmt_f, pct};
+use crate::report::html::svg::percent_axis;
 use crate::report::html::text::esc;
 use crate::report::model::BackgroundSummary;
 use esr1_science::classify::REQUIRED_BASELINE_POWER;
@@ -94,21 +95,7 @@ fn forest_plot(h: &mut String, rows: &[&FrequencyRow]) {
         "<svg class=\"forest\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" \
          aria-label=\"Acquisition frequency with 95 % confidence interval per group\">"
     );
-    for tick in [0.0, 0.25, 0.5, 0.75, 1.0] {
-        let tx = x(tick);
-        let _ = writeln!(
-            h,
-            "<line x1=\"{tx}\" y1=\"{TOP}\" x2=\"{tx}\" y2=\"{axis_y}\" stroke=\"#ccc\"/>\
-             <text x=\"{tx}\" y=\"{}\" text-anchor=\"middle\">{} %</text>",
-            axis_y + 14.0,
-            tick * 100.0
-        );
-    }
-    let _ = writeln!(
-        h,
-        "<line x1=\"{LABEL}\" y1=\"{axis_y}\" x2=\"{}\" y2=\"{axis_y}\" stroke=\"#333\"/>",
-        LABEL + PLOT
-    );
+    percent_axis(h, LABEL, PLOT, TOP, axis_y);
     for (i, f) in rows.iter().enumerate() {
         let y = TOP + ROW * (i as f64 + 0.5);
         let label = esc(&f.group);

@@ -22,10 +22,19 @@ tr.failed td { background: #fdecea; }
 .traj { font-size: 0.75rem; color: #333; }
 svg text { font-family: inherit; font-size: 11px; }
 nav a { margin-right: 1rem; }
+figure { margin: 0.5rem 0 1.5rem; }
+figcaption { color: #444; font-size: 0.85rem; max-width: 60rem; }
+svg.fig { display: block; max-width: 100%; height: auto; }
+svg .small { font-size: 9px; }
+svg .cell { font-size: 9px; font-weight: 600; fill: #fff; }
+svg .depth { font-size: 8px; }
+svg .arm-head, svg .fisher { font-weight: 600; }
+svg .skipped { fill: #999; }
+svg .note-text { fill: #666; font-style: italic; }
 @media print {
   body { margin: 0; font-size: 10pt; }
   nav { display: none; }
-  tr, svg { break-inside: avoid; }
+  tr, svg, figure { break-inside: avoid; }
   .st, .alert, tr.failed td, th { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 }
 "#;

@@ -2,10 +2,17 @@
 //! no external resources) that opens offline and is safe to e-mail. Rendered from the typed
 //! [`Summary`] and [`CohortReport`]; this module is the page shell, its children the sections.
 
+mod arms;
 mod cohort;
 mod css;
 mod header;
+mod heatmap;
+mod lanes;
+mod oncoprint;
+mod provenance;
 mod samples;
+mod svg;
+mod swimmer;
 pub mod text;
 pub mod trajectory;
 
@@ -31,14 +38,22 @@ pub fn report_html(summary: &Summary, r: &CohortReport) -> String {
     header::header(&mut h, summary);
     header::problems(&mut h, summary);
     h.push_str(
-        "<nav><a href=\"#frequencies\">Frequencies</a><a href=\"#patients\">Patients</a>\
-         <a href=\"#calls\">Calls</a><a href=\"#qc\">QC</a><a href=\"#method\">Method</a></nav>\n",
+        "<nav><a href=\"#at-a-glance\">At a glance</a><a href=\"#arm-comparison\">Arms</a>\
+         <a href=\"#frequencies\">Frequencies</a><a href=\"#patients\">Patients</a>\
+         <a href=\"#calls\">Calls</a><a href=\"#qc\">QC</a><a href=\"#method\">Method</a>\
+         <a href=\"#provenance\">Provenance</a></nav>\n",
     );
+    h.push_str("<section id=\"at-a-glance\">\n<h2>Patients at a glance</h2>\n");
+    oncoprint::oncoprint(&mut h, r);
+    swimmer::swimmer(&mut h, r);
+    h.push_str("</section>\n");
+    arms::arm_comparison(&mut h, r, &summary.arm_comparisons);
     cohort::frequencies(&mut h, &r.frequencies, &summary.arm_comparisons);
     samples::patients(&mut h, &r.patients);
     samples::calls(&mut h, &r.calls);
     samples::qc(&mut h, r);
     cohort::method(&mut h, &r.background);
+    provenance::provenance(&mut h, summary, r);
     let _ = write!(
         h,
         "<footer class=\"note\"><p>Written by {}; the same numbers are in summary.json, \

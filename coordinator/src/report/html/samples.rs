@@ -1,11 +1,11 @@
 //! The per-patient and per-sample sections of the page: patients, detected calls and QC.
 
 use crate::report::format::{fmt_f, pct};
+use crate::report::html::heatmap::depth_heatmap;
 use crate::report::html::text::{dash, esc, hgvs_and_position};
 use crate::report::html::trajectory::{parse_trajectory, trajectory_cell};
 use crate::report::model::{CallRow, CohortReport, PatientRow, QcRow, SampleStatus};
 use esr1_science::classify::REQUIRED_BASELINE_POWER;
-use esr1_science::recall::filter;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -62,11 +62,6 @@ pub fn patients(h: &mut String, rows: &[PatientRow]) {
     h.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-/// Whether a call counts as detected: it passed every filter but, at most, `germline_like`.
-fn detected(c: &CallRow) -> bool {
-    c.filter == "PASS" || c.filter.split(';').all(|f| f == filter::GERMLINE_LIKE)
-}
-
 /// Detected calls, and the filtered candidates counted by filter.
 pub fn calls(h: &mut String, rows: &[CallRow]) {
     h.push_str(
@@ -74,7 +69,7 @@ pub fn calls(h: &mut String, rows: &[CallRow]) {
          <p class=\"note\">Candidates that passed every filter (PASS) or only look inherited \
          (germline_like), per sample; every candidate is in calls.tsv.</p>\n",
     );
-    let shown: Vec<&CallRow> = rows.iter().filter(|c| detected(c)).collect();
+    let shown: Vec<&CallRow> = rows.iter().filter(|c| c.is_detected()).collect();
     if shown.is_empty() {
         h.push_str("<p>No call was detected.</p>\n");
     } else {
@@ -122,7 +117,7 @@ pub fn calls(h: &mut String, rows: &[CallRow]) {
     }
     let mut by_filter: BTreeMap<&str, usize> = BTreeMap::new();
     let mut filtered = 0;
-    for c in rows.iter().filter(|c| !detected(c)) {
+    for c in rows.iter().filter(|c| !c.is_detected()) {
         filtered += 1;
         for f in c.filter.split(';') {
             *by_filter.entry(f).or_default() += 1;
@@ -150,7 +145,11 @@ pub fn qc(h: &mut String, r: &CohortReport) {
     h.push_str(
         "<section id=\"qc\">\n<h2>Quality control</h2>\n\
          <p class=\"note\">Reads whose alignment starts in ESR1, reads filtered by reason, and \
-         the fragment depth at each hotspot position.</p>\n<table>\n<thead><tr><th>Sample</th>\
+         the fragment depth at each hotspot position.</p>\n",
+    );
+    depth_heatmap(h, r);
+    h.push_str(
+        "<h3>Counters per sample</h3>\n<table>\n<thead><tr><th>Sample</th>\
          <th>Patient</th><th>Material</th><th>Day</th><th>Status</th><th>Reads seen</th>\
          <th>Unmapped</th><th>Secondary</th><th>Supplementary</th><th>QC fail</th>\
          <th>Duplicate</th><th>Low MAPQ</th><th>Low base quality (bases)</th>\

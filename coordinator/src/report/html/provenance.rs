@@ -1,0 +1,76 @@
+//! Provenance: what produced the numbers on the page — program and counting-model versions,
+//! run id, reference, build, count rule, calling parameters and FDR levels.
+
+use crate::plan::MODEL_VERSION;
+use crate::report::format::fmt_f;
+use crate::report::html::text::esc;
+use crate::report::model::CohortReport;
+use crate::report::summary::Summary;
+use esr1_science::recall::{FDR, HOTSPOT_FDR};
+use std::fmt::Write as _;
+
+/// The provenance section.
+pub fn provenance(h: &mut String, s: &Summary, r: &CohortReport) {
+    let p = &r.params;
+    let rows = [
+        ("Program", s.tool.clone()),
+        ("Counting model", MODEL_VERSION.to_owned()),
+        ("Run id", s.run_id.clone()),
+        ("Reference", s.reference.clone()),
+        ("Build", format!("{} ({})", s.build, s.chrom)),
+        ("Counted as acquired", format!("--count {}", s.count)),
+        ("Region jobs", s.jobs.total.to_string()),
+        (
+            "Minimum mapping quality (--min-mapq)",
+            p.min_mapq.to_string(),
+        ),
+        (
+            "Minimum base quality (--min-base-quality)",
+            p.min_base_quality.to_string(),
+        ),
+        (
+            "Minimum alt fragments (--min-alt-reads)",
+            p.min_alt_reads.to_string(),
+        ),
+        ("Minimum allele fraction (--min-vaf)", fmt_f(p.min_vaf)),
+        (
+            "Largest sequencing-error p-value (--max-error-p)",
+            fmt_f(p.max_error_p),
+        ),
+        (
+            "False discovery rate (known hotspots / other alleles)",
+            format!("{} / {}", fmt_f(HOTSPOT_FDR), fmt_f(FDR)),
+        ),
+    ];
+    h.push_str("<section id=\"provenance\">\n<h2>Provenance</h2>\n<table class=\"kv\">\n<tbody>\n");
+    for (k, v) in rows {
+        let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v));
+    }
+    h.push_str(
+        "</tbody>\n</table>\n<p class=\"note\">Each job's id in jobs.json is a digest of the \
+         sample, region, parameters, counting model and the size and version (modification \
+         time or ETag) of every file it reads. Start and end times are not recorded.</p>\n\
+         </section>\n",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixtures::report;
+
+    #[test]
+    fn versions_run_and_parameters_are_listed() {
+        let (plan, mut r) = report("P2");
+        r.params.min_mapq = 30;
+        let mut h = String::new();
+        provenance(&mut h, &Summary::new(&plan, &r, &[]), &r);
+        assert!(h.contains(&format!("<td>{MODEL_VERSION}</td>")));
+        assert!(h.contains("<td>esr1-coordinator "));
+        assert!(h.contains("<tr><th>Run id</th><td>run-1</td></tr>"));
+        assert!(h.contains("<tr><th>Reference</th><td>ref.fa</td></tr>"));
+        assert!(h.contains("<tr><th>Minimum mapping quality (--min-mapq)</th><td>30</td></tr>"));
+        assert!(h.contains("<td>5.000e-4</td>"));
+        assert!(h.contains("<td>0.0500 / 0.0100</td>"));
+    }
+}
