@@ -25,4 +25,6 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-cargo test --release -p esr1-coordinator --test it art::art_benchmark -- --ignored --nocapture --exact
+# The dev profile builds dependencies optimised (Cargo.toml), fast enough here, and shares
+# the test suite's build.
+cargo test -p esr1-coordinator --test it art::art_benchmark -- --ignored --nocapture --exact

@@ -36,7 +36,7 @@ pub const PRIOR_RHO_FLOOR: f64 = 1e-5;
 pub const DEFAULT_PRIOR_RHO: f64 = 1e-4;
 /// The prior overdispersion is the median over site × alleles with at least this many alt
 /// fragments in the background …
-pub const MIN_PRIOR_ALT: f64 = 3.0;
+pub const MIN_PRIOR_ALT: f64 = 10.0;
 /// … of at least this many such site × alleles (else [`DEFAULT_PRIOR_RHO`]).
 pub const MIN_PRIOR_SITES: usize = 10;
 
@@ -311,7 +311,7 @@ fn global_priors(samples: &[&SampleData]) -> (HashMap<(u8, u8), f64>, f64) {
         .filter(|s| is_background(s))
         .collect();
     let mut positions: BTreeMap<u64, u8> = BTreeMap::new();
-    for s in &background {
+    for s in samples {
         for r in &s.results {
             for site in &r.sites {
                 if matches!(site.ref_base, 'A' | 'C' | 'G' | 'T') {
@@ -327,18 +327,23 @@ fn global_priors(samples: &[&SampleData]) -> (HashMap<(u8, u8), f64>, f64) {
             if a == r {
                 continue;
             }
-            let observations: Vec<(u32, u32)> = background
-                .iter()
-                .map(|s| {
-                    let depth = s.depth_at(pos).unwrap_or(0);
-                    (s.site(pos).map_or(0, |x| x.base_total(a)), depth)
-                })
-                .collect();
+            let observe = |s: &&SampleData| {
+                let depth = s.depth_at(pos).unwrap_or(0);
+                (s.site(pos).map_or(0, |x| x.base_total(a)), depth)
+            };
             let mut sums = Sums::default();
-            for &(alt, depth) in &observations {
+            for (alt, depth) in background.iter().map(observe) {
                 sums.add(alt, depth);
             }
-            if sums.samples >= 5.0 && sums.alt >= MIN_PRIOR_ALT {
+            class_sums.entry((r, a)).or_default().merge(&sums);
+            // The overdispersion of errors is a property of sites, which every sample shows
+            // (later ones too); real variants among them are left out below.
+            let observations: Vec<(u32, u32)> = samples.iter().map(observe).collect();
+            let mut all = Sums::default();
+            for &(alt, depth) in &observations {
+                all.add(alt, depth);
+            }
+            if all.samples >= 5.0 && all.alt >= MIN_PRIOR_ALT {
                 // Real subclones in baselines are no error: they must not set the prior.
                 let flagged = variant_outliers(&observations, &Prior::default_error());
                 let mut clean = Sums::default();
@@ -349,7 +354,6 @@ fn global_priors(samples: &[&SampleData]) -> (HashMap<(u8, u8), f64>, f64) {
                     rhos.push(rho);
                 }
             }
-            class_sums.entry((r, a)).or_default().merge(&sums);
         }
     }
     let priors = class_sums
