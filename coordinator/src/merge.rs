@@ -16,6 +16,7 @@ use esr1_science::classify::classify_patient;
 use esr1_science::cohort::{cohort_frequencies, OutcomeVariant, PatientOutcome};
 use esr1_science::consequence::CountRule;
 use esr1_science::coverage::HotspotCoverage;
+use esr1_science::deamination::TransitionRates;
 use esr1_science::esr1::{Build, Esr1Model};
 use esr1_science::identity::{identity_mismatches, Concordance};
 use esr1_science::naming::Annotation;
@@ -295,6 +296,7 @@ fn qc_rows(data: &[SampleOutcome], hotspot_positions: &[u64]) -> Vec<QcRow> {
             .iter()
             .map(|&p| s.depth_at(p).unwrap_or(0))
             .collect(),
+        transitions: TransitionRates::of_sample(s),
     };
     let mut rows: Vec<QcRow> = data
         .iter()
@@ -315,6 +317,7 @@ fn qc_rows(data: &[SampleOutcome], hotspot_positions: &[u64]) -> Vec<QcRow> {
                 reason: reason.clone(),
                 qc: RegionQc::default(),
                 hotspot_depths: vec![0; hotspot_positions.len()],
+                transitions: TransitionRates::default(),
             },
         })
         .collect();

@@ -13,7 +13,8 @@
 //! * [`sample`] — one sample's merged evidence; [`background`] — the beta-binomial cohort
 //!   background; [`recall`] — every candidate re-tested against it with FDR control and
 //!   filters; [`coverage`] — whether a sample is deep enough at the hotspots to count;
-//!   [`identity`] — whether a sample shares its patient's germline genotype.
+//!   [`identity`] — whether a sample shares its patient's germline genotype;
+//!   [`deamination`] — a sample's formalin-damage signature.
 //! * [`classify`] — the patient-status rule; [`cohort`] — cohort frequencies and arm
 //!   comparisons.
 
@@ -24,6 +25,7 @@ pub mod classify;
 pub mod cohort;
 pub mod consequence;
 pub mod coverage;
+pub mod deamination;
 pub mod esr1;
 pub mod hgvs;
 pub mod identity;

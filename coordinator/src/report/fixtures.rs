@@ -81,6 +81,7 @@ pub fn qc_row(sample: &str, patient: &str, failed: bool) -> QcRow {
         },
         qc: RegionQc::default(),
         hotspot_depths: vec![900, 880],
+        transitions: Default::default(),
     }
 }
 

@@ -6,6 +6,7 @@ use crate::report::vcf::model::VcfVariant;
 use esr1_proto::{CallingParams, Material, RegionQc};
 use esr1_science::cohort::{FrequencyRow, PatientOutcome, VariantStatus};
 use esr1_science::consequence::{Consequence, CountRule};
+use esr1_science::deamination::TransitionRates;
 use esr1_science::esr1::Build;
 use esr1_science::recall::filter;
 use serde::Serialize;
@@ -209,6 +210,9 @@ pub struct QcRow {
     pub qc: RegionQc,
     /// Depth at each distinct hotspot position, in position order.
     pub hotspot_depths: Vec<u32>,
+    /// Low-fraction C>T/G>A and T>C/A>G rates (formalin damage shows in the first; zeros
+    /// when failed).
+    pub transitions: TransitionRates,
 }
 
 /// A sample's status in `qc.tsv`.

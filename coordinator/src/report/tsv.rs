@@ -6,6 +6,7 @@
 //! never quoted: the files have always been plain tab-separated text, and readers such as
 //! `cut` or R's `read.delim(quote = "")` rely on it.
 
+use crate::report::format::serialize_f;
 use crate::report::model::{CallRow, PatientRow, QcRow};
 use esr1_proto::Material;
 use esr1_science::cohort::FrequencyRow;
@@ -78,6 +79,10 @@ struct QcRecord<'a> {
     bytes_fetched: u64,
     requests: u64,
     chunk_span_bytes: u64,
+    #[serde(serialize_with = "serialize_f")]
+    c_to_t_per_million: f64,
+    #[serde(serialize_with = "serialize_f")]
+    t_to_c_per_million: f64,
     hotspot_depths: &'a [u32],
     /// Free text: kept on one line and in one column.
     reason: String,
@@ -95,6 +100,8 @@ impl<'a> From<&'a QcRow> for QcRecord<'a> {
             bytes_fetched: q.qc.bytes_fetched,
             requests: q.qc.requests,
             chunk_span_bytes: q.qc.chunk_span_bytes,
+            c_to_t_per_million: q.transitions.c_to_t_per_million,
+            t_to_c_per_million: q.transitions.t_to_c_per_million,
             hotspot_depths: &q.hotspot_depths,
             reason: q.reason.replace(['\t', '\n'], " "),
         }
@@ -104,7 +111,13 @@ impl<'a> From<&'a QcRow> for QcRecord<'a> {
 /// `qc.tsv` columns: the fixed ones, then `depth_<names>` per hotspot column, then `reason`.
 pub fn qc_columns(hotspot_columns: &[(u64, String)]) -> Vec<String> {
     let fixed = ["sample", "patient", "material", "day", "status"];
-    let bytes = ["bytes_fetched", "requests", "chunk_span_bytes"];
+    let bytes = [
+        "bytes_fetched",
+        "requests",
+        "chunk_span_bytes",
+        "c_to_t_per_million",
+        "t_to_c_per_million",
+    ];
     fixed
         .iter()
         .chain(QcRow::COUNTERS.iter())
