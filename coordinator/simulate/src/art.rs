@@ -18,6 +18,7 @@ use crate::error::{io_error, SimulateError};
 use crate::reference::{self, RefWindow, CONTIG, CONTIG_LEN};
 use crate::scenario::reference_window;
 use crate::sites::capture_targets;
+use crate::tables::{samplesheet_line, SAMPLESHEET_HEADER};
 use design::{design, strand_artefact_allele, ArtDepths, ArtPatient, ArtSample};
 use esr1_science::esr1::Esr1Model;
 use std::path::{Path, PathBuf};
@@ -159,7 +160,7 @@ pub fn simulate_art(opts: &ArtOptions) -> Result<ArtCohort, SimulateError> {
     }
     let ref_files = reference::write_reference(&ref_dir, &window)?;
     let bwa_ref = window_reference(&window, &work)?;
-    let mut sheet = String::from("patient,sample,day,material,therapy,alignments,index\n");
+    let mut sheet = String::from(SAMPLESHEET_HEADER);
     let mut jackpots = Vec::new();
     for (i, p) in patients.iter().enumerate() {
         for (j, s) in p.samples.iter().enumerate() {
@@ -181,15 +182,13 @@ pub fn simulate_art(opts: &ArtOptions) -> Result<ArtCohort, SimulateError> {
             if let Some(pos) = reads::sample_bam(&spec, &bam)? {
                 jackpots.push((s.sample.clone(), pos));
             }
-            sheet.push_str(&format!(
-                "{},{},{},{},{},bams/{}.bam,bams/{}.bam.bai\n",
-                p.patient,
-                s.sample,
-                s.day,
-                s.material.as_str(),
-                p.therapy,
-                s.sample,
-                s.sample
+            let rel = PathBuf::from(format!("bams/{}.bam", s.sample));
+            sheet.push_str(&samplesheet_line(
+                &p.patient,
+                &p.therapy,
+                (&s.sample, s.day, s.material),
+                &rel,
+                &rel.with_extension("bam.bai"),
             ));
         }
     }

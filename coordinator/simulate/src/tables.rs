@@ -4,9 +4,11 @@
 use crate::error::{io_error, SimulateError};
 use crate::reference::CONTIG;
 use crate::truth::TruthPatient;
+use esr1_proto::Material;
 use esr1_science::cohort::{cohort_frequencies, FrequencyRow, PatientOutcome};
 use esr1_science::consequence::CountRule;
 use esr1_science::esr1::Esr1Model;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Writes a text file.
@@ -14,24 +16,58 @@ pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), SimulateError> {
     std::fs::write(path, text).map_err(io_error(path))
 }
 
+/// The header line of a samplesheet.
+pub(crate) const SAMPLESHEET_HEADER: &str =
+    "patient,sample,day,material,therapy,alignments,index\n";
+
+/// One samplesheet line (with its newline).
+pub(crate) fn samplesheet_line(
+    patient: &str,
+    therapy: &str,
+    (sample, day, material): (&str, i64, Material),
+    alignments: &Path,
+    index: &Path,
+) -> String {
+    format!(
+        "{patient},{sample},{day},{},{therapy},{},{}\n",
+        material.as_str(),
+        alignments.display(),
+        index.display()
+    )
+}
+
 /// `samplesheet.csv`: one line per sample, paths relative to the cohort directory.
 pub(crate) fn samplesheet_text(patients: &[TruthPatient]) -> String {
-    let mut s = String::from("patient,sample,day,material,therapy,alignments,index\n");
+    let mut s = String::from(SAMPLESHEET_HEADER);
     for p in patients {
         for smp in &p.samples {
-            s.push_str(&format!(
-                "{},{},{},{},{},{},{}\n",
-                p.patient,
-                smp.sample,
-                smp.day,
-                smp.material.as_str(),
-                p.therapy,
-                smp.alignments.display(),
-                smp.index.display()
+            s.push_str(&samplesheet_line(
+                &p.patient,
+                &p.therapy,
+                (&smp.sample, smp.day, smp.material),
+                &smp.alignments,
+                &smp.index,
             ));
         }
     }
     s
+}
+
+/// Rows of a TSV file as header-keyed maps (the truth tables and a run's reports).
+pub fn read_tsv(path: &Path) -> Result<Vec<HashMap<String, String>>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split('\t').collect();
+    Ok(lines
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            header
+                .iter()
+                .map(|h| h.to_string())
+                .zip(l.split('\t').map(str::to_owned))
+                .collect()
+        })
+        .collect())
 }
 
 /// `truth_calls.tsv`: every sample × variant with a non-zero allele fraction.

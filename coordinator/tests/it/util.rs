@@ -8,19 +8,7 @@ use std::path::Path;
 
 /// Rows of a TSV file as header-keyed maps.
 pub fn read_tsv(path: &Path) -> Vec<HashMap<String, String>> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap_or_default().split('\t').collect();
-    lines
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            header
-                .iter()
-                .map(|h| h.to_string())
-                .zip(l.split('\t').map(str::to_owned))
-                .collect()
-        })
-        .collect()
+    esr1_simulate::tables::read_tsv(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Simulates a cohort into `dir/cohort`.

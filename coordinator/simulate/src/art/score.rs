@@ -5,6 +5,7 @@
 
 use super::design::{ArtKind, ArtVariant};
 use super::ArtCohort;
+use crate::tables::read_tsv;
 use esr1_proto::Material;
 use esr1_science::cohort::VariantStatus;
 use std::collections::HashMap;
@@ -52,22 +53,6 @@ pub struct GroupScore {
 }
 
 type Row = HashMap<String, String>;
-
-fn read_tsv(path: &Path) -> Result<Vec<Row>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap_or_default().split('\t').collect();
-    Ok(lines
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            header
-                .iter()
-                .map(|h| h.to_string())
-                .zip(l.split('\t').map(str::to_owned))
-                .collect()
-        })
-        .collect())
-}
 
 fn field<'a>(row: &'a Row, name: &str) -> &'a str {
     row.get(name).map_or("", String::as_str)

@@ -115,7 +115,10 @@ fn qc_rows_have_one_field_per_dynamic_column() {
     let columns = qc_columns(&r.hotspot_columns);
     assert_eq!(back[0], columns);
     assert_eq!(columns.len(), 5 + 9 + 3 + 2 + 2 + 1);
-    assert_eq!(columns[17..19], ["c_to_t_per_million", "t_to_c_per_million"]);
+    assert_eq!(
+        columns[17..19],
+        ["c_to_t_per_million", "t_to_c_per_million"]
+    );
     assert_eq!(columns[19], "depth_Y537S_Y537N_Y537C");
     for row in &back[1..] {
         assert_eq!(row.len(), columns.len());
