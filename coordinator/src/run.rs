@@ -4,15 +4,15 @@
 
 use crate::distributed::{run_distributed, AmqpOptions, BrokerError};
 use crate::embedded::run_embedded;
-use crate::manifest::{write_manifest, Manifest, ManifestError};
+use crate::manifest::{write_manifest, Manifest, ManifestError, StoredRun};
 use crate::merge::{merge, CohortReport};
-use crate::plan::{plan, Plan, PlanError, PlanOptions};
+use crate::plan::{plan, Plan, PlanError, PlanOptions, MODEL_VERSION};
 use crate::progress::Progress;
 use crate::report::model::SampleStatus;
 use crate::report::{write_reports, ReportError};
 use crate::samplesheet::{Samplesheet, SheetError};
-use esr1_proto::stable_hash_hex;
-use esr1_science::annotation::{load_annotation, AnnotationError};
+use esr1_proto::{stable_hash_hex, CallingParams};
+use esr1_science::annotation::{load_annotation, AnnotatedExons, AnnotationError};
 use esr1_science::consequence::CountRule;
 use esr1_science::esr1::Esr1Model;
 use esr1_worker::storage::{SharedStorage, StorageError};
@@ -126,10 +126,12 @@ fn absolute(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned())
 }
 
-/// Runs a cohort, reading and writing through `storage`.
-pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, RunError> {
-    let sheet = Samplesheet::read(&options.samplesheet)?;
-    let annotated = match &options.plan.annotation {
+/// The ESR1 model of a run: the built-in one, with the exons of `--annotation` placed when
+/// one is given (returned too, for the warning when its build is not the run's).
+pub fn load_model(
+    annotation: Option<&Path>,
+) -> Result<(Option<AnnotatedExons>, Esr1Model), RunError> {
+    let annotated = match annotation {
         Some(path) => Some(load_annotation(path)?),
         None => None,
     };
@@ -137,6 +139,86 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
         Some(a) => Esr1Model::builtin().with_annotation(a)?,
         None => Esr1Model::builtin(),
     };
+    Ok((annotated, model))
+}
+
+/// The warnings known once a run is planned, in the order they are printed and stored: the
+/// samplesheet's notes, an annotation of another build, then every sample refused.
+pub fn plan_warnings(
+    sheet_warnings: &[String],
+    annotated: Option<&AnnotatedExons>,
+    plan: &Plan,
+) -> Vec<String> {
+    let mut warnings = sheet_warnings.to_vec();
+    if let Some(a) = annotated.filter(|a| a.build != plan.build) {
+        warnings.push(format!(
+            "annotation {} is {} but the run is {}: its exons are not used",
+            a.path.display(),
+            a.build,
+            plan.build
+        ));
+    }
+    for f in &plan.failed {
+        warnings.push(format!("sample {} failed: {}", f.sample.sample, f.reason));
+    }
+    warnings
+}
+
+/// How job outcomes become reports: the model, the thresholds and the count rule.
+pub struct MergeSettings<'a> {
+    /// The ESR1 model (with the annotation's exons, if any).
+    pub model: &'a Esr1Model,
+    /// The run's filters and thresholds.
+    pub params: &'a CallingParams,
+    /// The run's `--count`.
+    pub count: CountRule,
+}
+
+/// The end of a run, shared by `run` and `report`: merges the outcomes, adds a warning for
+/// every sample not used, writes every report into `output`; returns the report, the files
+/// written and all warnings.
+pub fn merge_and_write(
+    plan: &Plan,
+    outcomes: &HashMap<String, JobOutcome>,
+    settings: &MergeSettings,
+    mut warnings: Vec<String>,
+    storage: &SharedStorage,
+    output: &str,
+) -> Result<(CohortReport, Vec<String>, Vec<String>), RunError> {
+    let report = merge(
+        plan,
+        outcomes,
+        settings.params,
+        settings.model,
+        settings.count,
+    );
+    for q in report.qc.iter().filter(|q| q.status != SampleStatus::Ok) {
+        let w = match q.status {
+            SampleStatus::LowCoverage => format!(
+                "sample {} has low coverage ({}): its data are not used and it cannot make \
+                 patient {} evaluable",
+                q.sample, q.reason, q.patient
+            ),
+            SampleStatus::IdentityMismatch => format!(
+                "sample {} does not share patient {}'s germline genotype ({}): a swap or a \
+                 mislabel? Its data are not used",
+                q.sample, q.patient, q.reason
+            ),
+            _ => format!("sample {} failed: {}", q.sample, q.reason),
+        };
+        if !warnings.contains(&w) {
+            warnings.push(w);
+        }
+    }
+    let files = write_reports(storage.as_ref(), output, plan, &report, &warnings)
+        .map_err(RunError::Reports)?;
+    Ok((report, files, warnings))
+}
+
+/// Runs a cohort, reading and writing through `storage`.
+pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, RunError> {
+    let sheet = Samplesheet::read(&options.samplesheet)?;
+    let (annotated, model) = load_model(options.plan.annotation.as_deref())?;
     let run_id = options
         .run_id
         .clone()
@@ -156,23 +238,19 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
         storage.as_ref(),
         &caches.sources,
     )?;
-    let manifest = Manifest {
-        run_id: run_id.clone(),
-        job_ids: plan.jobs().map(|j| j.job_id.clone()).collect(),
-    };
+    let manifest = Manifest::of_run(StoredRun {
+        model_version: MODEL_VERSION.to_owned(),
+        params: options.plan.params.clone(),
+        count: options.count,
+        annotation: options
+            .plan
+            .annotation
+            .as_deref()
+            .map(|p| absolute(p).to_string_lossy().into_owned()),
+        plan: plan.clone(),
+    });
     write_manifest(storage.as_ref(), &output, &manifest)?;
-    let mut warnings = sheet.warnings.clone();
-    if let Some(a) = annotated.as_ref().filter(|a| a.build != plan.build) {
-        warnings.push(format!(
-            "annotation {} is {} but the run is {}: its exons are not used",
-            a.path.display(),
-            a.build,
-            plan.build
-        ));
-    }
-    for f in &plan.failed {
-        warnings.push(format!("sample {} failed: {}", f.sample.sample, f.reason));
-    }
+    let warnings = plan_warnings(&sheet.warnings, annotated.as_ref(), &plan);
 
     // Reconcile: jobs whose result is already stored are not run again. A job's id includes
     // the stamps of the files it reads, so a replaced file gives new jobs; a stored failure is
@@ -211,33 +289,13 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
     outcomes.extend(new);
     progress.finish();
 
-    let report = merge(
-        &plan,
-        &outcomes,
-        &options.plan.params,
-        &model,
-        options.count,
-    );
-    for q in report.qc.iter().filter(|q| q.status != SampleStatus::Ok) {
-        let w = match q.status {
-            SampleStatus::LowCoverage => format!(
-                "sample {} has low coverage ({}): its data are not used and it cannot make \
-                 patient {} evaluable",
-                q.sample, q.reason, q.patient
-            ),
-            SampleStatus::IdentityMismatch => format!(
-                "sample {} does not share patient {}'s germline genotype ({}): a swap or a \
-                 mislabel? Its data are not used",
-                q.sample, q.patient, q.reason
-            ),
-            _ => format!("sample {} failed: {}", q.sample, q.reason),
-        };
-        if !warnings.contains(&w) {
-            warnings.push(w);
-        }
-    }
-    let files = write_reports(storage.as_ref(), &output, &plan, &report, &warnings)
-        .map_err(RunError::Reports)?;
+    let settings = MergeSettings {
+        model: &model,
+        params: &options.plan.params,
+        count: options.count,
+    };
+    let (report, files, warnings) =
+        merge_and_write(&plan, &outcomes, &settings, warnings, storage, &output)?;
     Ok(RunOutput {
         plan,
         report,
