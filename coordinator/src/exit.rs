@@ -1,8 +1,10 @@
-//! The exit codes of `esr1-coordinator run` and `demo`, so a pipeline can tell a finished
-//! cohort from a partly or wholly failed one, bad input from an unreachable service.
+//! The exit codes of `esr1-coordinator run`, `demo` and `report`, so a pipeline can tell a
+//! finished cohort from a partly or wholly failed one, bad input from an unreachable service.
 
+use crate::manifest::ManifestError;
 use crate::merge::CohortReport;
 use crate::plan::PlanError;
+use crate::rebuild::RebuildError;
 use crate::report::model::SampleStatus;
 use crate::run::RunError;
 use esr1_worker::storage::{StorageError, StorageErrorKind};
@@ -19,10 +21,10 @@ pub const UNREACHABLE: u8 = 3;
 pub const NONE_SUCCEEDED: u8 = 4;
 
 /// The table printed after `--help`.
-pub const EXIT_CODES_HELP: &str = "Exit codes (run, demo):
+pub const EXIT_CODES_HELP: &str = "Exit codes (run, demo, report):
   0  every sample done
   1  done, with some samples failed (see qc.tsv)
-  2  bad input (samplesheet, flags, annotation, reference)
+  2  bad input (samplesheet, flags, annotation, reference; report: not a finished run)
   3  infrastructure unreachable (broker, storage)
   4  no sample succeeded";
 
@@ -66,6 +68,18 @@ pub fn error_exit_code(e: &RunError) -> u8 {
         | RunError::Storage { .. }
         | RunError::Broker(_)
         | RunError::Reports(_) => UNREACHABLE,
+    }
+}
+
+/// The exit code of a `report` that stopped.
+pub fn rebuild_exit_code(e: &RebuildError) -> u8 {
+    match e {
+        RebuildError::Run(e) => error_exit_code(e),
+        RebuildError::Manifest(ManifestError::Unreadable { error }) => storage_code(error),
+        RebuildError::Manifest(_)
+        | RebuildError::NoStoredPlan { .. }
+        | RebuildError::OtherModel { .. }
+        | RebuildError::OtherReference { .. } => BAD_INPUT,
     }
 }
 

@@ -6,8 +6,9 @@
 //! [`samplesheet`], [`plan`]s the jobs, writes the [`manifest`], runs the jobs on the
 //! [`embedded`] or [`distributed`] backend (both report through [`progress`] and the worker's
 //! result store), [`merge`]s the job results into one typed report model and writes it with
-//! the [`report`] renderers (TSV, JSON, VCF, HTML). [`status`] reads a run back from its
-//! manifest, its result store and the broker. [`exit`] maps a run's outcome to the
+//! the [`report`] renderers (TSV, JSON, VCF, HTML). [`rebuild`] writes the reports again from
+//! a finished run's stored plan and results (the `report` verb); [`status`] reads a run back
+//! from its manifest, its result store and the broker. [`exit`] maps a run's outcome to the
 //! binary's exit code. Every stage has a typed error; `anyhow` lives
 //! only in the binary.
 
@@ -18,6 +19,7 @@ pub mod manifest;
 pub mod merge;
 pub mod plan;
 pub mod progress;
+pub mod rebuild;
 pub mod report;
 pub mod run;
 pub mod samplesheet;

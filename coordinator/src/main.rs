@@ -4,9 +4,10 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use esr1_coordinator::distributed::AmqpOptions;
 use esr1_coordinator::exit::{
-    error_exit_code, report_exit_code, BAD_INPUT, EXIT_CODES_HELP, SOME_FAILED,
+    error_exit_code, rebuild_exit_code, report_exit_code, BAD_INPUT, EXIT_CODES_HELP, SOME_FAILED,
 };
 use esr1_coordinator::plan::{PlanOptions, DEFAULT_REGION_SIZE};
+use esr1_coordinator::rebuild::{rebuild, RebuildError, RebuildOptions};
 use esr1_coordinator::report::{arm_table, comparison_lines, frequencies_tsv};
 use esr1_coordinator::run::{run, Backend, RunError, RunOptions};
 use esr1_coordinator::status::run_status;
@@ -43,8 +44,37 @@ enum Command {
     /// Simulate a small cohort, run it, print the per-arm table and compare it with the truth.
     #[command(after_help = EXIT_CODES_HELP)]
     Demo(DemoArgs),
+    /// Rebuild every report of a finished run from its stored plan and job results and a
+    /// (possibly corrected) samplesheet, without opening any alignment file.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Report(ReportArgs),
     /// Progress of a distributed run: jobs done, failed and pending, queue depth, dead letters.
     Status(StatusArgs),
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// Cohort samplesheet, possibly corrected since the run (arm labels, days, materials):
+    /// samples are matched to the run's by sample id.
+    #[arg(long)]
+    samplesheet: PathBuf,
+    /// Reference FASTA the run was counted against (its .fai is read to check the build).
+    #[arg(long)]
+    reference: PathBuf,
+    /// The run's output location (directory or s3://bucket/prefix): its jobs.json and
+    /// results/ are read and its reports written again.
+    #[arg(long)]
+    out: String,
+    /// Endpoint of an S3-compatible server for s3:// paths (as for run).
+    #[arg(long)]
+    s3_endpoint: Option<String>,
+    /// Which acquired variants the headline counts (as for run); default: the run's.
+    #[arg(long)]
+    count: Option<CountRule>,
+    /// GTF or GFF3 placing the exons the built-in model lacks (as for run); default: the
+    /// run's.
+    #[arg(long, value_name = "FILE.gtf|gff3")]
+    annotation: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -363,6 +393,32 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
+fn report_cmd(a: ReportArgs) -> anyhow::Result<ExitCode> {
+    let out = rebuild(
+        &RebuildOptions {
+            samplesheet: a.samplesheet,
+            reference: a.reference,
+            out: a.out.clone(),
+            count: a.count,
+            annotation: a.annotation,
+        },
+        &storage(a.s3_endpoint, Vec::new()),
+    )?;
+    for w in &out.warnings {
+        eprintln!("warning: {w}");
+    }
+    print!("{}", arm_table(&out.report.frequencies));
+    print!(
+        "{}",
+        comparison_lines(&out.report.outcomes, out.report.count)
+    );
+    println!(
+        "run {}: reports rebuilt in {} from {} stored job results",
+        out.plan.run_id, a.out, out.reused_jobs
+    );
+    Ok(ExitCode::from(report_exit_code(&out.report)))
+}
+
 fn status_cmd(a: StatusArgs) -> anyhow::Result<ExitCode> {
     let s = run_status(
         &a.run_id,
@@ -393,16 +449,21 @@ fn main() -> ExitCode {
         Command::Run(a) => run_cmd(a),
         Command::Simulate(a) => simulate_cmd(a),
         Command::Demo(a) => demo_cmd(a),
+        Command::Report(a) => report_cmd(a),
         Command::Status(a) => status_cmd(a),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(
-                e.downcast_ref::<RunError>()
-                    .map_or(BAD_INPUT, error_exit_code),
-            )
+            let code = if let Some(e) = e.downcast_ref::<RunError>() {
+                error_exit_code(e)
+            } else if let Some(e) = e.downcast_ref::<RebuildError>() {
+                rebuild_exit_code(e)
+            } else {
+                BAD_INPUT
+            };
+            ExitCode::from(code)
         }
     }
 }
