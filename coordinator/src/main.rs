@@ -2,9 +2,11 @@
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use esr1_coordinator::check::{check, check_table, CheckError, CheckOptions};
 use esr1_coordinator::distributed::AmqpOptions;
 use esr1_coordinator::exit::{
-    error_exit_code, rebuild_exit_code, report_exit_code, BAD_INPUT, EXIT_CODES_HELP, SOME_FAILED,
+    check_error_exit_code, check_exit_code, error_exit_code, rebuild_exit_code, report_exit_code,
+    BAD_INPUT, CHECK_EXIT_CODES_HELP, EXIT_CODES_HELP, SOME_FAILED,
 };
 use esr1_coordinator::plan::{PlanOptions, DEFAULT_REGION_SIZE};
 use esr1_coordinator::rebuild::{rebuild, RebuildError, RebuildOptions};
@@ -48,8 +50,26 @@ enum Command {
     /// (possibly corrected) samplesheet, without opening any alignment file.
     #[command(after_help = EXIT_CODES_HELP)]
     Report(ReportArgs),
+    /// Check a samplesheet and every sample's files before a run: per-sample table of
+    /// file, index, build and contig, and what would fail.
+    #[command(after_help = CHECK_EXIT_CODES_HELP)]
+    Check(CheckArgs),
     /// Progress of a distributed run: jobs done, failed and pending, queue depth, dead letters.
     Status(StatusArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Cohort samplesheet (as for run).
+    #[arg(long)]
+    samplesheet: PathBuf,
+    /// Reference FASTA the samples should be aligned to: its files are checked, and every
+    /// sample's build and chromosome-6 name compared with it.
+    #[arg(long)]
+    reference: Option<PathBuf>,
+    /// Endpoint of an S3-compatible server for s3:// paths (as for run).
+    #[arg(long)]
+    s3_endpoint: Option<String>,
 }
 
 #[derive(Args)]
@@ -419,6 +439,24 @@ fn report_cmd(a: ReportArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(report_exit_code(&out.report)))
 }
 
+fn check_cmd(a: CheckArgs) -> anyhow::Result<ExitCode> {
+    let report = check(
+        &CheckOptions {
+            samplesheet: a.samplesheet,
+            reference: a.reference,
+        },
+        storage(a.s3_endpoint, Vec::new()).as_ref(),
+    )?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    if let Some(r) = &report.reference {
+        println!("reference {}: {} ({})", r.path, r.build, r.chrom);
+    }
+    print!("{}", check_table(&report));
+    Ok(ExitCode::from(check_exit_code(&report)))
+}
+
 fn status_cmd(a: StatusArgs) -> anyhow::Result<ExitCode> {
     let s = run_status(
         &a.run_id,
@@ -450,6 +488,7 @@ fn main() -> ExitCode {
         Command::Simulate(a) => simulate_cmd(a),
         Command::Demo(a) => demo_cmd(a),
         Command::Report(a) => report_cmd(a),
+        Command::Check(a) => check_cmd(a),
         Command::Status(a) => status_cmd(a),
     };
     match result {
@@ -460,6 +499,8 @@ fn main() -> ExitCode {
                 error_exit_code(e)
             } else if let Some(e) = e.downcast_ref::<RebuildError>() {
                 rebuild_exit_code(e)
+            } else if let Some(e) = e.downcast_ref::<CheckError>() {
+                check_error_exit_code(e)
             } else {
                 BAD_INPUT
             };

@@ -13,7 +13,8 @@
 use crate::manifest::{read_manifest, ManifestError, StoredRun, MANIFEST_NAME};
 use crate::plan::{reference_build, FailedSample, Plan, PlannedSample, MODEL_VERSION};
 use crate::run::{
-    load_model, merge_and_write, output_location, plan_warnings, MergeSettings, RunError, RunOutput,
+    absolute, load_model, merge_and_write, output_location, plan_warnings, MergeSettings, RunError,
+    RunOutput,
 };
 use crate::samplesheet::Samplesheet;
 use esr1_science::consequence::CountRule;
@@ -158,10 +159,7 @@ fn check_reference(
     stored: &StoredRun,
     storage: &SharedStorage,
 ) -> Result<Vec<String>, RebuildError> {
-    let given = std::fs::canonicalize(&options.reference)
-        .unwrap_or_else(|_| options.reference.clone())
-        .to_string_lossy()
-        .into_owned();
+    let given = absolute(&options.reference).to_string_lossy().into_owned();
     let (chrom, build) = reference_build(storage.as_ref(), &given).map_err(RunError::from)?;
     let run = &stored.plan;
     if build != run.build || chrom != run.chrom {

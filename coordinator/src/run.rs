@@ -122,7 +122,8 @@ pub fn default_run_id(samplesheet: &Path, reference: &Path) -> String {
     stable_hash_hex(key.as_bytes())[..12].to_owned()
 }
 
-fn absolute(p: &Path) -> PathBuf {
+/// A path made absolute (symbolic links resolved) when it exists, else as given.
+pub fn absolute(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned())
 }
 

@@ -395,6 +395,21 @@ impl Samplesheet {
         })
     }
 
+    /// The warnings that are not about one sample's problem (patients without a baseline,
+    /// several therapy labels): for `check`, whose table lists the problems.
+    pub fn notes(&self) -> Vec<String> {
+        let problems: Vec<String> = self
+            .samples
+            .iter()
+            .filter_map(|s| problem_warning(&self.path, s))
+            .collect();
+        self.warnings
+            .iter()
+            .filter(|w| !problems.contains(w))
+            .cloned()
+            .collect()
+    }
+
     /// Forgets the problem of sample `id` and its warning: `report` reads no alignment file,
     /// so a file missing now does not matter for a sample whose results the run stored.
     pub fn forget_problem(&mut self, id: &str) {

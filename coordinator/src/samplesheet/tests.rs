@@ -45,6 +45,7 @@ fn a_forgotten_problem_takes_its_warning_with_it() {
             .any(|w| w.ends_with(&format!("sample {id} will be reported as failed")))
     };
     assert!(reported(&s, "S1") && reported(&s, "S2"), "{:?}", s.warnings);
+    assert_eq!(s.notes().len(), s.warnings.len() - 2, "{:?}", s.notes());
     s.forget_problem("S1");
     assert!(s.samples[0].problem.is_none());
     assert!(
