@@ -10,13 +10,14 @@
 //! a finished run's stored plan and results (the `report` verb); [`check`] opens every
 //! sample's files before a run as the planner would; [`status`] reads a run back
 //! from its manifest, its result store and the broker. [`exit`] maps a run's outcome to the
-//! binary's exit code. Every stage has a typed error; `anyhow` lives
-//! only in the binary.
+//! binary's exit code; [`help`] holds the command line's examples and version line. Every
+//! stage has a typed error; `anyhow` lives only in the binary.
 
 pub mod check;
 pub mod distributed;
 pub mod embedded;
 pub mod exit;
+pub mod help;
 pub mod manifest;
 pub mod merge;
 pub mod plan;
