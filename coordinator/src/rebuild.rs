@@ -13,8 +13,8 @@
 use crate::manifest::{read_manifest, ManifestError, StoredRun, MANIFEST_NAME};
 use crate::plan::{reference_build, FailedSample, Plan, PlannedSample, MODEL_VERSION};
 use crate::run::{
-    absolute, load_model, merge_and_write, output_location, plan_warnings, MergeSettings, RunError,
-    RunOutput,
+    absolute, load_model, merge_and_write, output_location, plan_warnings, stored_outcomes,
+    MergeSettings, RunError, RunOutput,
 };
 use crate::samplesheet::Samplesheet;
 use esr1_science::consequence::CountRule;
@@ -131,7 +131,14 @@ pub fn rebuild(
     warnings.extend(extra_warnings);
 
     let store = ResultStore::new(storage.clone(), &output);
-    let outcomes = stored_outcomes(&plan, &store)?;
+    let mut outcomes = stored_outcomes(&plan, &store).map_err(RebuildError::from)?;
+    for job in plan.jobs() {
+        outcomes.entry(job.job_id.clone()).or_insert_with(|| {
+            JobOutcome::Failed(
+                "no stored result (the run did not finish this job: run the cohort again)".into(),
+            )
+        });
+    }
     let reused_jobs = outcomes
         .values()
         .filter(|o| matches!(o, JobOutcome::Done(_)))
@@ -254,35 +261,6 @@ fn relabel(stored: &Plan, sheet: &mut Samplesheet) -> (Plan, Vec<String>) {
         failed,
     };
     (plan, dropped)
-}
-
-/// The stored outcome of every job of `plan`; a job without one failed ("no stored result").
-fn stored_outcomes(
-    plan: &Plan,
-    store: &ResultStore,
-) -> Result<HashMap<String, JobOutcome>, RunError> {
-    let ids = store.stored_ids().map_err(|error| RunError::Storage {
-        action: "cannot list stored results",
-        error,
-    })?;
-    let mut outcomes = HashMap::new();
-    for job in plan.jobs() {
-        let found = if ids.contains(&job.job_id) {
-            store.get(&job.job_id).map_err(|error| RunError::Storage {
-                action: "cannot read a stored result",
-                error,
-            })?
-        } else {
-            None
-        };
-        let outcome = found.unwrap_or_else(|| {
-            JobOutcome::Failed(
-                "no stored result (the run did not finish this job: run the cohort again)".into(),
-            )
-        });
-        outcomes.insert(job.job_id.clone(), outcome);
-    }
-    Ok(outcomes)
 }
 
 #[cfg(test)]

@@ -165,6 +165,29 @@ pub fn plan_warnings(
     warnings
 }
 
+/// The stored outcome (result or failure) of every job of `plan` that has one: one listing
+/// of the store, then one read per job found in it.
+pub fn stored_outcomes(
+    plan: &Plan,
+    store: &ResultStore,
+) -> Result<HashMap<String, JobOutcome>, RunError> {
+    let ids = store.stored_ids().map_err(|error| RunError::Storage {
+        action: "cannot list stored results",
+        error,
+    })?;
+    let mut outcomes = HashMap::new();
+    for job in plan.jobs().filter(|j| ids.contains(&j.job_id)) {
+        let found = store.get(&job.job_id).map_err(|error| RunError::Storage {
+            action: "cannot read a stored result",
+            error,
+        })?;
+        if let Some(o) = found {
+            outcomes.insert(job.job_id.clone(), o);
+        }
+    }
+    Ok(outcomes)
+}
+
 /// How job outcomes become reports: the model, the thresholds and the count rule.
 pub struct MergeSettings<'a> {
     /// The ESR1 model (with the annotation's exons, if any).
@@ -256,22 +279,11 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
     // Reconcile: jobs whose result is already stored are not run again. A job's id includes
     // the stamps of the files it reads, so a replaced file gives new jobs; a stored failure is
     // never reused (the cause — a missing index, an unreachable store — may be fixed now).
+    let mut stored = stored_outcomes(&plan, &store)?;
     let mut outcomes: HashMap<String, JobOutcome> = HashMap::new();
     let mut pending = Vec::new();
-    let stored = store.stored_ids().map_err(|error| RunError::Storage {
-        action: "cannot list stored results",
-        error,
-    })?;
     for job in plan.jobs() {
-        let found = if stored.contains(&job.job_id) {
-            store.get(&job.job_id).map_err(|error| RunError::Storage {
-                action: "cannot read a stored result",
-                error,
-            })?
-        } else {
-            None
-        };
-        match found {
+        match stored.remove(&job.job_id) {
             Some(o @ JobOutcome::Done(_)) => {
                 outcomes.insert(job.job_id.clone(), o);
             }
