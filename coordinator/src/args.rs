@@ -26,13 +26,13 @@ pub struct Cli {
     pub verbosity: Verbosity,
 }
 
-/// How much goes to stderr, the same on every verb: `--quiet` prints results and errors only
-/// (no progress, no warnings: those stay in summary.json and report.html), `--verbose` also
-/// what each step did.
+/// How much goes to stderr, the same on every verb: `--quiet` prints no progress (bar or
+/// lines), `--verbose` also what each step did. Results, warnings and errors are always
+/// printed: a warning says what is wrong with the data (a failed sample), and logs of
+/// unattended runs (`--quiet` in deploy/) must keep it.
 #[derive(Args, Clone, Copy, Debug, Default)]
 pub struct Verbosity {
-    /// Print results and errors only: no progress, no warnings (they stay in summary.json and
-    /// report.html).
+    /// No progress (bar or lines); results, warnings and errors are still printed.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Also print what each step did (jobs planned and reused, files read and written).

@@ -29,8 +29,8 @@ pub const TOOL_EXAMPLES: &str = "Examples:
   esr1-coordinator report --samplesheet fixed.csv --reference GRCh38.fa.gz --out results/
 
 Every verb has examples in its own --help (esr1-coordinator run --help). -q/--quiet and
--v/--verbose work on every verb: quiet prints results and errors only, verbose also what each
-step did. The exit codes of check are in check --help.";
+-v/--verbose work on every verb: quiet prints no progress, verbose also what each step did;
+results, warnings and errors are always printed. The exit codes of check are in check --help.";
 
 const RUN_EXAMPLES: &str = "Examples:
   # In-process workers, reports in results/

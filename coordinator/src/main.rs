@@ -39,11 +39,9 @@ fn default_workers() -> usize {
 }
 
 impl Verbosity {
-    /// A warning, unless `--quiet`.
+    /// A warning, whatever the verbosity (it is about the data).
     fn warn(&self, w: &str) {
-        if !self.quiet {
-            eprintln!("warning: {w}");
-        }
+        eprintln!("warning: {w}");
     }
 
     /// Progress of a step, unless `--quiet`.
