@@ -1,11 +1,15 @@
-//! The exit codes of `esr1-coordinator run` and `demo`, so a pipeline can tell a finished
-//! cohort from a partly or wholly failed one, bad input from an unreachable service.
+//! The exit codes of `esr1-coordinator run`, `demo` and `report`, so a pipeline can tell a
+//! finished cohort from a partly or wholly failed one, bad input from an unreachable service.
 
+use crate::check::{CheckError, CheckReport, CheckStatus};
+use crate::manifest::ManifestError;
 use crate::merge::CohortReport;
 use crate::plan::PlanError;
+use crate::rebuild::RebuildError;
 use crate::report::model::SampleStatus;
 use crate::run::RunError;
 use esr1_worker::storage::{StorageError, StorageErrorKind};
+use esr1_worker::FailureKind;
 
 /// Every sample done.
 pub const ALL_DONE: u8 = 0;
@@ -19,12 +23,20 @@ pub const UNREACHABLE: u8 = 3;
 pub const NONE_SUCCEEDED: u8 = 4;
 
 /// The table printed after `--help`.
-pub const EXIT_CODES_HELP: &str = "Exit codes (run, demo):
+pub const EXIT_CODES_HELP: &str = "Exit codes (run, demo, report):
   0  every sample done
   1  done, with some samples failed (see qc.tsv)
-  2  bad input (samplesheet, flags, annotation, reference)
+  2  bad input (samplesheet, flags, annotation, reference; report: not a finished run)
   3  infrastructure unreachable (broker, storage)
   4  no sample succeeded";
+
+/// The table printed after `check --help`.
+pub const CHECK_EXIT_CODES_HELP: &str = "Exit codes (check):
+  0  every sample would run and agrees with the reference
+  1  some samples would fail or disagree with the reference (see the table)
+  2  bad input (samplesheet, reference)
+  3  storage unreachable
+  4  no sample would run";
 
 /// The exit code of a finished run, from its samples' statuses.
 pub fn report_exit_code(report: &CohortReport) -> u8 {
@@ -66,6 +78,39 @@ pub fn error_exit_code(e: &RunError) -> u8 {
         | RunError::Storage { .. }
         | RunError::Broker(_)
         | RunError::Reports(_) => UNREACHABLE,
+    }
+}
+
+/// The exit code of a `report` that stopped.
+pub fn rebuild_exit_code(e: &RebuildError) -> u8 {
+    match e {
+        RebuildError::Run(e) => error_exit_code(e),
+        RebuildError::Manifest(ManifestError::Unreadable { error }) => storage_code(error),
+        RebuildError::Manifest(_)
+        | RebuildError::NoStoredPlan { .. }
+        | RebuildError::OtherModel { .. }
+        | RebuildError::OtherReference { .. } => BAD_INPUT,
+    }
+}
+
+/// The exit code of `check`: a warning (contig naming) counts as a problem, like a failure.
+pub fn check_exit_code(report: &CheckReport) -> u8 {
+    let fail = report.count(CheckStatus::Fail);
+    if fail == report.samples.len() {
+        NONE_SUCCEEDED
+    } else if fail + report.count(CheckStatus::Warning) > 0 {
+        SOME_FAILED
+    } else {
+        ALL_DONE
+    }
+}
+
+/// The exit code of a `check` that could not check the samples.
+pub fn check_error_exit_code(e: &CheckError) -> u8 {
+    match e {
+        CheckError::Run(e) => error_exit_code(e),
+        CheckError::Reference { error, .. } if error.kind == FailureKind::Transient => UNREACHABLE,
+        CheckError::Reference { .. } => BAD_INPUT,
     }
 }
 

@@ -6,18 +6,23 @@
 //! [`samplesheet`], [`plan`]s the jobs, writes the [`manifest`], runs the jobs on the
 //! [`embedded`] or [`distributed`] backend (both report through [`progress`] and the worker's
 //! result store), [`merge`]s the job results into one typed report model and writes it with
-//! the [`report`] renderers (TSV, JSON, VCF, HTML). [`status`] reads a run back from its
-//! manifest, its result store and the broker. [`exit`] maps a run's outcome to the
-//! binary's exit code. Every stage has a typed error; `anyhow` lives
-//! only in the binary.
+//! the [`report`] renderers (TSV, JSON, VCF, HTML). [`rebuild`] writes the reports again from
+//! a finished run's stored plan and results (the `report` verb); [`check`] opens every
+//! sample's files before a run as the planner would; [`status`] reads a run back
+//! from its manifest, its result store and the broker. [`exit`] maps a run's outcome to the
+//! binary's exit code; [`help`] holds the command line's examples and version line. Every
+//! stage has a typed error; `anyhow` lives only in the binary.
 
+pub mod check;
 pub mod distributed;
 pub mod embedded;
 pub mod exit;
+pub mod help;
 pub mod manifest;
 pub mod merge;
 pub mod plan;
 pub mod progress;
+pub mod rebuild;
 pub mod report;
 pub mod run;
 pub mod samplesheet;

@@ -1,221 +1,29 @@
-//! `esr1-coordinator`: the user-facing command line (run a cohort, simulate one, run the demo).
+//! `esr1-coordinator`: the user-facing command line — check a cohort, run it, rebuild its
+//! reports, follow a distributed run, simulate one, run the demo. It only dispatches: the
+//! arguments are in [`args`], the work in the library; `anyhow` lives here only.
+
+mod args;
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+use args::{
+    CheckArgs, Cli, Command, DemoArgs, ReportArgs, RunArgs, SimulateArgs, StatusArgs, Verbosity,
+};
+use clap::Parser;
+use esr1_coordinator::check::{check, check_table, CheckError, CheckOptions};
 use esr1_coordinator::distributed::AmqpOptions;
 use esr1_coordinator::exit::{
-    error_exit_code, report_exit_code, BAD_INPUT, EXIT_CODES_HELP, SOME_FAILED,
+    check_error_exit_code, check_exit_code, error_exit_code, rebuild_exit_code, report_exit_code,
+    BAD_INPUT, SOME_FAILED,
 };
-use esr1_coordinator::plan::{PlanOptions, DEFAULT_REGION_SIZE};
+use esr1_coordinator::plan::PlanOptions;
+use esr1_coordinator::rebuild::{rebuild, RebuildError, RebuildOptions};
 use esr1_coordinator::report::{arm_table, comparison_lines, frequencies_tsv};
-use esr1_coordinator::run::{run, Backend, RunError, RunOptions};
+use esr1_coordinator::run::{run, Backend, RunError, RunOptions, RunOutput};
 use esr1_coordinator::status::run_status;
-use esr1_proto::CallingParams;
-use esr1_science::consequence::CountRule;
-use esr1_simulate::{
-    simulate, AlignmentFormat, Scenario, SimulateOptions, ACCURACY_DEPTH, ACCURACY_VAFS,
-};
-use esr1_worker::queue::DEFAULT_PREFIX;
+use esr1_simulate::{simulate, Scenario, SimulateOptions};
 use esr1_worker::storage::{default_storage, SharedStorage};
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::process::ExitCode;
-
-#[derive(Parser)]
-#[command(
-    name = "esr1-coordinator",
-    version,
-    about = "Find ESR1 mutations acquired under endocrine therapy across a cohort",
-    after_help = EXIT_CODES_HELP
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Run a cohort: samplesheet in, calls, patient statuses and cohort frequencies out.
-    #[command(after_help = EXIT_CODES_HELP)]
-    Run(RunArgs),
-    /// Write a synthetic cohort with known truth (reference, BAMs, samplesheet, truth tables).
-    Simulate(SimulateArgs),
-    /// Simulate a small cohort, run it, print the per-arm table and compare it with the truth.
-    #[command(after_help = EXIT_CODES_HELP)]
-    Demo(DemoArgs),
-    /// Progress of a distributed run: jobs done, failed and pending, queue depth, dead letters.
-    Status(StatusArgs),
-}
-
-#[derive(Args)]
-struct StatusArgs {
-    /// Broker URL.
-    #[arg(long, env = "ESR1_AMQP_URL", hide_env_values = true)]
-    amqp_url: String,
-    /// The run's id (printed by `run`, stored in OUT/jobs.json).
-    #[arg(long)]
-    run_id: String,
-    /// The run's output location (directory or s3://bucket/prefix).
-    #[arg(long)]
-    out: String,
-    /// Endpoint of an S3-compatible server for an s3:// output location.
-    #[arg(long)]
-    s3_endpoint: Option<String>,
-    /// Prefix of exchange and queue names.
-    #[arg(long, default_value = DEFAULT_PREFIX, env = "ESR1_QUEUE_PREFIX")]
-    queue_prefix: String,
-}
-
-#[derive(Args)]
-struct ThresholdArgs {
-    /// Minimum mapping quality of a read.
-    #[arg(long, default_value_t = CallingParams::default().min_mapq)]
-    min_mapq: u8,
-    /// Minimum base quality of a counted base.
-    #[arg(long, default_value_t = CallingParams::default().min_base_quality)]
-    min_base_quality: u8,
-    /// Minimum alt fragments for a call.
-    #[arg(long, default_value_t = CallingParams::default().min_alt_reads)]
-    min_alt_reads: u32,
-    /// Minimum allele fraction for a call.
-    #[arg(long, default_value_t = CallingParams::default().min_vaf)]
-    min_vaf: f64,
-    /// Maximum p-value of the alt count under sequencing error for a call.
-    #[arg(long, default_value_t = CallingParams::default().max_error_p)]
-    max_error_p: f64,
-    /// GTF or GFF3 (plain or bgzip) with the ESR1 transcript NM_000125 / ENST00000206249:
-    /// places the exons the built-in model lacks (2, 3, 4 and 6) for HGVS names.
-    #[arg(long, value_name = "FILE.gtf|gff3")]
-    annotation: Option<PathBuf>,
-    /// Region size of a job, in base pairs (1,000 to 20,000,000).
-    #[arg(long, default_value_t = DEFAULT_REGION_SIZE, value_parser = clap::value_parser!(u64).range(1_000..=20_000_000))]
-    region_size: u64,
-}
-
-impl ThresholdArgs {
-    fn plan_options(&self) -> PlanOptions {
-        PlanOptions {
-            region_size: self.region_size,
-            params: CallingParams {
-                min_mapq: self.min_mapq,
-                min_base_quality: self.min_base_quality,
-                min_alt_reads: self.min_alt_reads,
-                min_vaf: self.min_vaf,
-                max_error_p: self.max_error_p,
-                ..CallingParams::default()
-            },
-            annotation: self.annotation.clone(),
-        }
-    }
-}
-
-#[derive(Args)]
-struct RunArgs {
-    /// Cohort samplesheet (CSV: patient,sample,day,material,therapy,alignments[,index]).
-    #[arg(long)]
-    samplesheet: PathBuf,
-    /// Reference FASTA the samples are aligned to (with .fai; .gzi when bgzip-compressed).
-    #[arg(long)]
-    reference: PathBuf,
-    /// Output location: a directory or s3://bucket/prefix (results of a previous run there
-    /// are reused).
-    #[arg(long)]
-    out: String,
-    /// Endpoint of an S3-compatible server (MinIO, Garage, Ceph) for s3:// paths; sets
-    /// path-style addressing. Default: AWS_ENDPOINT_URL, else AWS itself.
-    #[arg(long)]
-    s3_endpoint: Option<String>,
-    /// Only read and write objects under these prefixes (repeatable or comma-separated;
-    /// in-process workers). Default: anything the credentials allow.
-    #[arg(long = "allow-prefix", value_delimiter = ',')]
-    allow_prefixes: Vec<String>,
-    /// In-process workers (default: number of cores); ignored with --amqp-url.
-    #[arg(long)]
-    workers: Option<usize>,
-    /// Run on worker daemons through this RabbitMQ broker instead of in-process workers
-    /// (e.g. amqp://guest:guest@127.0.0.1:5672/%2f). OUT must be reachable by the workers.
-    #[arg(long, env = "ESR1_AMQP_URL", hide_env_values = true)]
-    amqp_url: Option<String>,
-    /// Prefix of exchange and queue names (must match the workers').
-    #[arg(long, default_value = DEFAULT_PREFIX, env = "ESR1_QUEUE_PREFIX")]
-    queue_prefix: String,
-    /// Run identifier (default: derived from the samplesheet and reference paths).
-    #[arg(long)]
-    run_id: Option<String>,
-    /// No progress bar.
-    #[arg(long)]
-    quiet: bool,
-    #[command(flatten)]
-    count: CountArgs,
-    #[command(flatten)]
-    thresholds: ThresholdArgs,
-}
-
-#[derive(Args)]
-struct CountArgs {
-    /// Which acquired variants make a patient "acquired" in the headline (cohort, arms,
-    /// Fisher comparisons, polyclonal) and get a protein: group: hotspots (the known list),
-    /// lbd (protein-altering in the ligand-binding domain, residues 311-547),
-    /// protein-altering (missense, in-frame indel, frameshift, stop, start, splice site) or
-    /// all. Every variant keeps its status in patients.tsv and calls.tsv.
-    #[arg(long, default_value_t = CountRule::default())]
-    count: CountRule,
-}
-
-#[derive(Args)]
-struct SimulateArgs {
-    /// Directory to write the cohort into.
-    #[arg(long)]
-    out: PathBuf,
-    /// Number of patients (roles: at least 7, the first seven play fixed roles; accuracy: at
-    /// least one per VAF).
-    #[arg(long, default_value_t = 12)]
-    patients: usize,
-    /// Random seed; the same seed gives byte-identical files.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// Multiplies every sequencing depth.
-    #[arg(long, default_value_t = 1.0)]
-    depth_scale: f64,
-    /// Alignment format: bam (with BAI) or cram (with CRAI).
-    #[arg(long, default_value = "bam")]
-    format: AlignmentFormat,
-    /// Add position-specific artefacts (recurrent in every sample, some strand- or
-    /// read-end-specific) and a C>T / G>A background; truth in truth_artefacts.tsv.
-    #[arg(long)]
-    artefacts: bool,
-    /// Cohort: roles (fixed-role tumour/cfDNA patients, then random ones) or accuracy
-    /// (baseline and later cfDNA per patient, single low-VAF hotspot mutations).
-    #[arg(long, default_value = "roles", value_parser = ["roles", "accuracy"])]
-    scenario: String,
-    /// Accuracy scenario: fragment depth of every sample.
-    #[arg(long, default_value_t = ACCURACY_DEPTH)]
-    cfdna_depth: u32,
-    /// Accuracy scenario: comma-separated allele fractions of the later samples' mutations.
-    #[arg(long, value_delimiter = ',', default_values_t = ACCURACY_VAFS)]
-    vafs: Vec<f64>,
-    /// truth_frequencies.tsv counts acquired variants as `run --count` does.
-    #[command(flatten)]
-    count: CountArgs,
-}
-
-#[derive(Args)]
-struct DemoArgs {
-    /// Directory for the simulated cohort (`cohort/`) and the run (`run/`).
-    #[arg(long, default_value = "esr1-demo")]
-    out: PathBuf,
-    /// Number of patients.
-    #[arg(long, default_value_t = 12)]
-    patients: usize,
-    /// Random seed.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// In-process workers (default: number of cores).
-    #[arg(long)]
-    workers: Option<usize>,
-    #[command(flatten)]
-    count: CountArgs,
-}
 
 /// The process's storage: local files and S3 from the AWS environment (and `--s3-endpoint`).
 fn storage(s3_endpoint: Option<String>, allowed_prefixes: Vec<String>) -> SharedStorage {
@@ -230,7 +38,59 @@ fn default_workers() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
-fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
+impl Verbosity {
+    /// A warning, whatever the verbosity (it is about the data).
+    fn warn(&self, w: &str) {
+        eprintln!("warning: {w}");
+    }
+
+    /// Progress of a step, unless `--quiet`.
+    fn progress(&self, p: &str) {
+        if !self.quiet {
+            eprintln!("{p}");
+        }
+    }
+
+    /// What a step did, with `--verbose`.
+    fn note(&self, n: &str) {
+        if self.verbose {
+            eprintln!("{n}");
+        }
+    }
+}
+
+/// What `run`, `demo` and `report` print of a finished run: warnings, what was done, the arm
+/// table and the arm comparisons.
+fn print_run(out: &RunOutput, say: Verbosity) {
+    for w in &out.warnings {
+        say.warn(w);
+    }
+    let plan = &out.plan;
+    say.note(&format!(
+        "run {}: {} samples planned ({} region jobs), {} refused; reference {} ({} {})",
+        plan.run_id,
+        plan.samples.len(),
+        plan.jobs().count(),
+        plan.failed.len(),
+        plan.reference,
+        plan.build,
+        plan.chrom
+    ));
+    say.note(&format!(
+        "{} job results were stored already; {} done and {} failed in all",
+        out.reused_jobs, out.report.jobs_done, out.report.jobs_failed
+    ));
+    for f in &out.files {
+        say.note(&format!("wrote {f}"));
+    }
+    print!("{}", arm_table(&out.report.frequencies));
+    print!(
+        "{}",
+        comparison_lines(&out.report.outcomes, out.report.count)
+    );
+}
+
+fn run_cmd(a: RunArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
     let backend = match a.amqp_url {
         Some(url) => Backend::Amqp(AmqpOptions {
             url,
@@ -249,23 +109,16 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
             plan: a.thresholds.plan_options(),
             count: a.count.count,
             run_id: a.run_id,
-            progress: !a.quiet,
+            progress: !say.quiet,
         },
         &storage(a.s3_endpoint, a.allow_prefixes),
     )?;
-    for w in &out.warnings {
-        eprintln!("warning: {w}");
-    }
-    print!("{}", arm_table(&out.report.frequencies));
-    print!(
-        "{}",
-        comparison_lines(&out.report.outcomes, out.report.count)
-    );
+    print_run(&out, say);
     println!("run {}: reports written to {}", out.plan.run_id, a.out);
     Ok(ExitCode::from(report_exit_code(&out.report)))
 }
 
-fn simulate_cmd(a: SimulateArgs) -> anyhow::Result<ExitCode> {
+fn simulate_cmd(a: SimulateArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
     let scenario = match a.scenario.as_str() {
         "accuracy" => Scenario::Accuracy {
             cfdna_depth: a.cfdna_depth,
@@ -283,6 +136,12 @@ fn simulate_cmd(a: SimulateArgs) -> anyhow::Result<ExitCode> {
         scenario,
         count: a.count.count,
     })?;
+    say.note(&format!(
+        "simulated {} patients, seed {}, into {}",
+        cohort.patients.len(),
+        a.seed,
+        a.out.display()
+    ));
     println!("samplesheet: {}", cohort.samplesheet.display());
     println!("reference:   {}", cohort.reference.display());
     println!("truth:       {}", cohort.truth_frequencies.display());
@@ -298,13 +157,13 @@ fn simulate_cmd(a: SimulateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
+fn demo_cmd(a: DemoArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
     let cohort_dir = a.out.join("cohort");
-    eprintln!(
+    say.progress(&format!(
         "simulating {} patients into {} …",
         a.patients,
         cohort_dir.display()
-    );
+    ));
     let cohort = simulate(&SimulateOptions {
         format: Default::default(),
         out: cohort_dir,
@@ -317,7 +176,7 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
         ..SimulateOptions::default()
     })?;
     let run_dir = a.out.join("run");
-    eprintln!("running the cohort into {} …", run_dir.display());
+    say.progress(&format!("running the cohort into {} …", run_dir.display()));
     let out = run(
         &RunOptions {
             samplesheet: cohort.samplesheet.clone(),
@@ -329,19 +188,12 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
             plan: PlanOptions::default(),
             count: a.count.count,
             run_id: None,
-            progress: true,
+            progress: !say.quiet,
         },
         &storage(None, Vec::new()),
     )?;
-    for w in &out.warnings {
-        eprintln!("warning: {w}");
-    }
     println!();
-    print!("{}", arm_table(&out.report.frequencies));
-    print!(
-        "{}",
-        comparison_lines(&out.report.outcomes, out.report.count)
-    );
+    print_run(&out, say);
     let ours = frequencies_tsv(&out.report.frequencies);
     let truth = std::fs::read_to_string(&cohort.truth_frequencies)
         .with_context(|| format!("reading {}", cohort.truth_frequencies.display()))?;
@@ -361,6 +213,47 @@ fn demo_cmd(a: DemoArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(ExitCode::from(code.max(SOME_FAILED)))
     }
+}
+
+fn report_cmd(a: ReportArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
+    let out = rebuild(
+        &RebuildOptions {
+            samplesheet: a.samplesheet,
+            reference: a.reference,
+            out: a.out.clone(),
+            count: a.count,
+            annotation: a.annotation,
+        },
+        &storage(a.s3_endpoint, Vec::new()),
+    )?;
+    print_run(&out, say);
+    println!(
+        "run {}: reports rebuilt in {} from {} stored job results",
+        out.plan.run_id, a.out, out.reused_jobs
+    );
+    Ok(ExitCode::from(report_exit_code(&out.report)))
+}
+
+fn check_cmd(a: CheckArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
+    let report = check(
+        &CheckOptions {
+            samplesheet: a.samplesheet,
+            reference: a.reference,
+        },
+        storage(a.s3_endpoint, Vec::new()).as_ref(),
+    )?;
+    for w in &report.warnings {
+        say.warn(w);
+    }
+    say.note(&format!(
+        "opened the alignment file and index of {} samples",
+        report.samples.iter().filter(|s| s.build.is_some()).count()
+    ));
+    if let Some(r) = &report.reference {
+        println!("reference {}: {} ({})", r.path, r.build, r.chrom);
+    }
+    print!("{}", check_table(&report));
+    Ok(ExitCode::from(check_exit_code(&report)))
 }
 
 fn status_cmd(a: StatusArgs) -> anyhow::Result<ExitCode> {
@@ -389,20 +282,29 @@ fn status_cmd(a: StatusArgs) -> anyhow::Result<ExitCode> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let say = cli.verbosity;
     let result = match cli.command {
-        Command::Run(a) => run_cmd(a),
-        Command::Simulate(a) => simulate_cmd(a),
-        Command::Demo(a) => demo_cmd(a),
+        Command::Run(a) => run_cmd(a, say),
+        Command::Simulate(a) => simulate_cmd(a, say),
+        Command::Demo(a) => demo_cmd(a, say),
+        Command::Report(a) => report_cmd(a, say),
+        Command::Check(a) => check_cmd(a, say),
         Command::Status(a) => status_cmd(a),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(
-                e.downcast_ref::<RunError>()
-                    .map_or(BAD_INPUT, error_exit_code),
-            )
+            let code = if let Some(e) = e.downcast_ref::<RunError>() {
+                error_exit_code(e)
+            } else if let Some(e) = e.downcast_ref::<RebuildError>() {
+                rebuild_exit_code(e)
+            } else if let Some(e) = e.downcast_ref::<CheckError>() {
+                check_error_exit_code(e)
+            } else {
+                BAD_INPUT
+            };
+            ExitCode::from(code)
         }
     }
 }

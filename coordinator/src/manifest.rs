@@ -1,6 +1,11 @@
 //! The run's job list, `jobs.json` in its output location: written before any job runs, read
-//! by `status` to know which jobs the run has.
+//! by `status` to know which jobs the run has, and by `report` for the whole plan (samples as
+//! labelled, their jobs, the samples refused, the settings that shape the reports), so the
+//! reports can be rebuilt without opening an alignment file.
 
+use crate::plan::Plan;
+use esr1_proto::CallingParams;
+use esr1_science::consequence::CountRule;
 use esr1_worker::storage::{join, Storage, StorageError};
 use serde::{Deserialize, Serialize};
 
@@ -8,12 +13,41 @@ use serde::{Deserialize, Serialize};
 pub const MANIFEST_NAME: &str = "jobs.json";
 
 /// The run's job list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// Run id.
     pub run_id: String,
     /// Every planned job.
     pub job_ids: Vec<String>,
+    /// The run as planned; absent from manifests written before `report` existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<StoredRun>,
+}
+
+/// What `report` needs besides the job results: the plan and the settings of the merge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredRun {
+    /// Version of the counting model the jobs were planned for (`MODEL_VERSION`).
+    pub model_version: String,
+    /// Filters and thresholds of the run (also in every job).
+    pub params: CallingParams,
+    /// The run's `--count`.
+    pub count: CountRule,
+    /// The run's `--annotation`, as an absolute path.
+    pub annotation: Option<String>,
+    /// Samples with their jobs, and the samples refused before any job ran.
+    pub plan: Plan,
+}
+
+impl Manifest {
+    /// The manifest of a planned run.
+    pub fn of_run(run: StoredRun) -> Self {
+        Self {
+            run_id: run.plan.run_id.clone(),
+            job_ids: run.plan.jobs().map(|j| j.job_id.clone()).collect(),
+            run: Some(run),
+        }
+    }
 }
 
 /// The manifest could not be read or written. Each message names its cause, so no
@@ -83,6 +117,7 @@ mod tests {
         let m = Manifest {
             run_id: "r1".into(),
             job_ids: vec!["a".into(), "b".into()],
+            run: None,
         };
         let e = read_manifest(&LocalStorage, &out).unwrap_err();
         assert!(matches!(e, ManifestError::Unreadable { .. }), "{e}");
@@ -97,5 +132,54 @@ mod tests {
             .expect("put");
         let e = read_manifest(&LocalStorage, &out).unwrap_err();
         assert!(e.to_string().contains("is not a run manifest"), "{e}");
+    }
+
+    #[test]
+    fn a_run_manifest_keeps_the_plan_and_an_older_one_still_reads() {
+        use crate::plan::{FailedSample, Plan};
+        use esr1_proto::{Material, SampleRef};
+        use esr1_science::esr1::Build;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().to_string_lossy().into_owned();
+        let sample = SampleRef {
+            patient: "P1".into(),
+            sample: "S1".into(),
+            day: -3,
+            material: Material::Cfdna,
+            therapy: "AI".into(),
+            alignments: "/s1.bam".into(),
+            index: None,
+        };
+        let m = Manifest::of_run(StoredRun {
+            model_version: "m1".into(),
+            params: CallingParams::default(),
+            count: CountRule::Hotspots,
+            annotation: Some("/a.gtf".into()),
+            plan: Plan {
+                run_id: "r1".into(),
+                build: Build::Grch37,
+                chrom: "6".into(),
+                reference: "/ref.fa".into(),
+                samples: Vec::new(),
+                failed: vec![FailedSample {
+                    sample,
+                    reason: "gone".into(),
+                }],
+            },
+        });
+        assert_eq!(m.run_id, "r1");
+        write_manifest(&LocalStorage, &out, &m).expect("write");
+        let text = std::fs::read_to_string(dir.path().join(MANIFEST_NAME)).expect("read");
+        assert!(text.contains("\"build\": \"GRCh37\""), "{text}");
+        assert!(text.contains("\"count\": \"hotspots\""), "{text}");
+        assert_eq!(read_manifest(&LocalStorage, &out).expect("read"), m);
+        LocalStorage
+            .put(
+                &join(&out, MANIFEST_NAME),
+                br#"{"run_id": "r0", "job_ids": ["a"]}"#,
+            )
+            .expect("put");
+        let old = read_manifest(&LocalStorage, &out).expect("an older manifest");
+        assert_eq!((old.job_ids.len(), old.run), (1, None));
     }
 }

@@ -10,6 +10,7 @@ use esr1_worker::contig::contig_aliases;
 use esr1_worker::source::{Located, SourceCache};
 use esr1_worker::storage::{Storage, StorageError};
 use noodles::fasta;
+use serde::{Deserialize, Serialize};
 
 /// Version of the counting model; part of every job id.
 pub const MODEL_VERSION: &str = concat!("esr1-count-3-", env!("CARGO_PKG_VERSION"));
@@ -39,7 +40,7 @@ impl Default for PlanOptions {
 }
 
 /// A sample that will run, with its jobs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlannedSample {
     /// The sample.
     pub sample: SampleRef,
@@ -48,7 +49,7 @@ pub struct PlannedSample {
 }
 
 /// A sample that cannot run, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FailedSample {
     /// The sample.
     pub sample: SampleRef,
@@ -56,8 +57,9 @@ pub struct FailedSample {
     pub reason: String,
 }
 
-/// The whole run's work.
-#[derive(Debug, Clone)]
+/// The whole run's work (stored in the run's manifest, so `report` can rebuild the reports
+/// without opening any alignment file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     /// Run identifier.
     pub run_id: String,

@@ -4,15 +4,15 @@
 
 use crate::distributed::{run_distributed, AmqpOptions, BrokerError};
 use crate::embedded::run_embedded;
-use crate::manifest::{write_manifest, Manifest, ManifestError};
+use crate::manifest::{write_manifest, Manifest, ManifestError, StoredRun};
 use crate::merge::{merge, CohortReport};
-use crate::plan::{plan, Plan, PlanError, PlanOptions};
+use crate::plan::{plan, Plan, PlanError, PlanOptions, MODEL_VERSION};
 use crate::progress::Progress;
 use crate::report::model::SampleStatus;
 use crate::report::{write_reports, ReportError};
 use crate::samplesheet::{Samplesheet, SheetError};
-use esr1_proto::stable_hash_hex;
-use esr1_science::annotation::{load_annotation, AnnotationError};
+use esr1_proto::{stable_hash_hex, CallingParams};
+use esr1_science::annotation::{load_annotation, AnnotatedExons, AnnotationError};
 use esr1_science::consequence::CountRule;
 use esr1_science::esr1::Esr1Model;
 use esr1_worker::storage::{SharedStorage, StorageError};
@@ -122,14 +122,17 @@ pub fn default_run_id(samplesheet: &Path, reference: &Path) -> String {
     stable_hash_hex(key.as_bytes())[..12].to_owned()
 }
 
-fn absolute(p: &Path) -> PathBuf {
+/// A path made absolute (symbolic links resolved) when it exists, else as given.
+pub fn absolute(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned())
 }
 
-/// Runs a cohort, reading and writing through `storage`.
-pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, RunError> {
-    let sheet = Samplesheet::read(&options.samplesheet)?;
-    let annotated = match &options.plan.annotation {
+/// The ESR1 model of a run: the built-in one, with the exons of `--annotation` placed when
+/// one is given (returned too, for the warning when its build is not the run's).
+pub fn load_model(
+    annotation: Option<&Path>,
+) -> Result<(Option<AnnotatedExons>, Esr1Model), RunError> {
+    let annotated = match annotation {
         Some(path) => Some(load_annotation(path)?),
         None => None,
     };
@@ -137,32 +140,18 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
         Some(a) => Esr1Model::builtin().with_annotation(a)?,
         None => Esr1Model::builtin(),
     };
-    let run_id = options
-        .run_id
-        .clone()
-        .unwrap_or_else(|| default_run_id(&options.samplesheet, &options.reference));
-    let output = output_location(&options.out);
-    let store = ResultStore::new(storage.clone(), &output);
-    let reference = absolute(&options.reference).to_string_lossy().into_owned();
-    // One set of caches for the run: headers and indexes opened by the planner are reused by
-    // the in-process workers.
-    let caches = Arc::new(Caches::default());
-    let plan = plan(
-        &run_id,
-        &sheet,
-        &reference,
-        &output,
-        &options.plan,
-        storage.as_ref(),
-        &caches.sources,
-    )?;
-    let manifest = Manifest {
-        run_id: run_id.clone(),
-        job_ids: plan.jobs().map(|j| j.job_id.clone()).collect(),
-    };
-    write_manifest(storage.as_ref(), &output, &manifest)?;
-    let mut warnings = sheet.warnings.clone();
-    if let Some(a) = annotated.as_ref().filter(|a| a.build != plan.build) {
+    Ok((annotated, model))
+}
+
+/// The warnings known once a run is planned, in the order they are printed and stored: the
+/// samplesheet's notes, an annotation of another build, then every sample refused.
+pub fn plan_warnings(
+    sheet_warnings: &[String],
+    annotated: Option<&AnnotatedExons>,
+    plan: &Plan,
+) -> Vec<String> {
+    let mut warnings = sheet_warnings.to_vec();
+    if let Some(a) = annotated.filter(|a| a.build != plan.build) {
         warnings.push(format!(
             "annotation {} is {} but the run is {}: its exons are not used",
             a.path.display(),
@@ -173,50 +162,59 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
     for f in &plan.failed {
         warnings.push(format!("sample {} failed: {}", f.sample.sample, f.reason));
     }
+    warnings
+}
 
-    // Reconcile: jobs whose result is already stored are not run again. A job's id includes
-    // the stamps of the files it reads, so a replaced file gives new jobs; a stored failure is
-    // never reused (the cause — a missing index, an unreachable store — may be fixed now).
-    let mut outcomes: HashMap<String, JobOutcome> = HashMap::new();
-    let mut pending = Vec::new();
-    let stored = store.stored_ids().map_err(|error| RunError::Storage {
+/// The stored outcome (result or failure) of every job of `plan` that has one: one listing
+/// of the store, then one read per job found in it.
+pub fn stored_outcomes(
+    plan: &Plan,
+    store: &ResultStore,
+) -> Result<HashMap<String, JobOutcome>, RunError> {
+    let ids = store.stored_ids().map_err(|error| RunError::Storage {
         action: "cannot list stored results",
         error,
     })?;
-    for job in plan.jobs() {
-        let found = if stored.contains(&job.job_id) {
-            store.get(&job.job_id).map_err(|error| RunError::Storage {
-                action: "cannot read a stored result",
-                error,
-            })?
-        } else {
-            None
-        };
-        match found {
-            Some(o @ JobOutcome::Done(_)) => {
-                outcomes.insert(job.job_id.clone(), o);
-            }
-            Some(JobOutcome::Failed(_)) | None => pending.push(job.clone()),
+    let mut outcomes = HashMap::new();
+    for job in plan.jobs().filter(|j| ids.contains(&j.job_id)) {
+        let found = store.get(&job.job_id).map_err(|error| RunError::Storage {
+            action: "cannot read a stored result",
+            error,
+        })?;
+        if let Some(o) = found {
+            outcomes.insert(job.job_id.clone(), o);
         }
     }
-    let reused_jobs = outcomes.len();
-    let mut progress = Progress::new(plan.jobs().count(), options.progress);
-    progress.skip(reused_jobs);
-    let new = match &options.backend {
-        Backend::Embedded { workers } => {
-            run_embedded(pending, *workers, &store, &caches, &mut progress)
-        }
-        Backend::Amqp(amqp) => run_distributed(&run_id, pending, &store, amqp, &mut progress)?,
-    };
-    outcomes.extend(new);
-    progress.finish();
+    Ok(outcomes)
+}
 
+/// How job outcomes become reports: the model, the thresholds and the count rule.
+pub struct MergeSettings<'a> {
+    /// The ESR1 model (with the annotation's exons, if any).
+    pub model: &'a Esr1Model,
+    /// The run's filters and thresholds.
+    pub params: &'a CallingParams,
+    /// The run's `--count`.
+    pub count: CountRule,
+}
+
+/// The end of a run, shared by `run` and `report`: merges the outcomes, adds a warning for
+/// every sample not used, writes every report into `output`; returns the report, the files
+/// written and all warnings.
+pub fn merge_and_write(
+    plan: &Plan,
+    outcomes: &HashMap<String, JobOutcome>,
+    settings: &MergeSettings,
+    mut warnings: Vec<String>,
+    storage: &SharedStorage,
+    output: &str,
+) -> Result<(CohortReport, Vec<String>, Vec<String>), RunError> {
     let report = merge(
-        &plan,
-        &outcomes,
-        &options.plan.params,
-        &model,
-        options.count,
+        plan,
+        outcomes,
+        settings.params,
+        settings.model,
+        settings.count,
     );
     for q in report.qc.iter().filter(|q| q.status != SampleStatus::Ok) {
         let w = match q.status {
@@ -236,8 +234,81 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
             warnings.push(w);
         }
     }
-    let files = write_reports(storage.as_ref(), &output, &plan, &report, &warnings)
+    let files = write_reports(storage.as_ref(), output, plan, &report, &warnings)
         .map_err(RunError::Reports)?;
+    Ok((report, files, warnings))
+}
+
+/// Runs a cohort, reading and writing through `storage`.
+pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, RunError> {
+    let sheet = Samplesheet::read(&options.samplesheet)?;
+    let (annotated, model) = load_model(options.plan.annotation.as_deref())?;
+    let run_id = options
+        .run_id
+        .clone()
+        .unwrap_or_else(|| default_run_id(&options.samplesheet, &options.reference));
+    let output = output_location(&options.out);
+    let store = ResultStore::new(storage.clone(), &output);
+    let reference = absolute(&options.reference).to_string_lossy().into_owned();
+    // One set of caches for the run: headers and indexes opened by the planner are reused by
+    // the in-process workers.
+    let caches = Arc::new(Caches::default());
+    let plan = plan(
+        &run_id,
+        &sheet,
+        &reference,
+        &output,
+        &options.plan,
+        storage.as_ref(),
+        &caches.sources,
+    )?;
+    let manifest = Manifest::of_run(StoredRun {
+        model_version: MODEL_VERSION.to_owned(),
+        params: options.plan.params.clone(),
+        count: options.count,
+        annotation: options
+            .plan
+            .annotation
+            .as_deref()
+            .map(|p| absolute(p).to_string_lossy().into_owned()),
+        plan: plan.clone(),
+    });
+    write_manifest(storage.as_ref(), &output, &manifest)?;
+    let warnings = plan_warnings(&sheet.warnings, annotated.as_ref(), &plan);
+
+    // Reconcile: jobs whose result is already stored are not run again. A job's id includes
+    // the stamps of the files it reads, so a replaced file gives new jobs; a stored failure is
+    // never reused (the cause — a missing index, an unreachable store — may be fixed now).
+    let mut stored = stored_outcomes(&plan, &store)?;
+    let mut outcomes: HashMap<String, JobOutcome> = HashMap::new();
+    let mut pending = Vec::new();
+    for job in plan.jobs() {
+        match stored.remove(&job.job_id) {
+            Some(o @ JobOutcome::Done(_)) => {
+                outcomes.insert(job.job_id.clone(), o);
+            }
+            Some(JobOutcome::Failed(_)) | None => pending.push(job.clone()),
+        }
+    }
+    let reused_jobs = outcomes.len();
+    let mut progress = Progress::new(plan.jobs().count(), options.progress);
+    progress.skip(reused_jobs);
+    let new = match &options.backend {
+        Backend::Embedded { workers } => {
+            run_embedded(pending, *workers, &store, &caches, &mut progress)
+        }
+        Backend::Amqp(amqp) => run_distributed(&run_id, pending, &store, amqp, &mut progress)?,
+    };
+    outcomes.extend(new);
+    progress.finish();
+
+    let settings = MergeSettings {
+        model: &model,
+        params: &options.plan.params,
+        count: options.count,
+    };
+    let (report, files, warnings) =
+        merge_and_write(&plan, &outcomes, &settings, warnings, storage, &output)?;
     Ok(RunOutput {
         plan,
         report,

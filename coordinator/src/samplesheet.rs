@@ -387,21 +387,51 @@ impl Samplesheet {
                 ));
             }
         }
-        for s in &samples {
-            if let Some(p) = &s.problem {
-                warnings.push(format!(
-                    "{}: {p}: sample {} will be reported as failed",
-                    path.display(),
-                    s.sample.sample
-                ));
-            }
-        }
+        warnings.extend(samples.iter().filter_map(|s| problem_warning(path, s)));
         Ok(Self {
             path: path.to_owned(),
             samples,
             warnings,
         })
     }
+
+    /// The warnings that are not about one sample's problem (patients without a baseline,
+    /// several therapy labels): for `check`, whose table lists the problems.
+    pub fn notes(&self) -> Vec<String> {
+        let problems: Vec<String> = self
+            .samples
+            .iter()
+            .filter_map(|s| problem_warning(&self.path, s))
+            .collect();
+        self.warnings
+            .iter()
+            .filter(|w| !problems.contains(w))
+            .cloned()
+            .collect()
+    }
+
+    /// Forgets the problem of sample `id` and its warning: `report` reads no alignment file,
+    /// so a file missing now does not matter for a sample whose results the run stored.
+    pub fn forget_problem(&mut self, id: &str) {
+        let path = self.path.clone();
+        for s in self.samples.iter_mut().filter(|s| s.sample.sample == id) {
+            if let Some(w) = problem_warning(&path, s) {
+                self.warnings.retain(|x| *x != w);
+            }
+            s.problem = None;
+        }
+    }
+}
+
+/// The warning about a sample line with a problem, if it has one.
+fn problem_warning(path: &Path, s: &SheetSample) -> Option<String> {
+    s.problem.as_ref().map(|p| {
+        format!(
+            "{}: {p}: sample {} will be reported as failed",
+            path.display(),
+            s.sample.sample
+        )
+    })
 }
 
 #[cfg(test)]

@@ -136,6 +136,7 @@ mod tests {
         let manifest = Manifest {
             run_id: "r1".into(),
             job_ids: [0xa, 0xb, 0xc, 0xd].map(id).to_vec(),
+            run: None,
         };
         assert_eq!(stored_counts(&store, &manifest).expect("counts"), (0, 0));
         let region = GenomicRegion {

@@ -12,6 +12,8 @@
 //!   [`reference`](mod@reference) — FASTA slices through `.fai`/`.gzi` and the per-worker
 //!   [`reference::ReferenceCache`]; [`cram_reference`] — the reference a CRAM query decodes
 //!   with, read for the containers' span only.
+//! * [`integrity`] — whether an opened alignment file is whole and its index its own (for
+//!   `check`).
 //! * [`job`] — one region job end to end, with the worker's [`Caches`].
 //! * [`store`] — result objects; [`untrusted`] — checks of job messages; [`queue`] — RabbitMQ topology and publishing;
 //!   [`metrics`] — Prometheus exposition; [`daemon`] — the consumer loop.
@@ -21,6 +23,7 @@ pub mod contig;
 pub mod cram_reference;
 pub mod daemon;
 pub mod error;
+pub mod integrity;
 pub mod job;
 pub mod metrics;
 pub mod pileup;

@@ -52,6 +52,12 @@ impl ReferenceCache {
     }
 }
 
+/// Checks that a reference FASTA can be read as jobs read it: the file, its `.fai` and, when
+/// bgzip-compressed, its `.gzi` are there and parse.
+pub fn check_reference(storage: &dyn Storage, uri: &str) -> Result<(), JobError> {
+    load_index(storage, uri).map(|_| ())
+}
+
 fn load_index(storage: &dyn Storage, uri: &str) -> Result<ReferenceIndex, JobError> {
     let size = storage
         .head(uri)

@@ -6,7 +6,7 @@
 //! ones, and canonical splice sites (±1/±2 intronic) are splice sites whatever the protein.
 
 use crate::hgvs::Hgvs;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
@@ -194,7 +194,7 @@ impl Effect {
 
 /// Which acquired variants make a patient "acquired" in the cohort headline (`cohort`,
 /// `arm:*`, the Fisher comparisons, `polyclonal`) and get a `protein:` group.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CountRule {
     /// Known hotspots only.

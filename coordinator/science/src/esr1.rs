@@ -4,6 +4,7 @@
 //! The data files are copies of the verified facts (see `coordinator/data/esr1/`); they are
 //! compiled in so users need nothing beside the binary.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 const MRNA_FASTA: &str = include_str!("../data/esr1/NM_000125.4.fasta");
@@ -20,12 +21,14 @@ pub const CHR6_LEN_GRCH38: u64 = 170_805_979;
 /// Chromosome 6 length in GRCh37.
 pub const CHR6_LEN_GRCH37: u64 = 171_115_067;
 
-/// A human genome build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A human genome build (serialised as it is printed: `GRCh38`, `GRCh37`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Build {
     /// GRCh38 / hg38.
+    #[serde(rename = "GRCh38")]
     Grch38,
     /// GRCh37 / hg19.
+    #[serde(rename = "GRCh37")]
     Grch37,
 }
 

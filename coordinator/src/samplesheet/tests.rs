@@ -34,6 +34,29 @@ fn a_good_sheet_parses_with_relative_paths_resolved() {
 }
 
 #[test]
+fn a_forgotten_problem_takes_its_warning_with_it() {
+    let mut s = parse(&format!(
+        "{HEADER}P1,S1,-3,tumor,AI,s1.bam,\nP1,S2,200,tumor,AI,s2.bam,\n"
+    ))
+    .unwrap();
+    let reported = |s: &Samplesheet, id: &str| {
+        s.warnings
+            .iter()
+            .any(|w| w.ends_with(&format!("sample {id} will be reported as failed")))
+    };
+    assert!(reported(&s, "S1") && reported(&s, "S2"), "{:?}", s.warnings);
+    assert_eq!(s.notes().len(), s.warnings.len() - 2, "{:?}", s.notes());
+    s.forget_problem("S1");
+    assert!(s.samples[0].problem.is_none());
+    assert!(
+        !reported(&s, "S1") && reported(&s, "S2"),
+        "{:?}",
+        s.warnings
+    );
+    assert!(s.samples[1].problem.is_some());
+}
+
+#[test]
 fn errors_name_line_and_column_and_are_all_reported() {
     let text = format!(
         "{HEADER}P1,S1,-3,tumor,AI,a.bam,\nP1,S1,10,tumor,AI,b.bam,\nP2,S3,x,tumor,AI,c.bam,\nP2,S4,5,blood,AI,d.bam,\n"

@@ -10,12 +10,14 @@ mod util;
 
 mod accuracy;
 mod art;
+mod check;
 mod cli;
 mod cohort;
 mod coverage;
 mod distributed;
 mod identity;
 mod layout;
+mod rebuild;
 mod report_html;
 mod s3;
 mod trust;
