@@ -11,7 +11,7 @@
 use crate::plan::{Plan, PlannedSample};
 use crate::report::model::{BackgroundSummary, CallRow, PatientRow, QcRow, SampleStatus};
 use crate::report::vcf_matrix::vcf_matrix;
-use esr1_proto::{CallingParams, FilterCounts, Material, RegionQc, SampleRef};
+use esr1_proto::{CallingParams, FileStamp, FilterCounts, Material, RegionQc, SampleRef};
 use esr1_science::classify::classify_patient;
 use esr1_science::cohort::{cohort_frequencies, OutcomeVariant, PatientOutcome};
 use esr1_science::consequence::CountRule;
@@ -95,6 +95,7 @@ pub fn merge(
         chrom: plan.chrom.clone(),
         count,
         params: params.clone(),
+        inputs: input_stamps(plan),
         hotspot_columns: hotspot_columns(model, build, &hotspot_positions),
         calls,
         patients,
@@ -107,6 +108,22 @@ pub fn merge(
         vcf_samples,
         vcf_variants,
     }
+}
+
+/// Every file the plan's jobs read, once each, in plan order (the reference first).
+fn input_stamps(plan: &Plan) -> Vec<FileStamp> {
+    let mut seen = std::collections::HashSet::new();
+    plan.jobs()
+        .flat_map(|j| {
+            j.inputs
+                .reference
+                .iter()
+                .chain(j.inputs.alignments.iter())
+                .chain(j.inputs.index.iter())
+        })
+        .filter(|f| seen.insert(f.uri.clone()))
+        .cloned()
+        .collect()
 }
 
 /// Every sample of the plan with its results (sorted by region), or why it failed; plus the

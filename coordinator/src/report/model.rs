@@ -3,7 +3,7 @@
 
 use crate::report::format::serialize_f;
 use crate::report::vcf::model::VcfVariant;
-use esr1_proto::{CallingParams, Material, RegionQc};
+use esr1_proto::{CallingParams, FileStamp, Material, RegionQc};
 use esr1_science::cohort::{FrequencyRow, PatientOutcome, VariantStatus};
 use esr1_science::consequence::{Consequence, CountRule};
 use esr1_science::deamination::TransitionRates;
@@ -285,6 +285,9 @@ pub struct CohortReport {
     pub count: CountRule,
     /// The filters and thresholds every job and the re-calling used.
     pub params: CallingParams,
+    /// Every input file the jobs read, as stamped when planned (size and version: the
+    /// modification time or ETag), in plan order without repeats.
+    pub inputs: Vec<FileStamp>,
     /// `(position, names)` of hotspot columns in `qc.tsv`.
     pub hotspot_columns: Vec<(u64, String)>,
     /// calls.tsv.

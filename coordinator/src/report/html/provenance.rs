@@ -46,11 +46,28 @@ pub fn provenance(h: &mut String, s: &Summary, r: &CohortReport) {
     for (k, v) in rows {
         let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v));
     }
+    h.push_str("</tbody>\n</table>\n");
+    if !r.inputs.is_empty() {
+        h.push_str(
+            "<table class=\"inputs\">\n<thead><tr><th>Input file</th><th>Bytes</th>\
+             <th>Version (modification time or ETag)</th></tr></thead>\n<tbody>\n",
+        );
+        for f in &r.inputs {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                esc(&f.uri),
+                f.size,
+                esc(&f.version)
+            );
+        }
+        h.push_str("</tbody>\n</table>\n");
+    }
     h.push_str(
-        "</tbody>\n</table>\n<p class=\"note\">Each job's id in jobs.json is a digest of the \
-         sample, region, parameters, counting model and the size and version (modification \
-         time or ETag) of every file it reads. Start and end times are not recorded.</p>\n\
-         </section>\n",
+        "<p class=\"note\">Each job's id in jobs.json is a digest of the sample, region, \
+         parameters, counting model and the size and version of every file it reads (above): \
+         a changed input is a new job, never a reused result. Start and end times are not \
+         recorded (so that rebuilding the reports gives the same files).</p>\n</section>\n",
     );
 }
 
@@ -72,5 +89,16 @@ mod tests {
         assert!(h.contains("<tr><th>Minimum mapping quality (--min-mapq)</th><td>30</td></tr>"));
         assert!(h.contains("<td>5.000e-4</td>"));
         assert!(h.contains("<td>0.0500 / 0.0100</td>"));
+        // The inputs with their stamps.
+        r.inputs = vec![esr1_proto::FileStamp {
+            uri: "bams/S1a.bam".into(),
+            size: 1234,
+            version: "1700000000000000000".into(),
+        }];
+        let mut h = String::new();
+        provenance(&mut h, &Summary::new(&plan, &r, &[]), &r);
+        assert!(h.contains(
+            "<tr><td>bams/S1a.bam</td><td class=\"n\">1234</td><td>1700000000000000000</td></tr>"
+        ));
     }
 }
