@@ -37,6 +37,48 @@ pub struct StoredRun {
     pub annotation: Option<String>,
     /// Samples with their jobs, and the samples refused before any job ran.
     pub plan: Plan,
+    /// When the run started and when its last job ended (UTC, RFC 3339); absent from older
+    /// manifests, the end absent while the run is under way.
+    #[serde(default)]
+    pub times: RunTimes,
+}
+
+/// When a run started and when its jobs were done.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunTimes {
+    /// Start (UTC, `2026-11-29T21:55:02Z`).
+    pub started: Option<String>,
+    /// When every job had an outcome, before the merge.
+    pub finished: Option<String>,
+}
+
+/// Now, in UTC, as RFC 3339 to the second (`2026-11-29T21:55:02Z`).
+pub fn utc_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    utc_of(secs)
+}
+
+/// Seconds since the epoch as RFC 3339 UTC (days to civil date: Howard Hinnant's algorithm).
+pub fn utc_of(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 impl Manifest {
@@ -108,6 +150,15 @@ pub fn write_manifest(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_rfc3339_utc() {
+        assert_eq!(utc_of(0), "1970-01-01T00:00:00Z");
+        // 2000-02-29 (a leap day of a century divisible by 400) 12:34:56.
+        assert_eq!(utc_of(951_827_696), "2000-02-29T12:34:56Z");
+        assert_eq!(utc_of(1_796_003_702), "2026-11-30T01:55:02Z");
+        assert!(utc_now().ends_with('Z') && utc_now().len() == 20);
+    }
     use esr1_worker::storage::LocalStorage;
 
     #[test]
@@ -155,6 +206,10 @@ mod tests {
             params: CallingParams::default(),
             count: CountRule::Hotspots,
             annotation: Some("/a.gtf".into()),
+            times: RunTimes {
+                started: Some(utc_of(0)),
+                finished: None,
+            },
             plan: Plan {
                 run_id: "r1".into(),
                 build: Build::Grch37,

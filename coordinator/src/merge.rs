@@ -96,6 +96,7 @@ pub fn merge(
         count,
         params: params.clone(),
         inputs: input_stamps(plan),
+        times: Default::default(),
         hotspot_columns: hotspot_columns(model, build, &hotspot_positions),
         calls,
         patients,

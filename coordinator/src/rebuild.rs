@@ -147,6 +147,7 @@ pub fn rebuild(
         model: &model,
         params: &stored.params,
         count: options.count.unwrap_or(stored.count),
+        times: stored.times.clone(),
     };
     let (report, files, warnings) =
         merge_and_write(&plan, &outcomes, &settings, warnings, storage, &output)?;

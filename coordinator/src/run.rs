@@ -4,7 +4,7 @@
 
 use crate::distributed::{run_distributed, AmqpOptions, BrokerError};
 use crate::embedded::run_embedded;
-use crate::manifest::{write_manifest, Manifest, ManifestError, StoredRun};
+use crate::manifest::{utc_now, write_manifest, Manifest, ManifestError, RunTimes, StoredRun};
 use crate::merge::{merge, CohortReport};
 use crate::plan::{plan, Plan, PlanError, PlanOptions, MODEL_VERSION};
 use crate::progress::Progress;
@@ -196,6 +196,8 @@ pub struct MergeSettings<'a> {
     pub params: &'a CallingParams,
     /// The run's `--count`.
     pub count: CountRule,
+    /// When the run started and its jobs ended (shown in the report's provenance).
+    pub times: RunTimes,
 }
 
 /// The end of a run, shared by `run` and `report`: merges the outcomes, adds a warning for
@@ -209,13 +211,14 @@ pub fn merge_and_write(
     storage: &SharedStorage,
     output: &str,
 ) -> Result<(CohortReport, Vec<String>, Vec<String>), RunError> {
-    let report = merge(
+    let mut report = merge(
         plan,
         outcomes,
         settings.params,
         settings.model,
         settings.count,
     );
+    report.times = settings.times.clone();
     for q in report.qc.iter().filter(|q| q.status != SampleStatus::Ok) {
         let w = match q.status {
             SampleStatus::LowCoverage => format!(
@@ -241,6 +244,7 @@ pub fn merge_and_write(
 
 /// Runs a cohort, reading and writing through `storage`.
 pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, RunError> {
+    let started = utc_now();
     let sheet = Samplesheet::read(&options.samplesheet)?;
     let (annotated, model) = load_model(options.plan.annotation.as_deref())?;
     let run_id = options
@@ -262,7 +266,7 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
         storage.as_ref(),
         &caches.sources,
     )?;
-    let manifest = Manifest::of_run(StoredRun {
+    let mut manifest = Manifest::of_run(StoredRun {
         model_version: MODEL_VERSION.to_owned(),
         params: options.plan.params.clone(),
         count: options.count,
@@ -272,6 +276,10 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
             .as_deref()
             .map(|p| absolute(p).to_string_lossy().into_owned()),
         plan: plan.clone(),
+        times: RunTimes {
+            started: Some(started),
+            finished: None,
+        },
     });
     write_manifest(storage.as_ref(), &output, &manifest)?;
     let warnings = plan_warnings(&sheet.warnings, annotated.as_ref(), &plan);
@@ -301,11 +309,19 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
     };
     outcomes.extend(new);
     progress.finish();
+    // The end of the jobs, stored so that `report` shows the same times.
+    let mut times = RunTimes::default();
+    if let Some(run) = manifest.run.as_mut() {
+        run.times.finished = Some(utc_now());
+        times = run.times.clone();
+    }
+    write_manifest(storage.as_ref(), &output, &manifest)?;
 
     let settings = MergeSettings {
         model: &model,
         params: &options.plan.params,
         count: options.count,
+        times,
     };
     let (report, files, warnings) =
         merge_and_write(&plan, &outcomes, &settings, warnings, storage, &output)?;

@@ -44,7 +44,7 @@ pub const MEAN_FLOOR: f64 = 1e-8;
 /// An observation this significant against the background of the others is a variant …
 pub const OUTLIER_P: f64 = 1e-6;
 /// … when its allele fraction is also at least this many times that background's mean.
-pub const OUTLIER_MIN_FOLD: f64 = 10.0;
+pub const OUTLIER_MIN_FOLD: f64 = 20.0;
 /// The core the variants are tested against leaves out whatever stands out even mildly:
 /// this significant …
 pub const CORE_P: f64 = 1e-3;

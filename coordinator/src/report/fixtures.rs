@@ -126,6 +126,7 @@ pub fn report(second: &str) -> (Plan, CohortReport) {
         count: CountRule::default(),
         params: CallingParams::default(),
         inputs: Vec::new(),
+        times: Default::default(),
         hotspot_columns: vec![
             (152_098_788, "Y537S_Y537N_Y537C".into()),
             (152_098_791, "D538G".into()),

@@ -1,6 +1,7 @@
 //! The typed report model: one row type per TSV line and the [`CohortReport`] that every
 //! writer (TSV, JSON, HTML, VCF) renders. The merge builds it; nothing here knows a format.
 
+use crate::manifest::RunTimes;
 use crate::report::format::serialize_f;
 use crate::report::vcf::model::VcfVariant;
 use esr1_proto::{CallingParams, FileStamp, Material, RegionQc};
@@ -288,6 +289,8 @@ pub struct CohortReport {
     /// Every input file the jobs read, as stamped when planned (size and version: the
     /// modification time or ETag), in plan order without repeats.
     pub inputs: Vec<FileStamp>,
+    /// When the run started and its jobs ended (as stored with the run).
+    pub times: RunTimes,
     /// `(position, names)` of hotspot columns in `qc.tsv`.
     pub hotspot_columns: Vec<(u64, String)>,
     /// calls.tsv.

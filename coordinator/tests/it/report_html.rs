@@ -168,6 +168,12 @@ fn report_html_renders_in_chromium_with_one_row_per_patient_and_one_mark_per_sam
     .unwrap_or_else(|e| panic!("simulate: {e}"));
     let out = dir.path().join("run");
     run_cohort(&cohort, &cohort.samplesheet, &out);
+    // `demo` ends with "frequencies.tsv equals the simulation's truth": so must this run.
+    assert_eq!(
+        std::fs::read_to_string(out.join("frequencies.tsv")).unwrap_or_default(),
+        std::fs::read_to_string(&cohort.truth_frequencies).unwrap_or_default(),
+        "the demo cohort's frequencies equal its truth"
+    );
     let page = out.join("report.html");
     let profile = dir.path().join("chromium-profile");
 

@@ -16,6 +16,20 @@ pub fn provenance(h: &mut String, s: &Summary, r: &CohortReport) {
         ("Program", s.tool.clone()),
         ("Counting model", MODEL_VERSION.to_owned()),
         ("Run id", s.run_id.clone()),
+        (
+            "Started (UTC)",
+            r.times
+                .started
+                .clone()
+                .unwrap_or_else(|| "not recorded".into()),
+        ),
+        (
+            "Jobs done (UTC)",
+            r.times
+                .finished
+                .clone()
+                .unwrap_or_else(|| "not recorded".into()),
+        ),
         ("Reference", s.reference.clone()),
         ("Build", format!("{} ({})", s.build, s.chrom)),
         ("Counted as acquired", format!("--count {}", s.count)),
@@ -66,8 +80,8 @@ pub fn provenance(h: &mut String, s: &Summary, r: &CohortReport) {
     h.push_str(
         "<p class=\"note\">Each job's id in jobs.json is a digest of the sample, region, \
          parameters, counting model and the size and version of every file it reads (above): \
-         a changed input is a new job, never a reused result. Start and end times are not \
-         recorded (so that rebuilding the reports gives the same files).</p>\n</section>\n",
+         a changed input is a new job, never a reused result. The times are those stored with \
+         the run in jobs.json, so rebuilding the reports gives the same page.</p>\n</section>\n",
     );
 }
 
@@ -85,10 +99,14 @@ mod tests {
         assert!(h.contains(&format!("<td>{MODEL_VERSION}</td>")));
         assert!(h.contains("<td>esr1-coordinator "));
         assert!(h.contains("<tr><th>Run id</th><td>run-1</td></tr>"));
+        assert!(h.contains("<tr><th>Started (UTC)</th><td>not recorded</td></tr>"));
         assert!(h.contains("<tr><th>Reference</th><td>ref.fa</td></tr>"));
         assert!(h.contains("<tr><th>Minimum mapping quality (--min-mapq)</th><td>30</td></tr>"));
         assert!(h.contains("<td>5.000e-4</td>"));
         assert!(h.contains("<td>0.0500 / 0.0100</td>"));
+        // Times as stored with the run.
+        r.times.started = Some("2026-11-29T20:00:00Z".into());
+        r.times.finished = Some("2026-11-29T20:07:30Z".into());
         // The inputs with their stamps.
         r.inputs = vec![esr1_proto::FileStamp {
             uri: "bams/S1a.bam".into(),
@@ -97,6 +115,8 @@ mod tests {
         }];
         let mut h = String::new();
         provenance(&mut h, &Summary::new(&plan, &r, &[]), &r);
+        assert!(h.contains("<tr><th>Started (UTC)</th><td>2026-11-29T20:00:00Z</td></tr>"));
+        assert!(h.contains("<tr><th>Jobs done (UTC)</th><td>2026-11-29T20:07:30Z</td></tr>"));
         assert!(h.contains(
             "<tr><td>bams/S1a.bam</td><td class=\"n\">1234</td><td>1700000000000000000</td></tr>"
         ));
