@@ -13,7 +13,7 @@ use noodles::fasta;
 use serde::{Deserialize, Serialize};
 
 /// Version of the counting model; part of every job id.
-pub const MODEL_VERSION: &str = concat!("esr1-count-3-", env!("CARGO_PKG_VERSION"));
+pub const MODEL_VERSION: &str = concat!("esr1-count-4-", env!("CARGO_PKG_VERSION"));
 
 /// Default region size in base pairs.
 pub const DEFAULT_REGION_SIZE: u64 = 100_000;

@@ -123,6 +123,12 @@ pub struct SiteCounts {
     /// always 0. An alt seen only near read ends is a classic artefact.
     #[serde(default)]
     pub near_read_end: BaseCounts,
+    /// Of the fragments in `forward` + `reverse`, those in F1R2 orientation: the first read of
+    /// the pair on the forward strand (its mate reverse), or an unpaired read forward. The
+    /// rest are F2R1. Damage on one strand of the original molecule (formalin deamination,
+    /// oxidation) shows in one orientation only; a real mutation shows in both.
+    #[serde(default)]
+    pub f1r2: BaseCounts,
 }
 
 impl SiteCounts {
@@ -134,6 +140,12 @@ impl SiteCounts {
     /// Fragments reading `base` on both strands.
     pub fn base_total(&self, base: u8) -> u32 {
         self.forward.base(base) + self.reverse.base(base)
+    }
+
+    /// Fragments reading `base` in (F1R2, F2R1) orientation.
+    pub fn orientations(&self, base: u8) -> (u32, u32) {
+        let f1r2 = self.f1r2.base(base);
+        (f1r2, self.base_total(base).saturating_sub(f1r2))
     }
 
     /// Fragments (forward, reverse) supporting one VCF allele anchored at this site:
@@ -427,6 +439,10 @@ mod tests {
             in_mnv_reverse: BaseCounts::default(),
             near_read_end: BaseCounts {
                 a: 3,
+                ..Default::default()
+            },
+            f1r2: BaseCounts {
+                a: 4,
                 ..Default::default()
             },
         });

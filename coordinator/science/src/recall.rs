@@ -52,6 +52,9 @@ pub mod filter {
     pub const ERROR_EXPLAINED: &str = "error_explained";
     /// Alt fragments on one strand only, unlike the reference fragments.
     pub const STRAND_BIAS: &str = "strand_bias";
+    /// Alt fragments (nearly) all in one read orientation (F1R2 or F2R1), unlike the
+    /// reference fragments: damage to one strand of the molecule, e.g. formalin deamination.
+    pub const ORIENTATION: &str = "orientation";
     /// Alt fragments seen (nearly) only near read ends, unlike the reference fragments.
     pub const READ_END: &str = "read_end";
     /// Not significant against the cohort background after FDR control.

@@ -6,7 +6,7 @@
 //! never quoted: the files have always been plain tab-separated text, and readers such as
 //! `cut` or R's `read.delim(quote = "")` rely on it.
 
-use crate::report::format::serialize_f;
+use crate::report::format::{fmt_f, serialize_f};
 use crate::report::model::{CallRow, PatientRow, QcRow};
 use esr1_proto::Material;
 use esr1_science::cohort::FrequencyRow;
@@ -83,6 +83,8 @@ struct QcRecord<'a> {
     c_to_t_per_million: f64,
     #[serde(serialize_with = "serialize_f")]
     t_to_c_per_million: f64,
+    /// `NA` when too few fragments.
+    c_to_t_damage_orientation: String,
     hotspot_depths: &'a [u32],
     /// Free text: kept on one line and in one column.
     reason: String,
@@ -102,6 +104,10 @@ impl<'a> From<&'a QcRow> for QcRecord<'a> {
             chunk_span_bytes: q.qc.chunk_span_bytes,
             c_to_t_per_million: q.transitions.c_to_t_per_million,
             t_to_c_per_million: q.transitions.t_to_c_per_million,
+            c_to_t_damage_orientation: q
+                .transitions
+                .damage_orientation
+                .map_or_else(|| "NA".into(), fmt_f),
             hotspot_depths: &q.hotspot_depths,
             reason: q.reason.replace(['\t', '\n'], " "),
         }
@@ -117,6 +123,7 @@ pub fn qc_columns(hotspot_columns: &[(u64, String)]) -> Vec<String> {
         "chunk_span_bytes",
         "c_to_t_per_million",
         "t_to_c_per_million",
+        "c_to_t_damage_orientation",
     ];
     fixed
         .iter()

@@ -114,6 +114,12 @@ impl RegionCounter {
         self.flush_pending_before(start);
 
         let reverse = flags.is_reverse_complemented();
+        // F1R2: the first read forward, the second reverse; an unpaired read by its strand.
+        let f1r2 = if flags.is_segmented() && flags.is_last_segment() && !flags.is_first_segment() {
+            reverse
+        } else {
+            !reverse
+        };
         let events = read_events(
             record,
             start,
@@ -146,12 +152,13 @@ impl RegionCounter {
                 name,
                 PendingRead {
                     reverse,
+                    f1r2,
                     events,
                     mate_start,
                 },
             );
         } else {
-            self.count_fragment(&Fragment::from_read(reverse, &events));
+            self.count_fragment(&Fragment::from_read(reverse, f1r2, &events));
         }
         Ok(())
     }
@@ -160,11 +167,11 @@ impl RegionCounter {
     /// mate was filtered or lies outside the query.
     fn flush_pending_before(&mut self, start: u64) {
         for read in self.mates.drain_before(start) {
-            self.count_fragment(&Fragment::from_read(read.reverse, &read.events));
+            self.count_fragment(&Fragment::from_read(read.reverse, read.f1r2, &read.events));
         }
     }
 
-    fn add_observation(&mut self, b: &FragmentBase) {
+    fn add_observation(&mut self, b: &FragmentBase, f1r2: bool) {
         let Some(slot) = self
             .reference
             .offset(b.pos)
@@ -181,13 +188,21 @@ impl RegionCounter {
             Observation::Base { base, quality } => {
                 if matches!(base, b'A' | b'C' | b'G' | b'T') {
                     strand.add_base(base);
+                    if f1r2 {
+                        slot.f1r2.add_base(base);
+                    }
                     slot.expected_errors += error_probability(quality) / 3.0;
                     if b.near_end {
                         slot.near_read_end.add_base(base);
                     }
                 }
             }
-            Observation::Deleted => strand.del += 1,
+            Observation::Deleted => {
+                strand.del += 1;
+                if f1r2 {
+                    slot.f1r2.del += 1;
+                }
+            }
         }
     }
 
@@ -215,7 +230,7 @@ impl RegionCounter {
     /// Counts one fragment: its bases, its indels and its multi-nucleotide variants.
     fn count_fragment(&mut self, fragment: &Fragment) {
         for b in &fragment.bases {
-            self.add_observation(b);
+            self.add_observation(b, fragment.f1r2);
         }
         for (pos, reverse, allele) in &fragment.indels {
             self.add_indel(*pos, *reverse, allele);
@@ -275,6 +290,7 @@ impl RegionCounter {
                     in_mnv: c.in_mnv,
                     in_mnv_reverse: c.in_mnv_reverse,
                     near_read_end: c.near_read_end,
+                    f1r2: c.f1r2,
                 });
                 continue;
             }

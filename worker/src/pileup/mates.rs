@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 pub struct PendingRead {
     /// Strand of the read.
     pub reverse: bool,
+    /// Orientation of its fragment (F1R2).
+    pub f1r2: bool,
     /// Its events inside the region.
     pub events: Vec<ReadEvent>,
     /// Where its mate starts.
@@ -70,7 +72,10 @@ pub fn merge_pair(
     second: Vec<ReadEvent>,
     discordant: &mut u64,
 ) -> Fragment {
-    let mut f = Fragment::default();
+    let mut f = Fragment {
+        f1r2: first.f1r2,
+        ..Fragment::default()
+    };
     let mut j = 0;
     for e in &first.events {
         // Advance the second mate to this position.

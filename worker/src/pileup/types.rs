@@ -72,6 +72,8 @@ pub struct Fragment {
     pub bases: Vec<FragmentBase>,
     /// (anchor, reverse, allele).
     pub indels: Vec<(u64, bool, String)>,
+    /// The fragment's orientation is F1R2 (see [`esr1_proto::SiteCounts::f1r2`]).
+    pub f1r2: bool,
 }
 
 impl Fragment {
@@ -96,8 +98,11 @@ impl Fragment {
     }
 
     /// The fragment of a read counted alone.
-    pub fn from_read(reverse: bool, events: &[ReadEvent]) -> Self {
-        let mut f = Self::default();
+    pub fn from_read(reverse: bool, f1r2: bool, events: &[ReadEvent]) -> Self {
+        let mut f = Self {
+            f1r2,
+            ..Self::default()
+        };
         for e in events {
             f.push_event(e, reverse);
         }
@@ -120,6 +125,8 @@ pub struct PositionCounts {
     pub in_mnv_reverse: BaseCounts,
     /// Bases near an end of their read.
     pub near_read_end: BaseCounts,
+    /// Bases (and deletions) of fragments in F1R2 orientation.
+    pub f1r2: BaseCounts,
 }
 
 /// The region being counted and its reference bases.

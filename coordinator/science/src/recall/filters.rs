@@ -1,5 +1,5 @@
 //! The per-call filters applied after the cohort test: depth, support, sequencing error,
-//! strand and read-end bias, mismatches that are a neighbouring indel misaligned, the
+//! strand, read-orientation (F1R2/F2R1) and read-end bias, mismatches that are a neighbouring indel misaligned, the
 //! background and the germline look.
 
 use super::{
@@ -47,6 +47,11 @@ pub(super) fn apply(out: &mut CohortCalls, samples: &[&SampleData], params: &Cal
                 let near = |b: u8| (site.near_read_end.base(b), site.base_total(b));
                 if read_end_biased(near(r), near(a)) {
                     f.push(filter::READ_END);
+                }
+                // Damage to one strand of the original molecule (formalin deamination,
+                // oxidation) is read in one orientation only, a mutation in both.
+                if orientation_biased(site, r, a) {
+                    f.push(filter::ORIENTATION);
                 }
             }
             let patient = indels.get(s.sample.patient.as_str());
@@ -107,6 +112,12 @@ fn misaligned_indel(site: &SiteCounts, key: &AlleleKey, spans: &[(u64, u64)]) ->
     near && total > 0
         && f64::from(site.near_read_end.base(alt))
             >= NEAR_INDEL_READ_END_FRACTION * f64::from(total)
+}
+
+/// Orientation bias: the SNV's alt fragments (nearly) all F1R2 or all F2R1 while the
+/// reference fragments are not — the strand-bias test on orientations.
+pub fn orientation_biased(site: &SiteCounts, reference: u8, alt: u8) -> bool {
+    strand_biased(site.orientations(reference), site.orientations(alt))
 }
 
 /// Forward and reverse fragments of the reference at a site, for the strand-bias test: the
@@ -183,6 +194,29 @@ mod tests {
             },
             ..SiteCounts::default()
         }
+    }
+
+    #[test]
+    fn alt_fragments_in_one_orientation_only_are_strand_damage_not_a_mutation() {
+        // Formalin-like: 20 alt fragments on both strands, all F1R2; the reference balanced.
+        let mut s = site(0);
+        s.forward.c = 10;
+        s.reverse.c = 10;
+        s.f1r2 = BaseCounts {
+            t: 452,
+            c: 20,
+            ..BaseCounts::default()
+        };
+        assert!(orientation_biased(&s, b'T', b'C'));
+        // The same site with its alt fragments in both orientations is a mutation.
+        s.f1r2.c = 11;
+        assert!(!orientation_biased(&s, b'T', b'C'));
+        // And all F2R1 is as suspect as all F1R2.
+        s.f1r2.c = 0;
+        assert!(orientation_biased(&s, b'T', b'C'));
+        // Two fragments prove nothing.
+        let few = site(0);
+        assert!(!orientation_biased(&few, b'T', b'C'));
     }
 
     fn key(r: &str, a: &str) -> AlleleKey {

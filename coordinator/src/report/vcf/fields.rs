@@ -12,6 +12,10 @@ pub const KNOWN_FILTERS: &[(&str, &str)] = &[
     ("low_alt", "Fewer alternate reads than the calling minimum"),
     ("low_depth", "Read depth below the calling minimum"),
     ("strand_bias", "Alternate reads almost all on one strand"),
+    (
+        "orientation",
+        "Alternate fragments almost all in one read orientation (F1R2 or F2R1): strand damage",
+    ),
     ("read_end", "Alternate bases clustered near read ends"),
     (
         "near_indel",

@@ -260,3 +260,78 @@ fn requested_sites_are_reported_without_alt_and_blocks_cover_the_rest() {
         Some((131, 150, 0))
     );
 }
+
+#[test]
+fn fragments_are_counted_by_orientation_whichever_mate_shows_the_base() {
+    // Position 105 is A; every read below shows C there.
+    let alt = |start: usize, len: usize| {
+        let mut s = ref_seq(start, len);
+        s[105 - start] = b'C';
+        s
+    };
+    let pair = |name: &'static str, first_flags: u16, second_flags: u16| {
+        [
+            record(Read {
+                name,
+                flags: first_flags,
+                start: 101,
+                cigar: "20M",
+                seq: &alt(101, 20),
+                qual: 30,
+                mapq: 60,
+                mate_start: Some(140),
+            }),
+            record(Read {
+                name,
+                flags: second_flags,
+                start: 140,
+                cigar: "10M",
+                seq: &ref_seq(140, 10),
+                qual: 30,
+                mapq: 60,
+                mate_start: Some(101),
+            }),
+        ]
+    };
+    // F1R2: the first read forward (carrying the alt), its mate reverse.
+    let [a1, a2] = pair("a", PAIRED_FWD, PAIRED_REV);
+    // F2R1: the second read forward (carrying the alt), the first reverse.
+    let [b1, b2] = pair("b", 0x1 | 0x2 | 0x20 | 0x80, 0x1 | 0x2 | 0x10 | 0x40);
+    // An unpaired forward read is F1R2, an unpaired reverse one F2R1.
+    let c = single("c", 0, 101, "20M", &alt(101, 20));
+    let d = single("d", 0x10, 101, "20M", &alt(101, 20));
+    let (sites, _, _) = count(&[a1, b1, c, d, a2, b2]);
+    let s = sites
+        .iter()
+        .find(|s| s.pos == 105)
+        .unwrap_or_else(|| panic!("no site"));
+    assert_eq!(s.base_total(b'C'), 4);
+    assert_eq!(s.orientations(b'C'), (2, 2));
+    // Overlapping mates are one fragment with the first read's orientation.
+    let r1 = record(Read {
+        name: "e",
+        flags: 0x1 | 0x2 | 0x10 | 0x40,
+        start: 101,
+        cigar: "20M",
+        seq: &alt(101, 20),
+        qual: 30,
+        mapq: 60,
+        mate_start: Some(101),
+    });
+    let r2 = record(Read {
+        name: "e",
+        flags: 0x1 | 0x2 | 0x20 | 0x80,
+        start: 101,
+        cigar: "20M",
+        seq: &alt(101, 20),
+        qual: 35,
+        mapq: 60,
+        mate_start: Some(101),
+    });
+    let (sites, _, _) = count(&[r1, r2]);
+    let s = sites
+        .iter()
+        .find(|s| s.pos == 105)
+        .unwrap_or_else(|| panic!("no site"));
+    assert_eq!(s.orientations(b'C'), (0, 1));
+}
