@@ -7,7 +7,8 @@
 # biopsies (design: coordinator/simulate/src/art/design.rs). Runs the product on it and
 # prints the score table (sensitivity per plasma VAF bin, calls at artefacts, statuses, arms).
 #
-#   scripts/bench-art.sh [--patients N] [--seed S] [--depth D] [--work DIR]
+#   scripts/bench-art.sh [--patients N] [--seed S] [--depth D] [--build GRCh38|GRCh37] [--work DIR]
+# (--build GRCh37 writes the cohort on contig `6` of GRCh37, Ensembl-style.)
 # Needs Debian's art-nextgen-simulation-tools, bwa and samtools (installed when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,8 +21,9 @@ while [ $# -gt 0 ]; do
     --patients) export ESR1_ART_PATIENTS=$2; shift 2 ;;
     --seed) export ESR1_ART_SEED=$2; shift 2 ;;
     --depth) export ESR1_ART_CFDNA_DEPTH=$2; shift 2 ;;
+    --build) export ESR1_ART_BUILD=$2; shift 2 ;;
     --work) export ESR1_ART_WORK=$2; mkdir -p "$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done

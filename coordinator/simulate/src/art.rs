@@ -9,13 +9,18 @@
 //! PCR duplicates, a PCR jackpot (one molecule with an error copied 30 times) in every fourth
 //! sample, a noisier run (qualities shifted down, ~3× the errors) for every third sample, and
 //! a strand-specific error on the Y537C hotspot allele in every sample's reverse reads.
+//! Formalin damage lies on one strand of each damaged molecule, so only the read pairs of
+//! one orientation carry it (F1R2 for C>T, F2R1 for G>A), as in real FFPE libraries.
+//!
+//! A cohort is designed in GRCh38 and written on its [`Assembly`]: `chr6` of GRCh38, or
+//! `6` of GRCh37 (every position moved by [`crate::reference::GRCH37_OFFSET`]).
 
 pub mod design;
 mod reads;
 pub mod score;
 
 use crate::error::{io_error, SimulateError};
-use crate::reference::{self, RefWindow, CONTIG, CONTIG_LEN};
+use crate::reference::{self, Assembly, RefWindow};
 use crate::scenario::reference_window;
 use crate::sites::capture_targets;
 use crate::tables::{samplesheet_line, SAMPLESHEET_HEADER};
@@ -35,6 +40,8 @@ pub struct ArtOptions {
     pub seed: u64,
     /// Unique fragment depths.
     pub depths: ArtDepths,
+    /// The chromosome the cohort is written on (designed in GRCh38, then moved).
+    pub assembly: Assembly,
 }
 
 impl ArtOptions {
@@ -48,6 +55,7 @@ impl ArtOptions {
                 cfdna: 3000,
                 tumour: 400,
             },
+            assembly: Assembly::GRCH38,
         }
     }
 }
@@ -61,9 +69,9 @@ pub struct ArtCohort {
     pub reference: PathBuf,
     /// `truth.tsv`: every patient × variant with its status and per-sample fractions.
     pub truth: PathBuf,
-    /// The design.
+    /// The design, at positions of the cohort's assembly.
     pub patients: Vec<ArtPatient>,
-    /// The allele with the strand-specific artefact `(pos, ref, alt)`.
+    /// The allele with the strand-specific artefact `(pos, ref, alt)`, on the assembly.
     pub strand_artefact: (u64, u8, u8),
     /// `(sample, position)` of each PCR jackpot's error.
     pub jackpots: Vec<(String, u64)>,
@@ -141,7 +149,7 @@ pub fn simulate_art(opts: &ArtOptions) -> Result<ArtCohort, SimulateError> {
     let model = Esr1Model::builtin();
     let window = reference_window(&model, opts.seed)?;
     let targets = capture_targets(&model)?;
-    let patients = design(
+    let mut patients = design(
         &model,
         &window,
         &targets,
@@ -150,6 +158,7 @@ pub fn simulate_art(opts: &ArtOptions) -> Result<ArtCohort, SimulateError> {
         opts.seed,
     )?;
     let strand_artefact = strand_artefact_allele(&model)?;
+    let assembly = opts.assembly;
     let (ref_dir, bam_dir, work) = (
         opts.out.join("reference"),
         opts.out.join("bams"),
@@ -158,7 +167,7 @@ pub fn simulate_art(opts: &ArtOptions) -> Result<ArtCohort, SimulateError> {
     for d in [&opts.out, &ref_dir, &bam_dir, &work] {
         std::fs::create_dir_all(d).map_err(io_error(d))?;
     }
-    let ref_files = reference::write_reference(&ref_dir, &window)?;
+    let ref_files = reference::write_reference_on(&ref_dir, &window.lifted(&assembly), &assembly)?;
     let bwa_ref = window_reference(&window, &work)?;
     let mut sheet = String::from(SAMPLESHEET_HEADER);
     let mut jackpots = Vec::new();
@@ -176,6 +185,7 @@ pub fn simulate_art(opts: &ArtOptions) -> Result<ArtCohort, SimulateError> {
                 bwa_ref: &bwa_ref,
                 work: &work,
                 strand_artefact,
+                assembly,
                 seed,
             };
             let bam = bam_dir.join(format!("{}.bam", s.sample));
@@ -192,23 +202,31 @@ pub fn simulate_art(opts: &ArtOptions) -> Result<ArtCohort, SimulateError> {
             ));
         }
     }
+    // The design on the cohort's assembly, for the truth table and the scorer.
+    for v in patients.iter_mut().flat_map(|p| p.variants.iter_mut()) {
+        v.pos = assembly.lift(v.pos);
+    }
     let samplesheet = opts.out.join("samplesheet.csv");
     std::fs::write(&samplesheet, sheet).map_err(io_error(&samplesheet))?;
     let truth = opts.out.join("truth.tsv");
-    std::fs::write(&truth, truth_text(&patients)).map_err(io_error(&truth))?;
+    std::fs::write(&truth, truth_text(&patients, &assembly)).map_err(io_error(&truth))?;
     std::fs::remove_dir_all(&work).map_err(io_error(&work))?;
     Ok(ArtCohort {
         samplesheet,
         reference: ref_files.fasta,
         truth,
         patients,
-        strand_artefact,
+        strand_artefact: (
+            assembly.lift(strand_artefact.0),
+            strand_artefact.1,
+            strand_artefact.2,
+        ),
         jackpots,
     })
 }
 
 /// `truth.tsv`: patient, pos, ref, alt, label, kind, status, then `sample:vaf` pairs.
-fn truth_text(patients: &[ArtPatient]) -> String {
+fn truth_text(patients: &[ArtPatient], assembly: &Assembly) -> String {
     let mut s = String::from("patient\tchrom\tpos\tref\talt\tlabel\tkind\tstatus\tvafs\n");
     for p in patients {
         for (k, v) in p.variants.iter().enumerate() {
@@ -218,8 +236,9 @@ fn truth_text(patients: &[ArtPatient]) -> String {
                 .map(|smp: &ArtSample| format!("{}:{}", smp.sample, smp.vafs[k]))
                 .collect();
             s.push_str(&format!(
-                "{}\t{CONTIG}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
                 p.patient,
+                assembly.contig,
                 v.pos,
                 v.ref_allele,
                 v.alt_allele,
@@ -234,6 +253,6 @@ fn truth_text(patients: &[ArtPatient]) -> String {
 }
 
 /// The header line of the whole chromosome the reads are shifted onto.
-pub(crate) fn contig_header() -> String {
-    format!("@SQ\tSN:{CONTIG}\tLN:{CONTIG_LEN}")
+pub(crate) fn contig_header(assembly: &Assembly) -> String {
+    format!("@SQ\tSN:{}\tLN:{}", assembly.contig, assembly.len)
 }

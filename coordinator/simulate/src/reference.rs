@@ -3,7 +3,7 @@
 
 use crate::error::{io_error, SimulateError};
 use crate::rng::Rng;
-use esr1_science::esr1::{Build, Esr1Model, CHR6_LEN_GRCH38};
+use esr1_science::esr1::{Build, Esr1Model, CHR6_LEN_GRCH37, CHR6_LEN_GRCH38};
 use noodles::bgzf;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -26,6 +26,46 @@ const LINE_WIDTH: u64 = LINE_BASES + 1;
 const BLOCK_SIZE: u64 = LINE_WIDTH * 1070;
 /// Repeats keep this far from any placed exon (and so from every capture target).
 const REPEAT_CLEARANCE: u64 = 2_500;
+
+/// GRCh37 position − GRCh38 position across ESR1: the same at every exon whose coordinates
+/// are known in both builds (exons 5, 7 and 8 verified; `shared/esr1/exons.tsv`).
+pub const GRCH37_OFFSET: u64 = 321_135;
+
+/// The chromosome a simulated cohort is written on: its name, its length and how far its
+/// positions lie from GRCh38's. Cohorts are designed in GRCh38 and moved by `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assembly {
+    /// The build.
+    pub build: Build,
+    /// Contig name (`chr6` or Ensembl-style `6`).
+    pub contig: &'static str,
+    /// Contig length.
+    pub len: u64,
+    /// Added to every GRCh38 position.
+    pub offset: u64,
+}
+
+impl Assembly {
+    /// GRCh38 as UCSC names it (`chr6`): the simulator's default.
+    pub const GRCH38: Self = Self {
+        build: Build::Grch38,
+        contig: CONTIG,
+        len: CONTIG_LEN,
+        offset: 0,
+    };
+    /// GRCh37 as Ensembl and the 1000 Genomes reference name it (`6`).
+    pub const GRCH37: Self = Self {
+        build: Build::Grch37,
+        contig: "6",
+        len: CHR6_LEN_GRCH37,
+        offset: GRCH37_OFFSET,
+    };
+
+    /// A GRCh38 position on this assembly.
+    pub fn lift(&self, grch38: u64) -> u64 {
+        grch38 + self.offset
+    }
+}
 
 /// The non-N part of the simulated chromosome.
 #[derive(Debug, Clone)]
@@ -54,6 +94,14 @@ impl RefWindow {
     /// Last position of the window.
     pub fn end(&self) -> u64 {
         self.start + self.seq.len() as u64 - 1
+    }
+
+    /// The same bases placed on `assembly`.
+    pub fn lifted(&self, assembly: &Assembly) -> Self {
+        Self {
+            start: assembly.lift(self.start),
+            seq: self.seq.clone(),
+        }
     }
 }
 
@@ -155,6 +203,7 @@ pub fn build_window(model: &Esr1Model, rng: &mut Rng) -> Result<RefWindow, Simul
 
 /// Layout of the uncompressed FASTA text.
 struct Layout {
+    len: u64,
     header: Vec<u8>,
     full_lines: u64,
     last_line: u64,
@@ -162,14 +211,16 @@ struct Layout {
 }
 
 impl Layout {
-    fn new() -> Self {
-        let header = format!(">{CONTIG}\n").into_bytes();
-        let full_lines = CONTIG_LEN / LINE_BASES;
-        let last_line = CONTIG_LEN % LINE_BASES;
+    fn new(assembly: &Assembly) -> Self {
+        let len = assembly.len;
+        let header = format!(">{}\n", assembly.contig).into_bytes();
+        let full_lines = len / LINE_BASES;
+        let last_line = len % LINE_BASES;
         let total = header.len() as u64
             + full_lines * LINE_WIDTH
             + if last_line > 0 { last_line + 1 } else { 0 };
         Self {
+            len,
             header,
             full_lines,
             last_line,
@@ -243,10 +294,19 @@ pub struct ReferenceFiles {
 
 /// Writes `dir/chr6_esr1.fa.gz` with its `.fai` and `.gzi`, streaming block by block.
 pub fn write_reference(dir: &Path, window: &RefWindow) -> Result<ReferenceFiles, SimulateError> {
+    write_reference_on(dir, window, &Assembly::GRCH38)
+}
+
+/// [`write_reference`] on `assembly`; `window` must already lie on it ([`RefWindow::lifted`]).
+pub fn write_reference_on(
+    dir: &Path,
+    window: &RefWindow,
+    assembly: &Assembly,
+) -> Result<ReferenceFiles, SimulateError> {
     let fasta = dir.join("chr6_esr1.fa.gz");
     let fai = dir.join("chr6_esr1.fa.gz.fai");
     let gzi = dir.join("chr6_esr1.fa.gz.gzi");
-    let layout = Layout::new();
+    let layout = Layout::new(assembly);
 
     let file = File::create(&fasta).map_err(io_error(&fasta))?;
     let mut out = BufWriter::new(file);
@@ -284,7 +344,9 @@ pub fn write_reference(dir: &Path, window: &RefWindow) -> Result<ReferenceFiles,
     out.flush().map_err(io_error(&fasta))?;
 
     let fai_line = format!(
-        "{CONTIG}\t{CONTIG_LEN}\t{}\t{LINE_BASES}\t{LINE_WIDTH}\n",
+        "{}\t{}\t{}\t{LINE_BASES}\t{LINE_WIDTH}\n",
+        assembly.contig,
+        layout.len,
         layout.header.len()
     );
     std::fs::write(&fai, fai_line).map_err(io_error(&fai))?;

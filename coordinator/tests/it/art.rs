@@ -8,11 +8,18 @@ use esr1_coordinator::run::{run, Backend, RunOptions};
 use esr1_simulate::art::design::ArtDepths;
 use esr1_simulate::art::score::{score, ArtScore};
 use esr1_simulate::art::{simulate_art, ArtCohort, ArtOptions};
+use esr1_simulate::reference::Assembly;
 use std::path::Path;
 
-fn run_art(dir: &Path, patients: usize, seed: u64, depths: ArtDepths) -> (ArtCohort, ArtScore) {
+fn run_art(
+    dir: &Path,
+    (patients, seed): (usize, u64),
+    depths: ArtDepths,
+    assembly: Assembly,
+) -> (ArtCohort, ArtScore) {
     let mut opts = ArtOptions::new(dir.join("cohort"), patients, seed);
     opts.depths = depths;
+    opts.assembly = assembly;
     let cohort = simulate_art(&opts).unwrap_or_else(|e| panic!("ART cohort: {e}"));
     let out = dir.join("run");
     run(
@@ -47,12 +54,12 @@ fn an_art_bwa_cohort_is_called_right_mechanism_by_mechanism() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let (cohort, s) = run_art(
         dir.path(),
-        10,
-        7,
+        (10, 7),
         ArtDepths {
             cfdna: 2500,
             tumour: 400,
         },
+        Assembly::GRCH38,
     );
     let table = s.table();
     eprintln!("{table}");
@@ -72,8 +79,10 @@ fn an_art_bwa_cohort_is_called_right_mechanism_by_mechanism() {
         passed(&out, "A03_C1").iter().any(|c| c.0 == "Y537C"),
         "{table}"
     );
-    // Jackpots are not calls; formalin sites decide nothing.
+    // Jackpots are not calls; formalin damage (one read orientation only) is not called and
+    // decides nothing.
     assert_eq!(s.jackpot_calls, 0, "{table}");
+    assert_eq!(s.ffpe_calls, 0, "{table}");
     assert_eq!(s.ffpe_statuses, 0, "{table}");
     // The in-frame deletion at 2 % in overlapping-mate plasma is called.
     for sample in ["A04_C1", "A04_C2"] {
@@ -111,8 +120,61 @@ fn an_art_bwa_cohort_is_called_right_mechanism_by_mechanism() {
     assert!(cohort.jackpots.len() >= 5, "{:?}", cohort.jackpots);
 }
 
+#[test]
+fn a_grch37_cohort_named_6_is_called_in_its_own_coordinates() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (cohort, s) = run_art(
+        dir.path(),
+        (7, 11),
+        ArtDepths {
+            cfdna: 2500,
+            tumour: 400,
+        },
+        Assembly::GRCH37,
+    );
+    let table = s.table();
+    eprintln!("{table}");
+    let out = dir.path().join("run");
+    // D538G is at 6:152419926 in GRCh37 (shared/esr1/hotspots.tsv), and named so.
+    let rows = read_tsv(&out.join("calls.tsv"));
+    let d538g: Vec<_> = rows
+        .iter()
+        .filter(|r| r["filter"] == "PASS" && r["hotspot"] == "D538G")
+        .collect();
+    assert!(!d538g.is_empty(), "{table}");
+    for r in &d538g {
+        assert_eq!((r["chrom"].as_str(), r["pos"].as_str()), ("6", "152419926"));
+    }
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap_or_default();
+    assert!(summary.contains("GRCh37"), "{summary}");
+    assert_eq!(s.artefact_calls, 0, "{table}");
+    assert_eq!(
+        s.jackpot_calls + s.ffpe_calls + s.ffpe_statuses,
+        0,
+        "{table}"
+    );
+    assert!(
+        s.wrong_statuses.is_empty(),
+        "{:?}\n{table}",
+        s.wrong_statuses
+    );
+    for g in &s.arms {
+        assert_eq!(g.ours, g.truth, "{}\n{table}", g.group);
+    }
+    assert!(
+        s.false_positives.len() * 20 <= s.samples,
+        "{:?}\n{table}",
+        s.false_positives
+    );
+    assert!(cohort
+        .patients
+        .iter()
+        .all(|p| p.variants.iter().all(|v| v.pos > 152_000_000)));
+}
+
 /// The ART/bwa accuracy benchmark: `ESR1_ART_PATIENTS` (24), `ESR1_ART_SEED` (1),
-/// `ESR1_ART_CFDNA_DEPTH` (3500), `ESR1_ART_WORK` (a temporary directory); prints the table.
+/// `ESR1_ART_CFDNA_DEPTH` (3500), `ESR1_ART_BUILD` (`GRCh38`, or `GRCh37` for a cohort on
+/// contig `6`), `ESR1_ART_WORK` (a temporary directory); prints the table.
 #[test]
 #[ignore = "benchmark: scripts/bench-art.sh"]
 fn art_benchmark() {
@@ -125,17 +187,26 @@ fn art_benchmark() {
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let work = std::env::var("ESR1_ART_WORK").map_or(tmp.path().to_owned(), Into::into);
     let started = std::time::Instant::now();
+    let assembly = match std::env::var("ESR1_ART_BUILD").as_deref() {
+        Ok("GRCh37" | "grch37") => Assembly::GRCH37,
+        _ => Assembly::GRCH38,
+    };
     let (cohort, s) = run_art(
         &work,
-        env("ESR1_ART_PATIENTS", 24) as usize,
-        env("ESR1_ART_SEED", 1),
+        (
+            env("ESR1_ART_PATIENTS", 24) as usize,
+            env("ESR1_ART_SEED", 1),
+        ),
         ArtDepths {
             cfdna: env("ESR1_ART_CFDNA_DEPTH", 3500) as u32,
             tumour: 400,
         },
+        assembly,
     );
     println!(
-        "ART/bwa cohort: {} patients, {} samples, {:.0} s\n\n{}",
+        "ART/bwa cohort on {} ({}): {} patients, {} samples, {:.0} s\n\n{}",
+        assembly.contig,
+        assembly.build,
         cohort.patients.len(),
         s.samples,
         started.elapsed().as_secs_f64(),

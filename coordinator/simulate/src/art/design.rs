@@ -3,7 +3,8 @@
 //!
 //! Every patient has a baseline tumour biopsy and a baseline plasma sample before therapy
 //! and two serial plasma samples after it; every third patient also a later tumour biopsy
-//! fixed in formalin (deamination C>T/G>A at 1–3 % at positions of its own). Patients take
+//! fixed in formalin (deamination C>T/G>A at 1–3 % at positions of its own, on one strand of
+//! each damaged molecule: see `reads.rs`). Patients take
 //! roles in turn: an acquired hotspot at a low fraction (D538G, the cohort's most recurrent,
 //! also pre-existing in two other patients' baselines at ~1 %), a pre-existing D538G, an
 //! acquired in-frame deletion (L536del), an acquired MNV (L536Q), an acquired Y537C on the

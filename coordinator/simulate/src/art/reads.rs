@@ -7,9 +7,10 @@ use super::contig_header;
 use super::design::{ArtKind, ArtPatient, ArtSample, STRAND_ARTEFACT_RATE};
 use super::run;
 use crate::error::{io_error, SimulateError};
-use crate::reference::{RefWindow, CONTIG};
+use crate::reference::{Assembly, RefWindow};
 use crate::rng::Rng;
 use esr1_proto::Material;
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -28,7 +29,9 @@ pub(super) struct SampleSpec<'a> {
     pub targets: &'a [(u64, u64)],
     pub bwa_ref: &'a Path,
     pub work: &'a Path,
+    /// In GRCh38, as the design.
     pub strand_artefact: (u64, u8, u8),
+    pub assembly: Assembly,
     pub seed: u64,
 }
 
@@ -64,10 +67,22 @@ fn haplotype(window: &RefWindow, targets: &[(u64, u64)], variants: &[(u64, &str,
     fasta
 }
 
-/// `(fasta text, fraction of fragments)` of each haplotype of the sample: the germline
-/// haplotype carrying the heterozygous SNPs, the other germline haplotype, and one copy of
-/// the latter per somatic variant or artefact at its fraction.
-fn haplotypes(spec: &SampleSpec) -> Vec<(String, f64)> {
+/// One haplotype of a sample.
+struct Haplotype {
+    /// FASTA text of every target.
+    fasta: String,
+    /// Fraction of the sample's fragments.
+    fraction: f64,
+    /// `Some(f1r2)` for formalin damage: it lies on one strand of each damaged molecule, so
+    /// only its pairs in one orientation show it — F1R2 (first read forward) for C>T at a
+    /// reference C, F2R1 for G>A (the C of the other strand).
+    orientation: Option<bool>,
+}
+
+/// Every haplotype of the sample: the germline haplotype carrying the heterozygous SNPs, the
+/// other germline haplotype, and one copy of the latter per somatic variant or artefact at
+/// its fraction.
+fn haplotypes(spec: &SampleSpec) -> Vec<Haplotype> {
     let p = spec.patient;
     let vs = |pred: &dyn Fn(usize) -> bool| -> Vec<(u64, &str, &str)> {
         (0..p.variants.len())
@@ -80,22 +95,41 @@ fn haplotypes(spec: &SampleSpec) -> Vec<(String, f64)> {
     };
     let germline = |k: usize| p.variants[k].kind == ArtKind::Germline;
     let hom = |k: usize| germline(k) && p.variants[k].homozygous;
-    let mut out = vec![(haplotype(spec.window, spec.targets, &vs(&germline)), 0.5)];
+    let hap =
+        |variants: &[(u64, &str, &str)], fraction: f64, orientation: Option<bool>| Haplotype {
+            fasta: haplotype(spec.window, spec.targets, variants),
+            fraction,
+            orientation,
+        };
+    let mut out = vec![hap(&vs(&germline), 0.5, None)];
     let mut other = 0.5;
     for k in 0..p.variants.len() {
         let f = spec.sample.vafs[k];
         if germline(k) || f <= 0.0 {
             continue;
         }
-        let with = vs(&|j| hom(j) || j == k);
-        out.push((haplotype(spec.window, spec.targets, &with), f));
+        let v = &p.variants[k];
+        let orientation = (v.kind == ArtKind::Ffpe).then(|| v.ref_allele == "C");
+        out.push(hap(&vs(&|j| hom(j) || j == k), f, orientation));
         other -= f;
     }
-    out.push((
-        haplotype(spec.window, spec.targets, &vs(&hom)),
-        other.max(0.0),
-    ));
+    out.push(hap(&vs(&hom), other.max(0.0), None));
     out
+}
+
+/// The names of the pairs in an ART alignment file (`*1.aln`) whose first read is on the
+/// forward strand (`f1r2`) or on the reverse strand.
+fn pairs_in_orientation(aln: &Path, f1r2: bool) -> Result<HashSet<String>, SimulateError> {
+    let text = std::fs::read_to_string(aln).map_err(io_error(aln))?;
+    let strand = if f1r2 { "+" } else { "-" };
+    Ok(text
+        .lines()
+        .filter_map(|l| l.strip_prefix('>'))
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f.len() == 4 && f[3] == strand).then(|| f[1].trim_end_matches("/1").to_owned())
+        })
+        .collect())
 }
 
 /// Reads one FASTQ record (4 lines); `None` at the end.
@@ -127,17 +161,24 @@ fn reads(
     let mut w1 = BufWriter::new(std::fs::File::create(r1).map_err(io_error(r1))?);
     let mut w2 = BufWriter::new(std::fs::File::create(r2).map_err(io_error(r2))?);
     let mut jackpot = None;
-    for (h, (fasta, fraction)) in haplotypes(spec).into_iter().enumerate() {
-        if fraction <= 0.0 {
+    for (h, haplo) in haplotypes(spec).into_iter().enumerate() {
+        if haplo.fraction <= 0.0 {
             continue;
         }
         let hap = spec.work.join(format!("{name}_h{h}.fa"));
-        std::fs::write(&hap, fasta).map_err(io_error(&hap))?;
+        std::fs::write(&hap, &haplo.fasta).map_err(io_error(&hap))?;
         let prefix = spec.work.join(format!("{name}_h{h}_"));
-        // Fold of read coverage giving `depth × fraction` fragments over each position.
-        let fcov = f64::from(spec.sample.depth) * fraction * 2.0 * f64::from(len) / f64::from(mean);
+        // Fold of read coverage giving `depth × fraction` fragments over each position (twice
+        // that for damage, of which only one orientation's pairs are kept).
+        let strands = if haplo.orientation.is_some() {
+            2.0
+        } else {
+            1.0
+        };
+        let fcov = f64::from(spec.sample.depth) * haplo.fraction * strands * 2.0 * f64::from(len)
+            / f64::from(mean);
         let mut art = Command::new("art_illumina");
-        art.args(["-ss", "HS25", "-p", "-na", "-q"])
+        art.args(["-ss", "HS25", "-p", "-q"])
             .args([
                 "-l",
                 &len.to_string(),
@@ -157,10 +198,20 @@ fn reads(
             .arg(&hap)
             .arg("-o")
             .arg(&prefix);
+        if haplo.orientation.is_none() {
+            art.arg("-na");
+        }
         if spec.sample.noisy {
             art.args(["-qs", "-5", "-qs2", "-5"]);
         }
         run(&mut art)?;
+        let keep = match haplo.orientation {
+            Some(f1r2) => Some(pairs_in_orientation(
+                &PathBuf::from(format!("{}1.aln", prefix.display())),
+                f1r2,
+            )?),
+            None => None,
+        };
         let open = |suffix: &str| -> Result<BufReader<std::fs::File>, SimulateError> {
             let p = PathBuf::from(format!("{}{suffix}", prefix.display()));
             Ok(BufReader::new(
@@ -177,6 +228,13 @@ fn reads(
             ) else {
                 break;
             };
+            let pair = a[0]
+                .trim_start_matches('@')
+                .trim_end()
+                .trim_end_matches("/1");
+            if keep.as_ref().is_some_and(|k| !k.contains(pair)) {
+                continue;
+            }
             n += 1;
             let copies = if spec.sample.jackpot && jackpot.is_none() && h == 0 && n == 50 {
                 jackpot = Some(
@@ -259,12 +317,13 @@ fn read_offset(start: u64, cigar: &str, pos: u64) -> Option<usize> {
     None
 }
 
-/// Moves a SAM stream from the window onto chr6, drops the `SA`/`XA` tags (window
-/// coordinates) and puts the strand-specific artefact into reverse reads.
+/// Moves a SAM stream from the window onto the assembly's chromosome (`offset` added to
+/// every position), drops the `SA`/`XA` tags (window coordinates) and puts the
+/// strand-specific artefact (at its position on the assembly) into reverse reads.
 fn shift_sam(
     input: &Path,
     output: &Path,
-    offset: u64,
+    (assembly, offset): (&Assembly, u64),
     artefact: (u64, u8, u8),
     rng: &mut Rng,
 ) -> Result<(), SimulateError> {
@@ -273,7 +332,7 @@ fn shift_sam(
     for line in r.lines() {
         let line = line.map_err(io_error(input))?;
         let out = if line.starts_with("@SQ") {
-            contig_header()
+            contig_header(assembly)
         } else if line.starts_with('@') {
             line
         } else {
@@ -291,10 +350,10 @@ fn shift_sam(
                 })
             };
             if f[2] == "win" {
-                f[2] = CONTIG.into();
+                f[2] = assembly.contig.into();
             }
             if f[6] == "win" {
-                f[6] = CONTIG.into();
+                f[6] = assembly.contig.into();
             }
             f[3] = shift(&f[3]);
             f[7] = shift(&f[7]);
@@ -348,11 +407,12 @@ pub(super) fn sample_bam(spec: &SampleSpec, bam: &Path) -> Result<Option<u64>, S
         });
     }
     let shifted = spec.work.join(format!("{name}.sam"));
+    let (pos, r, a) = spec.strand_artefact;
     shift_sam(
         &raw,
         &shifted,
-        spec.window.start() - 1,
-        spec.strand_artefact,
+        (&spec.assembly, spec.assembly.lift(spec.window.start() - 1)),
+        (spec.assembly.lift(pos), r, a),
         &mut rng,
     )?;
     let tmp = spec.work.join(format!("{name}.sorttmp"));
