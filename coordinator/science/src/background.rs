@@ -134,7 +134,13 @@ pub fn variant_outliers(observations: &[(u32, u32)], prior: &Prior) -> Vec<bool>
             } else {
                 core_sums
             };
-            beyond(k, n, &fit(&others, prior).dist, OUTLIER_MIN_FOLD, OUTLIER_P)
+            // The core's own overdispersion, capped: where the core is nearly error-free, a
+            // single stray alt fragment in a shallow sample makes its moment estimate large
+            // (10⁻³ and more) and the beta-binomial tail then swallows a 1 % subclone. An
+            // artefact's real spread cannot make a variant of its tail: that needs the fold.
+            let d = fit(&others, prior).dist;
+            let d = BetaBinomial::new(d.mean, d.rho.min(CORE_PRIOR_RHO));
+            beyond(k, n, &d, OUTLIER_MIN_FOLD, OUTLIER_P)
         })
         .collect();
     if out.iter().filter(|&&o| o).count() > max_outliers(usable.len()) {
@@ -521,5 +527,23 @@ mod tests {
         // 4 of 518 is not far enough beyond the errors to be called a variant; the other
         // three are.
         assert_eq!(which, [1, 2, 3]);
+    }
+
+    #[test]
+    fn a_stray_alt_fragment_among_clean_baselines_does_not_hide_a_subclone() {
+        // As in a 7-patient ART/bwa cohort on GRCh37: D538G is 0 in 12 baselines, 1 of 454 in
+        // a shallow biopsy (chance at this depth) and 20 of 2,249 (a subclone) in a plasma.
+        // The stray fragment alone makes the moment estimate of the overdispersion ~10⁻³,
+        // under which 20 of 2,249 is not unusual; it is a variant all the same.
+        let prior = Prior {
+            mean: 1e-5,
+            rho: 1e-4,
+        };
+        let mut obs: Vec<(u32, u32)> = (0..12).map(|i| (0, [500, 2250][i % 2])).collect();
+        obs.push((1, 454));
+        obs.push((20, 2249));
+        let flagged = variant_outliers(&obs, &prior);
+        let which: Vec<usize> = (0..obs.len()).filter(|&i| flagged[i]).collect();
+        assert_eq!(which, [13]);
     }
 }
