@@ -1,45 +1,76 @@
 #!/usr/bin/env bash
-# Pileup speed and memory against samtools mpileup on the same files in the same run.
-#   scripts/bench-pileup.sh [PATIENTS] [DEPTH_SCALE]
-# Simulates a cohort (release build), then per sample times
-#   - esr1-coordinator run (embedded, 1 worker: fragment-aware counting of the whole ESR1 span)
-#   - samtools mpileup -B -Q 20 -q 20 over the same span and reference (counts per site)
-# and prints wall time, CPU time and peak memory of both, and their ratios.
+# Pileup speed and memory against samtools on the same files and regions, interleaved in one run.
+#   scripts/bench-pileup.sh [--runs N] [--deep-depth D] [--work DIR]
+# Simulates (release build, once per DIR) a ~30x BAM over the whole ESR1 gene and a ~20,000x
+# cfDNA-like BAM over exons 7-8 (over a million records), then times on each, N times in turn:
+#   mpileup  samtools mpileup -B -d 0 -Q 20 -q 20 -f REF -r REGION   (htslib's pileup)
+#   view-c   samtools view -c BAM REGION                              (htslib's decode floor)
+#   ours     esr1-coordinator run --workers 1 on a one-sample sheet   (plan + job + merge)
+#   count    the worker's counting core on the region's records       (decode_floor count)
+#   floor    the same records decoded by our reader, nothing counted  (decode_floor decode)
+# and prints median CPU seconds (user + sys), peak RSS, and the ratios the README reports.
+# Needs Debian's samtools and time (installed when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-patients=${1:-12}
-scale=${2:-1.0}
+runs=3; deep=20000; work=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --deep-depth) deep=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
 # shellcheck source=scripts/services.sh
 source scripts/services.sh
 command -v samtools >/dev/null 2>&1 || apt_install samtools
-command -v /usr/bin/time >/dev/null 2>&1 || apt_install time
-cargo build --release -q -p esr1-coordinator
-bin=target/release/esr1-coordinator
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-$bin simulate --out "$work/cohort" --patients "$patients" --depth-scale "$scale" >/dev/null
-ref="$work/cohort/reference/chr6_esr1.fa.gz"
-span="chr6:151656691-152129619"
+[ -x /usr/bin/time ] || apt_install time
+cargo build --release -q -p esr1-coordinator -p esr1-worker --example decode_floor
+cargo build --release -q -p esr1-simulate --example bench_bams
+target=${CARGO_TARGET_DIR:-target}
+bin=$target/release/esr1-coordinator
+floor=$target/release/examples/decode_floor
+if [ -z "$work" ]; then work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; fi
+mkdir -p "$work"
+if [ ! -s "$work/inputs.txt" ] || ! grep -q "^deep_exons_7_8 " "$work/inputs.txt"; then
+  echo "simulating the benchmark BAMs into $work …" >&2
+  "$target/release/examples/bench_bams" "$work/inputs" "$deep" > "$work/inputs.txt"
+fi
+ref=$(awk '$1 == "reference" {print $2}' "$work/inputs.txt")
 
-measure() { # label, command… → "label wall_s cpu_s maxrss_kb"
+measure() { # label command… → appends "label cpu_s rss_kb" to $work/times
   local label=$1; shift
-  /usr/bin/time -f "%e %U %S %M" -o "$work/t" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
-  read -r wall user sys rss < "$work/t"
-  echo "$label $wall $(echo "$user + $sys" | bc -l) $rss"
+  /usr/bin/time -f "%U %S %M" -o "$work/t" "$@" >"$work/out" 2>"$work/err" \
+    || { echo "$label failed:" >&2; cat "$work/err" >&2; exit 1; }
+  read -r user sys rss < "$work/t"
+  echo "$label $(echo "$user + $sys" | bc -l) $rss" >> "$work/times"
 }
 
-ours=$(measure esr1 $bin run --quiet --workers 1 --samplesheet "$work/cohort/samplesheet.csv" --reference "$ref" --out "$work/run")
-sam_wall=0; sam_cpu=0; sam_rss=0
-for bam in "$work"/cohort/bams/*.bam; do
-  read -r _ w c r <<< "$(measure samtools samtools mpileup -B -Q 20 -q 20 -d 0 -f "$ref" -r "$span" "$bam")"
-  sam_wall=$(echo "$sam_wall + $w" | bc -l); sam_cpu=$(echo "$sam_cpu + $c" | bc -l)
-  [ "$r" -gt "$sam_rss" ] && sam_rss=$r
-done
-read -r _ ow oc orss <<< "$ours"
-n=$(ls "$work"/cohort/bams/*.bam | wc -l)
-size=$(du -cb "$work"/cohort/bams/*.bam | tail -1 | cut -f1)
-printf 'samples %d, BAM bytes %d\n' "$n" "$size"
-printf '%-28s %10s %10s %12s\n' "" "wall s" "cpu s" "peak RSS MB"
-printf '%-28s %10.2f %10.2f %12.1f\n' "esr1-coordinator (1 worker)" "$ow" "$oc" "$(echo "$orss/1024" | bc -l)"
-printf '%-28s %10.2f %10.2f %12.1f\n' "samtools mpileup (sum)" "$sam_wall" "$sam_cpu" "$(echo "$sam_rss/1024" | bc -l)"
-printf 'ratio esr1/samtools: wall %.2f, cpu %.2f\n' "$(echo "$ow/$sam_wall" | bc -l)" "$(echo "$oc/$sam_cpu" | bc -l)"
+median() { # label field → median of that field over the label's rows
+  awk -v l="$1" -v f="$2" '$1 == l {print $f}' "$work/times" | sort -g \
+    | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'
+}
+
+printf '%-16s %-8s %9s %10s %12s\n' sample tool records "cpu s" "peak RSS MB"
+while read -r name bam sheet region records; do
+  [ "$name" = reference ] && continue
+  : > "$work/times"
+  for i in $(seq 1 "$runs"); do
+    measure mpileup samtools mpileup -B -d 0 -Q 20 -q 20 -f "$ref" -r "$region" -o /dev/null "$bam"
+    measure view-c samtools view -c "$bam" "$region"
+    rm -rf "$work/run"
+    measure ours "$bin" run --quiet --workers 1 --samplesheet "$sheet" --reference "$ref" --out "$work/run"
+    measure count "$floor" count "$bam" "$ref" "$region"
+    measure floor "$floor" decode "$bam" "$ref" "$region"
+    echo "  $name: run $i of $runs done" >&2
+  done
+  for tool in mpileup view-c ours count floor; do
+    printf '%-16s %-8s %9s %10.2f %12.1f\n' "$name" "$tool" "$records" \
+      "$(median "$tool" 2)" "$(echo "$(median "$tool" 3) / 1024" | bc -l)"
+  done
+  ours=$(median ours 2); count=$(median count 2)
+  printf '%-16s ratios: ours/mpileup %.2f  ours/view-c %.2f  ours/floor %.2f  count/floor %.2f  (median of %d)\n' \
+    "$name" "$(echo "$ours / $(median mpileup 2)" | bc -l)" "$(echo "$ours / $(median view-c 2)" | bc -l)" \
+    "$(echo "$ours / $(median floor 2)" | bc -l)" "$(echo "$count / $(median floor 2)" | bc -l)" "$runs"
+done < "$work/inputs.txt"

@@ -12,11 +12,14 @@
 //! the truth: [`roles`] or [`accuracy`], from [`variants`], [`sites`] and [`truth`]) →
 //! [`cohort`] (writes everything: [`reference`], [`alignments`] through [`reads`] and [`cram`] and
 //! [`artefacts`], then [`tables`]). [`rng`] gives every part its own random stream.
+//! [`art`] makes cohorts whose reads `art_illumina` simulates; [`bench`] writes the pileup
+//! benchmark's BAMs.
 
 pub mod accuracy;
 pub mod alignments;
 pub mod art;
 pub mod artefacts;
+pub mod bench;
 pub mod cohort;
 pub mod cram;
 pub mod error;
