@@ -1,7 +1,8 @@
 //! The pileup benchmark's floor: the records of one region of a local BAM read through
 //! noodles' indexed query, as a job reads them, then either only decoded (`decode`: each
 //! record's CIGAR, sequence and qualities walked — the least any counting needs) or also
-//! counted by the worker's counting core (`count`). Prints `records` and seconds.
+//! counted by the worker's counting core (`count`). Prints `records`, seconds and a checksum
+//! (for `count`, a digest of every count: two builds that count alike print the same).
 //!
 //!     cargo run --release -p esr1-worker --example decode_floor -- decode|count BAM REF chr6:START-END
 
@@ -80,8 +81,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     if let Some(c) = counter {
-        let (sites, blocks, _) = c.finish();
-        checksum = sites.len() as u64 + blocks.len() as u64;
+        // A digest of everything counted, to compare two builds' counts exactly.
+        let counted = c.finish();
+        let json = serde_json::to_vec(&counted)?;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&json, &mut h);
+        checksum = std::hash::Hasher::finish(&h);
     }
     println!(
         "records {records} seconds {:.3} checksum {checksum}",

@@ -6,8 +6,10 @@
 
 use super::mates::{merge_pair, MateBuffer, PendingRead};
 use super::mnv::count_mnvs;
-use super::read::read_events;
-use super::types::{Fragment, FragmentBase, Observation, PositionCounts, RegionReference};
+use super::read::{read_events, ReadBuffers};
+use super::types::{
+    Fragment, FragmentBase, IndelNames, Observation, PositionCounts, ReadEvent, RegionReference,
+};
 use esr1_proto::{
     AlleleCount, CallingParams, GenomicRegion, MnvCount, ReferenceBlock, RegionQc, SiteCounts,
 };
@@ -27,10 +29,34 @@ pub struct RegionCounter {
     mnvs: HashMap<u64, Vec<MnvCount>>,
     mates: MateBuffer,
     qc: RegionQc,
+    /// [`error_thirds`].
+    error_thirds: [f64; 94],
+    /// Buffers reused from read to read, so that counting allocates per read only what
+    /// waits for a mate.
+    scratch: Scratch,
 }
 
-fn error_probability(quality: u8) -> f64 {
-    10f64.powf(-f64::from(quality) / 10.0)
+/// The counting loop's reusable buffers.
+#[derive(Default)]
+struct Scratch {
+    /// The read being counted.
+    events: Vec<ReadEvent>,
+    /// Its sequence and qualities, decoded.
+    read: ReadBuffers,
+    /// The fragment being counted.
+    fragment: Fragment,
+    /// Event buffers of reads whose mates came, for the next reads that wait.
+    spare: Vec<Vec<ReadEvent>>,
+    /// Mismatch indices of the fragment (MNV grouping).
+    mismatches: Vec<usize>,
+    /// The indel alleles seen.
+    names: IndelNames,
+}
+
+/// `10^(-Q/10) / 3` for every quality a base can have (0–93): the expected share of one
+/// specific wrong base. Computed once, with the same expression per quality as before.
+fn error_thirds() -> [f64; 94] {
+    std::array::from_fn(|q| 10f64.powf(-(q as f64) / 10.0) / 3.0)
 }
 
 impl RegionCounter {
@@ -61,6 +87,8 @@ impl RegionCounter {
             mnvs: HashMap::new(),
             mates: MateBuffer::default(),
             qc: RegionQc::default(),
+            error_thirds: error_thirds(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -114,24 +142,36 @@ impl RegionCounter {
         self.flush_pending_before(start);
 
         let reverse = flags.is_reverse_complemented();
+        let mut events = std::mem::take(&mut self.scratch.events);
+        read_events(
+            record,
+            start,
+            &self.reference,
+            (self.params.min_base_quality, &mut self.qc.low_base_quality),
+            &mut self.scratch.read,
+            (&mut events, &mut self.scratch.names),
+        )?;
         // F1R2: the first read forward, the second reverse; an unpaired read by its strand.
         let f1r2 = if flags.is_segmented() && flags.is_last_segment() && !flags.is_first_segment() {
             reverse
         } else {
             !reverse
         };
-        let events = read_events(
-            record,
-            start,
-            &self.reference,
-            self.params.min_base_quality,
-            &mut self.qc.low_base_quality,
-        )?;
-        let name = record.name().map(|n| n.to_vec()).unwrap_or_default();
+        let name: &[u8] = record.name().map_or(&[], |n| n.as_ref());
 
-        if let Some(mate) = self.mates.take(&name) {
-            let fragment = merge_pair(mate, reverse, events, &mut self.qc.discordant_mate_bases);
+        if let Some(mate) = self.mates.take(name) {
+            let mut fragment = std::mem::take(&mut self.scratch.fragment);
+            merge_pair(
+                &mate,
+                reverse,
+                &events,
+                &mut self.qc.discordant_mate_bases,
+                &mut fragment,
+            );
             self.count_fragment(&fragment);
+            self.scratch.fragment = fragment;
+            self.scratch.events = events;
+            self.recycle(mate.events);
             return Ok(());
         }
 
@@ -148,26 +188,47 @@ impl RegionCounter {
             && mate_start < end
             && !name.is_empty();
         if mate_may_overlap {
+            // The read waits with its own copy of the events; the scratch buffer stays.
+            let mut waiting = self.scratch.spare.pop().unwrap_or_default();
+            waiting.clear();
+            waiting.extend_from_slice(&events);
             self.mates.insert(
-                name,
+                name.to_vec(),
                 PendingRead {
                     reverse,
                     f1r2,
-                    events,
+                    events: waiting,
                     mate_start,
                 },
             );
         } else {
-            self.count_fragment(&Fragment::from_read(reverse, f1r2, &events));
+            self.count_alone(reverse, f1r2, &events);
         }
+        self.scratch.events = events;
         Ok(())
+    }
+
+    /// Keeps a waiting read's event buffer for the next read that waits.
+    fn recycle(&mut self, events: Vec<ReadEvent>) {
+        if self.scratch.spare.len() < 1024 {
+            self.scratch.spare.push(events);
+        }
+    }
+
+    /// Counts one read as a fragment of its own.
+    fn count_alone(&mut self, reverse: bool, f1r2: bool, events: &[ReadEvent]) {
+        let mut fragment = std::mem::take(&mut self.scratch.fragment);
+        fragment.fill_from_read(reverse, f1r2, events);
+        self.count_fragment(&fragment);
+        self.scratch.fragment = fragment;
     }
 
     /// Counts alone every waiting read whose mate should have started before `start`: the
     /// mate was filtered or lies outside the query.
     fn flush_pending_before(&mut self, start: u64) {
         for read in self.mates.drain_before(start) {
-            self.count_fragment(&Fragment::from_read(read.reverse, read.f1r2, &read.events));
+            self.count_alone(read.reverse, read.f1r2, &read.events);
+            self.recycle(read.events);
         }
     }
 
@@ -191,7 +252,7 @@ impl RegionCounter {
                     if f1r2 {
                         slot.f1r2.add_base(base);
                     }
-                    slot.expected_errors += error_probability(quality) / 3.0;
+                    slot.expected_errors += self.error_thirds[usize::from(quality.min(93))];
                     if b.near_end {
                         slot.near_read_end.add_base(base);
                     }
@@ -206,8 +267,13 @@ impl RegionCounter {
         }
     }
 
-    fn add_indel(&mut self, pos: u64, reverse: bool, allele: &str) {
-        let alleles = self.indels.entry(pos).or_default();
+    fn add_indel(
+        indels: &mut HashMap<u64, Vec<AlleleCount>>,
+        pos: u64,
+        reverse: bool,
+        allele: &str,
+    ) {
+        let alleles = indels.entry(pos).or_default();
         let entry = match alleles.iter_mut().position(|a| a.allele == allele) {
             Some(i) => &mut alleles[i],
             None => {
@@ -232,14 +298,15 @@ impl RegionCounter {
         for b in &fragment.bases {
             self.add_observation(b, fragment.f1r2);
         }
-        for (pos, reverse, allele) in &fragment.indels {
-            self.add_indel(*pos, *reverse, allele);
+        for &(pos, reverse, id) in &fragment.indels {
+            Self::add_indel(&mut self.indels, pos, reverse, self.scratch.names.name(id));
         }
         count_mnvs(
             &fragment.bases,
             &self.reference,
             &mut self.counts,
             &mut self.mnvs,
+            &mut self.scratch.mismatches,
         );
     }
 

@@ -63,69 +63,84 @@ impl MateBuffer {
     }
 }
 
-/// Merges a fragment from its two mates: each position once; discordant positions not
-/// at all.
-/// Positions where they disagree are counted in `discordant`.
+/// Merges a fragment from its two mates into `f` (cleared first): each position once;
+/// discordant positions not at all. Positions where they disagree are counted in
+/// `discordant`. Both reads' events are in position order, one per position, so one pass
+/// over the two gives the fragment's bases in position order.
 pub fn merge_pair(
-    first: PendingRead,
+    first: &PendingRead,
     second_reverse: bool,
-    second: Vec<ReadEvent>,
+    second: &[ReadEvent],
     discordant: &mut u64,
-) -> Fragment {
-    let mut f = Fragment {
-        f1r2: first.f1r2,
-        ..Fragment::default()
-    };
-    let mut j = 0;
-    for e in &first.events {
-        // Advance the second mate to this position.
-        while j < second.len() && second[j].pos < e.pos {
-            j += 1;
+    f: &mut Fragment,
+) {
+    f.clear(first.f1r2);
+    let (a, b) = (&first.events, second);
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (a.get(i), b.get(j)) {
+            (Some(e), Some(other)) if e.pos == other.pos => {
+                merge_position(e, first.reverse, other, second_reverse, discordant, f);
+                i += 1;
+                j += 1;
+            }
+            (Some(e), Some(other)) if e.pos > other.pos => {
+                // Only the second mate covers this position.
+                f.push_event(other, second_reverse);
+                j += 1;
+            }
+            (Some(e), _) => {
+                // Only the first mate covers this position.
+                f.push_event(e, first.reverse);
+                i += 1;
+            }
+            (None, Some(other)) => {
+                f.push_event(other, second_reverse);
+                j += 1;
+            }
+            (None, None) => break,
         }
-        let other = second.get(j).filter(|o| o.pos == e.pos);
-        let Some(other) = other else {
-            // Only the first mate covers this position.
-            f.push_event(e, first.reverse);
-            continue;
-        };
-        // The mate whose base is kept here also gives an indel anchored here its strand, so
-        // that an indel both mates carry is counted on either strand as often as a base is
-        // (always the first mate's strand would make every such indel look strand-biased).
-        let mut indel_reverse = first.reverse;
-        match (&e.observation, &other.observation) {
-            (Some(a), Some(b)) => {
-                if a.same_call(b) {
-                    if b.quality() > a.quality() {
-                        f.push_base(other, second_reverse);
-                        indel_reverse = second_reverse;
-                    } else {
-                        f.push_base(e, first.reverse);
-                    }
+    }
+}
+
+/// One position both mates cover: the better base where they agree, nothing where they
+/// disagree; an indel anchored here only when both carry it.
+fn merge_position(
+    e: &ReadEvent,
+    first_reverse: bool,
+    other: &ReadEvent,
+    second_reverse: bool,
+    discordant: &mut u64,
+    f: &mut Fragment,
+) {
+    // The mate whose base is kept here also gives an indel anchored here its strand, so
+    // that an indel both mates carry is counted on either strand as often as a base is
+    // (always the first mate's strand would make every such indel look strand-biased).
+    let mut indel_reverse = first_reverse;
+    match (&e.observation, &other.observation) {
+        (Some(a), Some(b)) => {
+            if a.same_call(b) {
+                if b.quality() > a.quality() {
+                    f.push_base(other, second_reverse);
+                    indel_reverse = second_reverse;
                 } else {
-                    *discordant += 1;
+                    f.push_base(e, first_reverse);
                 }
+            } else {
+                *discordant += 1;
             }
-            (Some(_), None) => f.push_base(e, first.reverse),
-            (None, Some(_)) => {
-                f.push_base(other, second_reverse);
-                indel_reverse = second_reverse;
-            }
-            (None, None) => {}
         }
-        match (&e.indel, &other.indel) {
-            (Some(a), Some(b)) if a == b => f.indels.push((e.pos, indel_reverse, a.clone())),
-            (None, None) => {}
-            // One mate shows an indel the other does not, at a position both cover.
-            _ => *discordant += 1,
+        (Some(_), None) => f.push_base(e, first_reverse),
+        (None, Some(_)) => {
+            f.push_base(other, second_reverse);
+            indel_reverse = second_reverse;
         }
+        (None, None) => {}
     }
-    // Positions the second mate covers beyond (or without) the first.
-    for e in &second {
-        let covered = first.events.binary_search_by_key(&e.pos, |f| f.pos).is_ok();
-        if !covered {
-            f.push_event(e, second_reverse);
-        }
+    match (&e.indel, &other.indel) {
+        (Some(a), Some(b)) if a == b => f.indels.push((e.pos, indel_reverse, *a)),
+        (None, None) => {}
+        // One mate shows an indel the other does not, at a position both cover.
+        _ => *discordant += 1,
     }
-    f.bases.sort_by_key(|b| b.pos);
-    f
 }

@@ -20,17 +20,17 @@ pub fn count_mnvs(
     reference: &RegionReference,
     counts: &mut [PositionCounts],
     mnvs: &mut HashMap<u64, Vec<MnvCount>>,
+    mismatches: &mut Vec<usize>,
 ) {
     let base_at = |i: usize| match bases[i].observation {
         Observation::Base { base, .. } => Some(base),
         Observation::Deleted => None,
     };
-    let mismatches: Vec<usize> = (0..bases.len())
-        .filter(|&i| {
-            let r = reference.base(bases[i].pos);
-            base_at(i).is_some_and(|b| r != b'N' && b != r)
-        })
-        .collect();
+    mismatches.clear();
+    mismatches.extend((0..bases.len()).filter(|&i| {
+        let r = reference.base(bases[i].pos);
+        base_at(i).is_some_and(|b| r != b'N' && b != r)
+    }));
     let mut k = 0;
     while k < mismatches.len() {
         let first = mismatches[k];

@@ -2,7 +2,7 @@
 //! their quality and distance to the read's ends, deletions, insertions anchored at the base
 //! before them), then each indel left-aligned against the reference as `bcftools norm` does.
 
-use super::types::{Observation, ReadEvent, RegionReference};
+use super::types::{IndelNames, Observation, ReadEvent, RegionReference};
 use noodles::sam::alignment::{record::cigar::op::Kind, Record};
 use std::io;
 
@@ -21,19 +21,36 @@ fn is_aligned(kind: Kind) -> bool {
     )
 }
 
-/// Walks the CIGAR and returns the read's events inside the region, in position order,
-/// with its indels left-aligned.
+/// A read's decoded sequence and qualities, kept from read to read.
+#[derive(Debug, Default)]
+pub struct ReadBuffers {
+    sequence: Vec<u8>,
+    qualities: Vec<u8>,
+}
+
+/// Walks the CIGAR and puts the read's events inside the region into `events` (cleared
+/// first), in position order, with its indels left-aligned.
 /// Bases below `min_bq` are kept as events without an observation and counted in
 /// `low_base_quality`.
 pub fn read_events<R: Record + ?Sized>(
     record: &R,
     start: u64,
     reference: &RegionReference,
-    min_bq: u8,
-    low_base_quality: &mut u64,
-) -> io::Result<Vec<ReadEvent>> {
-    let sequence: Vec<u8> = record.sequence().iter().collect();
-    let qualities: Vec<u8> = record.quality_scores().iter().collect::<io::Result<_>>()?;
+    (min_bq, low_base_quality): (u8, &mut u64),
+    buffers: &mut ReadBuffers,
+    (events, names): (&mut Vec<ReadEvent>, &mut IndelNames),
+) -> io::Result<()> {
+    events.clear();
+    let ReadBuffers {
+        sequence,
+        qualities,
+    } = buffers;
+    sequence.clear();
+    sequence.extend(record.sequence().iter());
+    qualities.clear();
+    for q in record.quality_scores().iter() {
+        qualities.push(q?);
+    }
     let quality_at = |i: usize| qualities.get(i).copied().unwrap_or(255);
     let cigar = record.cigar();
     let mut aligned_total = 0usize;
@@ -47,7 +64,6 @@ pub fn read_events<R: Record + ?Sized>(
         aligned_index < READ_END_WINDOW
             || aligned_total.saturating_sub(aligned_index + 1) < READ_END_WINDOW
     };
-    let mut events: Vec<ReadEvent> = Vec::new();
     let mut ref_pos = start;
     let mut read_pos = 0usize;
     let mut aligned_index = 0usize;
@@ -101,7 +117,7 @@ pub fn read_events<R: Record + ?Sized>(
                 if anchored && mean_q >= u32::from(min_bq) && region.contains(anchor) {
                     if let Some(last) = events.last_mut() {
                         let seq = String::from_utf8_lossy(inserted).to_ascii_uppercase();
-                        last.indel = Some(format!("+{seq}"));
+                        last.indel = Some(names.id(&format!("+{seq}")));
                     }
                 }
                 read_pos += len;
@@ -109,7 +125,7 @@ pub fn read_events<R: Record + ?Sized>(
             Kind::Deletion => {
                 let anchor = ref_pos.saturating_sub(1);
                 if let Some(last) = events.last_mut().filter(|e| e.pos == anchor) {
-                    last.indel = Some(format!("-{len}"));
+                    last.indel = Some(names.id(&format!("-{len}")));
                 }
                 for k in 0..len {
                     let pos = ref_pos + k as u64;
@@ -132,10 +148,10 @@ pub fn read_events<R: Record + ?Sized>(
     }
     for i in 0..events.len() {
         if events[i].indel.is_some() {
-            left_align(reference, &mut events, i);
+            left_align(reference, events, i, names);
         }
     }
-    Ok(events)
+    Ok(())
 }
 
 /// Moves the indel anchored at `events[i]` to its leftmost equivalent position, as
@@ -149,7 +165,12 @@ pub fn read_events<R: Record + ?Sized>(
 /// Limit: the new anchor must be a base of this read inside the region, so an indel never
 /// moves before the counter's reference start (`region.start`); a repeat running across
 /// the region start is anchored at the region start.
-fn left_align(reference: &RegionReference, events: &mut [ReadEvent], mut i: usize) {
+fn left_align(
+    reference: &RegionReference,
+    events: &mut [ReadEvent],
+    mut i: usize,
+    names: &mut IndelNames,
+) {
     while i > 0 {
         let (prev, cur) = (&events[i - 1], &events[i]);
         let anchor = cur.pos;
@@ -160,9 +181,10 @@ fn left_align(reference: &RegionReference, events: &mut [ReadEvent], mut i: usiz
         {
             return;
         }
-        let Some(allele) = cur.indel.clone() else {
+        let Some(id) = cur.indel else {
             return;
         };
+        let allele = names.name(id).to_owned();
         let anchor_base = reference.base(anchor);
         if anchor_base == b'N' || cur.read_base != anchor_base {
             return;
@@ -216,7 +238,7 @@ fn left_align(reference: &RegionReference, events: &mut [ReadEvent], mut i: usiz
             _ => return,
         };
         events[i].indel = None;
-        events[i - 1].indel = Some(moved);
+        events[i - 1].indel = Some(names.id(&moved));
         i -= 1;
     }
 }

@@ -3,9 +3,39 @@
 //! the region with its reference bases ([`RegionReference`]).
 
 use esr1_proto::{BaseCounts, GenomicRegion};
+use std::collections::HashMap;
+
+/// An indel allele (`+SEQ` or `-N`) by its number in the counter's [`IndelNames`], so that
+/// read events stay small and `Copy`.
+pub type IndelId = u32;
+
+/// The indel alleles a counter has seen, each numbered once.
+#[derive(Debug, Default)]
+pub struct IndelNames {
+    ids: HashMap<String, IndelId>,
+    names: Vec<String>,
+}
+
+impl IndelNames {
+    /// The number of an allele (a new one for an allele not seen before).
+    pub fn id(&mut self, allele: &str) -> IndelId {
+        if let Some(&id) = self.ids.get(allele) {
+            return id;
+        }
+        let id = self.names.len() as IndelId;
+        self.names.push(allele.to_owned());
+        self.ids.insert(allele.to_owned(), id);
+        id
+    }
+
+    /// The allele of a number this table gave.
+    pub fn name(&self, id: IndelId) -> &str {
+        self.names.get(id as usize).map_or("", String::as_str)
+    }
+}
 
 /// What one read says about one reference position.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Observation {
     /// A base with its quality.
     Base {
@@ -38,7 +68,7 @@ impl Observation {
 }
 
 /// What one read says at one position: its base (or deletion) and any indel anchored there.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadEvent {
     /// 1-based reference position.
     pub pos: u64,
@@ -48,8 +78,8 @@ pub struct ReadEvent {
     pub read_base: u8,
     /// Within `READ_END_WINDOW` aligned bases of an end of the read.
     pub near_end: bool,
-    /// `+SEQ` or `-N` anchored at `pos`.
-    pub indel: Option<String>,
+    /// `+SEQ` or `-N` anchored at `pos` (see [`IndelNames`]).
+    pub indel: Option<IndelId>,
 }
 
 /// One counted position of a fragment: the observation kept and the strand of its mate.
@@ -71,7 +101,7 @@ pub struct Fragment {
     /// One per counted position, in position order.
     pub bases: Vec<FragmentBase>,
     /// (anchor, reverse, allele).
-    pub indels: Vec<(u64, bool, String)>,
+    pub indels: Vec<(u64, bool, IndelId)>,
     /// The fragment's orientation is F1R2 (see [`esr1_proto::SiteCounts::f1r2`]).
     pub f1r2: bool,
 }
@@ -79,11 +109,11 @@ pub struct Fragment {
 impl Fragment {
     /// Keeps the read's base at this event, if it has one.
     pub fn push_base(&mut self, e: &ReadEvent, reverse: bool) {
-        if let Some(o) = &e.observation {
+        if let Some(observation) = e.observation {
             self.bases.push(FragmentBase {
                 pos: e.pos,
                 reverse,
-                observation: o.clone(),
+                observation,
                 near_end: e.near_end,
             });
         }
@@ -92,21 +122,31 @@ impl Fragment {
     /// Keeps the read's base and indel at this event.
     pub fn push_event(&mut self, e: &ReadEvent, reverse: bool) {
         self.push_base(e, reverse);
-        if let Some(indel) = &e.indel {
-            self.indels.push((e.pos, reverse, indel.clone()));
+        if let Some(indel) = e.indel {
+            self.indels.push((e.pos, reverse, indel));
         }
+    }
+
+    /// Empties the fragment for reuse (its buffers kept) with a new orientation.
+    pub fn clear(&mut self, f1r2: bool) {
+        self.bases.clear();
+        self.indels.clear();
+        self.f1r2 = f1r2;
     }
 
     /// The fragment of a read counted alone.
     pub fn from_read(reverse: bool, f1r2: bool, events: &[ReadEvent]) -> Self {
-        let mut f = Self {
-            f1r2,
-            ..Self::default()
-        };
-        for e in events {
-            f.push_event(e, reverse);
-        }
+        let mut f = Self::default();
+        f.fill_from_read(reverse, f1r2, events);
         f
+    }
+
+    /// Makes this the fragment of a read counted alone, reusing its buffers.
+    pub fn fill_from_read(&mut self, reverse: bool, f1r2: bool, events: &[ReadEvent]) {
+        self.clear(f1r2);
+        for e in events {
+            self.push_event(e, reverse);
+        }
     }
 }
 
