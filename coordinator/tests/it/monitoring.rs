@@ -267,3 +267,68 @@ fn promtool_accepts(body: &str, who: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn status_watch_follows_a_run_until_every_job_has_an_outcome_and_serves_its_progress() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().to_string_lossy().into_owned();
+    let storage = crate::util::local_storage();
+    // Job ids are 32 hex characters (the store refuses anything else).
+    let (a, b) = (format!("{:032x}", 0xa), format!("{:032x}", 0xb));
+    esr1_coordinator::manifest::write_manifest(
+        storage.as_ref(),
+        &out,
+        &esr1_coordinator::manifest::Manifest {
+            run_id: "watched".into(),
+            job_ids: vec![a.clone(), b.clone()],
+            run: None,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let store = esr1_worker::store::ResultStore::new(storage.clone(), &out);
+    store
+        .put_failure(&a, "unreadable")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (stdout, stderr) = (dir.path().join("watch.out"), dir.path().join("watch.err"));
+    let file = |p: &Path| std::fs::File::create(p).unwrap_or_else(|e| panic!("{e}"));
+    let child = Command::new(bin("esr1-coordinator"))
+        .args(["status", "--verbose", "--run-id", "watched", "--out", &out])
+        .args([
+            "--amqp-url",
+            &amqp_url(),
+            "--queue-prefix",
+            &unique("watch"),
+        ])
+        .args(["--watch", "0.3", "--metrics-addr", "127.0.0.1:0"])
+        .stdout(file(&stdout))
+        .stderr(file(&stderr))
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut watch = Coordinator {
+        child,
+        stdout,
+        stderr,
+    };
+    let addr = watch.metrics_addr();
+    watch.wait_for("1 failed, 1 pending");
+    let half = scrape(&addr);
+    assert_eq!(
+        metric_value(&half, "esr1_coordinator_run_progress_ratio"),
+        0.5
+    );
+    assert_eq!(metric_value(&half, "esr1_coordinator_jobs_planned"), 2.0);
+    // The last job gets its outcome: the watch prints it and ends by itself, exit 0.
+    store
+        .put_failure(&b, "unreadable")
+        .unwrap_or_else(|e| panic!("{e}"));
+    watch.wait_for("2 failed, 0 pending");
+    let start = Instant::now();
+    let status = loop {
+        if let Ok(Some(s)) = watch.child.try_wait() {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "still watching");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
+}
