@@ -9,7 +9,11 @@ use esr1_proto::CallingParams;
 use esr1_science::consequence::CountRule;
 use esr1_simulate::{AlignmentFormat, ACCURACY_DEPTH, ACCURACY_VAFS};
 use esr1_worker::queue::DEFAULT_PREFIX;
+use esr1_worker::retry::parse_seconds;
+use esr1_worker::telemetry::logging::LogFormat;
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -24,6 +28,38 @@ pub struct Cli {
     pub command: Command,
     #[command(flatten)]
     pub verbosity: Verbosity,
+    #[command(flatten)]
+    pub ops: OpsArgs,
+}
+
+/// Logging and connection settings, the same on every verb.
+#[derive(Args, Clone, Copy, Debug)]
+pub struct OpsArgs {
+    /// Log lines (warnings, errors, --verbose notes) as text or JSON objects, one per line;
+    /// RUST_LOG filters them (default: warn, info with --verbose). With json, progress is
+    /// logged too instead of drawn.
+    #[arg(long, global = true, env = "ESR1_LOG_FORMAT", value_enum,
+          default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// Seconds a connection to the broker (each reconnection too) or a storage request is
+    /// retried, with jittered exponential back-off and a log line per attempt, before giving
+    /// up with exit code 3.
+    #[arg(long, global = true, env = "ESR1_CONNECT_TIMEOUT", value_name = "SECS",
+          value_parser = parse_seconds, default_value = "30")]
+    pub connect_timeout: Duration,
+}
+
+/// Prometheus metrics of a run or of `status --watch`.
+#[derive(Args, Clone, Copy, Debug, Default)]
+pub struct MetricsArgs {
+    /// Serve /metrics, /healthz and /readyz here while the command runs (e.g. 0.0.0.0:9101).
+    #[arg(long, env = "ESR1_COORDINATOR_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+    /// Keep serving the metrics this many seconds after the command finished, so that a
+    /// last scrape sees the end of the run (set it to the scrape interval or more).
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds, default_value = "0",
+          requires = "metrics_addr")]
+    pub metrics_linger: Duration,
 }
 
 /// How much goes to stderr, the same on every verb: `--quiet` prints no progress (bar or
@@ -120,6 +156,12 @@ pub struct StatusArgs {
     /// Prefix of exchange and queue names.
     #[arg(long, default_value = DEFAULT_PREFIX, env = "ESR1_QUEUE_PREFIX")]
     pub queue_prefix: String,
+    /// Read the run again every SECS seconds until every job has an outcome (done or
+    /// failed), printing a line each time.
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    pub watch: Option<Duration>,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
 }
 
 #[derive(Args)]
@@ -198,6 +240,8 @@ pub struct RunArgs {
     /// Run identifier (default: derived from the samplesheet and reference paths).
     #[arg(long)]
     pub run_id: Option<String>,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
     #[command(flatten)]
     pub count: CountArgs,
     #[command(flatten)]

@@ -1,16 +1,22 @@
 //! The RabbitMQ backend: publish the run's jobs with confirms, follow the run's events and
 //! dead letters, and reconcile from the result store until every job is done or failed.
 //!
+//! Every (re)connection to the broker has the `--connect-timeout` budget (jittered back-off,
+//! a log line per attempt); past it the run stops with [`BrokerError::Unreachable`] (exit 3),
+//! and a rerun resumes where it stopped.
+//!
 //! A job counts once: outcomes are keyed by job id and only jobs still pending are updated,
 //! whatever the number of deliveries or events. Jobs already published by an earlier
 //! coordinator process of the same run (recorded in `published.log` after their confirm) are
 //! not published again, so a restarted coordinator duplicates no work.
 
+use crate::metrics::CoordinatorMetrics;
 use crate::progress::Progress;
 use esr1_proto::{decode, EventKind, JobEvent, RegionJob};
 use esr1_worker::queue::{
-    connect, publish, validate_run_id, Backoff, Context, QueueError, Topology,
+    connect_within, publish, redact, validate_run_id, ConnectError, Context, QueueError, Topology,
 };
+use esr1_worker::retry::DEFAULT_CONNECT_TIMEOUT;
 use esr1_worker::storage::{join, SharedStorage, StorageError};
 use esr1_worker::store::{JobOutcome, ResultStore};
 use futures_lite::StreamExt;
@@ -26,6 +32,19 @@ pub struct AmqpOptions {
     pub url: String,
     /// Exchange and queue name prefix (must match the workers').
     pub prefix: String,
+    /// How long one (re)connection is retried before the run gives up.
+    pub connect_timeout: Duration,
+}
+
+impl AmqpOptions {
+    /// A broker and prefix with the default connect budget.
+    pub fn new(url: impl Into<String>, prefix: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            prefix: prefix.into(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+        }
+    }
 }
 
 /// Why a distributed run could not start. Broker failures during the run are retried, not
@@ -41,6 +60,9 @@ pub enum BrokerError {
     /// The record of already published jobs cannot be read.
     #[error("cannot read the run's published jobs: {0}")]
     PublishedLog(StorageError),
+    /// The broker could not be reached within the connect budget, or refused the login.
+    #[error(transparent)]
+    Unreachable(#[from] ConnectError),
 }
 
 /// Job ids published (and confirmed) by any coordinator process of this run: one object
@@ -103,9 +125,14 @@ impl State<'_> {
         self.jobs.len() - self.outcomes.len()
     }
 
+    /// Whether a job of the run has no outcome yet.
+    fn is_pending(&self, job_id: &str) -> bool {
+        self.jobs.contains_key(job_id) && !self.outcomes.contains_key(job_id)
+    }
+
     /// Records a job's outcome once; later events for the same job are ignored.
     fn settle(&mut self, job_id: &str, outcome: JobOutcome) {
-        if self.jobs.contains_key(job_id) && !self.outcomes.contains_key(job_id) {
+        if self.is_pending(job_id) {
             self.progress.tick(matches!(outcome, JobOutcome::Failed(_)));
             self.outcomes.insert(job_id.to_owned(), outcome);
         }
@@ -174,35 +201,32 @@ pub fn run_distributed(
     };
     state.reconcile();
     runtime.block_on(async {
-        let mut backoff = Backoff::default();
         while state.remaining() > 0 {
-            match session(run_id, amqp, &mut state, &mut backoff).await {
+            let connected = connect_within(&amqp.url, amqp.connect_timeout).await?;
+            match session(run_id, amqp, connected, &mut state).await {
                 Ok(()) => break,
-                Err(e) => {
-                    let delay = backoff.next_delay();
-                    eprintln!(
-                        "coordinator: {e}; reconnecting in {:.1}s",
-                        delay.as_secs_f64()
-                    );
-                    tokio::time::sleep(delay).await;
-                }
+                Err(e) => tracing::warn!(
+                    broker = %redact(&amqp.url),
+                    error = %e,
+                    "lost the broker; reconnecting"
+                ),
             }
         }
-    });
+        Ok::<_, BrokerError>(())
+    })?;
     Ok(state.outcomes)
 }
 
 async fn session(
     run_id: &str,
     amqp: &AmqpOptions,
+    (conn, ch): (lapin::Connection, lapin::Channel),
     state: &mut State<'_>,
-    backoff: &mut Backoff,
 ) -> Result<(), QueueError> {
     let topology = Topology::new(&amqp.prefix);
-    let (conn, ch) = connect(&amqp.url).await?;
     topology.declare(&ch).await?;
     topology.declare_run(&ch, run_id).await?;
-    backoff.reset();
+    let metrics = CoordinatorMetrics::global();
 
     // Publish what no coordinator process of this run has published yet.
     let mut to_publish: Vec<&RegionJob> = state
@@ -216,6 +240,9 @@ async fn session(
     let mut published = Vec::new();
     for job in to_publish {
         publish(&ch, &topology.jobs(), run_id, &job.job_id, job).await?;
+        if let Some(m) = metrics {
+            m.published.inc();
+        }
         published.push(job.job_id.clone());
     }
     state.log.record(&published).map_err(|e| QueueError {
@@ -262,7 +289,7 @@ async fn session(
                             state.settle(&event.job_id, o);
                         }
                     }
-                    Err(err) => eprintln!("coordinator: ignoring an undecodable event: {err}"),
+                    Err(err) => tracing::warn!(error = %err, "ignoring an undecodable event"),
                 }
                 delivery.ack(BasicAckOptions::default()).await.map(|_| ()).context("acknowledging an event")?;
             }
@@ -280,6 +307,10 @@ async fn session(
                             job.region
                         );
                         let _ = state.store.put_failure(&job.job_id, &reason);
+                        tracing::warn!(job_id = %job.job_id, reason = %reason, "job dead-lettered");
+                        if let Some(m) = metrics.filter(|_| state.is_pending(&job.job_id)) {
+                            m.dead_lettered.inc();
+                        }
                         state.settle(&job.job_id, JobOutcome::Failed(reason));
                     } else {
                         state.reconcile();
@@ -287,7 +318,18 @@ async fn session(
                 }
                 delivery.ack(BasicAckOptions::default()).await.map(|_| ()).context("acknowledging a dead letter")?;
             }
-            _ = tick.tick() => state.reconcile(),
+            _ = tick.tick() => {
+                state.reconcile();
+                if let Some(m) = metrics {
+                    for (name, queue) in [
+                        ("jobs", topology.jobs()),
+                        ("dead_letters", topology.run_dead_letters(run_id)),
+                        ("events", topology.run_events(run_id)),
+                    ] {
+                        m.queue_depth(name, topology.depth(&ch, &queue).await?);
+                    }
+                }
+            }
         }
     }
     let _ = ch.close(200, "run complete".into()).await;

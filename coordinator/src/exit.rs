@@ -2,12 +2,15 @@
 //! finished cohort from a partly or wholly failed one, bad input from an unreachable service.
 
 use crate::check::{CheckError, CheckReport, CheckStatus};
+use crate::distributed::BrokerError;
 use crate::manifest::ManifestError;
 use crate::merge::CohortReport;
 use crate::plan::PlanError;
 use crate::rebuild::RebuildError;
 use crate::report::model::SampleStatus;
 use crate::run::RunError;
+use crate::status::StatusError;
+use esr1_worker::queue::{ConnectError, ConnectFailure};
 use esr1_worker::storage::{StorageError, StorageErrorKind};
 use esr1_worker::FailureKind;
 
@@ -29,6 +32,12 @@ pub const EXIT_CODES_HELP: &str = "Exit codes (run, demo, report):
   2  bad input (samplesheet, flags, annotation, reference; report: not a finished run)
   3  infrastructure unreachable (broker, storage)
   4  no sample succeeded";
+
+/// The table printed after `status --help`.
+pub const STATUS_EXIT_CODES_HELP: &str = "Exit codes (status):
+  0  read the run (with --watch: until every job has an outcome)
+  2  bad input (run id, not this run's output location)
+  3  broker or storage unreachable within --connect-timeout, or the login refused";
 
 /// The table printed after `check --help`.
 pub const CHECK_EXIT_CODES_HELP: &str = "Exit codes (check):
@@ -68,10 +77,21 @@ fn storage_code(e: &StorageError) -> u8 {
     }
 }
 
+/// The broker could not be reached or refused the login: unreachable; a malformed URL is
+/// bad input.
+fn connect_code(e: &ConnectError) -> u8 {
+    match e.failure {
+        ConnectFailure::InvalidUrl => BAD_INPUT,
+        ConnectFailure::Unreachable | ConnectFailure::Refused => UNREACHABLE,
+    }
+}
+
 /// The exit code of a run that stopped.
 pub fn error_exit_code(e: &RunError) -> u8 {
     match e {
         RunError::Samplesheet(_) | RunError::Annotation(_) => BAD_INPUT,
+        RunError::Broker(BrokerError::InvalidRunId(_)) => BAD_INPUT,
+        RunError::Broker(BrokerError::Unreachable(e)) => connect_code(e),
         RunError::Plan(PlanError::ReferenceIndexUnreadable { error, .. }) => storage_code(error),
         RunError::Plan(_) => BAD_INPUT,
         RunError::Manifest(_)
@@ -90,6 +110,19 @@ pub fn rebuild_exit_code(e: &RebuildError) -> u8 {
         | RebuildError::NoStoredPlan { .. }
         | RebuildError::OtherModel { .. }
         | RebuildError::OtherReference { .. } => BAD_INPUT,
+    }
+}
+
+/// The exit code of a `status` that could not read the run: the broker or the store
+/// unreachable is 3, as for `run`.
+pub fn status_exit_code(e: &StatusError) -> u8 {
+    match e {
+        StatusError::InvalidRunId(_) | StatusError::OtherRun { .. } => BAD_INPUT,
+        StatusError::Manifest(ManifestError::Unreadable { error }) => storage_code(error),
+        StatusError::Manifest(_) => BAD_INPUT,
+        StatusError::Storage(error) => storage_code(error),
+        StatusError::Runtime(_) => UNREACHABLE,
+        StatusError::Broker(e) => connect_code(e),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The command line's help texts: the version line (with the counting model's version), and
 //! what `--help` prints after the options — examples of every verb, then its exit codes.
 
-use crate::exit::{CHECK_EXIT_CODES_HELP, EXIT_CODES_HELP};
+use crate::exit::{CHECK_EXIT_CODES_HELP, EXIT_CODES_HELP, STATUS_EXIT_CODES_HELP};
 use crate::plan::MODEL_VERSION;
 use std::sync::LazyLock;
 
@@ -43,7 +43,13 @@ const RUN_EXAMPLES: &str = "Examples:
   # Worker daemons through RabbitMQ, inputs and reports on S3-compatible storage
   ESR1_AMQP_URL=amqp://esr1:PASSWORD@broker:5672/%2f \\
   esr1-coordinator run --samplesheet cohort.csv --reference s3://refs/GRCh38.fa.gz \\
-      --out s3://runs/cohort-1 --s3-endpoint http://127.0.0.1:3900";
+      --out s3://runs/cohort-1 --s3-endpoint http://127.0.0.1:3900
+
+  # The same, with Prometheus metrics on :9101 (kept 30 s after the end for a last scrape),
+  # JSON logs, and 2 minutes to reach the broker before giving up (exit 3)
+  esr1-coordinator --log-format json run --samplesheet cohort.csv \
+      --reference s3://refs/GRCh38.fa.gz --out s3://runs/cohort-1 \
+      --metrics-addr 0.0.0.0:9101 --metrics-linger 30 --connect-timeout 120";
 
 const SIMULATE_EXAMPLES: &str = "Examples:
   # The demo's 12-patient cohort (BAM), then run it
@@ -79,7 +85,11 @@ const CHECK_EXAMPLES: &str = "Examples:
 const STATUS_EXAMPLES: &str = "Examples:
   # How far a distributed run is
   ESR1_AMQP_URL=amqp://esr1:PASSWORD@broker:5672/%2f \\
-  esr1-coordinator status --run-id cohort-1 --out s3://runs/cohort-1";
+  esr1-coordinator status --run-id cohort-1 --out s3://runs/cohort-1
+
+  # Follow it every 15 s until every job has an outcome, with its progress on /metrics
+  esr1-coordinator status --run-id cohort-1 --out s3://runs/cohort-1 --watch 15 \
+      --metrics-addr 0.0.0.0:9101";
 
 fn with_codes(examples: &str, codes: &str) -> String {
     format!("{examples}\n\n{codes}")
@@ -112,7 +122,7 @@ pub fn check_help() -> String {
 
 /// After `status --help`.
 pub fn status_help() -> String {
-    STATUS_EXAMPLES.to_owned()
+    with_codes(STATUS_EXAMPLES, STATUS_EXIT_CODES_HELP)
 }
 
 /// After the top-level `--help`.
@@ -148,5 +158,6 @@ mod tests {
         }
         assert!(check_help().ends_with(CHECK_EXIT_CODES_HELP));
         assert!(report_help().ends_with(EXIT_CODES_HELP));
+        assert!(status_help().ends_with(STATUS_EXIT_CODES_HELP));
     }
 }

@@ -9,7 +9,8 @@
 //! the [`report`] renderers (TSV, JSON, VCF, HTML). [`rebuild`] writes the reports again from
 //! a finished run's stored plan and results (the `report` verb); [`check`] opens every
 //! sample's files before a run as the planner would; [`status`] reads a run back
-//! from its manifest, its result store and the broker. [`exit`] maps a run's outcome to the
+//! from its manifest, its result store and the broker; [`metrics`] is what a run and
+//! `status --watch` export to Prometheus. [`exit`] maps a run's outcome to the
 //! binary's exit code; [`help`] holds the command line's examples and version line. Every
 //! stage has a typed error; `anyhow` lives only in the binary.
 
@@ -20,6 +21,7 @@ pub mod exit;
 pub mod help;
 pub mod manifest;
 pub mod merge;
+pub mod metrics;
 pub mod plan;
 pub mod progress;
 pub mod rebuild;

@@ -6,62 +6,122 @@ mod args;
 
 use anyhow::Context;
 use args::{
-    CheckArgs, Cli, Command, DemoArgs, ReportArgs, RunArgs, SimulateArgs, StatusArgs, Verbosity,
+    CheckArgs, Cli, Command, DemoArgs, MetricsArgs, OpsArgs, ReportArgs, RunArgs, SimulateArgs,
+    StatusArgs, Verbosity,
 };
 use clap::Parser;
 use esr1_coordinator::check::{check, check_table, CheckError, CheckOptions};
 use esr1_coordinator::distributed::AmqpOptions;
 use esr1_coordinator::exit::{
     check_error_exit_code, check_exit_code, error_exit_code, rebuild_exit_code, report_exit_code,
-    BAD_INPUT, SOME_FAILED,
+    status_exit_code, BAD_INPUT, SOME_FAILED,
 };
+use esr1_coordinator::metrics::GlobalTelemetry;
 use esr1_coordinator::plan::PlanOptions;
 use esr1_coordinator::rebuild::{rebuild, RebuildError, RebuildOptions};
 use esr1_coordinator::report::{arm_table, comparison_lines, frequencies_tsv};
 use esr1_coordinator::run::{run, Backend, RunError, RunOptions, RunOutput};
-use esr1_coordinator::status::run_status;
+use esr1_coordinator::status::{run_status, StatusError};
 use esr1_simulate::{simulate, Scenario, SimulateOptions};
-use esr1_worker::storage::{default_storage, SharedStorage};
+use esr1_worker::storage::{storage_within, SharedStorage};
+use esr1_worker::telemetry::http::{serve_in_background, Endpoint};
+use esr1_worker::telemetry::logging::{self, LogFormat};
 use std::collections::HashMap;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-/// The process's storage: local files and S3 from the AWS environment (and `--s3-endpoint`).
-fn storage(s3_endpoint: Option<String>, allowed_prefixes: Vec<String>) -> SharedStorage {
+/// The process's storage: local files and S3 from the AWS environment (and `--s3-endpoint`),
+/// each request retried within `--connect-timeout`.
+fn storage(
+    s3_endpoint: Option<String>,
+    allowed_prefixes: Vec<String>,
+    ops: OpsArgs,
+) -> SharedStorage {
     let mut env: HashMap<String, String> = std::env::vars().collect();
     if let Some(e) = s3_endpoint {
         env.insert("AWS_ENDPOINT_URL".into(), e);
     }
-    default_storage(&env, allowed_prefixes)
+    storage_within(&env, allowed_prefixes, ops.connect_timeout, None)
+}
+
+/// Serves the process's metrics with `--metrics-addr`; dropping the endpoint stops it after
+/// `--metrics-linger`.
+struct MetricsServer {
+    endpoint: Option<Endpoint>,
+    linger: std::time::Duration,
+}
+
+impl MetricsServer {
+    fn start(m: MetricsArgs) -> anyhow::Result<Self> {
+        let endpoint = match m.metrics_addr {
+            Some(addr) => {
+                let e = serve_in_background(addr, Arc::new(GlobalTelemetry))
+                    .with_context(|| format!("cannot serve metrics on {addr}"))?;
+                tracing::info!("metrics on http://{}/metrics", e.addr);
+                Some(e)
+            }
+            None => None,
+        };
+        Ok(Self {
+            endpoint,
+            linger: m.metrics_linger,
+        })
+    }
+}
+
+impl Drop for MetricsServer {
+    fn drop(&mut self) {
+        if self.endpoint.is_some() && !self.linger.is_zero() {
+            std::thread::sleep(self.linger);
+        }
+    }
 }
 
 fn default_workers() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
-impl Verbosity {
+/// What goes to stderr and how: warnings are logged at WARN whatever the verbosity (they are
+/// about the data), notes at INFO (shown with `--verbose`), progress lines drawn for people
+/// with text logs and logged at INFO with JSON logs.
+#[derive(Clone, Copy)]
+struct Say {
+    verbosity: Verbosity,
+    json: bool,
+}
+
+impl Say {
     /// A warning, whatever the verbosity (it is about the data).
     fn warn(&self, w: &str) {
-        eprintln!("warning: {w}");
+        tracing::warn!("{w}");
     }
 
     /// Progress of a step, unless `--quiet`.
     fn progress(&self, p: &str) {
-        if !self.quiet {
+        if self.verbosity.quiet {
+            return;
+        }
+        if self.json {
+            tracing::info!("{p}");
+        } else {
             eprintln!("{p}");
         }
     }
 
-    /// What a step did, with `--verbose`.
+    /// What a step did (logged at INFO: shown with `--verbose` or RUST_LOG=info).
     fn note(&self, n: &str) {
-        if self.verbose {
-            eprintln!("{n}");
-        }
+        tracing::info!("{n}");
+    }
+
+    /// Whether to draw the progress bar (never into JSON logs).
+    fn bar(&self) -> bool {
+        !self.verbosity.quiet && !self.json
     }
 }
 
 /// What `run`, `demo` and `report` print of a finished run: warnings, what was done, the arm
 /// table and the arm comparisons.
-fn print_run(out: &RunOutput, say: Verbosity) {
+fn print_run(out: &RunOutput, say: Say) {
     for w in &out.warnings {
         say.warn(w);
     }
@@ -90,11 +150,13 @@ fn print_run(out: &RunOutput, say: Verbosity) {
     );
 }
 
-fn run_cmd(a: RunArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
+fn run_cmd(a: RunArgs, say: Say, ops: OpsArgs) -> anyhow::Result<ExitCode> {
+    let _metrics = MetricsServer::start(a.metrics)?;
     let backend = match a.amqp_url {
         Some(url) => Backend::Amqp(AmqpOptions {
             url,
             prefix: a.queue_prefix,
+            connect_timeout: ops.connect_timeout,
         }),
         None => Backend::Embedded {
             workers: a.workers.unwrap_or_else(default_workers),
@@ -109,16 +171,16 @@ fn run_cmd(a: RunArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
             plan: a.thresholds.plan_options(),
             count: a.count.count,
             run_id: a.run_id,
-            progress: !say.quiet,
+            progress: say.bar(),
         },
-        &storage(a.s3_endpoint, a.allow_prefixes),
+        &storage(a.s3_endpoint, a.allow_prefixes, ops),
     )?;
     print_run(&out, say);
     println!("run {}: reports written to {}", out.plan.run_id, a.out);
     Ok(ExitCode::from(report_exit_code(&out.report)))
 }
 
-fn simulate_cmd(a: SimulateArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
+fn simulate_cmd(a: SimulateArgs, say: Say) -> anyhow::Result<ExitCode> {
     let scenario = match a.scenario.as_str() {
         "accuracy" => Scenario::Accuracy {
             cfdna_depth: a.cfdna_depth,
@@ -157,7 +219,7 @@ fn simulate_cmd(a: SimulateArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn demo_cmd(a: DemoArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
+fn demo_cmd(a: DemoArgs, say: Say, ops: OpsArgs) -> anyhow::Result<ExitCode> {
     let cohort_dir = a.out.join("cohort");
     say.progress(&format!(
         "simulating {} patients into {} …",
@@ -188,9 +250,9 @@ fn demo_cmd(a: DemoArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
             plan: PlanOptions::default(),
             count: a.count.count,
             run_id: None,
-            progress: !say.quiet,
+            progress: say.bar(),
         },
-        &storage(None, Vec::new()),
+        &storage(None, Vec::new(), ops),
     )?;
     println!();
     print_run(&out, say);
@@ -215,7 +277,7 @@ fn demo_cmd(a: DemoArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn report_cmd(a: ReportArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
+fn report_cmd(a: ReportArgs, say: Say, ops: OpsArgs) -> anyhow::Result<ExitCode> {
     let out = rebuild(
         &RebuildOptions {
             samplesheet: a.samplesheet,
@@ -224,7 +286,7 @@ fn report_cmd(a: ReportArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
             count: a.count,
             annotation: a.annotation,
         },
-        &storage(a.s3_endpoint, Vec::new()),
+        &storage(a.s3_endpoint, Vec::new(), ops),
     )?;
     print_run(&out, say);
     println!(
@@ -234,13 +296,13 @@ fn report_cmd(a: ReportArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(report_exit_code(&out.report)))
 }
 
-fn check_cmd(a: CheckArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
+fn check_cmd(a: CheckArgs, say: Say, ops: OpsArgs) -> anyhow::Result<ExitCode> {
     let report = check(
         &CheckOptions {
             samplesheet: a.samplesheet,
             reference: a.reference,
         },
-        storage(a.s3_endpoint, Vec::new()).as_ref(),
+        storage(a.s3_endpoint, Vec::new(), ops).as_ref(),
     )?;
     for w in &report.warnings {
         say.warn(w);
@@ -256,51 +318,74 @@ fn check_cmd(a: CheckArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(check_exit_code(&report)))
 }
 
-fn status_cmd(a: StatusArgs) -> anyhow::Result<ExitCode> {
-    let s = run_status(
-        &a.run_id,
-        &a.out,
-        &storage(a.s3_endpoint, Vec::new()),
-        &AmqpOptions {
-            url: a.amqp_url,
-            prefix: a.queue_prefix,
-        },
-    )?;
-    let pending = s.total - s.done - s.failed;
-    println!(
-        "run {}: {} jobs: {} done, {} failed, {} pending",
-        a.run_id, s.total, s.done, s.failed, pending
-    );
-    println!("jobs queue depth (all runs): {}", s.queue_depth);
-    println!(
-        "dead letters of this run not yet collected: {}",
-        s.dead_letters
-    );
-    println!("events of this run not yet collected: {}", s.pending_events);
-    Ok(ExitCode::SUCCESS)
+fn status_cmd(a: StatusArgs, ops: OpsArgs) -> anyhow::Result<ExitCode> {
+    let _metrics = MetricsServer::start(a.metrics)?;
+    let storage = storage(a.s3_endpoint, Vec::new(), ops);
+    let amqp = AmqpOptions {
+        url: a.amqp_url,
+        prefix: a.queue_prefix,
+        connect_timeout: ops.connect_timeout,
+    };
+    loop {
+        let s = run_status(&a.run_id, &a.out, &storage, &amqp)?;
+        println!(
+            "run {}: {} jobs: {} done, {} failed, {} pending",
+            a.run_id,
+            s.total,
+            s.done,
+            s.failed,
+            s.pending()
+        );
+        println!("jobs queue depth (all runs): {}", s.queue_depth);
+        println!(
+            "dead letters of this run not yet collected: {}",
+            s.dead_letters
+        );
+        println!("events of this run not yet collected: {}", s.pending_events);
+        match a.watch {
+            Some(every) if s.pending() > 0 => std::thread::sleep(every),
+            _ => return Ok(ExitCode::SUCCESS),
+        }
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let say = cli.verbosity;
+    let ops = cli.ops;
+    // Warnings always; with --verbose also what each step did (this program's INFO lines).
+    let default_filter = if cli.verbosity.verbose {
+        logging::COORDINATOR_VERBOSE
+    } else {
+        logging::COORDINATOR_DEFAULT
+    };
+    if let Err(e) = logging::init(ops.log_format, default_filter) {
+        eprintln!("error: {e}");
+        return ExitCode::from(BAD_INPUT);
+    }
+    let say = Say {
+        verbosity: cli.verbosity,
+        json: ops.log_format == LogFormat::Json,
+    };
     let result = match cli.command {
-        Command::Run(a) => run_cmd(a, say),
+        Command::Run(a) => run_cmd(a, say, ops),
         Command::Simulate(a) => simulate_cmd(a, say),
-        Command::Demo(a) => demo_cmd(a, say),
-        Command::Report(a) => report_cmd(a, say),
-        Command::Check(a) => check_cmd(a, say),
-        Command::Status(a) => status_cmd(a),
+        Command::Demo(a) => demo_cmd(a, say, ops),
+        Command::Report(a) => report_cmd(a, say, ops),
+        Command::Check(a) => check_cmd(a, say, ops),
+        Command::Status(a) => status_cmd(a, ops),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            tracing::error!("{e:#}");
             let code = if let Some(e) = e.downcast_ref::<RunError>() {
                 error_exit_code(e)
             } else if let Some(e) = e.downcast_ref::<RebuildError>() {
                 rebuild_exit_code(e)
             } else if let Some(e) = e.downcast_ref::<CheckError>() {
                 check_error_exit_code(e)
+            } else if let Some(e) = e.downcast_ref::<StatusError>() {
+                status_exit_code(e)
             } else {
                 BAD_INPUT
             };

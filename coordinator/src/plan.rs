@@ -12,8 +12,8 @@ use esr1_worker::storage::{Storage, StorageError};
 use noodles::fasta;
 use serde::{Deserialize, Serialize};
 
-/// Version of the counting model; part of every job id.
-pub const MODEL_VERSION: &str = concat!("esr1-count-4-", env!("CARGO_PKG_VERSION"));
+/// Version of the counting model; part of every job id (defined beside the counting core).
+pub use esr1_worker::MODEL_VERSION;
 
 /// Default region size in base pairs.
 pub const DEFAULT_REGION_SIZE: u64 = 100_000;

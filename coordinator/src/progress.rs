@@ -1,6 +1,8 @@
 //! A dependency-free progress bar on stderr (a redrawn line on a terminal, sparse lines
-//! otherwise, so CI logs stay short).
+//! otherwise, so CI logs stay short), which also keeps the run's progress metrics
+//! ([`CoordinatorMetrics`]) up to date, bar or no bar.
 
+use crate::metrics::CoordinatorMetrics;
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
@@ -18,6 +20,9 @@ pub struct Progress {
 impl Progress {
     /// A bar for `total` jobs; `enabled = false` keeps it silent (tests, `--quiet`).
     pub fn new(total: usize, enabled: bool) -> Self {
+        if let Some(m) = CoordinatorMetrics::global() {
+            m.progress(0, total);
+        }
         Self {
             total,
             done: 0,
@@ -32,6 +37,13 @@ impl Progress {
     /// Counts jobs already finished before this process started (a resumed run).
     pub fn skip(&mut self, done: usize) {
         self.done += done;
+        self.publish();
+    }
+
+    fn publish(&self) {
+        if let Some(m) = CoordinatorMetrics::global() {
+            m.progress(self.finished(), self.total);
+        }
     }
 
     /// One more job ended.
@@ -41,6 +53,10 @@ impl Progress {
         } else {
             self.done += 1;
         }
+        if let Some(m) = CoordinatorMetrics::global() {
+            m.completed(failed);
+        }
+        self.publish();
         self.draw(false);
     }
 

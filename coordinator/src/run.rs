@@ -6,6 +6,7 @@ use crate::distributed::{run_distributed, AmqpOptions, BrokerError};
 use crate::embedded::run_embedded;
 use crate::manifest::{utc_now, write_manifest, Manifest, ManifestError, RunTimes, StoredRun};
 use crate::merge::{merge, CohortReport};
+use crate::metrics::CoordinatorMetrics;
 use crate::plan::{plan, Plan, PlanError, PlanOptions, MODEL_VERSION};
 use crate::progress::Progress;
 use crate::report::model::SampleStatus;
@@ -211,6 +212,7 @@ pub fn merge_and_write(
     storage: &SharedStorage,
     output: &str,
 ) -> Result<(CohortReport, Vec<String>, Vec<String>), RunError> {
+    let started = std::time::Instant::now();
     let mut report = merge(
         plan,
         outcomes,
@@ -239,6 +241,9 @@ pub fn merge_and_write(
     }
     let files = write_reports(storage.as_ref(), output, plan, &report, &warnings)
         .map_err(RunError::Reports)?;
+    if let Some(m) = CoordinatorMetrics::global() {
+        m.merge_seconds.set(started.elapsed().as_secs_f64());
+    }
     Ok((report, files, warnings))
 }
 

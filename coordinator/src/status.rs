@@ -1,9 +1,11 @@
 //! `status` of a run: its jobs done, failed and pending (the manifest against the result
-//! store) and, for a distributed run, the broker's queue depths.
+//! store) and, for a distributed run, the broker's queue depths. Each reading also updates
+//! the process's progress and queue-depth metrics (`status --watch --metrics-addr`).
 
 use crate::distributed::AmqpOptions;
 use crate::manifest::{read_manifest, Manifest, ManifestError};
-use esr1_worker::queue::{connect, validate_run_id, QueueError, Topology};
+use crate::metrics::CoordinatorMetrics;
+use esr1_worker::queue::{connect_within, validate_run_id, ConnectError, Topology};
 use esr1_worker::storage::{SharedStorage, StorageError};
 use esr1_worker::store::{JobOutcome, ResultStore};
 
@@ -49,9 +51,16 @@ pub enum StatusError {
     /// The async runtime for the broker cannot start.
     #[error(transparent)]
     Runtime(std::io::Error),
-    /// The broker cannot be reached or answered with an error.
+    /// The broker could not be reached within the connect budget, or refused the login.
     #[error(transparent)]
-    Broker(#[from] QueueError),
+    Broker(#[from] ConnectError),
+}
+
+impl RunStatus {
+    /// Jobs without an outcome yet.
+    pub fn pending(&self) -> usize {
+        self.total.saturating_sub(self.done + self.failed)
+    }
 }
 
 /// Jobs of `manifest` with a stored result and with a stored failure, as the store sees them.
@@ -95,7 +104,7 @@ pub fn run_status(
         .map_err(StatusError::Runtime)?;
     let (queue_depth, dead_letters, pending_events) = runtime.block_on(async {
         let topology = Topology::new(&amqp.prefix);
-        let (conn, ch) = connect(&amqp.url).await?;
+        let (conn, ch) = connect_within(&amqp.url, amqp.connect_timeout).await?;
         let depth = |q: String| {
             let ch = ch.clone();
             let t = topology.clone();
@@ -107,8 +116,14 @@ pub fn run_status(
             depth(topology.run_events(run_id)).await,
         );
         let _ = conn.close(200, "status".into()).await;
-        Ok::<_, QueueError>(r)
+        Ok::<_, ConnectError>(r)
     })?;
+    if let Some(m) = CoordinatorMetrics::global() {
+        m.progress(done + failed, manifest.job_ids.len());
+        m.queue_depth("jobs", queue_depth);
+        m.queue_depth("dead_letters", dead_letters);
+        m.queue_depth("events", pending_events);
+    }
     Ok(RunStatus {
         total: manifest.job_ids.len(),
         done,

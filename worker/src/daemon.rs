@@ -7,13 +7,15 @@
 //! * Undecodable or refused message (over 1 MiB, an id that is not its content's digest, a
 //!   location with `..`: see [`crate::untrusted`]) → rejected without requeue →
 //!   dead-letter exchange, logged once, nothing written.
-//! * Connection lost → the whole session is retried with backoff.
+//! * Connection lost → the whole session is retried; every (re)connection has the
+//!   `--connect-timeout` budget (jittered back-off, a log line per attempt), after which the
+//!   daemon stops with an error naming the broker (exit 3): an orchestrator restarts it.
 //! * Shutdown (SIGTERM/SIGINT) → stop consuming, finish the job in hand, close, return.
 
 use crate::error::{FailureKind, JobError};
 use crate::job::{run_job, Caches};
 use crate::metrics::WorkerMetrics;
-use crate::queue::{connect, publish, Backoff, Context, QueueError, Topology};
+use crate::queue::{connect_within, publish, redact, ConnectError, Context, QueueError, Topology};
 use crate::storage::SharedStorage;
 use crate::store::ResultStore;
 use crate::untrusted::decode_job;
@@ -29,12 +31,15 @@ use lapin::Channel;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
+use tracing::Instrument;
 
 /// Daemon settings.
 #[derive(Debug, Clone)]
 pub struct DaemonConfig {
     /// Broker URL.
     pub amqp_url: String,
+    /// How long one (re)connection to the broker is retried before the daemon gives up.
+    pub connect_timeout: Duration,
     /// Exchange and queue name prefix.
     pub prefix: String,
     /// Unacknowledged deliveries held at once.
@@ -102,55 +107,56 @@ pub fn store_outcome(
     )))
 }
 
-/// Runs the daemon until `shutdown` turns true. Connection failures are retried forever
-/// with backoff; only shutdown ends it.
+/// Runs the daemon until `shutdown` turns true (`Ok`), or until the broker cannot be reached
+/// within the connect budget (`Err`). A lost connection is made again, with a new budget.
 pub async fn run_daemon(
     config: DaemonConfig,
     storage: SharedStorage,
     metrics: Arc<WorkerMetrics>,
     mut shutdown: watch::Receiver<bool>,
-) {
-    let mut backoff = Backoff::default();
+) -> Result<(), ConnectError> {
     let caches = Arc::new(Caches::default());
     loop {
         if *shutdown.borrow() {
-            return;
+            return Ok(());
         }
+        let connected = tokio::select! {
+            c = connect_within(&config.amqp_url, config.connect_timeout) => c?,
+            _ = shutdown.changed() => return Ok(()),
+        };
+        metrics.connections.inc();
         match session(
+            connected,
             &config,
             &storage,
             &caches,
             &metrics,
             &mut shutdown,
-            &mut backoff,
         )
         .await
         {
-            Ok(()) => return,
+            Ok(()) => return Ok(()),
             Err(e) => {
                 metrics.ready.set(0);
-                let delay = backoff.next_delay();
-                eprintln!("worker: {e}; reconnecting in {:.1}s", delay.as_secs_f64());
-                tokio::select! {
-                    _ = tokio::time::sleep(delay) => {}
-                    _ = shutdown.changed() => return,
-                }
+                tracing::warn!(
+                    broker = %redact(&config.amqp_url),
+                    error = %e,
+                    "lost the broker; reconnecting"
+                );
             }
         }
     }
 }
 
 async fn session(
+    (conn, ch): (lapin::Connection, Channel),
     config: &DaemonConfig,
     storage: &SharedStorage,
     caches: &Arc<Caches>,
     metrics: &WorkerMetrics,
     shutdown: &mut watch::Receiver<bool>,
-    backoff: &mut Backoff,
 ) -> Result<(), QueueError> {
     let topology = Topology::new(&config.prefix);
-    let (conn, ch) = connect(&config.amqp_url).await?;
-    metrics.connections.inc();
     topology.declare(&ch).await?;
     ch.basic_qos(config.prefetch.max(1), BasicQosOptions::default())
         .await
@@ -166,13 +172,19 @@ async fn session(
         .await
         .context(format!("consuming {}", topology.jobs()))?;
     metrics.ready.set(1);
-    backoff.reset();
-    eprintln!(
-        "worker {}: consuming {} (prefetch {})",
-        config.worker_name,
-        topology.jobs(),
-        config.prefetch
+    tracing::info!(
+        worker = %config.worker_name,
+        queue = %topology.jobs(),
+        prefetch = config.prefetch,
+        "consuming jobs"
     );
+    let handler = Consumer {
+        config,
+        storage,
+        caches,
+        metrics,
+        ch: &ch,
+    };
     loop {
         tokio::select! {
             biased;
@@ -185,7 +197,7 @@ async fn session(
                 return Ok(());
             }
             next = consumer.next() => match next {
-                Some(Ok(delivery)) => handle(config, storage, caches, metrics, &ch, delivery).await?,
+                Some(Ok(delivery)) => handle(&handler, delivery).await?,
                 Some(Err(e)) => return Err(QueueError { action: "receiving a job".into(), detail: e.to_string() }),
                 None => return Err(QueueError { action: "receiving a job".into(), detail: "the broker cancelled the consumer".into() }),
             }
@@ -193,14 +205,17 @@ async fn session(
     }
 }
 
-async fn handle(
-    config: &DaemonConfig,
-    storage: &SharedStorage,
-    caches: &Arc<Caches>,
-    metrics: &WorkerMetrics,
-    ch: &Channel,
-    delivery: Delivery,
-) -> Result<(), QueueError> {
+/// What every delivery of a session is handled with.
+struct Consumer<'a> {
+    config: &'a DaemonConfig,
+    storage: &'a SharedStorage,
+    caches: &'a Arc<Caches>,
+    metrics: &'a WorkerMetrics,
+    ch: &'a Channel,
+}
+
+async fn handle(c: &Consumer<'_>, delivery: Delivery) -> Result<(), QueueError> {
+    let metrics = c.metrics;
     // Untrusted input: size bound, id recomputed, no `..` locations; a refused message is
     // dead-lettered and nothing is written for it.
     let job: RegionJob = match decode_job(&delivery.data) {
@@ -212,7 +227,7 @@ async fn handle(
                 .as_ref()
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| "(no message id)".into());
-            eprintln!("worker: dead-lettering message {id}: {e}");
+            tracing::warn!(message_id = %id, error = %e, "dead-lettering a refused message");
             metrics.job("dead_lettered");
             return delivery
                 .reject(BasicRejectOptions { requeue: false })
@@ -221,11 +236,28 @@ async fn handle(
                 .context("rejecting a refused message");
         }
     };
+    // One span per job: every line logged while it runs carries the run and job ids.
+    let span = tracing::info_span!("job", run_id = %job.run_id, job_id = %job.job_id);
+    metrics.in_flight.inc();
+    let handled = run_and_settle(c, delivery, job).instrument(span).await;
+    metrics.in_flight.dec();
+    handled
+}
+
+async fn run_and_settle(
+    c: &Consumer<'_>,
+    delivery: Delivery,
+    job: RegionJob,
+) -> Result<(), QueueError> {
+    let Consumer {
+        config,
+        storage,
+        caches,
+        metrics,
+        ch,
+    } = *c;
     let started = Instant::now();
-    eprintln!(
-        "worker: job {} started ({} {})",
-        job.job_id, job.sample.sample, job.region
-    );
+    tracing::info!(sample = %job.sample.sample, region = %job.region, "job started");
     if !config.fault_delay.is_zero() {
         tokio::time::sleep(config.fault_delay).await;
     }
@@ -233,7 +265,9 @@ async fn handle(
     let job_for_task = job.clone();
     let storage = storage.clone();
     let caches = Arc::clone(caches);
+    let span = tracing::Span::current();
     let stored = tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
         let outcome = execute(&job_for_task, &storage, &caches);
         let seen = outcome
             .as_ref()
@@ -273,10 +307,7 @@ async fn handle(
                 // The run's coordinator finished and removed its events queue: the result
                 // is stored, nobody waits for the event; acknowledge instead of looping.
                 Err(e) if e.is_unroutable() => {
-                    eprintln!(
-                        "worker: run {} no longer collects events; job {} acknowledged",
-                        job.run_id, job.job_id
-                    );
+                    tracing::info!("the run no longer collects events; job acknowledged");
                 }
                 Err(e) => return Err(e),
             }
@@ -285,21 +316,21 @@ async fn handle(
                 .await
                 .context("acknowledging a job")?;
             metrics.job(if failed { "failed" } else { "done" });
-            eprintln!(
-                "worker: job {} {}",
-                job.job_id,
-                if failed { "failed" } else { "done" }
-            );
-            if let EventKind::Failed { reason } = &event.kind {
-                eprintln!(
-                    "worker: job {} ({}) failed: {reason}",
-                    job.job_id, job.sample.sample
-                );
+            let seconds = started.elapsed().as_secs_f64();
+            match &event.kind {
+                EventKind::Failed { reason } => tracing::warn!(
+                    sample = %job.sample.sample,
+                    seconds,
+                    reason = %reason,
+                    "job failed"
+                ),
+                EventKind::Done { .. } => tracing::info!(reads, bytes, seconds, "job done"),
             }
         }
         Ok(None) | Err(_) => {
-            if let Err(e) = &stored {
-                eprintln!("worker: job {} will be retried: {e}", job.job_id);
+            match &stored {
+                Err(e) => tracing::warn!(error = %e, "job will be retried"),
+                Ok(_) => tracing::warn!("job failed transiently; it will be retried"),
             }
             metrics.job("requeued");
             delivery

@@ -3,6 +3,8 @@
 //! records come from; [`job`] connects it to files.
 //!
 //! Layout, from the bottom up (a module only uses those listed before it):
+//! * [`retry`] — the jittered back-off and time budget of every connection;
+//!   [`telemetry`] — logging, build and process metrics, the `/metrics` endpoint.
 //! * [`storage`] — object access (local, S3) behind one trait, with retry and counting;
 //!   [`sparse`] — a `Read + Seek` view of fetched byte ranges; [`cache`] — a keyed cache
 //!   that never holds its lock during a load; [`contig`] — contig-name aliases;
@@ -29,12 +31,18 @@ pub mod metrics;
 pub mod pileup;
 pub mod queue;
 pub mod reference;
+pub mod retry;
 pub mod slice;
 pub mod source;
 pub mod sparse;
 pub mod storage;
 pub mod store;
+pub mod telemetry;
 pub mod untrusted;
 
 pub use error::{FailureKind, JobError};
+
+/// Version of the counting model; part of every job id (the coordinator stamps it on jobs)
+/// and of `esr1_*_build_info`.
+pub const MODEL_VERSION: &str = concat!("esr1-count-4-", env!("CARGO_PKG_VERSION"));
 pub use job::{run_job, run_local_job, Caches};

@@ -1,14 +1,11 @@
-//! Worker telemetry: Prometheus counters (namespace `esr1_worker`, bounded labels, one update
-//! per job) and a minimal HTTP endpoint for `/metrics`, `/healthz` and `/readyz`.
+//! Worker telemetry: Prometheus metrics (namespace `esr1_worker`, bounded label values only —
+//! outcomes, backends, never a sample or region), updated once per job, served by
+//! [`crate::telemetry::http`] with `/healthz` and `/readyz`.
 
-use prometheus::{
-    Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
-    TextEncoder,
-};
-use std::net::SocketAddr;
+use crate::storage::StorageMetrics;
+use crate::telemetry::{self, http::Telemetry};
+use prometheus::{Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, Opts, Registry};
 use std::sync::Arc;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 /// How a job delivery ended (the only label value set of `esr1_worker_jobs_total`).
 pub const OUTCOMES: [&str; 4] = ["done", "failed", "requeued", "dead_lettered"];
@@ -19,6 +16,8 @@ pub struct WorkerMetrics {
     jobs: IntCounterVec,
     /// Seconds spent on each job (counting, calling, storing).
     pub job_seconds: Histogram,
+    /// Jobs being worked on now.
+    pub in_flight: IntGauge,
     /// Bytes of alignment data read.
     pub bytes_read: IntCounter,
     /// Reads seen by the counting core.
@@ -27,31 +26,54 @@ pub struct WorkerMetrics {
     pub ready: IntGauge,
     /// Broker (re)connections made.
     pub connections: IntCounter,
+    /// Object-store requests, bytes and retries (the storage decorators update them).
+    pub storage: Arc<StorageMetrics>,
+}
+
+fn counter(name: &str, help: &str) -> prometheus::Result<IntCounter> {
+    IntCounter::new(format!("esr1_worker_{name}"), help)
 }
 
 impl WorkerMetrics {
-    /// Registers every metric.
+    /// Registers every metric, the build info and the process metrics.
     pub fn new() -> Result<Self, prometheus::Error> {
-        let registry = Registry::new_custom(Some("esr1_worker".into()), None)?;
+        let registry = Registry::new();
         let jobs = IntCounterVec::new(
-            Opts::new("jobs_total", "Job deliveries handled, by outcome"),
+            Opts::new(
+                "esr1_worker_jobs_total",
+                "Job deliveries handled, by outcome",
+            ),
             &["outcome"],
         )?;
+        // Up to RabbitMQ's 30-minute consumer timeout, the longest a job can run.
         let job_seconds = Histogram::with_opts(
-            HistogramOpts::new("job_duration_seconds", "Time to run one region job").buckets(vec![
+            HistogramOpts::new(
+                "esr1_worker_job_duration_seconds",
+                "Time to run one region job",
+            )
+            .buckets(vec![
                 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 600.0, 1200.0, 1800.0,
             ]),
         )?;
-        let bytes_read = IntCounter::new("bytes_read_total", "Bytes of alignment data read")?;
-        let reads = IntCounter::new("reads_total", "Reads seen by the counting core")?;
-        let ready = IntGauge::new("ready", "1 while connected to the broker and consuming")?;
-        let connections = IntCounter::new("broker_connections_total", "Broker connections opened")?;
+        let in_flight = IntGauge::new("esr1_worker_jobs_in_flight", "Jobs being worked on now")?;
+        let bytes_read = counter("bytes_read_total", "Bytes of alignment data read")?;
+        let reads = counter("reads_total", "Reads seen by the counting core")?;
+        let ready = IntGauge::new(
+            "esr1_worker_ready",
+            "1 while connected to the broker and consuming",
+        )?;
+        let connections = counter("broker_connections_total", "Broker connections opened")?;
+        let storage = Arc::new(StorageMetrics::new("esr1_worker")?);
         registry.register(Box::new(jobs.clone()))?;
         registry.register(Box::new(job_seconds.clone()))?;
+        registry.register(Box::new(in_flight.clone()))?;
         registry.register(Box::new(bytes_read.clone()))?;
         registry.register(Box::new(reads.clone()))?;
         registry.register(Box::new(ready.clone()))?;
         registry.register(Box::new(connections.clone()))?;
+        storage.register(&registry)?;
+        telemetry::register_build_info(&registry, "esr1_worker")?;
+        telemetry::register_process_metrics(&registry)?;
         for o in OUTCOMES {
             jobs.with_label_values(&[o]);
         }
@@ -59,10 +81,12 @@ impl WorkerMetrics {
             registry,
             jobs,
             job_seconds,
+            in_flight,
             bytes_read,
             reads,
             ready,
             connections,
+            storage,
         })
     }
 
@@ -78,60 +102,22 @@ impl WorkerMetrics {
 
     /// Prometheus text exposition.
     pub fn render(&self) -> String {
-        let mut buf = Vec::new();
-        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut buf);
-        String::from_utf8(buf).unwrap_or_default()
+        telemetry::render(&self.registry)
     }
 }
 
-/// Serves `/metrics`, `/healthz` (alive) and `/readyz` (connected and consuming) until the
-/// process ends.
-pub async fn serve(addr: SocketAddr, metrics: Arc<WorkerMetrics>) -> std::io::Result<SocketAddr> {
-    let listener = TcpListener::bind(addr).await?;
-    let local = listener.local_addr()?;
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let metrics = Arc::clone(&metrics);
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 4096];
-                let mut len = 0;
-                while len < buf.len() {
-                    match stream.read(&mut buf[len..]).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => len += n,
-                    }
-                    if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
-                        break;
-                    }
-                }
-                let request = String::from_utf8_lossy(&buf[..len]);
-                let path = request.split_whitespace().nth(1).unwrap_or("/");
-                let (status, body, ctype) = match path {
-                    "/metrics" => ("200 OK", metrics.render(), "text/plain; version=0.0.4"),
-                    "/healthz" => ("200 OK", "ok\n".to_owned(), "text/plain"),
-                    "/readyz" if metrics.ready.get() == 1 => {
-                        ("200 OK", "ready\n".to_owned(), "text/plain")
-                    }
-                    "/readyz" => (
-                        "503 Service Unavailable",
-                        "not connected to the broker\n".to_owned(),
-                        "text/plain",
-                    ),
-                    _ => ("404 Not Found", "not found\n".to_owned(), "text/plain"),
-                };
-                let response = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = stream.write_all(response.as_bytes()).await;
-                let _ = stream.shutdown().await;
-            });
+impl Telemetry for WorkerMetrics {
+    fn render(&self) -> String {
+        WorkerMetrics::render(self)
+    }
+
+    fn ready(&self) -> Result<(), String> {
+        if self.ready.get() == 1 {
+            Ok(())
+        } else {
+            Err("not connected to the broker".to_owned())
         }
-    });
-    Ok(local)
+    }
 }
 
 #[cfg(test)]
@@ -154,15 +140,42 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("esr1_worker_bytes_read_total 10"), "{text}");
+        assert!(text.contains("esr1_worker_jobs_in_flight 0"), "{text}");
         assert!(
-            text.contains("esr1_worker_job_duration_seconds_bucket"),
+            text.contains(&format!(
+                "esr1_worker_build_info{{model_version=\"{}\",version=\"{}\"}} 1",
+                crate::MODEL_VERSION,
+                crate::telemetry::VERSION
+            )),
             "{text}"
         );
+        #[cfg(target_os = "linux")]
+        assert!(text.contains("process_resident_memory_bytes"), "{text}");
         // Buckets reach RabbitMQ's 30-minute consumer timeout, so the Esr1JobsSlow alert's
         // 600 s threshold on the 95th percentile can be crossed.
         assert!(
             text.contains("esr1_worker_job_duration_seconds_bucket{le=\"1800\"}"),
             "{text}"
         );
+        // Only outcome, backend and direction labels: nothing per sample or region.
+        for line in text.lines().filter(|l| l.starts_with("esr1_")) {
+            if let Some(labels) = line.split('{').nth(1) {
+                for pair in labels.split('}').next().unwrap_or("").split(',') {
+                    let key = pair.split('=').next().unwrap_or("");
+                    assert!(
+                        [
+                            "outcome",
+                            "backend",
+                            "direction",
+                            "le",
+                            "version",
+                            "model_version"
+                        ]
+                        .contains(&key),
+                        "unbounded label {key} in {line}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -10,6 +10,7 @@
 //! routing key) reaches its run's dead-letter queue. Everything is declared idempotently by
 //! whoever starts first; messages are persistent and every publish awaits its confirm.
 
+use crate::retry::RetryBudget;
 use esr1_proto::{encode, Versioned, SCHEMA_VERSION};
 use lapin::options::{
     BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions,
@@ -257,7 +258,135 @@ impl Topology {
     }
 }
 
-/// Connects and opens a channel with publisher confirms enabled.
+/// Why a connection to the broker could not be made within its budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectFailure {
+    /// No answer (refused, reset, timed out, name unknown) until the budget ran out.
+    Unreachable,
+    /// The broker answered and refused (wrong user or password, no such virtual host):
+    /// not retried, another attempt gets the same answer.
+    Refused,
+    /// The URL is not an AMQP URL.
+    InvalidUrl,
+}
+
+/// A broker that could not be connected to; the endpoint is named without its password.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct ConnectError {
+    /// What went wrong.
+    pub failure: ConnectFailure,
+    /// The broker URL, password masked.
+    pub endpoint: String,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Time spent trying.
+    pub elapsed: Duration,
+    /// The budget (`--connect-timeout`).
+    pub budget: Duration,
+    /// The last error.
+    pub detail: String,
+}
+
+impl ConnectError {
+    fn describe(&self) -> String {
+        match self.failure {
+            ConnectFailure::Unreachable => format!(
+                "cannot reach the broker at {}: gave up after {} attempts in {:.1} s \
+                 (--connect-timeout {} s): {}",
+                self.endpoint,
+                self.attempts,
+                self.elapsed.as_secs_f64(),
+                self.budget.as_secs_f64(),
+                self.detail
+            ),
+            ConnectFailure::Refused => format!(
+                "the broker at {} refused the connection (user, password or virtual host?): {}",
+                self.endpoint, self.detail
+            ),
+            ConnectFailure::InvalidUrl => {
+                format!("'{}' is not a broker URL: {}", self.endpoint, self.detail)
+            }
+        }
+    }
+}
+
+/// Connects within a time budget: retries with jittered back-off while the broker cannot
+/// be reached, logging each failed attempt; a broker that answers with a refusal (wrong
+/// password) is not retried.
+pub async fn connect_within(
+    url: &str,
+    budget: Duration,
+) -> Result<(Connection, Channel), ConnectError> {
+    let endpoint = redact(url);
+    let mut retry = RetryBudget::new(budget);
+    let give_up = |failure, retry: &RetryBudget, detail: String| ConnectError {
+        failure,
+        endpoint: endpoint.clone(),
+        attempts: retry.attempts(),
+        elapsed: budget.saturating_sub(retry.remaining()),
+        budget,
+        detail,
+    };
+    if let Err(e) = url.parse::<lapin::uri::AMQPUri>() {
+        return Err(give_up(ConnectFailure::InvalidUrl, &retry, e));
+    }
+    loop {
+        // One attempt may take no longer than what is left of the budget.
+        let attempt = tokio::time::timeout(retry.remaining(), connect_once(url)).await;
+        let (error, refused) = match attempt {
+            Ok(Ok(connected)) => return Ok(connected),
+            Ok(Err((e, refused))) => (e.to_string(), refused),
+            Err(_) => ("timed out".to_owned(), false),
+        };
+        if refused {
+            retry.failed();
+            return Err(give_up(ConnectFailure::Refused, &retry, error));
+        }
+        match retry.failed() {
+            Some(delay) => {
+                tracing::warn!(
+                    broker = %endpoint,
+                    attempt = retry.attempts(),
+                    retry_in_s = delay.as_secs_f64(),
+                    left_s = retry.remaining().as_secs_f64(),
+                    error = %error,
+                    "cannot reach the broker; retrying"
+                );
+                tokio::time::sleep(delay).await;
+            }
+            None => return Err(give_up(ConnectFailure::Unreachable, &retry, error)),
+        }
+    }
+}
+
+/// One connection attempt; the flag says whether the broker refused it (an AMQP error).
+async fn connect_once(url: &str) -> Result<(Connection, Channel), (QueueError, bool)> {
+    let conn = Connection::connect(url, ConnectionProperties::default())
+        .await
+        .map_err(|e| {
+            let refused = matches!(e.kind(), lapin::ErrorKind::ProtocolError(_));
+            (
+                QueueError {
+                    action: "connecting".to_owned(),
+                    detail: e.to_string(),
+                },
+                refused,
+            )
+        })?;
+    let ch = conn
+        .create_channel()
+        .await
+        .context("opening a channel")
+        .map_err(|e| (e, false))?;
+    ch.confirm_select(ConfirmSelectOptions::default())
+        .await
+        .context("enabling publisher confirms")
+        .map_err(|e| (e, false))?;
+    Ok((conn, ch))
+}
+
+/// Connects and opens a channel with publisher confirms enabled (one attempt).
 pub async fn connect(url: &str) -> Result<(Connection, Channel), QueueError> {
     let conn = Connection::connect(url, ConnectionProperties::default())
         .await
@@ -326,36 +455,6 @@ pub async fn publish<T: Versioned>(
     }
 }
 
-/// Exponential backoff with a cap, for reconnecting.
-#[derive(Debug, Clone)]
-pub struct Backoff {
-    next: Duration,
-    max: Duration,
-}
-
-impl Default for Backoff {
-    fn default() -> Self {
-        Self {
-            next: Duration::from_millis(200),
-            max: Duration::from_secs(10),
-        }
-    }
-}
-
-impl Backoff {
-    /// The delay before the next attempt (doubling up to the cap).
-    pub fn next_delay(&mut self) -> Duration {
-        let d = self.next;
-        self.next = (self.next * 2).min(self.max);
-        d
-    }
-
-    /// Back to the shortest delay after a success.
-    pub fn reset(&mut self) {
-        *self = Self::default();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,14 +473,5 @@ mod tests {
         assert!(validate_run_id("run-1_a").is_ok());
         assert!(validate_run_id("run.1").is_err());
         assert!(validate_run_id("").is_err());
-    }
-
-    #[test]
-    fn backoff_doubles_to_a_cap_and_resets() {
-        let mut b = Backoff::default();
-        let delays: Vec<u128> = (0..8).map(|_| b.next_delay().as_millis()).collect();
-        assert_eq!(delays, vec![200, 400, 800, 1600, 3200, 6400, 10000, 10000]);
-        b.reset();
-        assert_eq!(b.next_delay().as_millis(), 200);
     }
 }

@@ -104,34 +104,34 @@ impl Worker {
 
     /// Waits for the worker to start a job and returns the job's id.
     pub fn started_job(&self, timeout: Duration) -> String {
-        let line = self.wait_for("started", timeout);
-        // "worker: job <id> started (…)"
-        line.split_whitespace()
-            .nth(2)
+        let line = self.wait_for("job started", timeout);
+        // "… INFO job{run_id=… job_id=<id>}: job started sample=… region=…"
+        job_id_of(&line)
+    }
+
+    /// Lines of the log saying job `id` ended with `what` (`done`, `failed`): its span
+    /// names the job, the message the outcome.
+    pub fn job_logged(&self, id: &str, what: &str) -> usize {
+        let (span, message) = (format!("job_id={id}"), format!("job {what}"));
+        self.log_text()
+            .lines()
+            .filter(|l| l.contains(&span) && l.contains(&message))
+            .count()
+    }
+
+    /// The address of the worker's metrics endpoint (from its log).
+    pub fn metrics_addr(&self) -> String {
+        let line = self.wait_for("metrics on http://", Duration::from_secs(30));
+        line.split("http://")
+            .nth(1)
+            .and_then(|s| s.split('/').next())
             .unwrap_or_default()
             .to_owned()
     }
 
     /// Scrapes `/metrics` and returns the value of a sample line (e.g. a counter with labels).
     pub fn metric(&self, sample: &str) -> f64 {
-        let line = self.wait_for("metrics on http://", Duration::from_secs(30));
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .and_then(|s| s.split('/').next())
-            .unwrap_or_default()
-            .to_owned();
-        let mut stream =
-            std::net::TcpStream::connect(&addr).unwrap_or_else(|e| panic!("{addr}: {e}"));
-        use std::io::Write;
-        let _ = write!(stream, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
-        let mut body = String::new();
-        let _ = stream.read_to_string(&mut body);
-        body.lines()
-            .find(|l| l.starts_with(sample) && l[sample.len()..].starts_with(' '))
-            .and_then(|l| l.rsplit(' ').next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("no metric {sample} in:\n{body}"))
+        metric_value(&scrape(&self.metrics_addr()), sample)
     }
 
     /// Sends a signal (`KILL`, `TERM`).
@@ -159,6 +159,42 @@ impl Drop for Worker {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The job id in a log line of a job's span.
+pub fn job_id_of(line: &str) -> String {
+    line.split("job_id=")
+        .nth(1)
+        .and_then(|s| s.split(|c: char| !c.is_ascii_hexdigit()).next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// `GET /metrics` from a metrics endpoint (`host:port`): the body.
+pub fn scrape(addr: &str) -> String {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap_or_else(|e| panic!("{addr}: {e}"));
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    let _ = write!(
+        stream,
+        "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    );
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    assert!(response.starts_with("HTTP/1.1 200"), "{addr}: {response}");
+    response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default()
+}
+
+/// The value of a sample line (`name{labels}`) in an exposition.
+pub fn metric_value(body: &str, sample: &str) -> f64 {
+    body.lines()
+        .find(|l| l.starts_with(sample) && l[sample.len()..].starts_with(' '))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no metric {sample} in:\n{body}"))
 }
 
 /// Deletes a test's queues and exchanges so nothing is left on the broker.

@@ -64,10 +64,7 @@ fn distributed(
         sim,
         sheet,
         out,
-        Backend::Amqp(AmqpOptions {
-            url: url.into(),
-            prefix: prefix.into(),
-        }),
+        Backend::Amqp(AmqpOptions::new(url, prefix)),
         run_id,
     );
     std::thread::spawn(move || {
@@ -164,8 +161,7 @@ fn two_worker_processes_give_the_embedded_outputs() {
         let _ = conn.close(200, "".into()).await;
     });
     let start = std::time::Instant::now();
-    let needle = format!("job {} done", late.job_id);
-    while (w1.log_text() + &w2.log_text()).matches(&needle).count() < 2 {
+    while w1.job_logged(&late.job_id, "done") + w2.job_logged(&late.job_id, "done") < 2 {
         assert!(
             start.elapsed() < Duration::from_secs(60),
             "the late job was never handled"
@@ -193,7 +189,7 @@ fn a_worker_killed_mid_job_has_its_job_redelivered_and_counted_once() {
     assert_same_reports(&dir.path().join("embedded"), &out);
     assert_eq!(result.report.jobs_done, reference.plan.jobs().count());
     assert!(
-        fast.log_text().contains(&format!("job {job_id} done")),
+        fast.job_logged(&job_id, "done") > 0,
         "the killed worker's job {job_id} was redelivered"
     );
     assert_eq!(
@@ -219,7 +215,7 @@ fn sigterm_during_a_job_exits_zero_and_loses_nothing() {
         .unwrap_or_else(|| panic!("worker still running 30 s after SIGTERM"));
     assert!(status.success(), "exit status {status:?}");
     assert!(
-        slow.log_text().contains(&format!("job {job_id} done")),
+        slow.job_logged(&job_id, "done") > 0,
         "the job in hand was finished:\n{}",
         slow.log_text()
     );

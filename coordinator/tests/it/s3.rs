@@ -373,7 +373,7 @@ fn a_server_stopped_for_a_moment_is_retried() {
         .put(&format!("s3://{BUCKET}/x/object"), b"0123456789")
         .unwrap_or_else(|e| panic!("{e}"));
     // The production retry decorator over the counting one, so every attempt is seen.
-    let retrying = RetryingStorage::new(storage.clone(), 5, Duration::from_millis(200));
+    let retrying = RetryingStorage::new(storage.clone(), Duration::from_secs(20));
     g.stop();
     let restarter = {
         let dir = g.dir.clone();
@@ -437,10 +437,7 @@ fn two_workers_reading_and_writing_s3_give_the_embedded_outputs() {
         &sheet,
         &sim.reference,
         &s3_out,
-        Backend::Amqp(AmqpOptions {
-            url: url.clone(),
-            prefix: prefix.clone(),
-        }),
+        Backend::Amqp(AmqpOptions::new(url.clone(), prefix.clone())),
     );
     // The reference too: workers on other machines have no local files.
     let remote_ref = format!("s3://{BUCKET}/cohort/reference/chr6_esr1.fa.gz");

@@ -1,40 +1,69 @@
-//! A decorator that retries transient errors a bounded number of times with backoff.
+//! A decorator that retries transient errors with jittered back-off within a time budget
+//! (the process's `--connect-timeout`), logging every retry.
 
 use super::api::{ObjectMeta, Storage, StorageError};
+use super::metered::StorageMetrics;
+use crate::retry::RetryBudget;
 use std::ops::Range;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Retries transient failures of the inner storage.
 pub struct RetryingStorage<S> {
     inner: S,
-    attempts: u32,
-    first_delay: Duration,
+    budget: Duration,
+    metrics: Option<Arc<StorageMetrics>>,
 }
 
 impl<S: Storage> RetryingStorage<S> {
-    /// At most `attempts` tries, waiting `first_delay`, then 4× longer each time.
-    pub fn new(inner: S, attempts: u32, first_delay: Duration) -> Self {
+    /// Retries each request for at most `budget` (jittered back-off from 0.2 s, doubling).
+    pub fn new(inner: S, budget: Duration) -> Self {
         Self {
             inner,
-            attempts: attempts.max(1),
-            first_delay,
+            budget,
+            metrics: None,
         }
     }
 
-    fn retry<T>(&self, mut f: impl FnMut() -> Result<T, StorageError>) -> Result<T, StorageError> {
-        let mut delay = self.first_delay;
-        let mut attempt = 1;
+    /// Counts retries in `metrics` too.
+    pub fn with_metrics(mut self, metrics: Arc<StorageMetrics>) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    fn retry<T>(
+        &self,
+        uri: &str,
+        mut f: impl FnMut() -> Result<T, StorageError>,
+    ) -> Result<T, StorageError> {
+        let mut budget = RetryBudget::new(self.budget);
         loop {
             match f() {
-                Err(e) if e.is_transient() && attempt < self.attempts => {
-                    std::thread::sleep(delay);
-                    delay *= 4;
-                    attempt += 1;
-                }
-                Err(mut e) if e.is_transient() => {
-                    e.message = format!("{} (after {attempt} attempts)", e.message);
-                    return Err(e);
-                }
+                Err(mut e) if e.is_transient() => match budget.failed() {
+                    Some(delay) => {
+                        tracing::warn!(
+                            object = %uri,
+                            attempt = budget.attempts(),
+                            retry_in_s = delay.as_secs_f64(),
+                            left_s = budget.remaining().as_secs_f64(),
+                            error = %e.message,
+                            "object store request failed; retrying"
+                        );
+                        if let Some(m) = &self.metrics {
+                            m.retry(uri);
+                        }
+                        std::thread::sleep(delay);
+                    }
+                    None => {
+                        e.message = format!(
+                            "{} (gave up after {} attempts in {:.1} s)",
+                            e.message,
+                            budget.attempts(),
+                            self.budget.saturating_sub(budget.remaining()).as_secs_f64()
+                        );
+                        return Err(e);
+                    }
+                },
                 other => return other,
             }
         }
@@ -43,19 +72,19 @@ impl<S: Storage> RetryingStorage<S> {
 
 impl<S: Storage> Storage for RetryingStorage<S> {
     fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
-        self.retry(|| self.inner.get_range(uri, range.clone()))
+        self.retry(uri, || self.inner.get_range(uri, range.clone()))
     }
     fn get(&self, uri: &str) -> Result<Vec<u8>, StorageError> {
-        self.retry(|| self.inner.get(uri))
+        self.retry(uri, || self.inner.get(uri))
     }
     fn put(&self, uri: &str, bytes: &[u8]) -> Result<(), StorageError> {
-        self.retry(|| self.inner.put(uri, bytes))
+        self.retry(uri, || self.inner.put(uri, bytes))
     }
     fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
-        self.retry(|| self.inner.list(prefix))
+        self.retry(prefix, || self.inner.list(prefix))
     }
     fn head(&self, uri: &str) -> Result<ObjectMeta, StorageError> {
-        self.retry(|| self.inner.head(uri))
+        self.retry(uri, || self.inner.head(uri))
     }
 }
 
@@ -106,8 +135,7 @@ mod tests {
                 kind,
                 calls: AtomicU32::new(0),
             },
-            3,
-            Duration::from_millis(1),
+            Duration::from_secs(5),
         )
     }
 
@@ -120,10 +148,13 @@ mod tests {
 
     #[test]
     fn retries_are_bounded_and_permanent_errors_are_not_retried() {
-        let s = flaky(10, StorageErrorKind::Transient);
+        let mut s = flaky(1000, StorageErrorKind::Transient);
+        s.budget = Duration::from_millis(400);
+        let started = std::time::Instant::now();
         let e = s.get("x").unwrap_err();
-        assert!(e.message.contains("after 3 attempts"), "{e}");
-        assert_eq!(s.inner.calls.load(Ordering::SeqCst), 3);
+        assert!(e.message.contains("gave up after"), "{e}");
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert!(s.inner.calls.load(Ordering::SeqCst) >= 2);
         let s = flaky(10, StorageErrorKind::NotFound);
         assert_eq!(s.get("x").unwrap_err().kind, StorageErrorKind::NotFound);
         assert_eq!(s.inner.calls.load(Ordering::SeqCst), 1);

@@ -1,16 +1,19 @@
 //! [`Router`]: one storage for every URI, sending `s3://` to S3 and the rest to the local
 //! filesystem, refusing URIs outside the permitted prefixes; and [`default_storage`], the
-//! router wrapped in bounded retries, as a process uses it.
+//! router wrapped in bounded retries (and metered, for a daemon), as a process uses it.
 
 use super::api::{
     has_parent_component, is_s3, under_prefix, ObjectMeta, SharedStorage, Storage, StorageError,
     StorageErrorKind,
 };
 use super::local::LocalStorage;
+use super::metered::{MeteredStorage, StorageMetrics};
 use super::retry::RetryingStorage;
 use super::s3::{S3Config, S3Storage};
+use crate::retry::DEFAULT_CONNECT_TIMEOUT;
 use std::ops::Range;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Sends `s3://` URIs to S3 and everything else to the local filesystem, refusing URIs
 /// outside the permitted prefixes when any are set (matched by path components; a URI with
@@ -78,16 +81,30 @@ impl Router {
 }
 
 /// The storage of a process: local files and S3 (settings from `env`), only under
-/// `allowed_prefixes` when given, with bounded retries of transient errors.
+/// `allowed_prefixes` when given, retrying transient errors for the default budget.
 pub fn default_storage(
     env: &std::collections::HashMap<String, String>,
     allowed_prefixes: Vec<String>,
 ) -> SharedStorage {
-    Arc::new(RetryingStorage::new(
-        Router::new(Some(S3Config::from_env(env)), allowed_prefixes),
-        4,
-        std::time::Duration::from_millis(200),
-    ))
+    storage_within(env, allowed_prefixes, DEFAULT_CONNECT_TIMEOUT, None)
+}
+
+/// [`default_storage`] retrying each request for at most `budget` (`--connect-timeout`),
+/// counting requests, bytes and retries in `metrics` when given.
+pub fn storage_within(
+    env: &std::collections::HashMap<String, String>,
+    allowed_prefixes: Vec<String>,
+    budget: Duration,
+    metrics: Option<Arc<StorageMetrics>>,
+) -> SharedStorage {
+    let router = Router::new(Some(S3Config::from_env(env)), allowed_prefixes);
+    match metrics {
+        Some(m) => Arc::new(
+            RetryingStorage::new(MeteredStorage::new(router, Arc::clone(&m)), budget)
+                .with_metrics(m),
+        ),
+        None => Arc::new(RetryingStorage::new(router, budget)),
+    }
 }
 
 impl Storage for Router {

@@ -2,4 +2,3 @@
 
 mod cli;
 mod cram;
-mod deploy;
