@@ -73,31 +73,32 @@ pub fn read_events<R: Record + ?Sized>(
         let len = op.len();
         match op.kind() {
             Kind::Match | Kind::SequenceMatch | Kind::SequenceMismatch => {
-                for k in 0..len {
+                // The part of the operation inside the region.
+                let first = region.start.saturating_sub(ref_pos).min(len as u64) as usize;
+                let end = region.end.saturating_add(1).saturating_sub(ref_pos).min(len as u64) as usize;
+                for k in first..end.max(first) {
                     let pos = ref_pos + k as u64;
-                    if region.contains(pos) {
-                        let base = sequence
-                            .get(read_pos + k)
-                            .ok_or_else(|| invalid("CIGAR is longer than the sequence"))?
-                            .to_ascii_uppercase();
-                        let quality = quality_at(read_pos + k);
-                        let observation = if quality != 255 && quality < min_bq {
-                            *low_base_quality += 1;
-                            None
-                        } else {
-                            Some(Observation::Base {
-                                base,
-                                quality: quality.min(93),
-                            })
-                        };
-                        events.push(ReadEvent {
-                            pos,
-                            observation,
-                            read_base: base,
-                            near_end: near_end(aligned_index + k),
-                            indel: None,
-                        });
-                    }
+                    let base = sequence
+                        .get(read_pos + k)
+                        .ok_or_else(|| invalid("CIGAR is longer than the sequence"))?
+                        .to_ascii_uppercase();
+                    let quality = quality_at(read_pos + k);
+                    let observation = if quality != 255 && quality < min_bq {
+                        *low_base_quality += 1;
+                        None
+                    } else {
+                        Some(Observation::Base {
+                            base,
+                            quality: quality.min(93),
+                        })
+                    };
+                    events.push(ReadEvent {
+                        pos,
+                        observation,
+                        read_base: base,
+                        near_end: near_end(aligned_index + k),
+                        indel: None,
+                    });
                 }
                 ref_pos += len as u64;
                 read_pos += len;
