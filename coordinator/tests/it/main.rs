@@ -15,6 +15,7 @@ mod cli;
 mod cohort;
 mod coverage;
 mod distributed;
+mod fuzz;
 mod identity;
 mod layout;
 mod rebuild;

@@ -3,3 +3,4 @@
 mod cli;
 mod cram;
 mod deploy;
+mod fuzz;
