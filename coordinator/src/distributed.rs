@@ -9,8 +9,9 @@
 use crate::progress::Progress;
 use esr1_proto::{decode, EventKind, JobEvent, RegionJob};
 use esr1_worker::queue::{
-    connect, publish, validate_run_id, Backoff, Context, QueueError, Topology,
+    connect, publish_job, validate_run_id, Backoff, Context, QueueError, Topology, REFUSED_HEADER,
 };
+use esr1_worker::signing::JobKey;
 use esr1_worker::storage::{join, SharedStorage, StorageError};
 use esr1_worker::store::{JobOutcome, ResultStore};
 use futures_lite::StreamExt;
@@ -26,6 +27,8 @@ pub struct AmqpOptions {
     pub url: String,
     /// Exchange and queue name prefix (must match the workers').
     pub prefix: String,
+    /// Signs every published job when set (`ESR1_JOB_KEY`, shared with the workers).
+    pub job_key: Option<JobKey>,
 }
 
 /// Why a distributed run could not start. Broker failures during the run are retried, not
@@ -131,8 +134,12 @@ impl State<'_> {
     }
 }
 
-/// Reason of a dead letter from its `x-death` header (`rejected`, `delivery_limit` …).
+/// Reason of a dead letter: the worker's refusal (its [`REFUSED_HEADER`]) or the broker's
+/// `x-death` header (`rejected`, `delivery_limit` …).
 fn death_reason(headers: Option<&FieldTable>) -> String {
+    if let Some(AMQPValue::LongString(s)) = headers.and_then(|h| h.inner().get(REFUSED_HEADER)) {
+        return format!("refused by a worker: {s}");
+    }
     let reason = headers
         .and_then(|h| h.inner().get("x-death"))
         .and_then(|v| match v {
@@ -215,7 +222,7 @@ async fn session(
     });
     let mut published = Vec::new();
     for job in to_publish {
-        publish(&ch, &topology.jobs(), run_id, &job.job_id, job).await?;
+        publish_job(&ch, &topology.jobs(), run_id, job, amqp.job_key.as_ref()).await?;
         published.push(job.job_id.clone());
     }
     state.log.record(&published).map_err(|e| QueueError {

@@ -21,6 +21,7 @@ use esr1_coordinator::report::{arm_table, comparison_lines, frequencies_tsv};
 use esr1_coordinator::run::{run, Backend, RunError, RunOptions, RunOutput};
 use esr1_coordinator::status::run_status;
 use esr1_simulate::{simulate, Scenario, SimulateOptions};
+use esr1_worker::signing::JobKey;
 use esr1_worker::storage::{default_storage, SharedStorage};
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -95,6 +96,7 @@ fn run_cmd(a: RunArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
         Some(url) => Backend::Amqp(AmqpOptions {
             url,
             prefix: a.queue_prefix,
+            job_key: JobKey::from_env(&std::env::vars().collect()),
         }),
         None => Backend::Embedded {
             workers: a.workers.unwrap_or_else(default_workers),
@@ -264,6 +266,7 @@ fn status_cmd(a: StatusArgs) -> anyhow::Result<ExitCode> {
         &AmqpOptions {
             url: a.amqp_url,
             prefix: a.queue_prefix,
+            job_key: JobKey::from_env(&std::env::vars().collect()),
         },
     )?;
     let pending = s.total - s.done - s.failed;

@@ -4,6 +4,7 @@ use clap::Parser;
 use esr1_worker::daemon::{run_daemon, DaemonConfig};
 use esr1_worker::metrics::{serve, WorkerMetrics};
 use esr1_worker::queue::{redact, DEFAULT_PREFIX};
+use esr1_worker::signing::JobKey;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -88,8 +89,12 @@ fn main() -> ExitCode {
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(0),
             ),
+            job_key: JobKey::from_env(&std::env::vars().collect()),
         };
         eprintln!("worker: broker {}", redact(&args.amqp_url));
+        if config.job_key.is_some() {
+            eprintln!("worker: only jobs signed with ESR1_JOB_KEY are run");
+        }
         let mut env: std::collections::HashMap<String, String> = std::env::vars().collect();
         if let Some(e) = args.s3_endpoint {
             env.insert("AWS_ENDPOINT_URL".into(), e);

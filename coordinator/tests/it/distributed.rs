@@ -60,16 +60,23 @@ fn distributed(
     prefix: &str,
     run_id: &str,
 ) -> std::thread::JoinHandle<RunOutput> {
-    let opts = options(
-        sim,
-        sheet,
-        out,
-        Backend::Amqp(AmqpOptions {
-            url: url.into(),
-            prefix: prefix.into(),
-        }),
-        run_id,
-    );
+    let amqp = AmqpOptions {
+        url: url.into(),
+        prefix: prefix.into(),
+        job_key: None,
+    };
+    distributed_with(sim, sheet, out, amqp, run_id)
+}
+
+/// Runs the coordinator with given broker options on a thread; join to get its output.
+pub fn distributed_with(
+    sim: &SimulatedCohort,
+    sheet: &Path,
+    out: &Path,
+    amqp: AmqpOptions,
+    run_id: &str,
+) -> std::thread::JoinHandle<RunOutput> {
+    let opts = options(sim, sheet, out, Backend::Amqp(amqp), run_id);
     std::thread::spawn(move || {
         run(&opts, &crate::util::local_storage()).unwrap_or_else(|e| panic!("{e:#}"))
     })
@@ -108,7 +115,8 @@ fn wait_until(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
     }
 }
 
-struct Cleanup<'a>(&'a str, &'a str, &'a str);
+/// Deletes a test's queues and exchanges when dropped.
+pub struct Cleanup<'a>(pub &'a str, pub &'a str, pub &'a str);
 
 impl Drop for Cleanup<'_> {
     fn drop(&mut self) {

@@ -22,4 +22,5 @@ mod rebuild;
 mod report_html;
 mod s3;
 mod trust;
+mod untrusted;
 mod vcf;

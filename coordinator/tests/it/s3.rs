@@ -440,6 +440,7 @@ fn two_workers_reading_and_writing_s3_give_the_embedded_outputs() {
         Backend::Amqp(AmqpOptions {
             url: url.clone(),
             prefix: prefix.clone(),
+            job_key: None,
         }),
     );
     // The reference too: workers on other machines have no local files.
