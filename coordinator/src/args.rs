@@ -3,6 +3,7 @@
 //! them into the library's options.
 
 use clap::{Args, Parser, Subcommand};
+use esr1_coordinator::distributed::DEFAULT_REPUBLISH_AFTER;
 use esr1_coordinator::help;
 use esr1_coordinator::plan::{PlanOptions, DEFAULT_REGION_SIZE};
 use esr1_proto::CallingParams;
@@ -120,6 +121,10 @@ pub struct StatusArgs {
     /// Prefix of exchange and queue names.
     #[arg(long, default_value = DEFAULT_PREFIX, env = "ESR1_QUEUE_PREFIX")]
     pub queue_prefix: String,
+    /// Also delete the run's events and dead-letter queues (kept while a coordinator still
+    /// consumes them); a finished run deletes its own.
+    #[arg(long)]
+    pub cleanup: bool,
 }
 
 #[derive(Args)]
@@ -198,6 +203,10 @@ pub struct RunArgs {
     /// Run identifier (default: derived from the samplesheet and reference paths).
     #[arg(long)]
     pub run_id: Option<String>,
+    /// With --amqp-url: seconds without any job settling and none queued after which the
+    /// pending jobs are taken as lost (a broker that lost the jobs queue) and published again.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_REPUBLISH_AFTER.as_secs())]
+    pub republish_after: u64,
     #[command(flatten)]
     pub count: CountArgs,
     #[command(flatten)]

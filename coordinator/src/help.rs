@@ -79,7 +79,10 @@ const CHECK_EXAMPLES: &str = "Examples:
 const STATUS_EXAMPLES: &str = "Examples:
   # How far a distributed run is
   ESR1_AMQP_URL=amqp://esr1:PASSWORD@broker:5672/%2f \\
-  esr1-coordinator status --run-id cohort-1 --out s3://runs/cohort-1";
+  esr1-coordinator status --run-id cohort-1 --out s3://runs/cohort-1
+
+  # Its queues too, after its coordinator died (a finished run deletes its own)
+  esr1-coordinator status --run-id cohort-1 --out s3://runs/cohort-1 --cleanup";
 
 fn with_codes(examples: &str, codes: &str) -> String {
     format!("{examples}\n\n{codes}")

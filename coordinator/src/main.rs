@@ -19,7 +19,7 @@ use esr1_coordinator::plan::PlanOptions;
 use esr1_coordinator::rebuild::{rebuild, RebuildError, RebuildOptions};
 use esr1_coordinator::report::{arm_table, comparison_lines, frequencies_tsv};
 use esr1_coordinator::run::{run, Backend, RunError, RunOptions, RunOutput};
-use esr1_coordinator::status::run_status;
+use esr1_coordinator::status::{cleanup_run_queues, run_status};
 use esr1_simulate::{simulate, Scenario, SimulateOptions};
 use esr1_worker::signing::JobKey;
 use esr1_worker::storage::{default_storage, SharedStorage};
@@ -94,9 +94,9 @@ fn print_run(out: &RunOutput, say: Verbosity) {
 fn run_cmd(a: RunArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
     let backend = match a.amqp_url {
         Some(url) => Backend::Amqp(AmqpOptions {
-            url,
-            prefix: a.queue_prefix,
             job_key: JobKey::from_env(&std::env::vars().collect()),
+            republish_after: std::time::Duration::from_secs(a.republish_after),
+            ..AmqpOptions::new(&url, &a.queue_prefix)
         }),
         None => Backend::Embedded {
             workers: a.workers.unwrap_or_else(default_workers),
@@ -259,15 +259,12 @@ fn check_cmd(a: CheckArgs, say: Verbosity) -> anyhow::Result<ExitCode> {
 }
 
 fn status_cmd(a: StatusArgs) -> anyhow::Result<ExitCode> {
+    let amqp = AmqpOptions::new(&a.amqp_url, &a.queue_prefix);
     let s = run_status(
         &a.run_id,
         &a.out,
         &storage(a.s3_endpoint, Vec::new()),
-        &AmqpOptions {
-            url: a.amqp_url,
-            prefix: a.queue_prefix,
-            job_key: JobKey::from_env(&std::env::vars().collect()),
-        },
+        &amqp,
     )?;
     let pending = s.total - s.done - s.failed;
     println!(
@@ -280,6 +277,11 @@ fn status_cmd(a: StatusArgs) -> anyhow::Result<ExitCode> {
         s.dead_letters
     );
     println!("events of this run not yet collected: {}", s.pending_events);
+    if a.cleanup {
+        for line in cleanup_run_queues(&a.run_id, &amqp)? {
+            println!("{line}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

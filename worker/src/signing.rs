@@ -17,7 +17,7 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// The shared signing key, ready to sign (never printed).
 #[derive(Clone)]
-pub struct JobKey(HmacSha256);
+pub struct JobKey(Box<HmacSha256>);
 
 impl fmt::Debug for JobKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -42,7 +42,9 @@ impl JobKey {
         if bytes.is_empty() {
             return None;
         }
-        <HmacSha256 as Mac>::new_from_slice(bytes).ok().map(Self)
+        <HmacSha256 as Mac>::new_from_slice(bytes)
+            .ok()
+            .map(|m| Self(Box::new(m)))
     }
 
     /// The key in `env` ([`JOB_KEY_ENV`]), if set and not empty.
@@ -51,7 +53,7 @@ impl JobKey {
     }
 
     fn mac(&self, body: &[u8]) -> HmacSha256 {
-        let mut mac = self.0.clone();
+        let mut mac = (*self.0).clone();
         mac.update(body);
         mac
     }

@@ -16,7 +16,7 @@ use std::process::Command;
 use std::time::Duration;
 
 const REPORTS: [&str; 4] = ["calls.tsv", "patients.tsv", "frequencies.tsv", "qc.tsv"];
-const LONG: Duration = Duration::from_secs(300);
+pub const LONG: Duration = Duration::from_secs(300);
 
 fn options(
     sim: &SimulatedCohort,
@@ -37,7 +37,7 @@ fn options(
     }
 }
 
-fn embedded(sim: &SimulatedCohort, sheet: &Path, out: &Path) -> RunOutput {
+pub fn embedded(sim: &SimulatedCohort, sheet: &Path, out: &Path) -> RunOutput {
     run(
         &options(
             sim,
@@ -60,12 +60,7 @@ fn distributed(
     prefix: &str,
     run_id: &str,
 ) -> std::thread::JoinHandle<RunOutput> {
-    let amqp = AmqpOptions {
-        url: url.into(),
-        prefix: prefix.into(),
-        job_key: None,
-    };
-    distributed_with(sim, sheet, out, amqp, run_id)
+    distributed_with(sim, sheet, out, AmqpOptions::new(url, prefix), run_id)
 }
 
 /// Runs the coordinator with given broker options on a thread; join to get its output.
@@ -82,7 +77,7 @@ pub fn distributed_with(
     })
 }
 
-fn assert_same_reports(a: &Path, b: &Path) {
+pub fn assert_same_reports(a: &Path, b: &Path) {
     for f in REPORTS {
         let x = std::fs::read_to_string(a.join(f)).unwrap_or_default();
         let y = std::fs::read_to_string(b.join(f)).unwrap_or_default();
@@ -107,7 +102,7 @@ fn results_written(out: &Path) -> usize {
         .unwrap_or(0)
 }
 
-fn wait_until(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
+pub fn wait_until(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
     let start = std::time::Instant::now();
     while !cond() {
         assert!(start.elapsed() < timeout, "timed out waiting for {what}");

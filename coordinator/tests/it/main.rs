@@ -18,6 +18,7 @@ mod distributed;
 mod fuzz;
 mod identity;
 mod layout;
+mod lost_queue;
 mod rebuild;
 mod report_html;
 mod s3;

@@ -437,11 +437,7 @@ fn two_workers_reading_and_writing_s3_give_the_embedded_outputs() {
         &sheet,
         &sim.reference,
         &s3_out,
-        Backend::Amqp(AmqpOptions {
-            url: url.clone(),
-            prefix: prefix.clone(),
-            job_key: None,
-        }),
+        Backend::Amqp(AmqpOptions::new(&url, &prefix)),
     );
     // The reference too: workers on other machines have no local files.
     let remote_ref = format!("s3://{BUCKET}/cohort/reference/chr6_esr1.fa.gz");

@@ -105,9 +105,8 @@ fn forged_and_wrongly_signed_jobs_are_dead_lettered_and_write_nothing_outside_th
         &[("ESR1_JOB_KEY".into(), key.into())],
     );
     let amqp = AmqpOptions {
-        url: url.clone(),
-        prefix: prefix.clone(),
         job_key: Some(right),
+        ..AmqpOptions::new(&url, &prefix)
     };
     let result = distributed_with(&sim, &sim.samplesheet, &out, amqp, run_id)
         .join()
