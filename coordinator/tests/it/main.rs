@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 mod broker;
+mod fault_proxy;
 mod garage;
 mod util;
 
@@ -22,6 +23,7 @@ mod lost_queue;
 mod rebuild;
 mod report_html;
 mod s3;
+mod s3_faults;
 mod trust;
 mod untrusted;
 mod vcf;

@@ -382,3 +382,22 @@ fn regression_a_crai_offset_past_the_end_of_the_file_fails_the_job_naming_it() {
     let e = run(true, s.cram.clone(), crai, REGIONS[0]).unwrap_err();
     assert!(e.message.contains(&format!("points to byte {past}")), "{e}");
 }
+
+/// A BGZF block whose data no longer match its CRC32 (a bit flipped on disk or in transit,
+/// the deflate stream still valid) fails the job as a corrupt BAM instead of counting
+/// altered reads.
+#[test]
+fn a_bgzf_block_with_a_bad_crc_fails_the_job_as_corrupt() {
+    let s = seeds();
+    let mut bam = s.bam.clone();
+    // Every data block after the header's: the region's records are in one of them.
+    for (offset, block) in blocks(&s.bam).into_iter().skip(1) {
+        if block.len() > 28 {
+            let crc = offset as usize + block.len() - 8;
+            bam[crc] ^= 0x01;
+        }
+    }
+    let e = run(false, bam, s.bai.clone(), REGIONS[0]).unwrap_err();
+    assert_eq!(e.kind, esr1_worker::FailureKind::Permanent, "{e}");
+    assert!(e.message.contains("corrupt BAM"), "{e}");
+}
