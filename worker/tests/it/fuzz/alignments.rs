@@ -16,46 +16,64 @@ use proptest::prelude::*;
 use std::io::{Read, Write};
 use std::sync::OnceLock;
 
-/// The seed files: one sample as BAM + BAI and as CRAM + CRAI, and the reference.
+/// The seed files: one sample as BAM + BAI and the reference, and as CRAM + CRAI (simulated
+/// on first use: each test runs in a process of its own under nextest).
 pub(super) struct Seeds {
     bam: Vec<u8>,
     bai: Vec<u8>,
-    cram: Vec<u8>,
-    crai: Vec<u8>,
     pub(super) reference: [Vec<u8>; 3],
+    cram: OnceLock<[Vec<u8>; 2]>,
+}
+
+/// The files of sample P01_C1 of the seed cohort in `format`, and its reference's path.
+fn simulate_seed(format: AlignmentFormat, dir: &std::path::Path) -> std::path::PathBuf {
+    simulate(&SimulateOptions {
+        format,
+        out: dir.to_path_buf(),
+        patients: 7,
+        seed: 11,
+        depth_scale: 0.05,
+        ..SimulateOptions::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
+    .reference
+}
+
+fn read(p: &std::path::Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+impl Seeds {
+    /// The CRAM and its CRAI (same reads and reference as the BAM).
+    fn cram(&self) -> &[Vec<u8>; 2] {
+        self.cram.get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            simulate_seed(AlignmentFormat::Cram, dir.path());
+            let bams = dir.path().join("bams");
+            [
+                read(&bams.join("P01_C1.cram")),
+                read(&bams.join("P01_C1.cram.crai")),
+            ]
+        })
+    }
 }
 
 pub(super) fn seeds() -> &'static Seeds {
     static SEEDS: OnceLock<Seeds> = OnceLock::new();
     SEEDS.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let sim = |format, name: &str| {
-            simulate(&SimulateOptions {
-                format,
-                out: dir.path().join(name),
-                patients: 7,
-                seed: 11,
-                depth_scale: 0.05,
-                ..SimulateOptions::default()
-            })
-            .unwrap_or_else(|e| panic!("{e}"))
-        };
-        let bam = sim(AlignmentFormat::Bam, "bam");
-        sim(AlignmentFormat::Cram, "cram");
-        let read = |p: std::path::PathBuf| std::fs::read(&p).unwrap_or_else(|e| panic!("{e}"));
-        let d = dir.path();
-        let fa = bam.reference.clone();
+        let fa = simulate_seed(AlignmentFormat::Bam, dir.path());
         let side = |ext: &str| {
             let mut p = fa.clone().into_os_string();
             p.push(ext);
-            read(p.into())
+            read(std::path::Path::new(&p))
         };
+        let bams = dir.path().join("bams");
         Seeds {
-            bam: read(d.join("bam/bams/P01_C1.bam")),
-            bai: read(d.join("bam/bams/P01_C1.bam.bai")),
-            cram: read(d.join("cram/bams/P01_C1.cram")),
-            crai: read(d.join("cram/bams/P01_C1.cram.crai")),
-            reference: [read(fa.clone()), side(".fai"), side(".gzi")],
+            bam: read(&bams.join("P01_C1.bam")),
+            bai: read(&bams.join("P01_C1.bam.bai")),
+            reference: [read(&fa), side(".fai"), side(".gzi")],
+            cram: OnceLock::new(),
         }
     })
 }
@@ -218,7 +236,7 @@ fn mutate_block(block_choice: usize, edits: &[Mutation]) -> (Vec<u8>, Vec<u8>) {
 /// The seed CRAI with its records' fields replaced by arbitrary values.
 fn mutate_crai(edits: &[(usize, usize, u64)]) -> Vec<u8> {
     let s = seeds();
-    let mut index = crai::io::Reader::new(&s.crai[..])
+    let mut index = crai::io::Reader::new(&s.cram()[1][..])
         .read_index()
         .unwrap_or_else(|e| panic!("seed crai: {e}"));
     let n = index.len().max(1);
@@ -300,9 +318,9 @@ proptest! {
     ) {
         let s = seeds();
         let (cram, crai) = match which {
-            0 => (mutate(&s.cram, &edits), s.crai.clone()),
-            1 => (s.cram.clone(), mutate(&s.crai, &edits)),
-            _ => (s.cram.clone(), mutate_crai(&fields)),
+            0 => (mutate(&s.cram()[0], &edits), s.cram()[1].clone()),
+            1 => (s.cram()[0].clone(), mutate(&s.cram()[1], &edits)),
+            _ => (s.cram()[0].clone(), mutate_crai(&fields)),
         };
         let _ = run(true, cram, crai, REGIONS[region]);
     }
@@ -317,8 +335,8 @@ proptest! {
         let (f, i) = match (cram, as_index) {
             (false, false) => (file, s.bai.clone()),
             (false, true) => (s.bam.clone(), file),
-            (true, false) => (file, s.crai.clone()),
-            (true, true) => (s.cram.clone(), file),
+            (true, false) => (file, s.cram()[1].clone()),
+            (true, true) => (s.cram()[0].clone(), file),
         };
         let _ = run(cram, f, i, REGIONS[0]);
     }
@@ -337,7 +355,7 @@ fn the_seeds_count_reads_so_mutations_start_from_a_working_file() {
     for (cram, file, index) in [
         (false, s.bam.clone(), s.bai.clone()),
         (false, bam, bai),
-        (true, s.cram.clone(), mutate_crai(&[])),
+        (true, s.cram()[0].clone(), mutate_crai(&[])),
     ] {
         let reads = run(cram, file, index, REGIONS[0]).map(|r| r.qc.reads_seen);
         assert!(
@@ -377,9 +395,9 @@ fn a_bai_chunk_past_the_end_of_the_file_fails_the_job_naming_it() {
 #[test]
 fn regression_a_crai_offset_past_the_end_of_the_file_fails_the_job_naming_it() {
     let s = seeds();
-    let past = s.cram.len() as u64 + 1_000;
+    let past = s.cram()[0].len() as u64 + 1_000;
     let crai = mutate_crai(&(0..64).map(|r| (r, 3, past)).collect::<Vec<_>>());
-    let e = run(true, s.cram.clone(), crai, REGIONS[0]).unwrap_err();
+    let e = run(true, s.cram()[0].clone(), crai, REGIONS[0]).unwrap_err();
     assert!(e.message.contains(&format!("points to byte {past}")), "{e}");
 }
 
