@@ -419,3 +419,32 @@ fn a_bgzf_block_with_a_bad_crc_fails_the_job_as_corrupt() {
     assert_eq!(e.kind, esr1_worker::FailureKind::Permanent, "{e}");
     assert!(e.message.contains("corrupt BAM"), "{e}");
 }
+
+/// Found by a longer session (`ESR1_FUZZ_CASES=2000`) of `bam_and_bai_bytes_mutated…`: a BAI
+/// bin id beyond the last bin of its depth made noodles' query index past a table (a panic
+/// inside the dependency); the index is now refused when it is read.
+#[test]
+fn regression_a_bai_bin_beyond_the_last_bin_is_refused_not_a_panic() {
+    let s = seeds();
+    // The first bin of every reference sequence becomes bin 40000 (the last is 37449).
+    let mut bai = s.bai.clone();
+    let int = |b: &[u8], at: usize| {
+        u32::from_le_bytes(b[at..at + 4].try_into().unwrap_or_default()) as usize
+    };
+    let mut at = 8;
+    for _ in 0..int(&s.bai, 4) {
+        let n_bin = int(&s.bai, at);
+        at += 4;
+        for b in 0..n_bin {
+            if b == 0 {
+                bai[at..at + 4].copy_from_slice(&40_000u32.to_le_bytes());
+            }
+            at += 8 + 16 * int(&s.bai, at + 4);
+        }
+        at += 4 + 8 * int(&s.bai, at);
+    }
+    for region in REGIONS {
+        let e = run(false, s.bam.clone(), bai.clone(), region).unwrap_err();
+        assert!(e.message.contains("beyond the last bin"), "{e}");
+    }
+}
