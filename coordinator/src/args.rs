@@ -3,6 +3,7 @@
 //! them into the library's options.
 
 use clap::{Args, Parser, Subcommand};
+use esr1_coordinator::distributed::DEFAULT_REPUBLISH_AFTER;
 use esr1_coordinator::help;
 use esr1_coordinator::plan::{PlanOptions, DEFAULT_REGION_SIZE};
 use esr1_proto::CallingParams;
@@ -162,6 +163,10 @@ pub struct StatusArgs {
     pub watch: Option<Duration>,
     #[command(flatten)]
     pub metrics: MetricsArgs,
+    /// Also delete the run's events and dead-letter queues (kept while a coordinator still
+    /// consumes them); a finished run deletes its own.
+    #[arg(long)]
+    pub cleanup: bool,
 }
 
 #[derive(Args)]
@@ -240,6 +245,10 @@ pub struct RunArgs {
     /// Run identifier (default: derived from the samplesheet and reference paths).
     #[arg(long)]
     pub run_id: Option<String>,
+    /// With --amqp-url: seconds without any job settling and none queued after which the
+    /// pending jobs are taken as lost (a broker that lost the jobs queue) and published again.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_REPUBLISH_AFTER.as_secs())]
+    pub republish_after: u64,
     #[command(flatten)]
     pub metrics: MetricsArgs,
     #[command(flatten)]

@@ -8,22 +8,27 @@
 //! A job counts once: outcomes are keyed by job id and only jobs still pending are updated,
 //! whatever the number of deliveries or events. Jobs already published by an earlier
 //! coordinator process of the same run (recorded in `published.log` after their confirm) are
-//! not published again, so a restarted coordinator duplicates no work.
+//! not published again, so a restarted coordinator duplicates no work; but when pending jobs
+//! are neither queued nor settled for [`AmqpOptions::republish_after`] (a broker that lost
+//! the jobs queue), they are published again. When the run is complete its events and
+//! dead-letter queues are deleted.
 
 use crate::metrics::CoordinatorMetrics;
 use crate::progress::Progress;
 use esr1_proto::{decode, EventKind, JobEvent, RegionJob};
 use esr1_worker::queue::{
-    connect_within, publish, redact, validate_run_id, ConnectError, Context, QueueError, Topology,
+    connect_within, publish_job, redact, validate_run_id, ConnectError, Context, QueueError,
+    Topology, REFUSED_HEADER,
 };
 use esr1_worker::retry::DEFAULT_CONNECT_TIMEOUT;
+use esr1_worker::signing::JobKey;
 use esr1_worker::storage::{join, SharedStorage, StorageError};
 use esr1_worker::store::{JobOutcome, ResultStore};
 use futures_lite::StreamExt;
-use lapin::options::{BasicAckOptions, BasicConsumeOptions};
+use lapin::options::{BasicAckOptions, BasicConsumeOptions, QueueDeleteOptions};
 use lapin::types::{AMQPValue, FieldTable};
 use std::collections::{HashMap, HashSet};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Broker settings of a distributed run.
 #[derive(Debug, Clone)]
@@ -34,15 +39,27 @@ pub struct AmqpOptions {
     pub prefix: String,
     /// How long one (re)connection is retried before the run gives up.
     pub connect_timeout: Duration,
+    /// Signs every published job when set (`ESR1_JOB_KEY`, shared with the workers).
+    pub job_key: Option<JobKey>,
+    /// After this long with pending jobs, none settled and none queued, the pending jobs are
+    /// taken as lost (a broker that lost the jobs queue) and published again.
+    pub republish_after: Duration,
 }
 
+/// Default of [`AmqpOptions::republish_after`]: longer than a healthy job takes, so a job a
+/// worker still holds is rarely run twice (results are idempotent by job id either way).
+pub const DEFAULT_REPUBLISH_AFTER: Duration = Duration::from_secs(300);
+
 impl AmqpOptions {
-    /// A broker and prefix with the default connect budget.
+    /// A broker and name prefix: the default connect budget, unsigned jobs, the default
+    /// republish wait.
     pub fn new(url: impl Into<String>, prefix: impl Into<String>) -> Self {
         Self {
             url: url.into(),
             prefix: prefix.into(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            job_key: None,
+            republish_after: DEFAULT_REPUBLISH_AFTER,
         }
     }
 }
@@ -158,8 +175,89 @@ impl State<'_> {
     }
 }
 
-/// Reason of a dead letter from its `x-death` header (`rejected`, `delivery_limit` …).
+/// How long no job has settled.
+struct Stall {
+    settled: usize,
+    since: Instant,
+}
+
+impl Stall {
+    fn new(settled: usize) -> Self {
+        Self {
+            settled,
+            since: Instant::now(),
+        }
+    }
+
+    /// Whether nothing settled for `wait` (then the clock starts again).
+    fn check(&mut self, settled: usize, wait: Duration) -> bool {
+        if settled != self.settled {
+            *self = Self::new(settled);
+            return false;
+        }
+        if self.since.elapsed() < wait {
+            return false;
+        }
+        self.since = Instant::now();
+        true
+    }
+}
+
+/// Publishes again the pending jobs when the jobs queue holds none: after a whole wait with
+/// nothing settled they are neither queued, nor done, nor (as far as can be told) in a
+/// worker's hands — lost with a queue the broker did not keep. Results are idempotent by job
+/// id, so a job still held by a slow worker is at worst counted twice into the same result.
+async fn republish_lost(
+    ch: &lapin::Channel,
+    topology: &Topology,
+    run_id: &str,
+    amqp: &AmqpOptions,
+    state: &State<'_>,
+) -> Result<(), QueueError> {
+    if topology.depth(ch, &topology.jobs()).await? > 0 {
+        return Ok(());
+    }
+    let mut lost: Vec<&RegionJob> = state
+        .jobs
+        .values()
+        .filter(|j| !state.outcomes.contains_key(&j.job_id))
+        .collect();
+    lost.sort_by(|a, b| {
+        (&a.sample.sample, a.region.start).cmp(&(&b.sample.sample, b.region.start))
+    });
+    eprintln!(
+        "coordinator: {} published jobs are neither queued nor done after {} s without \
+         progress (the broker may have lost the jobs queue); publishing them again",
+        lost.len(),
+        amqp.republish_after.as_secs()
+    );
+    for job in lost {
+        publish_job(ch, &topology.jobs(), run_id, job, amqp.job_key.as_ref()).await?;
+    }
+    Ok(())
+}
+
+/// Deletes a run's events and dead-letter queues (best effort: a failure is logged).
+pub async fn delete_run_queues(ch: &lapin::Channel, topology: &Topology, run_id: &str) {
+    for q in [
+        topology.run_events(run_id),
+        topology.run_dead_letters(run_id),
+    ] {
+        if let Err(e) = ch
+            .queue_delete(q.as_str().into(), QueueDeleteOptions::default())
+            .await
+        {
+            eprintln!("coordinator: cannot delete queue {q}: {e}");
+        }
+    }
+}
+
+/// Reason of a dead letter: the worker's refusal (its [`REFUSED_HEADER`]) or the broker's
+/// `x-death` header (`rejected`, `delivery_limit` …).
 fn death_reason(headers: Option<&FieldTable>) -> String {
+    if let Some(AMQPValue::LongString(s)) = headers.and_then(|h| h.inner().get(REFUSED_HEADER)) {
+        return format!("refused by a worker: {s}");
+    }
     let reason = headers
         .and_then(|h| h.inner().get("x-death"))
         .and_then(|v| match v {
@@ -239,7 +337,7 @@ async fn session(
     });
     let mut published = Vec::new();
     for job in to_publish {
-        publish(&ch, &topology.jobs(), run_id, &job.job_id, job).await?;
+        publish_job(&ch, &topology.jobs(), run_id, job, amqp.job_key.as_ref()).await?;
         if let Some(m) = metrics {
             m.published.inc();
         }
@@ -269,6 +367,7 @@ async fn session(
         .await
         .context("consuming the run's dead letters")?;
     let mut tick = tokio::time::interval(Duration::from_secs(2));
+    let mut stalled = Stall::new(state.outcomes.len());
     while state.remaining() > 0 {
         tokio::select! {
             e = events.next() => {
@@ -329,9 +428,13 @@ async fn session(
                         m.queue_depth(name, topology.depth(&ch, &queue).await?);
                     }
                 }
+                if stalled.check(state.outcomes.len(), amqp.republish_after) {
+                    republish_lost(&ch, &topology, run_id, amqp, state).await?;
+                }
             }
         }
     }
+    delete_run_queues(&ch, &topology, run_id).await;
     let _ = ch.close(200, "run complete".into()).await;
     let _ = conn.close(200, "run complete".into()).await;
     Ok(())

@@ -121,7 +121,7 @@ pub fn status_exit_code(e: &StatusError) -> u8 {
         StatusError::Manifest(ManifestError::Unreadable { error }) => storage_code(error),
         StatusError::Manifest(_) => BAD_INPUT,
         StatusError::Storage(error) => storage_code(error),
-        StatusError::Runtime(_) => UNREACHABLE,
+        StatusError::Runtime(_) | StatusError::Queue(_) => UNREACHABLE,
         StatusError::Broker(e) => connect_code(e),
     }
 }

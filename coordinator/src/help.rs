@@ -88,8 +88,11 @@ const STATUS_EXAMPLES: &str = "Examples:
   esr1-coordinator status --run-id cohort-1 --out s3://runs/cohort-1
 
   # Follow it every 15 s until every job has an outcome, with its progress on /metrics
-  esr1-coordinator status --run-id cohort-1 --out s3://runs/cohort-1 --watch 15 \
-      --metrics-addr 0.0.0.0:9101";
+  esr1-coordinator status --run-id cohort-1 --out s3://runs/cohort-1 --watch 15 \\
+      --metrics-addr 0.0.0.0:9101
+
+  # Its queues too, after its coordinator died (a finished run deletes its own)
+  esr1-coordinator status --run-id cohort-1 --out s3://runs/cohort-1 --cleanup";
 
 fn with_codes(examples: &str, codes: &str) -> String {
     format!("{examples}\n\n{codes}")

@@ -21,8 +21,9 @@ use esr1_coordinator::plan::PlanOptions;
 use esr1_coordinator::rebuild::{rebuild, RebuildError, RebuildOptions};
 use esr1_coordinator::report::{arm_table, comparison_lines, frequencies_tsv};
 use esr1_coordinator::run::{run, Backend, RunError, RunOptions, RunOutput};
-use esr1_coordinator::status::{run_status, StatusError};
+use esr1_coordinator::status::{cleanup_run_queues, run_status, StatusError};
 use esr1_simulate::{simulate, Scenario, SimulateOptions};
+use esr1_worker::signing::JobKey;
 use esr1_worker::storage::{storage_within, SharedStorage};
 use esr1_worker::telemetry::http::{serve_in_background, Endpoint};
 use esr1_worker::telemetry::logging::{self, LogFormat};
@@ -154,9 +155,10 @@ fn run_cmd(a: RunArgs, say: Say, ops: OpsArgs) -> anyhow::Result<ExitCode> {
     let _metrics = MetricsServer::start(a.metrics)?;
     let backend = match a.amqp_url {
         Some(url) => Backend::Amqp(AmqpOptions {
-            url,
-            prefix: a.queue_prefix,
             connect_timeout: ops.connect_timeout,
+            job_key: JobKey::from_env(&std::env::vars().collect()),
+            republish_after: std::time::Duration::from_secs(a.republish_after),
+            ..AmqpOptions::new(url, a.queue_prefix)
         }),
         None => Backend::Embedded {
             workers: a.workers.unwrap_or_else(default_workers),
@@ -322,9 +324,8 @@ fn status_cmd(a: StatusArgs, ops: OpsArgs) -> anyhow::Result<ExitCode> {
     let _metrics = MetricsServer::start(a.metrics)?;
     let storage = storage(a.s3_endpoint, Vec::new(), ops);
     let amqp = AmqpOptions {
-        url: a.amqp_url,
-        prefix: a.queue_prefix,
         connect_timeout: ops.connect_timeout,
+        ..AmqpOptions::new(a.amqp_url, a.queue_prefix)
     };
     loop {
         let s = run_status(&a.run_id, &a.out, &storage, &amqp)?;
@@ -344,9 +345,15 @@ fn status_cmd(a: StatusArgs, ops: OpsArgs) -> anyhow::Result<ExitCode> {
         println!("events of this run not yet collected: {}", s.pending_events);
         match a.watch {
             Some(every) if s.pending() > 0 => std::thread::sleep(every),
-            _ => return Ok(ExitCode::SUCCESS),
+            _ => break,
         }
     }
+    if a.cleanup {
+        for line in cleanup_run_queues(&a.run_id, &amqp)? {
+            println!("{line}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {

@@ -1,13 +1,16 @@
 //! `status` of a run: its jobs done, failed and pending (the manifest against the result
 //! store) and, for a distributed run, the broker's queue depths. Each reading also updates
-//! the process's progress and queue-depth metrics (`status --watch --metrics-addr`).
+//! the process's progress and queue-depth metrics (`status --watch --metrics-addr`);
+//! `status --cleanup` deletes the run's queues a coordinator left behind.
 
 use crate::distributed::AmqpOptions;
 use crate::manifest::{read_manifest, Manifest, ManifestError};
 use crate::metrics::CoordinatorMetrics;
-use esr1_worker::queue::{connect_within, validate_run_id, ConnectError, Topology};
+use esr1_worker::queue::{connect_within, validate_run_id, ConnectError, QueueError, Topology};
 use esr1_worker::storage::{SharedStorage, StorageError};
 use esr1_worker::store::{JobOutcome, ResultStore};
+use lapin::options::{QueueDeclareOptions, QueueDeleteOptions};
+use lapin::types::FieldTable;
 
 /// What `status` reports for a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +57,9 @@ pub enum StatusError {
     /// The broker could not be reached within the connect budget, or refused the login.
     #[error(transparent)]
     Broker(#[from] ConnectError),
+    /// The broker answered a request with an error.
+    #[error(transparent)]
+    Queue(#[from] QueueError),
 }
 
 impl RunStatus {
@@ -131,6 +137,56 @@ pub fn run_status(
         queue_depth,
         dead_letters,
         pending_events,
+    })
+}
+
+/// Deletes a run's events and dead-letter queues unless a coordinator still consumes them;
+/// returns one line per queue saying what happened.
+pub fn cleanup_run_queues(run_id: &str, amqp: &AmqpOptions) -> Result<Vec<String>, StatusError> {
+    validate_run_id(run_id).map_err(StatusError::InvalidRunId)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(StatusError::Runtime)?;
+    runtime.block_on(async {
+        let topology = Topology::new(&amqp.prefix);
+        let (conn, _) = connect_within(&amqp.url, amqp.connect_timeout).await?;
+        let mut lines = Vec::new();
+        for q in [
+            topology.run_events(run_id),
+            topology.run_dead_letters(run_id),
+        ] {
+            // A passive declare of a missing queue closes its channel: one channel per queue.
+            // (Quorum queues refuse `if-unused` deletes, so consumers are counted first.)
+            let ch = conn.create_channel().await.map_err(|e| QueueError {
+                action: "opening a channel".into(),
+                detail: e.to_string(),
+            })?;
+            let passive = QueueDeclareOptions {
+                passive: true,
+                ..QueueDeclareOptions::default()
+            };
+            let line = match ch
+                .queue_declare(q.as_str().into(), passive, FieldTable::default())
+                .await
+            {
+                Err(_) => format!("no queue {q}"),
+                Ok(found) if found.consumer_count() > 0 => {
+                    format!("kept queue {q}: a coordinator still consumes it")
+                }
+                Ok(_) => match ch
+                    .queue_delete(q.as_str().into(), QueueDeleteOptions::default())
+                    .await
+                {
+                    Ok(n) => format!("deleted queue {q} ({n} messages)"),
+                    Err(e) => format!("cannot delete queue {q}: {e}"),
+                },
+            };
+            lines.push(line);
+            let _ = ch.close(200, "cleanup".into()).await;
+        }
+        let _ = conn.close(200, "cleanup".into()).await;
+        Ok(lines)
     })
 }
 

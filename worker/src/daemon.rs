@@ -4,9 +4,10 @@
 //! * Transient failure → nack with requeue (the quorum queue's delivery limit bounds retries).
 //! * Permanent failure (unreadable file, missing index, wrong build) → failure record and
 //!   event, then ack: never an endless redelivery loop.
-//! * Undecodable or refused message (over 1 MiB, an id that is not its content's digest, a
-//!   location with `..`: see [`crate::untrusted`]) → rejected without requeue →
-//!   dead-letter exchange, logged once, nothing written.
+//! * Undecodable or refused message (unsigned or wrongly signed while the worker has a key:
+//!   see [`crate::signing`]; over 1 MiB, an id that is not its content's digest, a location
+//!   with `..`: see [`crate::untrusted`]) → to the dead-letter exchange with the reason in a
+//!   header, logged once, nothing written.
 //! * Connection lost → the whole session is retried; every (re)connection has the
 //!   `--connect-timeout` budget (jittered back-off, a log line per attempt), after which the
 //!   daemon stops with an error naming the broker (exit 3): an orchestrator restarts it.
@@ -15,7 +16,11 @@
 use crate::error::{FailureKind, JobError};
 use crate::job::{run_job, Caches};
 use crate::metrics::WorkerMetrics;
-use crate::queue::{connect_within, publish, redact, ConnectError, Context, QueueError, Topology};
+use crate::queue::{
+    connect_within, publish, publish_body, redact, ConnectError, Context, QueueError, Topology,
+    REFUSED_HEADER,
+};
+use crate::signing::{JobKey, SIGNATURE_HEADER};
 use crate::storage::SharedStorage;
 use crate::store::ResultStore;
 use crate::untrusted::decode_job;
@@ -26,7 +31,7 @@ use lapin::options::{
     BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions,
     BasicRejectOptions,
 };
-use lapin::types::FieldTable;
+use lapin::types::{AMQPValue, FieldTable};
 use lapin::Channel;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -49,6 +54,8 @@ pub struct DaemonConfig {
     /// Fault injection for tests of redelivery and shutdown: every job sleeps this long
     /// before it runs (`ESR1_WORKER_FAULT_DELAY_MS`; 0 in production).
     pub fault_delay: Duration,
+    /// When set, only jobs signed with this key are run (`ESR1_JOB_KEY`).
+    pub job_key: Option<JobKey>,
 }
 
 /// Runs one job with the worker's caches, turning a panic in the counting code into a
@@ -205,6 +212,71 @@ async fn session(
     }
 }
 
+/// A text header of a delivery.
+fn header_text(delivery: &Delivery, name: &str) -> Option<String> {
+    let headers = delivery.properties.headers().as_ref()?;
+    match headers.inner().get(name)? {
+        AMQPValue::LongString(s) => Some(s.to_string()),
+        AMQPValue::ShortString(s) => Some(s.to_string()),
+        _ => None,
+    }
+}
+
+/// Dead-letters a refused message with the reason in its [`REFUSED_HEADER`] (published to
+/// the dead-letter exchange with the delivery's routing key, then acknowledged), so the run's
+/// coordinator can say why; a plain reject when that publish fails.
+async fn refuse(
+    config: &DaemonConfig,
+    ch: &Channel,
+    delivery: Delivery,
+    reason: &str,
+) -> Result<(), QueueError> {
+    let id = delivery
+        .properties
+        .message_id()
+        .as_ref()
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| "(no message id)".into());
+    tracing::warn!(message_id = %id, reason = %reason, "dead-lettering a refused message");
+    let mut headers = delivery.properties.headers().clone().unwrap_or_default();
+    headers.insert(
+        REFUSED_HEADER.into(),
+        AMQPValue::LongString(
+            reason
+                .chars()
+                .take(1000)
+                .collect::<String>()
+                .as_str()
+                .into(),
+        ),
+    );
+    let props = delivery.properties.clone().with_headers(headers);
+    let dead = publish_body(
+        ch,
+        &Topology::new(&config.prefix).dead_letter_exchange(),
+        delivery.routing_key.as_str(),
+        &format!("refused message {id}"),
+        &delivery.data,
+        props,
+    )
+    .await;
+    match dead {
+        Ok(()) => delivery
+            .ack(BasicAckOptions::default())
+            .await
+            .map(|_| ())
+            .context("acknowledging a refused message"),
+        Err(e) => {
+            tracing::warn!(message_id = %id, error = %e, "rejecting a refused message instead");
+            delivery
+                .reject(BasicRejectOptions { requeue: false })
+                .await
+                .map(|_| ())
+                .context("rejecting a refused message")
+        }
+    }
+}
+
 /// What every delivery of a session is handled with.
 struct Consumer<'a> {
     config: &'a DaemonConfig,
@@ -216,26 +288,26 @@ struct Consumer<'a> {
 
 async fn handle(c: &Consumer<'_>, delivery: Delivery) -> Result<(), QueueError> {
     let metrics = c.metrics;
-    // Untrusted input: size bound, id recomputed, no `..` locations; a refused message is
-    // dead-lettered and nothing is written for it.
-    let job: RegionJob = match decode_job(&delivery.data) {
-        Ok(job) => job,
-        Err(e) => {
-            let id = delivery
-                .properties
-                .message_id()
-                .as_ref()
-                .map(|s| s.to_string())
-                .unwrap_or_else(|| "(no message id)".into());
-            tracing::warn!(message_id = %id, error = %e, "dead-lettering a refused message");
-            metrics.job("dead_lettered");
-            return delivery
-                .reject(BasicRejectOptions { requeue: false })
-                .await
-                .map(|_| ())
-                .context("rejecting a refused message");
-        }
+    // Untrusted input: signature (when the worker has a key), size bound, id recomputed,
+    // no `..` locations; a refused message is dead-lettered with its reason and nothing is
+    // written for it.
+    let checked = match &c.config.job_key {
+        Some(key) => key
+            .verify(
+                &delivery.data,
+                header_text(&delivery, SIGNATURE_HEADER).as_deref(),
+            )
+            .map_err(|e| e.to_string()),
+        None => Ok(()),
     };
+    let job: RegionJob =
+        match checked.and_then(|()| decode_job(&delivery.data).map_err(|e| e.to_string())) {
+            Ok(job) => job,
+            Err(reason) => {
+                metrics.job("dead_lettered");
+                return refuse(c.config, c.ch, delivery, &reason).await;
+            }
+        };
     // One span per job: every line logged while it runs carries the run and job ids.
     let span = tracing::info_span!("job", run_id = %job.run_id, job_id = %job.job_id);
     metrics.in_flight.inc();

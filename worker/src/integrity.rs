@@ -62,8 +62,9 @@ fn check_end(storage: &dyn Storage, source: &AlignmentSource) -> Result<(), JobE
 }
 
 /// The index names as many reference sequences as the header (BAI, CSI) or none beyond it
-/// (CRAI), and points nowhere past the end of the file.
-fn check_index_fits(source: &AlignmentSource) -> Result<(), JobError> {
+/// (CRAI), and points nowhere past the end of the file. No I/O: jobs check it too, so a
+/// truncated file or another file's index fails the job instead of losing records.
+pub fn check_index_fits(source: &AlignmentSource) -> Result<(), JobError> {
     let in_header = source.header.reference_sequences().len();
     let (references_ok, furthest) = match &source.index {
         SourceIndex::Binning(index) => {

@@ -6,6 +6,7 @@
 
 use crate::cram_reference::cram_repository;
 use crate::error::{storage_failure, JobError};
+use crate::integrity::check_index_fits;
 use crate::pileup::RegionCounter;
 use crate::reference::{read_reference, ReferenceCache};
 use crate::slice::{fetch, plan_slice};
@@ -50,6 +51,7 @@ pub fn run_job(
             .sources
             .get(storage, &job.sample.alignments, job.sample.index.as_deref())?;
     check_inputs(job, storage, &source.stamps)?;
+    check_index_fits(&source)?;
     caches
         .references
         .refresh(&job.reference, &job.inputs.reference);

@@ -17,7 +17,8 @@
 //! * [`integrity`] — whether an opened alignment file is whole and its index its own (for
 //!   `check`).
 //! * [`job`] — one region job end to end, with the worker's [`Caches`].
-//! * [`store`] — result objects; [`untrusted`] — checks of job messages; [`queue`] — RabbitMQ topology and publishing;
+//! * [`store`] — result objects; [`untrusted`] — checks of job messages; [`signing`] — their
+//!   optional HMAC signatures; [`queue`] — RabbitMQ topology and publishing;
 //!   [`metrics`] — Prometheus exposition; [`daemon`] — the consumer loop.
 
 pub mod cache;
@@ -32,6 +33,7 @@ pub mod pileup;
 pub mod queue;
 pub mod reference;
 pub mod retry;
+pub mod signing;
 pub mod slice;
 pub mod source;
 pub mod sparse;

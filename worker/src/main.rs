@@ -5,6 +5,7 @@ use esr1_worker::daemon::{run_daemon, DaemonConfig};
 use esr1_worker::metrics::WorkerMetrics;
 use esr1_worker::queue::{redact, ConnectFailure, DEFAULT_PREFIX};
 use esr1_worker::retry::parse_seconds;
+use esr1_worker::signing::JobKey;
 use esr1_worker::storage::storage_within;
 use esr1_worker::telemetry::http::serve;
 use esr1_worker::telemetry::logging::{self, LogFormat};
@@ -118,7 +119,11 @@ async fn run(args: Args) -> ExitCode {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0),
         ),
+        job_key: JobKey::from_env(&std::env::vars().collect()),
     };
+    if config.job_key.is_some() {
+        tracing::info!("only jobs signed with ESR1_JOB_KEY are run");
+    }
     tracing::info!(
         broker = %redact(&args.amqp_url),
         connect_timeout_s = args.connect_timeout.as_secs_f64(),

@@ -11,7 +11,8 @@
 //! whoever starts first; messages are persistent and every publish awaits its confirm.
 
 use crate::retry::RetryBudget;
-use esr1_proto::{encode, Versioned, SCHEMA_VERSION};
+use crate::signing::{JobKey, SIGNATURE_HEADER};
+use esr1_proto::{encode, RegionJob, Versioned, SCHEMA_VERSION};
 use lapin::options::{
     BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions,
     QueueDeclareOptions,
@@ -40,6 +41,9 @@ pub struct QueueError {
     /// What went wrong (the client's error or the broker's answer).
     pub detail: String,
 }
+
+/// Header of a message a worker refused (dead-lettered itself): why.
+pub const REFUSED_HEADER: &str = "esr1-refused";
 
 const UNROUTABLE: &str = "the broker could not route the message (no queue bound)";
 
@@ -419,14 +423,53 @@ pub async fn publish<T: Versioned>(
     message_id: &str,
     message: &T,
 ) -> Result<(), QueueError> {
+    let what = format!("{} {message_id}", T::KIND);
+    let props = message_properties(message_id, FieldTable::default());
+    publish_body(ch, exchange, routing_key, &what, &encode(message), props).await
+}
+
+/// Publishes a job, signed with `key` when there is one (see [`crate::signing`]).
+pub async fn publish_job(
+    ch: &Channel,
+    exchange: &str,
+    routing_key: &str,
+    job: &RegionJob,
+    key: Option<&JobKey>,
+) -> Result<(), QueueError> {
+    let body = encode(job);
     let mut headers = FieldTable::default();
+    if let Some(key) = key {
+        headers.insert(
+            SIGNATURE_HEADER.into(),
+            AMQPValue::LongString(key.sign(&body).as_str().into()),
+        );
+    }
+    let props = message_properties(&job.job_id, headers);
+    let what = format!("{} {}", RegionJob::KIND, job.job_id);
+    publish_body(ch, exchange, routing_key, &what, &body, props).await
+}
+
+/// The properties of a persistent JSON message of this schema, with extra headers.
+pub fn message_properties(message_id: &str, mut headers: FieldTable) -> BasicProperties {
     headers.insert("schema_version".into(), AMQPValue::LongUInt(SCHEMA_VERSION));
-    let props = BasicProperties::default()
+    BasicProperties::default()
         .with_message_id(message_id.into())
         .with_content_type("application/json".into())
         .with_delivery_mode(2)
-        .with_headers(headers);
-    let action = || format!("publishing {} {message_id} to {exchange}", T::KIND);
+        .with_headers(headers)
+}
+
+/// Publishes bytes with their properties (mandatory, persistent as the properties say) and
+/// waits for the confirm; `what` names the message in errors.
+pub async fn publish_body(
+    ch: &Channel,
+    exchange: &str,
+    routing_key: &str,
+    what: &str,
+    body: &[u8],
+    props: BasicProperties,
+) -> Result<(), QueueError> {
+    let action = || format!("publishing {what} to {exchange}");
     let confirm = ch
         .basic_publish(
             exchange.into(),
@@ -435,7 +478,7 @@ pub async fn publish<T: Versioned>(
                 mandatory: true,
                 ..BasicPublishOptions::default()
             },
-            &encode(message),
+            body,
             props,
         )
         .await

@@ -115,11 +115,7 @@ pub fn read_reference(
     if start == 0 || start > end {
         return Ok((Vec::new(), 0));
     }
-    let line_bases = record.line_base_count().get();
-    let line_width = record.line_width().get();
-    let offset =
-        |p: u64| record.position() + (p - 1) / line_bases * line_width + (p - 1) % line_bases;
-    let (u_start, u_end) = (offset(start), offset(end) + 1);
+    let (u_start, u_end) = fasta_offsets(uri, record, start, end)?;
     let (raw, fetched) = match &ix.gzi {
         None => {
             let bytes = storage
@@ -160,6 +156,41 @@ pub fn read_reference(
         .map(|b| b.to_ascii_uppercase())
         .collect();
     Ok((bases, fetched))
+}
+
+/// The uncompressed byte range holding bases `start..=end` (1-based, within the contig) of
+/// a `.fai` record. A record whose lines are not its bases plus a line end (1 or 2 bytes), or
+/// whose offsets overflow, is refused: such a `.fai` is another file's or corrupt, and
+/// trusting it could ask for any amount of memory.
+fn fasta_offsets(
+    uri: &str,
+    record: &fai::Record,
+    start: u64,
+    end: u64,
+) -> Result<(u64, u64), JobError> {
+    let line_bases = record.line_base_count().get();
+    let line_width = record.line_width().get();
+    let name = String::from_utf8_lossy(record.name().as_ref()).into_owned();
+    if line_width < line_bases || line_width > line_bases.saturating_add(2) {
+        return Err(JobError::permanent(format!(
+            "{uri}.fai: contig {name} has lines of {line_width} bytes for {line_bases} bases \
+             (expected {line_bases} plus a line end): the index is not this FASTA's or is \
+             corrupt; rebuild it with samtools faidx"
+        )));
+    }
+    let offset = |p: u64| {
+        let (line, col) = ((p - 1) / line_bases, (p - 1) % line_bases);
+        line.checked_mul(line_width)
+            .and_then(|o| o.checked_add(col))
+            .and_then(|o| o.checked_add(record.position()))
+    };
+    match (offset(start), offset(end).and_then(|o| o.checked_add(1))) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(JobError::permanent(format!(
+            "{uri}.fai: the offsets of contig {name} overflow: the index is corrupt; rebuild \
+             it with samtools faidx"
+        ))),
+    }
 }
 
 #[cfg(test)]

@@ -30,23 +30,54 @@ pub struct SlicePlan {
     pub chunk_span: u64,
 }
 
-/// Plans the ranged reads of `region` of reference sequence `rid`.
+/// Plans the ranged reads of `region` of reference sequence `rid`. An index that points
+/// past the end of the file, or holds a chunk that ends before it starts, fails the job: the
+/// file is truncated or the index is another file's, and reading on would silently drop
+/// records.
 pub fn plan_slice(
     source: &AlignmentSource,
     rid: usize,
     interval: Interval,
 ) -> Result<SlicePlan, JobError> {
+    let past_end = |offset: u64| {
+        JobError::permanent(format!(
+            "index {} points to byte {offset} but {} has {} bytes: the file is truncated or \
+             the index is another file's (re-index it)",
+            source.index_uri, source.uri, source.size
+        ))
+    };
     match &source.index {
         SourceIndex::Binning(index) => {
             let chunks = index.query(rid, interval).map_err(|e| {
                 JobError::permanent(format!("cannot query the index {}: {e}", source.index_uri))
             })?;
+            for c in &chunks {
+                let (start, end) = (c.start(), c.end());
+                if start.compressed() >= source.size || end.compressed() > source.size {
+                    return Err(past_end(start.compressed().max(end.compressed())));
+                }
+                if end < start {
+                    return Err(JobError::permanent(format!(
+                        "index {} holds a chunk that ends ({}) before it starts ({}): it is \
+                         corrupt (re-index {})",
+                        source.index_uri,
+                        u64::from(end),
+                        u64::from(start),
+                        source.uri
+                    )));
+                }
+            }
             Ok(plan_ranges(
                 chunks.iter().map(|c| (c.start(), c.end())),
                 source.size,
             ))
         }
-        SourceIndex::Crai(index) => Ok(plan_containers(index, rid, interval, source.size)),
+        SourceIndex::Crai(index) => {
+            if let Some(r) = index.iter().find(|r| r.offset() >= source.size) {
+                return Err(past_end(r.offset()));
+            }
+            Ok(plan_containers(index, rid, interval, source.size))
+        }
     }
 }
 
@@ -71,7 +102,7 @@ pub fn plan_containers(
         .filter(|r| {
             r.alignment_start().is_some_and(|s| {
                 let s = usize::from(s);
-                s <= end && s + r.alignment_span() > start
+                s <= end && s.saturating_add(r.alignment_span()) > start
             })
         })
         .map(|r| r.offset())
@@ -79,7 +110,7 @@ pub fn plan_containers(
     wanted.sort_unstable();
     wanted.dedup();
     let mut ranges: Vec<Range<u64>> = Vec::new();
-    for off in wanted {
+    for off in wanted.into_iter().filter(|&o| o < size) {
         let i = offsets.partition_point(|&o| o <= off);
         let next = offsets.get(i).copied().unwrap_or(size).min(size);
         match ranges.last_mut() {

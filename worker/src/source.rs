@@ -87,13 +87,34 @@ fn parse_index(uri: &str, bytes: &[u8]) -> Result<SourceIndex, JobError> {
         let idx = csi::io::Reader::new(Cursor::new(bytes))
             .read_index()
             .map_err(invalid)?;
+        check_bins(uri, &idx)?;
         Ok(SourceIndex::Binning(Box::new(idx)))
     } else {
         let idx = bam::bai::io::Reader::new(Cursor::new(bytes))
             .read_index()
             .map_err(invalid)?;
+        check_bins(uri, &idx)?;
         Ok(SourceIndex::Binning(Box::new(idx)))
     }
+}
+
+/// Refuses a BAI/CSI holding a bin beyond its depth's last bin: noodles' query indexes a
+/// table by bin id and would panic on it (found by fuzzing a mutated BAI).
+fn check_bins<I>(uri: &str, idx: &csi::binning_index::Index<I>) -> Result<(), JobError>
+where
+    I: csi::binning_index::index::reference_sequence::Index,
+{
+    let max =
+        csi::binning_index::index::reference_sequence::bin::Bin::max_id(idx.depth()).unwrap_or(0);
+    for (rid, rs) in idx.reference_sequences().iter().enumerate() {
+        if let Some(bin) = rs.bins().keys().find(|&&id| id > max) {
+            return Err(JobError::permanent(format!(
+                "{uri} is not a valid index: reference sequence {rid} has bin {bin}, beyond \
+                 the last bin ({max}) of its depth"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// An alignment file and its index located in storage, with their stamps (size and version)

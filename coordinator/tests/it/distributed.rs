@@ -16,7 +16,7 @@ use std::process::Command;
 use std::time::Duration;
 
 const REPORTS: [&str; 4] = ["calls.tsv", "patients.tsv", "frequencies.tsv", "qc.tsv"];
-const LONG: Duration = Duration::from_secs(300);
+pub const LONG: Duration = Duration::from_secs(300);
 
 fn options(
     sim: &SimulatedCohort,
@@ -37,7 +37,7 @@ fn options(
     }
 }
 
-fn embedded(sim: &SimulatedCohort, sheet: &Path, out: &Path) -> RunOutput {
+pub fn embedded(sim: &SimulatedCohort, sheet: &Path, out: &Path) -> RunOutput {
     run(
         &options(
             sim,
@@ -60,19 +60,24 @@ fn distributed(
     prefix: &str,
     run_id: &str,
 ) -> std::thread::JoinHandle<RunOutput> {
-    let opts = options(
-        sim,
-        sheet,
-        out,
-        Backend::Amqp(AmqpOptions::new(url, prefix)),
-        run_id,
-    );
+    distributed_with(sim, sheet, out, AmqpOptions::new(url, prefix), run_id)
+}
+
+/// Runs the coordinator with given broker options on a thread; join to get its output.
+pub fn distributed_with(
+    sim: &SimulatedCohort,
+    sheet: &Path,
+    out: &Path,
+    amqp: AmqpOptions,
+    run_id: &str,
+) -> std::thread::JoinHandle<RunOutput> {
+    let opts = options(sim, sheet, out, Backend::Amqp(amqp), run_id);
     std::thread::spawn(move || {
         run(&opts, &crate::util::local_storage()).unwrap_or_else(|e| panic!("{e:#}"))
     })
 }
 
-fn assert_same_reports(a: &Path, b: &Path) {
+pub fn assert_same_reports(a: &Path, b: &Path) {
     for f in REPORTS {
         let x = std::fs::read_to_string(a.join(f)).unwrap_or_default();
         let y = std::fs::read_to_string(b.join(f)).unwrap_or_default();
@@ -97,7 +102,7 @@ fn results_written(out: &Path) -> usize {
         .unwrap_or(0)
 }
 
-fn wait_until(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
+pub fn wait_until(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
     let start = std::time::Instant::now();
     while !cond() {
         assert!(start.elapsed() < timeout, "timed out waiting for {what}");
@@ -105,7 +110,8 @@ fn wait_until(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
     }
 }
 
-struct Cleanup<'a>(&'a str, &'a str, &'a str);
+/// Deletes a test's queues and exchanges when dropped.
+pub struct Cleanup<'a>(pub &'a str, pub &'a str, pub &'a str);
 
 impl Drop for Cleanup<'_> {
     fn drop(&mut self) {

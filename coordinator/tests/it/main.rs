@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 mod broker;
+mod fault_proxy;
 mod garage;
 mod util;
 
@@ -16,11 +17,15 @@ mod cohort;
 mod coverage;
 mod distributed;
 mod failfast;
+mod fuzz;
 mod identity;
 mod layout;
+mod lost_queue;
 mod monitoring;
 mod rebuild;
 mod report_html;
 mod s3;
+mod s3_faults;
 mod trust;
+mod untrusted;
 mod vcf;

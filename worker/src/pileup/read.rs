@@ -75,7 +75,11 @@ pub fn read_events<R: Record + ?Sized>(
             Kind::Match | Kind::SequenceMatch | Kind::SequenceMismatch => {
                 // The part of the operation inside the region.
                 let first = region.start.saturating_sub(ref_pos).min(len as u64) as usize;
-                let end = region.end.saturating_add(1).saturating_sub(ref_pos).min(len as u64) as usize;
+                let end = region
+                    .end
+                    .saturating_add(1)
+                    .saturating_sub(ref_pos)
+                    .min(len as u64) as usize;
                 for k in first..end.max(first) {
                     let pos = ref_pos + k as u64;
                     let base = sequence

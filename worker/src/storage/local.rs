@@ -13,6 +13,41 @@ fn path(uri: &str) -> PathBuf {
     PathBuf::from(uri.strip_prefix("file://").unwrap_or(uri))
 }
 
+/// A local path as the filesystem will resolve it: its longest existing ancestor made
+/// canonical (every symbolic link followed), the components that do not exist yet appended.
+/// A dangling symbolic link on the way is an error (writing through it would create its
+/// target, wherever that is).
+pub fn resolve_local(uri: &str) -> Result<PathBuf, String> {
+    let full = path(uri);
+    let mut existing = full.as_path();
+    let mut missing = Vec::new();
+    loop {
+        match std::fs::canonicalize(existing) {
+            Ok(mut resolved) => {
+                resolved.extend(missing.iter().rev());
+                return Ok(resolved);
+            }
+            Err(_) if std::fs::symlink_metadata(existing).is_ok() => {
+                return Err(format!(
+                    "{} is a symbolic link to nothing, or cannot be resolved",
+                    existing.display()
+                ));
+            }
+            Err(_) => match (existing.file_name(), existing.parent()) {
+                (Some(name), Some(parent)) => {
+                    missing.push(name.to_owned());
+                    existing = if parent.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        parent
+                    };
+                }
+                _ => return Ok(full),
+            },
+        }
+    }
+}
+
 fn error(uri: &str, e: &std::io::Error) -> StorageError {
     let kind = match e.kind() {
         std::io::ErrorKind::NotFound => StorageErrorKind::NotFound,

@@ -6,7 +6,7 @@ use super::api::{
     has_parent_component, is_s3, under_prefix, ObjectMeta, SharedStorage, Storage, StorageError,
     StorageErrorKind,
 };
-use super::local::LocalStorage;
+use super::local::{resolve_local, LocalStorage};
 use super::metered::{MeteredStorage, StorageMetrics};
 use super::retry::RetryingStorage;
 use super::s3::{S3Config, S3Storage};
@@ -63,6 +63,9 @@ impl Router {
             ));
         }
         if !is_s3(uri) {
+            if !self.allowed.is_empty() {
+                self.confine_local(uri)?;
+            }
             return Ok(&self.local);
         }
         let s3 = self.s3.get_or_init(|| match &self.s3_config {
@@ -76,6 +79,36 @@ impl Router {
         match s3 {
             Ok(s) => Ok(s.as_ref()),
             Err(e) => Err(StorageError::new(e.kind, uri, e.message.clone())),
+        }
+    }
+}
+
+impl Router {
+    /// Refuses a local path whose resolved form (symbolic links followed) leaves the
+    /// permitted prefixes, themselves resolved: a link under an allowed directory pointing
+    /// elsewhere is no way out.
+    fn confine_local(&self, uri: &str) -> Result<(), StorageError> {
+        let refuse = |message: String| {
+            Err(StorageError::new(
+                StorageErrorKind::NotPermitted,
+                uri,
+                message,
+            ))
+        };
+        let resolved = match resolve_local(uri) {
+            Ok(p) => p.to_string_lossy().into_owned(),
+            Err(e) => return refuse(e),
+        };
+        let inside = self.allowed.iter().filter(|p| !is_s3(p)).any(|p| {
+            resolve_local(p).is_ok_and(|base| under_prefix(&resolved, &base.to_string_lossy()))
+        });
+        if inside {
+            Ok(())
+        } else {
+            refuse(format!(
+                "resolves to {resolved}, outside the permitted prefixes ({})",
+                self.allowed.join(", ")
+            ))
         }
     }
 }
@@ -165,5 +198,55 @@ mod tests {
             std::fs::read(dir.path().join("secret")).ok(),
             Some(b"x".to_vec())
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symbolic_links_out_of_the_permitted_prefixes_are_refused() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let allowed = dir.path().join("allowed");
+        let outside = dir.path().join("outside");
+        for d in [&allowed, &outside] {
+            std::fs::create_dir_all(d).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::write(outside.join("secret"), "x").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(allowed.join("ok"), "y").unwrap_or_else(|e| panic!("{e}"));
+        let link = |to: &std::path::Path, name: &str| {
+            std::os::unix::fs::symlink(to, allowed.join(name)).unwrap_or_else(|e| panic!("{e}"))
+        };
+        link(&outside, "escape");
+        link(&outside.join("new-file"), "dangling");
+        link(&allowed.join("ok"), "inside");
+        // The allowed prefix is itself named through a link: resolved too.
+        std::os::unix::fs::symlink(&allowed, dir.path().join("alias"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let prefix = format!("{}/", dir.path().join("alias").display());
+        let r = Router::new(None, vec![prefix.clone()]);
+        assert_eq!(r.get(&format!("{prefix}ok")), Ok(b"y".to_vec()));
+        assert_eq!(r.get(&format!("{prefix}inside")), Ok(b"y".to_vec()));
+        assert_eq!(r.put(&format!("{prefix}results/new"), b"z"), Ok(()));
+        for uri in [
+            format!("{prefix}escape/secret"),
+            format!("{prefix}escape/results/x.result.json"),
+            format!("{prefix}dangling"),
+        ] {
+            let e = r.get(&uri).unwrap_err();
+            assert_eq!(e.kind, StorageErrorKind::NotPermitted, "{uri}: {e}");
+            let e = r.put(&uri, b"w").unwrap_err();
+            assert_eq!(e.kind, StorageErrorKind::NotPermitted, "{uri}: {e}");
+        }
+        assert!(r
+            .get(&format!("{prefix}escape/secret"))
+            .unwrap_err()
+            .message
+            .contains("outside the permitted prefixes"));
+        // Nothing was written outside.
+        let mut names: Vec<String> = std::fs::read_dir(&outside)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["secret"]);
     }
 }
