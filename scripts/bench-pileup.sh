@@ -9,7 +9,7 @@
 #   count    the worker's counting core on the region's records       (decode_floor count)
 #   floor    the same records decoded by our reader, nothing counted  (decode_floor decode)
 # and prints median CPU seconds (user + sys), peak RSS, and the ratios the README reports.
-# Needs Debian's samtools and time (installed when missing).
+# Needs Debian's samtools and time (installed when missing). NO_BUILD=1 skips the release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=3; deep=20000; work=""
@@ -26,8 +26,10 @@ done
 source scripts/services.sh
 command -v samtools >/dev/null 2>&1 || apt_install samtools
 [ -x /usr/bin/time ] || apt_install time
-cargo build --release -q -p esr1-coordinator -p esr1-worker --example decode_floor
-cargo build --release -q -p esr1-simulate --example bench_bams
+if [ -z "${NO_BUILD:-}" ]; then # NO_BUILD=1: use the release binaries already built
+  cargo build --release -q -p esr1-coordinator -p esr1-worker --example decode_floor
+  cargo build --release -q -p esr1-simulate --example bench_bams
+fi
 target=${CARGO_TARGET_DIR:-target}
 bin=$target/release/esr1-coordinator
 floor=$target/release/examples/decode_floor

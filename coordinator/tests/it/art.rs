@@ -49,20 +49,44 @@ fn passed(out: &Path, sample: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// A test cohort at 2,500 plasma and 400 tissue fragments, run and scored; the score's table
+/// is printed.
+fn test_cohort(
+    dir: &Path,
+    (patients, seed): (usize, u64),
+    assembly: Assembly,
+) -> (ArtCohort, ArtScore, String) {
+    let depths = ArtDepths {
+        cfdna: 2500,
+        tumour: 400,
+    };
+    let (cohort, s) = run_art(dir, (patients, seed), depths, assembly);
+    let table = s.table();
+    eprintln!("{table}");
+    (cohort, s, table)
+}
+
+/// Every status and every arm exact; at most one other false positive per 20 samples.
+fn assert_statuses_arms_and_false_positives(s: &ArtScore, table: &str) {
+    assert!(
+        s.wrong_statuses.is_empty(),
+        "{:?}\n{table}",
+        s.wrong_statuses
+    );
+    for g in &s.arms {
+        assert_eq!(g.ours, g.truth, "{}\n{table}", g.group);
+    }
+    assert!(
+        s.false_positives.len() * 20 <= s.samples,
+        "{:?}\n{table}",
+        s.false_positives
+    );
+}
+
 #[test]
 fn an_art_bwa_cohort_is_called_right_mechanism_by_mechanism() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let (cohort, s) = run_art(
-        dir.path(),
-        (10, 7),
-        ArtDepths {
-            cfdna: 2500,
-            tumour: 400,
-        },
-        Assembly::GRCH38,
-    );
-    let table = s.table();
-    eprintln!("{table}");
+    let (cohort, s, table) = test_cohort(dir.path(), (10, 7), Assembly::GRCH38);
     let out = dir.path().join("run");
     // D538G is pre-existing at ~1 % in two other patients' baselines (A02, A10); A06's
     // acquired D538G at 0.4 % (first plasma) and 0.6 % is still found.
@@ -103,37 +127,14 @@ fn an_art_bwa_cohort_is_called_right_mechanism_by_mechanism() {
         );
         assert!(!calls.iter().any(|c| c.0 == "L536H"), "{sample}: {calls:?}");
     }
-    // Every status and every arm exact; at most one other false positive per 20 samples.
-    assert!(
-        s.wrong_statuses.is_empty(),
-        "{:?}\n{table}",
-        s.wrong_statuses
-    );
-    for g in &s.arms {
-        assert_eq!(g.ours, g.truth, "{}\n{table}", g.group);
-    }
-    assert!(
-        s.false_positives.len() * 20 <= s.samples,
-        "{:?}\n{table}",
-        s.false_positives
-    );
+    assert_statuses_arms_and_false_positives(&s, &table);
     assert!(cohort.jackpots.len() >= 5, "{:?}", cohort.jackpots);
 }
 
 #[test]
 fn a_grch37_cohort_named_6_is_called_in_its_own_coordinates() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let (cohort, s) = run_art(
-        dir.path(),
-        (7, 11),
-        ArtDepths {
-            cfdna: 2500,
-            tumour: 400,
-        },
-        Assembly::GRCH37,
-    );
-    let table = s.table();
-    eprintln!("{table}");
+    let (cohort, s, table) = test_cohort(dir.path(), (7, 11), Assembly::GRCH37);
     let out = dir.path().join("run");
     // D538G is at 6:152419926 in GRCh37 (shared/esr1/hotspots.tsv), and named so.
     let rows = read_tsv(&out.join("calls.tsv"));
@@ -153,19 +154,7 @@ fn a_grch37_cohort_named_6_is_called_in_its_own_coordinates() {
         0,
         "{table}"
     );
-    assert!(
-        s.wrong_statuses.is_empty(),
-        "{:?}\n{table}",
-        s.wrong_statuses
-    );
-    for g in &s.arms {
-        assert_eq!(g.ours, g.truth, "{}\n{table}", g.group);
-    }
-    assert!(
-        s.false_positives.len() * 20 <= s.samples,
-        "{:?}\n{table}",
-        s.false_positives
-    );
+    assert_statuses_arms_and_false_positives(&s, &table);
     assert!(cohort
         .patients
         .iter()
