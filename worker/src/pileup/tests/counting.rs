@@ -308,26 +308,22 @@ fn fragments_are_counted_by_orientation_whichever_mate_shows_the_base() {
     assert_eq!(s.base_total(b'C'), 4);
     assert_eq!(s.orientations(b'C'), (2, 2));
     // Overlapping mates are one fragment with the first read's orientation.
-    let r1 = record(Read {
-        name: "e",
-        flags: 0x1 | 0x2 | 0x10 | 0x40,
-        start: 101,
-        cigar: "20M",
-        seq: &alt(101, 20),
-        qual: 30,
-        mapq: 60,
-        mate_start: Some(101),
-    });
-    let r2 = record(Read {
-        name: "e",
-        flags: 0x1 | 0x2 | 0x20 | 0x80,
-        start: 101,
-        cigar: "20M",
-        seq: &alt(101, 20),
-        qual: 35,
-        mapq: 60,
-        mate_start: Some(101),
-    });
+    let mate = |flags: u16, qual: u8| {
+        record(Read {
+            name: "e",
+            flags,
+            start: 101,
+            cigar: "20M",
+            seq: &alt(101, 20),
+            qual,
+            mapq: 60,
+            mate_start: Some(101),
+        })
+    };
+    let (r1, r2) = (
+        mate(0x1 | 0x2 | 0x10 | 0x40, 30),
+        mate(0x1 | 0x2 | 0x20 | 0x80, 35),
+    );
     let (sites, _, _) = count(&[r1, r2]);
     let s = sites
         .iter()
