@@ -225,9 +225,9 @@ async fn republish_lost(
     lost.sort_by(|a, b| {
         (&a.sample.sample, a.region.start).cmp(&(&b.sample.sample, b.region.start))
     });
-    eprintln!(
-        "coordinator: {} published jobs are neither queued nor done after {} s without \
-         progress (the broker may have lost the jobs queue); publishing them again",
+    tracing::warn!(
+        "{} published jobs are neither queued nor done after {} s without progress (the \
+         broker may have lost the jobs queue); publishing them again",
         lost.len(),
         amqp.republish_after.as_secs()
     );
@@ -247,7 +247,7 @@ pub async fn delete_run_queues(ch: &lapin::Channel, topology: &Topology, run_id:
             .queue_delete(q.as_str().into(), QueueDeleteOptions::default())
             .await
         {
-            eprintln!("coordinator: cannot delete queue {q}: {e}");
+            tracing::warn!("cannot delete queue {q}: {e}");
         }
     }
 }
