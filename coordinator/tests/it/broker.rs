@@ -222,20 +222,27 @@ pub fn cleanup(url: &str, prefix: &str, run_id: &str) {
     });
 }
 
-/// Messages ready in a queue.
-pub fn depth(url: &str, queue: &str) -> u32 {
+/// Runs `f` on a fresh broker channel.
+pub fn with_channel<T>(url: &str, f: impl AsyncFnOnce(&lapin::Channel) -> T) -> T {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     rt.block_on(async {
         let (conn, ch) = connect(url).await.unwrap_or_else(|e| panic!("{e}"));
-        let d = Topology::new("x")
-            .depth(&ch, queue)
+        let r = f(&ch).await;
+        let _ = conn.close(200, "".into()).await;
+        r
+    })
+}
+
+/// Messages ready in a queue.
+pub fn depth(url: &str, queue: &str) -> u32 {
+    with_channel(url, async |ch| {
+        Topology::new("x")
+            .depth(ch, queue)
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let _ = conn.close(200, "depth".into()).await;
-        d
+            .unwrap_or_else(|e| panic!("{e}"))
     })
 }
 

@@ -3,27 +3,13 @@
 //! again and the run completes; a finished run deletes its queues, and `status --cleanup`
 //! deletes those a dead coordinator left.
 
-use crate::broker::{amqp_url, bin, unique, Worker};
+use crate::broker::{amqp_url, bin, unique, with_channel, Worker};
 use crate::distributed::{assert_same_reports, embedded, wait_until, Cleanup, LONG};
-use esr1_worker::queue::{connect, Topology};
+use esr1_worker::queue::Topology;
 use lapin::options::{QueueDeclareOptions, QueueDeleteOptions};
 use lapin::types::FieldTable;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// Runs `f` on a fresh broker channel.
-fn with_channel<T>(url: &str, f: impl AsyncFnOnce(&lapin::Channel) -> T) -> T {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
-    rt.block_on(async {
-        let (conn, ch) = connect(url).await.unwrap_or_else(|e| panic!("{e}"));
-        let r = f(&ch).await;
-        let _ = conn.close(200, "".into()).await;
-        r
-    })
-}
 
 /// Whether a queue exists (a passive declare; its failure closes only that channel).
 fn queue_exists(url: &str, queue: &str) -> bool {
