@@ -5,7 +5,7 @@
 use clap::{Args, Parser, Subcommand};
 use esr1_coordinator::distributed::DEFAULT_REPUBLISH_AFTER;
 use esr1_coordinator::help;
-use esr1_coordinator::plan::{PlanOptions, DEFAULT_REGION_SIZE};
+use esr1_coordinator::plan::{PlanOptions, DEFAULT_JOB_BYTES, MIN_JOB_BYTES};
 use esr1_proto::CallingParams;
 use esr1_science::consequence::CountRule;
 use esr1_simulate::{AlignmentFormat, ACCURACY_DEPTH, ACCURACY_VAFS};
@@ -190,14 +190,19 @@ pub struct ThresholdArgs {
     /// places the exons the built-in model lacks (2, 3, 4 and 6) for HGVS names.
     #[arg(long, value_name = "FILE.gtf|gff3")]
     pub annotation: Option<PathBuf>,
-    /// Region size of a job, in base pairs (1,000 to 20,000,000).
-    #[arg(long, default_value_t = DEFAULT_REGION_SIZE, value_parser = clap::value_parser!(u64).range(1_000..=20_000_000))]
-    pub region_size: u64,
+    /// Compressed bytes of alignment data per job (default 8 MiB, at least 64 KiB): a shallow
+    /// sample is one job, a deep one several of about this size, from its index.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_JOB_BYTES, value_parser = clap::value_parser!(u64).range(MIN_JOB_BYTES..))]
+    pub job_bytes: u64,
+    /// Cut every sample into regions of this many base pairs instead (1,000 to 20,000,000).
+    #[arg(long, value_name = "BP", value_parser = clap::value_parser!(u64).range(1_000..=20_000_000))]
+    pub region_size: Option<u64>,
 }
 
 impl ThresholdArgs {
     pub fn plan_options(&self) -> PlanOptions {
         PlanOptions {
+            job_bytes: self.job_bytes,
             region_size: self.region_size,
             params: CallingParams {
                 min_mapq: self.min_mapq,

@@ -1,5 +1,5 @@
 //! Planning: detect each sample's genome build and contig naming, then split the ESR1 span of
-//! every sample into region jobs.
+//! every sample into region jobs of about the same compressed size ([`bytes`]).
 
 use crate::samplesheet::Samplesheet;
 use esr1_proto::{
@@ -15,14 +15,17 @@ use serde::{Deserialize, Serialize};
 /// Version of the counting model; part of every job id (defined beside the counting core).
 pub use esr1_worker::MODEL_VERSION;
 
-/// Default region size in base pairs.
-pub const DEFAULT_REGION_SIZE: u64 = 100_000;
+pub mod bytes;
+
+pub use bytes::{DEFAULT_JOB_BYTES, MIN_JOB_BYTES};
 
 /// How to plan.
 #[derive(Debug, Clone)]
 pub struct PlanOptions {
-    /// Region size in base pairs.
-    pub region_size: u64,
+    /// Compressed bytes per job ([`bytes`]): the default way to cut a sample into jobs.
+    pub job_bytes: u64,
+    /// Fixed region size in base pairs instead (every sample tiled alike, whatever its data).
+    pub region_size: Option<u64>,
     /// Filters and thresholds passed to every job.
     pub params: CallingParams,
     /// A GTF/GFF3 whose ESR1 transcript places exons the built-in model lacks.
@@ -32,7 +35,8 @@ pub struct PlanOptions {
 impl Default for PlanOptions {
     fn default() -> Self {
         Self {
-            region_size: DEFAULT_REGION_SIZE,
+            job_bytes: DEFAULT_JOB_BYTES,
+            region_size: None,
             params: CallingParams::default(),
             annotation: None,
         }
@@ -46,6 +50,10 @@ pub struct PlannedSample {
     pub sample: SampleRef,
     /// Its jobs, in region order.
     pub jobs: Vec<RegionJob>,
+    /// Compressed bytes of each job as its index estimates them (empty when planned by base
+    /// pairs).
+    #[serde(default)]
+    pub job_bytes: Vec<u64>,
 }
 
 /// A sample that cannot run, and why.
@@ -340,9 +348,32 @@ pub fn plan(
                 continue;
             }
         };
-        let jobs = tile(&contig, gene_start, gene_end, options.region_size)
+        let regions: Vec<(GenomicRegion, Option<u64>)> = match options.region_size {
+            Some(size) => tile(&contig, gene_start, gene_end, size)
+                .into_iter()
+                .map(|r| (r, None))
+                .collect(),
+            None => match sources.get(storage, &s.sample.alignments, s.sample.index.as_deref()) {
+                Ok(source) => bytes::plan_by_bytes(
+                    storage,
+                    &source,
+                    &contig,
+                    (gene_start, gene_end),
+                    options.job_bytes,
+                )
+                .into_iter()
+                .map(|r| (r.region, Some(r.bytes)))
+                .collect(),
+                Err(_) => tile(&contig, gene_start, gene_end, gene_end - gene_start + 1)
+                    .into_iter()
+                    .map(|r| (r, None))
+                    .collect(),
+            },
+        };
+        let job_bytes: Vec<u64> = regions.iter().filter_map(|(_, b)| *b).collect();
+        let jobs = regions
             .into_iter()
-            .map(|region| {
+            .map(|(region, _)| {
                 let sites: Vec<u64> = hotspots
                     .iter()
                     .copied()
@@ -358,6 +389,7 @@ pub fn plan(
         samples.push(PlannedSample {
             sample: s.sample.clone(),
             jobs,
+            job_bytes,
         });
     }
     Ok(Plan {

@@ -228,6 +228,7 @@ fn relabel(stored: &Plan, sheet: &mut Samplesheet) -> (Plan, Vec<String>) {
                 samples.push(PlannedSample {
                     sample: s.sample.clone(),
                     jobs: p.jobs.clone(),
+                    job_bytes: p.job_bytes.clone(),
                 });
             }
             (None, Some(f)) => failed.push(fail(f.reason.clone())),

@@ -6,9 +6,11 @@
 //! * [`retry`] — the jittered back-off and time budget of every connection;
 //!   [`telemetry`] — logging, build and process metrics, the `/metrics` endpoint.
 //! * [`storage`] — object access (local, S3) behind one trait, with retry and counting;
-//!   [`sparse`] — a `Read + Seek` view of fetched byte ranges; [`cache`] — a keyed cache
+//!   [`sparse`] — a `Read + Seek` view of fetched byte ranges; [`streamed`] — one of planned
+//!   ranges fetched window by window; [`cache`] — a keyed cache
 //!   that never holds its lock during a load; [`contig`] — contig-name aliases;
 //!   [`error`] — [`JobError`] and its [`FailureKind`]; [`pileup`] — the counting core.
+//! * [`bisect`] — where a small region's records start in a large BAM index chunk.
 //! * [`source`] — opening an alignment file (header, index) and the per-worker
 //!   [`source::SourceCache`]; [`slice`](mod@slice) — planning and fetching the bytes of one region;
 //!   [`reference`](mod@reference) — FASTA slices through `.fai`/`.gzi` and the per-worker
@@ -21,6 +23,7 @@
 //!   optional HMAC signatures; [`queue`] — RabbitMQ topology and publishing;
 //!   [`metrics`] — Prometheus exposition; [`daemon`] — the consumer loop.
 
+pub mod bisect;
 pub mod cache;
 pub mod contig;
 pub mod cram_reference;
@@ -39,6 +42,7 @@ pub mod source;
 pub mod sparse;
 pub mod storage;
 pub mod store;
+pub mod streamed;
 pub mod telemetry;
 pub mod untrusted;
 

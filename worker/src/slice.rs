@@ -13,6 +13,7 @@ use crate::error::{storage_failure, JobError};
 use crate::source::{AlignmentSource, SourceIndex};
 use crate::sparse::{SparseFile, MAX_BLOCK};
 use crate::storage::Storage;
+use noodles::bgzf::VirtualPosition;
 use noodles::core::region::Interval;
 use noodles::cram;
 use std::ops::Range;
@@ -28,6 +29,8 @@ pub struct SlicePlan {
     pub ranges: Vec<Range<u64>>,
     /// The minimal span: compressed bytes covered by the union of the chunks.
     pub chunk_span: u64,
+    /// The index chunks (BAM), in file order: where the query reads records; empty for CRAM.
+    pub chunks: Vec<(VirtualPosition, VirtualPosition)>,
 }
 
 /// Plans the ranged reads of `region` of reference sequence `rid`. An index that points
@@ -119,23 +122,20 @@ pub fn plan_containers(
         }
     }
     let chunk_span = ranges.iter().map(|r| r.end - r.start).sum();
-    SlicePlan { ranges, chunk_span }
+    SlicePlan {
+        ranges,
+        chunk_span,
+        chunks: Vec::new(),
+    }
 }
 
 /// Turns chunks (virtual positions) into merged, bounded byte ranges of a file of `size`.
 pub fn plan_ranges(
-    chunks: impl Iterator<
-        Item = (
-            noodles::bgzf::VirtualPosition,
-            noodles::bgzf::VirtualPosition,
-        ),
-    >,
+    chunks: impl Iterator<Item = (VirtualPosition, VirtualPosition)>,
     size: u64,
 ) -> SlicePlan {
-    let chunks: Vec<(
-        noodles::bgzf::VirtualPosition,
-        noodles::bgzf::VirtualPosition,
-    )> = chunks.collect();
+    let mut chunks: Vec<(VirtualPosition, VirtualPosition)> = chunks.collect();
+    chunks.sort_unstable();
     // The minimal span: the union of the chunks' compressed extents.
     let mut extents: Vec<(u64, u64)> = chunks
         .iter()
@@ -180,7 +180,11 @@ pub fn plan_ranges(
             _ => ranges.push(s..e),
         }
     }
-    SlicePlan { ranges, chunk_span }
+    SlicePlan {
+        ranges,
+        chunk_span,
+        chunks,
+    }
 }
 
 /// Fetches the planned ranges.

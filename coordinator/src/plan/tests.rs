@@ -125,7 +125,11 @@ fn a_sample_is_cut_into_contiguous_region_jobs_named_as_its_header_names_chr6() 
     let dir = tempfile::tempdir().expect("tempdir");
     let reference = reference(dir.path(), "chr6", GRCH38);
     let bam = header_only_bam(dir.path(), "s1", "6", GRCH38);
-    let options = PlanOptions::default();
+    let region_size = 100_000;
+    let options = PlanOptions {
+        region_size: Some(region_size),
+        ..PlanOptions::default()
+    };
     let run_plan = || {
         plan(
             "run1",
@@ -143,7 +147,7 @@ fn a_sample_is_cut_into_contiguous_region_jobs_named_as_its_header_names_chr6() 
     assert!(p.failed.is_empty(), "{:?}", p.failed);
     let jobs: Vec<&RegionJob> = p.jobs().collect();
     let (start, end) = Build::Grch38.gene_span();
-    let want = (end - start + 1).div_ceil(DEFAULT_REGION_SIZE) as usize;
+    let want = (end - start + 1).div_ceil(region_size) as usize;
     assert_eq!(jobs.len(), want);
     assert_eq!(jobs[0].region.start, start);
     assert_eq!(jobs[jobs.len() - 1].region.end, end);
@@ -153,7 +157,7 @@ fn a_sample_is_cut_into_contiguous_region_jobs_named_as_its_header_names_chr6() 
     for j in &jobs {
         // The sample's own contig name, not the reference's.
         assert_eq!(j.region.contig, "6");
-        assert!(j.region.end - j.region.start < DEFAULT_REGION_SIZE);
+        assert!(j.region.end - j.region.start < region_size);
         assert!(j.report_sites.iter().all(|&s| j.region.contains(s)));
     }
     // Every hotspot position lands in exactly one job.
@@ -187,7 +191,7 @@ fn samples_that_cannot_run_fail_alone_with_their_reason() {
         message: "file x.bam not found".into(),
     };
     let options = PlanOptions {
-        region_size: 300_000,
+        region_size: Some(300_000),
         ..PlanOptions::default()
     };
     let p = plan(
@@ -268,4 +272,88 @@ fn a_reference_without_a_usable_index_stops_the_plan() {
 
     let e = go(&reference(dir.path(), "chr6", 1_000));
     assert!(e.to_string().contains("neither GRCh38"), "{e}");
+}
+
+#[test]
+fn by_default_a_sample_without_data_is_one_job_over_the_span() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reference = reference(dir.path(), "chr6", GRCH38);
+    let bam = header_only_bam(dir.path(), "s1", "chr6", GRCH38);
+    let p = plan(
+        "run1",
+        &sheet(vec![sheet_sample("S1", &bam, None)]),
+        &reference,
+        "/out",
+        &PlanOptions::default(),
+        &LocalStorage,
+        &SourceCache::default(),
+    )
+    .expect("plan");
+    let (start, end) = Build::Grch38.gene_span();
+    let jobs: Vec<&RegionJob> = p.jobs().collect();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!((jobs[0].region.start, jobs[0].region.end), (start, end));
+    assert_eq!(p.samples[0].job_bytes, vec![0]);
+    assert_eq!(
+        jobs[0].report_sites,
+        Esr1Model::builtin().hotspot_positions(Build::Grch38)
+    );
+}
+
+#[test]
+fn a_deep_sample_is_cut_into_jobs_of_about_the_target_size_and_a_shallow_one_is_not() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (reference, bams) =
+        esr1_simulate::bench::write_pileup_bench(dir.path(), 3, 2_000).expect("bench BAMs");
+    let samples = bams
+        .iter()
+        .map(|b| sheet_sample(b.name, &b.bam, None))
+        .collect();
+    let options = PlanOptions {
+        job_bytes: 1 << 20,
+        ..PlanOptions::default()
+    };
+    let p = plan(
+        "run1",
+        &sheet(samples),
+        &reference.to_string_lossy(),
+        "/out",
+        &options,
+        &LocalStorage,
+        &SourceCache::default(),
+    )
+    .expect("plan");
+    assert!(p.failed.is_empty(), "{:?}", p.failed);
+    let (start, end) = Build::Grch38.gene_span();
+    for s in &p.samples {
+        let size = std::fs::metadata(&s.sample.alignments).expect("size").len();
+        let jobs = &s.jobs;
+        assert_eq!(jobs.len(), s.job_bytes.len());
+        assert_eq!(jobs[0].region.start, start);
+        assert_eq!(jobs[jobs.len() - 1].region.end, end);
+        for pair in jobs.windows(2) {
+            assert_eq!(pair[0].region.end + 1, pair[1].region.start);
+        }
+        let total: u64 = s.job_bytes.iter().sum();
+        assert!(total <= size && total * 10 > size * 7, "{total} of {size}");
+        if size < 1 << 20 {
+            assert_eq!(
+                jobs.len(),
+                1,
+                "{}: {size} bytes is one job",
+                s.sample.sample
+            );
+        } else {
+            let mut sorted = s.job_bytes.clone();
+            sorted.sort_unstable();
+            let (median, largest) = (sorted[sorted.len() / 2], sorted[sorted.len() - 1]);
+            assert!(
+                jobs.len() as u64 >= size >> 20,
+                "{}: {} jobs for {size} bytes",
+                s.sample.sample,
+                jobs.len()
+            );
+            assert!(largest <= 2 * median, "{sorted:?}");
+        }
+    }
 }

@@ -32,6 +32,7 @@ fn planned(id: &str) -> PlannedSample {
     PlannedSample {
         sample: sample(id, "AI"),
         jobs: vec![RegionJob::new(&context, sample(id, "AI"), region, vec![])],
+        job_bytes: Vec::new(),
     }
 }
 

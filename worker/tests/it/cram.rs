@@ -8,7 +8,13 @@ use esr1_worker::storage::LocalStorage;
 use esr1_worker::{run_job, Caches};
 use std::path::Path;
 
-fn job(alignments: &Path, reference: &Path, start: u64, end: u64) -> RegionJob {
+/// A job of one cfDNA sample over `chr6:start-end` reporting `sites` with full counts.
+pub(crate) fn job_reporting(
+    alignments: &Path,
+    reference: &Path,
+    (start, end): (u64, u64),
+    sites: Vec<u64>,
+) -> RegionJob {
     RegionJob::new(
         &RunContext {
             run_id: "t".into(),
@@ -31,6 +37,15 @@ fn job(alignments: &Path, reference: &Path, start: u64, end: u64) -> RegionJob {
             start,
             end,
         },
+        sites,
+    )
+}
+
+fn job(alignments: &Path, reference: &Path, start: u64, end: u64) -> RegionJob {
+    job_reporting(
+        alignments,
+        reference,
+        (start, end),
         vec![152_098_788, 152_098_791],
     )
 }

@@ -1,0 +1,242 @@
+//! Jobs of about the same compressed size: a sample's ESR1 span is cut where its index says
+//! the bytes add up to the target, not every so many base pairs.
+//!
+//! A BAI or CSI places the records of every 16-kb window: the offset of the window's first
+//! record (its chunks' earliest start), so a window holds about the bytes up to the next
+//! window's first record. Windows are gathered until they reach the target; a window alone
+//! larger than the target (a deep cfDNA sample's exons) is cut inside by probing its blocks
+//! ([`esr1_worker::bisect::probe`]: the position of the first record of the block at a
+//! byte offset). A CRAM's containers are gathered the same way. The jobs tile the whole span,
+//! so hotspots with no reads still get their (zero) depth; stretches without data join the
+//! job before them, and no job spans only such a stretch unless the sample has no data there
+//! at all (then it has one job over the span).
+
+use esr1_proto::GenomicRegion;
+use esr1_worker::bisect::probe;
+use esr1_worker::source::{AlignmentSource, SourceIndex};
+use esr1_worker::storage::Storage;
+use noodles::core::{region::Interval, Position};
+
+/// Default compressed bytes per job.
+pub const DEFAULT_JOB_BYTES: u64 = 8 << 20;
+
+/// Smallest target accepted (below it jobs would be all overhead).
+pub const MIN_JOB_BYTES: u64 = 64 << 10;
+
+/// A BAI's window: 2^14 bp.
+const WINDOW_SHIFT: u64 = 14;
+
+/// One planned job: its region and the compressed bytes the index gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SizedRegion {
+    /// The region.
+    pub region: GenomicRegion,
+    /// Estimated compressed bytes of its records.
+    pub bytes: u64,
+}
+
+/// A stretch of the span with data: its first position and its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Piece {
+    start: u64,
+    bytes: u64,
+}
+
+/// Cuts `contig:start-end` of `source` into regions of about `target` compressed bytes.
+pub fn plan_by_bytes(
+    storage: &dyn Storage,
+    source: &AlignmentSource,
+    contig: &str,
+    (start, end): (u64, u64),
+    target: u64,
+) -> Vec<SizedRegion> {
+    let target = target.max(MIN_JOB_BYTES);
+    let rid = source
+        .header
+        .reference_sequences()
+        .get_index_of(contig.as_bytes());
+    let pieces = match (rid, &source.index) {
+        (None, _) => Vec::new(),
+        (Some(rid), SourceIndex::Binning(index)) => {
+            let windows = windows(index.as_ref(), rid, (start, end));
+            split_heavy(storage, source, &windows, target)
+        }
+        (Some(rid), SourceIndex::Crai(index)) => containers(index, rid, (start, end), source.size),
+    };
+    group(contig, (start, end), &pieces, target)
+}
+
+/// The 16-kb windows of the span that hold data: (first position, last position, offset of
+/// the first record, offset where the next window's records begin).
+fn windows(
+    index: &(dyn noodles::csi::BinningIndex + Send + Sync),
+    rid: usize,
+    (start, end): (u64, u64),
+) -> Vec<(u64, u64, u64, u64)> {
+    let mut found: Vec<(u64, u64, u64, u64)> = Vec::new();
+    let (first, last) = ((start - 1) >> WINDOW_SHIFT, (end - 1) >> WINDOW_SHIFT);
+    for w in first..=last {
+        let ws = start.max((w << WINDOW_SHIFT) + 1);
+        let we = end.min((w + 1) << WINDOW_SHIFT);
+        let (Ok(s), Ok(e)) = (
+            Position::try_from(ws as usize),
+            Position::try_from(we as usize),
+        ) else {
+            continue;
+        };
+        let chunks = index.query(rid, Interval::from(s..=e)).unwrap_or_default();
+        let first_record = chunks.iter().map(|c| c.start().compressed()).min();
+        let data_end = chunks.iter().map(|c| c.end().compressed()).max();
+        if let (Some(from), Some(to)) = (first_record, data_end) {
+            found.push((ws, we, from, to));
+        }
+    }
+    // A window's bytes run to the next window's first record (the last one's to its end).
+    let mut out = Vec::with_capacity(found.len());
+    for i in 0..found.len() {
+        let (ws, we, from, to) = found[i];
+        let next = found.get(i + 1).map_or(to, |n| n.2.max(from));
+        out.push((ws, we, from, next.max(from)));
+    }
+    out
+}
+
+/// Pieces of the windows: one per window, or several for a window above the target, cut at
+/// the positions of records found by probing its bytes at even intervals.
+fn split_heavy(
+    storage: &dyn Storage,
+    source: &AlignmentSource,
+    windows: &[(u64, u64, u64, u64)],
+    target: u64,
+) -> Vec<Piece> {
+    let references = source.header.reference_sequences().len();
+    let mut pieces = Vec::new();
+    for &(ws, we, from, to) in windows {
+        let bytes = to - from;
+        let k = bytes.div_ceil(target);
+        if k <= 1 {
+            pieces.push(Piece { start: ws, bytes });
+            continue;
+        }
+        let mut cuts = vec![ws];
+        for j in 1..k {
+            let offset = from + bytes * j / k;
+            let Ok(found) = probe(storage, &source.uri, source.size, references, offset, to) else {
+                continue;
+            };
+            let Some(p) = found.probe else { continue };
+            let last = cuts.last().copied().unwrap_or(ws);
+            if p.rid.is_some() && p.pos > last && p.pos <= we {
+                cuts.push(p.pos);
+            }
+        }
+        let each = bytes / cuts.len() as u64;
+        pieces.extend(cuts.into_iter().map(|start| Piece { start, bytes: each }));
+    }
+    pieces
+}
+
+/// CRAM: one piece per container of the span (bytes to the next container).
+fn containers(
+    index: &noodles::cram::crai::Index,
+    rid: usize,
+    (start, end): (u64, u64),
+    size: u64,
+) -> Vec<Piece> {
+    let mut offsets: Vec<u64> = index.iter().map(|r| r.offset()).collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let mut pieces: Vec<Piece> = index
+        .iter()
+        .filter(|r| r.reference_sequence_id() == Some(rid))
+        .filter_map(|r| {
+            let s = r.alignment_start().map(|p| usize::from(p) as u64)?;
+            let e = s + r.alignment_span() as u64;
+            (s <= end && e > start).then(|| {
+                let i = offsets.partition_point(|&o| o <= r.offset());
+                let next = offsets.get(i).copied().unwrap_or(size).min(size);
+                Piece {
+                    start: s.max(start),
+                    bytes: next.saturating_sub(r.offset()),
+                }
+            })
+        })
+        .collect();
+    pieces.sort_by_key(|p| p.start);
+    pieces
+}
+
+/// Gathers pieces into regions of about `target` bytes tiling `start..=end`.
+fn group(
+    contig: &str,
+    (start, end): (u64, u64),
+    pieces: &[Piece],
+    target: u64,
+) -> Vec<SizedRegion> {
+    let mut out: Vec<SizedRegion> = Vec::new();
+    let region = |s: u64, e: u64| GenomicRegion {
+        contig: contig.to_owned(),
+        start: s,
+        end: e,
+    };
+    let mut current = SizedRegion {
+        region: region(start, end),
+        bytes: 0,
+    };
+    for p in pieces {
+        if current.bytes > 0 && current.bytes + p.bytes > target && p.start > current.region.start {
+            let mut done = current.clone();
+            done.region.end = p.start - 1;
+            out.push(done);
+            current = SizedRegion {
+                region: region(p.start, end),
+                bytes: 0,
+            };
+        }
+        current.bytes += p.bytes;
+    }
+    out.push(current);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn piece(start: u64, bytes: u64) -> Piece {
+        Piece { start, bytes }
+    }
+
+    #[test]
+    fn pieces_gather_to_the_target_and_the_regions_tile_the_span() {
+        let pieces = [
+            piece(100, 3),
+            piece(200, 3),
+            piece(300, 3),
+            piece(5_000, 10),
+            piece(9_000, 1),
+        ];
+        let regions = group("chr6", (1, 10_000), &pieces, 6);
+        let spans: Vec<(u64, u64, u64)> = regions
+            .iter()
+            .map(|r| (r.region.start, r.region.end, r.bytes))
+            .collect();
+        assert_eq!(
+            spans,
+            vec![
+                (1, 299, 6),
+                (300, 4_999, 3),
+                (5_000, 8_999, 10),
+                (9_000, 10_000, 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_span_without_data_is_one_job() {
+        let regions = group("6", (10, 20), &[], 6);
+        assert_eq!(regions.len(), 1);
+        assert_eq!((regions[0].region.start, regions[0].region.end), (10, 20));
+        assert_eq!(regions[0].bytes, 0);
+    }
+}
