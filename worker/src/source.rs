@@ -7,7 +7,7 @@
 use crate::cache::KeyedCache;
 use crate::error::{storage_failure, JobError};
 use crate::sparse::SparseFile;
-use crate::storage::{ObjectMeta, Storage, StorageErrorKind};
+use crate::storage::{pinned_version, ObjectMeta, Storage, StorageErrorKind};
 use esr1_proto::FileStamp;
 use noodles::csi::{self, BinningIndex};
 use noodles::sam;
@@ -207,15 +207,20 @@ pub fn open_source(
     load(storage, locate(storage, alignments, explicit_index)?)
 }
 
-/// Reads the index and header of a located alignment file.
+/// Reads the index and header of a located alignment file, each only from the version just
+/// stamped (a file replaced since its HEAD fails, never gives another file's bytes).
 fn load(storage: &dyn Storage, located: Located) -> Result<AlignmentSource, JobError> {
     let index_uri = located.index.uri.clone();
     let alignments = located.alignments.uri.clone();
     let index_bytes = storage
-        .get(&index_uri)
+        .get_range_if(
+            &index_uri,
+            0..located.index.size,
+            pinned_version(&located.index),
+        )
         .map_err(|e| storage_failure("index", &e))?;
     let index = parse_index(&index_uri, &index_bytes)?;
-    let header = read_header(storage, &alignments, located.alignments.size)?;
+    let header = read_header(storage, &located.alignments)?;
     Ok(AlignmentSource {
         uri: alignments,
         index_uri,
@@ -226,12 +231,14 @@ fn load(storage: &dyn Storage, located: Located) -> Result<AlignmentSource, JobE
     })
 }
 
-/// Fetches growing bounded prefixes of the file until its header parses.
-fn read_header(storage: &dyn Storage, uri: &str, size: u64) -> Result<sam::Header, JobError> {
+/// Fetches growing bounded prefixes of the file (of its stamped version) until its header
+/// parses.
+fn read_header(storage: &dyn Storage, stamp: &FileStamp) -> Result<sam::Header, JobError> {
+    let (uri, size) = (stamp.uri.as_str(), stamp.size);
     let mut len = HEADER_FIRST.min(size);
     loop {
         let bytes = storage
-            .get_range(uri, 0..len)
+            .get_range_if(uri, 0..len, pinned_version(stamp))
             .map_err(|e| storage_failure("alignment file", &e))?;
         let complete = len >= size;
         let sparse = SparseFile::new(vec![(0, bytes)], size);

@@ -26,6 +26,7 @@ mod rebuild;
 mod report_html;
 mod s3;
 mod s3_faults;
+mod s3_pinned;
 mod trust;
 mod untrusted;
 mod vcf;

@@ -60,9 +60,35 @@ fn error(uri: &str, e: &std::io::Error) -> StorageError {
     StorageError::new(kind, uri, e.to_string())
 }
 
+fn meta(m: &std::fs::Metadata) -> ObjectMeta {
+    ObjectMeta {
+        size: m.len(),
+        modified: m.modified().ok(),
+        etag: None,
+    }
+}
+
 impl Storage for LocalStorage {
-    fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
+    fn get_range_if(
+        &self,
+        uri: &str,
+        range: Range<u64>,
+        version: Option<&str>,
+    ) -> Result<Vec<u8>, StorageError> {
         let mut f = std::fs::File::open(path(uri)).map_err(|e| error(uri, &e))?;
+        if let Some(pinned) = version {
+            // The opened file's own modification time: the bytes read below are this file's,
+            // even when another file is renamed over the path meanwhile.
+            let now = f.metadata().map_err(|e| error(uri, &e))?;
+            let now = meta(&now).stamp(uri).version;
+            if now != pinned {
+                return Err(StorageError::new(
+                    StorageErrorKind::Changed,
+                    uri,
+                    format!("modification time {pinned} ns, now {now} ns"),
+                ));
+            }
+        }
         f.seek(SeekFrom::Start(range.start))
             .map_err(|e| error(uri, &e))?;
         let mut buf = Vec::with_capacity(range.end.saturating_sub(range.start) as usize);
@@ -114,10 +140,44 @@ impl Storage for LocalStorage {
 
     fn head(&self, uri: &str) -> Result<ObjectMeta, StorageError> {
         let m = std::fs::metadata(path(uri)).map_err(|e| error(uri, &e))?;
-        Ok(ObjectMeta {
-            size: m.len(),
-            modified: m.modified().ok(),
-            etag: None,
-        })
+        Ok(meta(&m))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_pinned_to_a_version_refuses_a_file_modified_since() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("a.bam").to_string_lossy().into_owned();
+        std::fs::write(&file, b"0123456789").unwrap_or_else(|e| panic!("{e}"));
+        let stamp = LocalStorage
+            .head(&file)
+            .map(|m| m.stamp(&file))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let pinned = Some(stamp.version.as_str());
+        assert_eq!(
+            LocalStorage.get_range_if(&file, 2..5, pinned),
+            Ok(b"234".to_vec())
+        );
+        // Another file of the same size renamed over the path, a second newer.
+        let other = dir.path().join("b.bam");
+        std::fs::write(&other, b"abcdefghij").unwrap_or_else(|e| panic!("{e}"));
+        let later = std::fs::metadata(&file)
+            .and_then(|m| m.modified())
+            .unwrap_or_else(|e| panic!("{e}"))
+            + std::time::Duration::from_secs(1);
+        std::fs::File::options()
+            .write(true)
+            .open(&other)
+            .and_then(|f| f.set_modified(later))
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::rename(&other, &file).unwrap_or_else(|e| panic!("{e}"));
+        let e = LocalStorage.get_range_if(&file, 2..5, pinned).unwrap_err();
+        assert_eq!(e.kind, StorageErrorKind::Changed, "{e}");
+        assert!(e.to_string().contains("changed while it was read"), "{e}");
+        assert_eq!(LocalStorage.get_range(&file, 2..5), Ok(b"cde".to_vec()));
     }
 }

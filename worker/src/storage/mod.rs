@@ -17,8 +17,8 @@ mod router;
 mod s3;
 
 pub use api::{
-    has_parent_component, is_s3, join, under_prefix, ObjectMeta, SharedStorage, Storage,
-    StorageError, StorageErrorKind,
+    has_parent_component, is_s3, join, pinned_version, under_prefix, ObjectMeta, SharedStorage,
+    Storage, StorageError, StorageErrorKind,
 };
 pub use counting::{CountingStorage, RequestLog, StorageRequest};
 pub use local::LocalStorage;
