@@ -15,6 +15,7 @@ mod check;
 mod cli;
 mod cohort;
 mod coverage;
+mod disk_full;
 mod distributed;
 mod failfast;
 mod fuzz;

@@ -48,6 +48,34 @@ pub fn resolve_local(uri: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// Temporary names of one process are unique: two writers of one file never share one.
+static TMP_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Writes a file under a temporary name beside it (hidden, so listings skip it), flushes it to
+/// the disk and renames it over `path`: readers see the old file or the whole new one, never
+/// part of it. A failed write (disk full, file-size limit) removes the temporary file and
+/// leaves `path` as it was.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let seq = TMP_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_file_name(format!(".{name}.{}.{seq}.tmp", std::process::id()));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        std::io::Write::write_all(&mut f, bytes)?;
+        // Some filesystems (NFS, and quotas on others) report a full disk only here.
+        f.sync_data()
+    });
+    match written.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
 fn error(uri: &str, e: &std::io::Error) -> StorageError {
     let kind = match e.kind() {
         std::io::ErrorKind::NotFound => StorageErrorKind::NotFound,
@@ -107,14 +135,7 @@ impl Storage for LocalStorage {
         if let Some(dir) = p.parent() {
             std::fs::create_dir_all(dir).map_err(|e| error(uri, &e))?;
         }
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = p.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, bytes)
-            .and_then(|()| std::fs::rename(&tmp, &p))
-            .map_err(|e| error(uri, &e))
+        write_atomically(&p, bytes).map_err(|e| error(uri, &e))
     }
 
     fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {

@@ -21,7 +21,7 @@ pub use api::{
     Storage, StorageError, StorageErrorKind,
 };
 pub use counting::{CountingStorage, RequestLog, StorageRequest};
-pub use local::LocalStorage;
+pub use local::{write_atomically, LocalStorage};
 pub use metered::{MeteredStorage, StorageMetrics};
 pub use retry::RetryingStorage;
 pub use router::{default_storage, storage_within, Router};
