@@ -10,7 +10,7 @@ use crate::integrity::check_index_fits;
 use crate::pileup::RegionCounter;
 use crate::reference::{read_reference, ReferenceCache};
 use crate::slice::{fetch, plan_slice};
-use crate::source::{Located, SourceCache, SourceIndex};
+use crate::source::{AlignmentSource, Located, SourceCache, SourceIndex};
 use crate::storage::{LocalStorage, Storage};
 use esr1_proto::{FileStamp, RegionJob, RegionResult};
 use esr1_science::calling::call_region;
@@ -51,6 +51,7 @@ pub fn run_job(
             .sources
             .get(storage, &job.sample.alignments, job.sample.index.as_deref())?;
     check_inputs(job, storage, &source.stamps)?;
+    check_contents(job, storage, &source)?;
     check_index_fits(&source)?;
     caches
         .references
@@ -179,7 +180,7 @@ pub fn check_inputs(
         (&job.inputs.index, &located.index),
     ] {
         if let Some(planned) = planned {
-            if planned != now {
+            if !planned.same_version(now) {
                 return Err(changed(planned, now));
             }
         }
@@ -189,8 +190,43 @@ pub fn check_inputs(
             .head(&planned.uri)
             .map_err(|e| storage_failure("reference file", &e))?
             .stamp(&planned.uri);
-        if *planned != now {
+        if !planned.same_version(&now) {
             return Err(changed(planned, &now));
+        }
+    }
+    Ok(())
+}
+
+/// With `--verify-inputs` (checksums in the job's stamps): checks that the alignment file and
+/// index have the contents they had when planned, though their size and version are the same
+/// (a file replaced by another of its size whose time was restored). The index's checksum is
+/// that of the bytes the worker parsed; the file's needs its last 64 KiB once per stamp.
+pub fn check_contents(
+    job: &RegionJob,
+    storage: &dyn Storage,
+    source: &AlignmentSource,
+) -> Result<(), JobError> {
+    let differs = |planned: &FileStamp, want: &str, now: &str| {
+        JobError::permanent(format!(
+            "{} has other contents than when the run was planned (checksum {want}, now {now}) \
+             though its size and version are unchanged: it was replaced; rerun to plan it \
+             again",
+            planned.uri
+        ))
+    };
+    if let Some(planned) = &job.inputs.index {
+        if let Some(want) = &planned.checksum {
+            if *want != source.index_checksum {
+                return Err(differs(planned, want, &source.index_checksum));
+            }
+        }
+    }
+    if let Some(planned) = &job.inputs.alignments {
+        if let Some(want) = &planned.checksum {
+            let now = source.ends_checksum(storage)?;
+            if *want != now {
+                return Err(differs(planned, want, &now));
+            }
         }
     }
     Ok(())
@@ -297,6 +333,7 @@ mod tests {
             uri: uri.into(),
             size: 4,
             version: version.into(),
+            checksum: None,
         };
         let located = Located {
             alignments: stamp("/s.bam", "2"),

@@ -9,8 +9,9 @@
 //!   [`sparse`] — a `Read + Seek` view of fetched byte ranges; [`cache`] — a keyed cache
 //!   that never holds its lock during a load; [`contig`] — contig-name aliases;
 //!   [`error`] — [`JobError`] and its [`FailureKind`]; [`pileup`] — the counting core.
-//! * [`source`] — opening an alignment file (header, index) and the per-worker
-//!   [`source::SourceCache`]; [`slice`](mod@slice) — planning and fetching the bytes of one region;
+//! * [`checksum`] — content checksums of inputs (`--verify-inputs`).
+//! * [`source`] — opening an alignment file (header, index, their checksums) and the
+//!   per-worker [`source::SourceCache`]; [`slice`](mod@slice) — planning and fetching the bytes of one region;
 //!   [`reference`](mod@reference) — FASTA slices through `.fai`/`.gzi` and the per-worker
 //!   [`reference::ReferenceCache`]; [`cram_reference`] — the reference a CRAM query decodes
 //!   with, read for the containers' span only.
@@ -22,6 +23,7 @@
 //!   [`metrics`] — Prometheus exposition; [`daemon`] — the consumer loop.
 
 pub mod cache;
+pub mod checksum;
 pub mod contig;
 pub mod cram_reference;
 pub mod daemon;

@@ -95,6 +95,7 @@ impl ObjectMeta {
             uri: uri.to_owned(),
             size: self.size,
             version,
+            checksum: None,
         }
     }
 }
