@@ -28,6 +28,7 @@ mod report_html;
 mod s3;
 mod s3_faults;
 mod s3_pinned;
+mod soak;
 mod trust;
 mod untrusted;
 mod vcf;
