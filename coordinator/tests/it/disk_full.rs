@@ -4,21 +4,9 @@
 //! report under its final name that is not whole (every report is written to a temporary name
 //! and renamed), nor any temporary file.
 
-use crate::util::small_cohort;
+use crate::util::{files_under, small_cohort, REPORTS};
 use std::path::Path;
 use std::process::{Command, Output};
-
-/// Reports in the order the coordinator writes them.
-const REPORTS: [&str; 8] = [
-    "calls.tsv",
-    "patients.tsv",
-    "frequencies.tsv",
-    "qc.tsv",
-    "summary.json",
-    "report.html",
-    "cohort.vcf.gz",
-    "cohort.vcf.gz.tbi",
-];
 
 /// Runs the coordinator binary on the cohort into `out`; with `limit`, under a file-size
 /// limit of that many bytes (set by `prlimit`, `SIGXFSZ` ignored by the shell, which the
@@ -67,24 +55,6 @@ fn size(p: &Path) -> u64 {
     std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
 }
 
-/// Every file under `dir` (recursively) with its size.
-fn files(dir: &Path) -> Vec<(std::path::PathBuf, u64)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let n = size(&p);
-                out.push((p, n));
-            }
-        }
-    }
-    out
-}
-
 /// Whether a report under its final name is whole: byte-identical to the undisturbed run's,
 /// except `report.html` (it holds the run's times), which must end as the page does.
 fn whole(name: &str, got: &[u8], complete: &[u8]) -> bool {
@@ -104,13 +74,13 @@ fn a_full_disk_fails_the_run_naming_the_file_and_leaves_no_half_written_report()
     assert!(done.status.success(), "{done:?}");
 
     // A limit every job result and the run's manifest fit under, but not every report.
-    let others = files(&complete)
+    let others = files_under(&complete)
         .into_iter()
-        .filter(|(p, _)| {
+        .filter(|p| {
             let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
             !REPORTS.contains(&name.as_deref().unwrap_or(""))
         })
-        .map(|(_, n)| n)
+        .map(|p| size(&p))
         .max()
         .unwrap_or(0);
     let limit = others + 4096;
@@ -155,9 +125,9 @@ fn a_full_disk_fails_the_run_naming_the_file_and_leaves_no_half_written_report()
         "{too_big} was not written whole"
     );
     // No temporary file is left behind.
-    let leftovers: Vec<_> = files(&out)
+    let leftovers: Vec<_> = files_under(&out)
         .into_iter()
-        .filter(|(p, _)| p.to_string_lossy().ends_with(".tmp"))
+        .filter(|p| p.to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

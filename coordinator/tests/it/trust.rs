@@ -1,7 +1,7 @@
 //! Results bound to file contents: a file replaced at the same path is counted again, a
 //! stored failure is retried, a restored reference index makes a failed run succeed.
 
-use crate::util::{read_tsv, run_cohort, small_cohort};
+use crate::util::{jobs_of, read_tsv, run_cohort, small_cohort};
 use esr1_coordinator::report::model::SampleStatus;
 use std::collections::HashMap;
 use std::path::Path;
@@ -36,12 +36,7 @@ fn a_bam_replaced_at_the_same_path_is_counted_again_not_reused() {
     copy(&bams.join("P03_T1.bam.bai"), &bams.join("P01_T1.bam.bai"));
 
     let second = run_cohort(&sim, &sim.samplesheet, &out);
-    let replaced = first
-        .plan
-        .samples
-        .iter()
-        .find(|s| s.sample.sample == "P01_T1")
-        .map_or(0, |s| s.jobs.len());
+    let replaced = jobs_of(&first.plan, "P01_T1");
     assert!(replaced > 0);
     assert_eq!(
         second.reused_jobs,
@@ -317,12 +312,7 @@ fn a_bam_replaced_keeping_its_size_and_time_is_caught_only_with_verify_inputs() 
     assert!(!html.contains("Content checksum"));
 
     replace_keeping_size_and_time(&bam);
-    let replaced = first
-        .plan
-        .samples
-        .iter()
-        .find(|s| s.sample.sample == "P01_T1")
-        .map_or(0, |s| s.jobs.len());
+    let replaced = jobs_of(&first.plan, "P01_T1");
     assert!(replaced > 0);
     // Without the flag the size and version are all a job knows: every result is reused
     // (the README says so).
