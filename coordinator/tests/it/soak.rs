@@ -2,7 +2,7 @@
 //! every few seconds and restarted and the broker restarts once, ending with every job
 //! counted exactly once and the outputs byte-identical to an undisturbed embedded run.
 //!
-//! Size: `ESR1_SOAK_JOBS` jobs (default [`DEFAULT_JOBS`], a few minutes on 2 loaded cores),
+//! Size: `ESR1_SOAK_JOBS` jobs (default [`DEFAULT_JOBS`], under a minute on 2 loaded cores),
 //! reached by tiling the 7-patient cohort's ESR1 span into smaller regions; kill interval
 //! `ESR1_SOAK_KILL_MS` (default 2,000). The numbers are printed at the end (`--nocapture`).
 
@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Jobs of the default soak.
-pub const DEFAULT_JOBS: usize = 400;
+pub const DEFAULT_JOBS: usize = 1_000;
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
