@@ -213,6 +213,7 @@ impl ThresholdArgs {
                 ..CallingParams::default()
             },
             annotation: self.annotation.clone(),
+            verify_inputs: false,
         }
     }
 }
@@ -250,6 +251,12 @@ pub struct RunArgs {
     /// Run identifier (default: derived from the samplesheet and reference paths).
     #[arg(long)]
     pub run_id: Option<String>,
+    /// Also stamp every alignment file and index with a content checksum (SHA-256 of the
+    /// file's first and last 64 KiB, of the whole index), part of each job's id and checked by
+    /// the workers before counting: catches a file replaced by another of the same size whose
+    /// modification time was restored, which the size and version alone cannot see.
+    #[arg(long)]
+    pub verify_inputs: bool,
     /// With --amqp-url: seconds without any job settling and none queued after which the
     /// pending jobs are taken as lost (a broker that lost the jobs queue) and published again.
     #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_REPUBLISH_AFTER.as_secs())]

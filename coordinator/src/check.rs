@@ -172,20 +172,17 @@ fn check_sample(
         return row;
     }
     // The planner's own check: file and index located, opened, chromosome 6 found.
-    let (contig, build, located) = match sample_build(storage, sources, sample) {
+    let (contig, build, source) = match sample_build(storage, sources, sample) {
         Ok(found) => found,
         Err(e) => {
             row.problem = e.to_string();
             return row;
         }
     };
-    row.index = Some(located.index.uri.clone());
+    row.index = Some(source.stamps.index.uri.clone());
     row.build = Some(build);
     row.contig = Some(contig.clone());
-    let whole = sources
-        .get(storage, &sample.alignments, sample.index.as_deref())
-        .and_then(|source| check_integrity(storage, &source));
-    if let Err(e) = whole {
+    if let Err(e) = check_integrity(storage, &source) {
         row.problem = e.message;
         return row;
     }

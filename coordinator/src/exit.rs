@@ -70,7 +70,9 @@ pub fn samples_exit_code(ok: usize, total: usize) -> u8 {
 
 fn storage_code(e: &StorageError) -> u8 {
     match e.kind {
-        StorageErrorKind::NotFound | StorageErrorKind::NotPermitted => BAD_INPUT,
+        StorageErrorKind::NotFound | StorageErrorKind::NotPermitted | StorageErrorKind::Changed => {
+            BAD_INPUT
+        }
         StorageErrorKind::AccessDenied | StorageErrorKind::Transient | StorageErrorKind::Other => {
             UNREACHABLE
         }

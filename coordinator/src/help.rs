@@ -40,6 +40,10 @@ const RUN_EXAMPLES: &str = "Examples:
   esr1-coordinator run --samplesheet cohort.csv --reference GRCh38.fa.gz --out results/ \\
       --count hotspots --region-size 500000 --quiet
 
+  # Also bind every job to the contents of its BAM and index (checksums, in the report)
+  esr1-coordinator run --samplesheet cohort.csv --reference GRCh38.fa.gz --out results/ \\
+      --verify-inputs
+
   # Worker daemons through RabbitMQ, inputs and reports on S3-compatible storage
   ESR1_AMQP_URL=amqp://esr1:PASSWORD@broker:5672/%2f \\
   esr1-coordinator run --samplesheet cohort.csv --reference s3://refs/GRCh38.fa.gz \\

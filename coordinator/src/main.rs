@@ -170,7 +170,10 @@ fn run_cmd(a: RunArgs, say: Say, ops: OpsArgs) -> anyhow::Result<ExitCode> {
             reference: a.reference,
             out: a.out.clone(),
             backend,
-            plan: a.thresholds.plan_options(),
+            plan: PlanOptions {
+                verify_inputs: a.verify_inputs,
+                ..a.thresholds.plan_options()
+            },
             count: a.count.count,
             run_id: a.run_id,
             progress: say.bar(),

@@ -7,7 +7,7 @@ use esr1_proto::{
 };
 use esr1_science::esr1::{Build, Esr1Model, CHR6_LEN_GRCH37, CHR6_LEN_GRCH38};
 use esr1_worker::contig::contig_aliases;
-use esr1_worker::source::{Located, SourceCache};
+use esr1_worker::source::{AlignmentSource, Located, SourceCache};
 use esr1_worker::storage::{Storage, StorageError};
 use noodles::fasta;
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,9 @@ pub struct PlanOptions {
     pub params: CallingParams,
     /// A GTF/GFF3 whose ESR1 transcript places exons the built-in model lacks.
     pub annotation: Option<std::path::PathBuf>,
+    /// `--verify-inputs`: stamp every alignment file and index with a content checksum too
+    /// (part of the job ids; workers compare it before counting).
+    pub verify_inputs: bool,
 }
 
 impl Default for PlanOptions {
@@ -39,6 +42,7 @@ impl Default for PlanOptions {
             region_size: None,
             params: CallingParams::default(),
             annotation: None,
+            verify_inputs: false,
         }
     }
 }
@@ -239,13 +243,13 @@ pub fn reference_stamps(storage: &dyn Storage, reference: &str) -> Vec<FileStamp
 }
 
 /// Build and chromosome-6 name of a sample, from its BAM header (read through storage, with
-/// its index located and checked as the workers will), and the stamps of the alignment file
-/// and index read.
+/// its index located and checked as the workers will), and the opened file (its stamps,
+/// header and index).
 pub fn sample_build(
     storage: &dyn Storage,
     sources: &SourceCache,
     sample: &SampleRef,
-) -> Result<(String, Build, Located), PlanError> {
+) -> Result<(String, Build, std::sync::Arc<AlignmentSource>), PlanError> {
     let source = sources
         .get(storage, &sample.alignments, sample.index.as_deref())
         .map_err(|e| PlanError::SampleUnreadable {
@@ -270,7 +274,28 @@ pub fn sample_build(
                 error,
             }
         })?;
-    Ok((contig, build, source.stamps.clone()))
+    Ok((contig, build, source))
+}
+
+/// The stamps of an opened sample's alignment file and index, with their content checksums
+/// when `verify` (`--verify-inputs`: one more ranged read, of the file's last 64 KiB).
+pub fn input_stamps(
+    storage: &dyn Storage,
+    source: &AlignmentSource,
+    verify: bool,
+) -> Result<Located, PlanError> {
+    let mut stamps = source.stamps.clone();
+    if verify {
+        let ends = source
+            .ends_checksum(storage)
+            .map_err(|e| PlanError::SampleUnreadable {
+                alignments: source.uri.clone(),
+                message: e.message,
+            })?;
+        stamps.alignments.checksum = Some(ends);
+        stamps.index.checksum = Some(source.index_checksum.clone());
+    }
+    Ok(stamps)
 }
 
 /// Tiles `[start, end]` into regions of at most `size` positions.
@@ -326,9 +351,12 @@ pub fn plan(
             });
             continue;
         }
-        let checked = sample_build(storage, sources, &s.sample).and_then(|(contig, b, stamps)| {
+        let checked = sample_build(storage, sources, &s.sample).and_then(|(contig, b, source)| {
             if b == build {
-                Ok((contig, stamps))
+                Ok((
+                    contig,
+                    input_stamps(storage, &source, options.verify_inputs)?,
+                ))
             } else {
                 Err(PlanError::SampleBuild {
                     alignments: s.sample.alignments.clone(),

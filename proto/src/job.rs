@@ -103,15 +103,31 @@ pub struct FileStamp {
     /// ETag (S3) or modification time in nanoseconds since the epoch (local files); empty
     /// when the store reports neither.
     pub version: String,
+    /// Content checksum, with `--verify-inputs` only: `sha256-ends-64k:<hex>` (SHA-256 of an
+    /// alignment file's first and last 64 KiB) or `sha256:<hex>` (of a whole index). Absent
+    /// from the message (and the job id) when not computed, so jobs without it keep their ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<String>,
+}
+
+impl FileStamp {
+    /// Whether `other` is the same file at the same size and version (checksums aside).
+    pub fn same_version(&self, other: &FileStamp) -> bool {
+        self.uri == other.uri && self.size == other.size && self.version == other.version
+    }
 }
 
 impl fmt::Display for FileStamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} ({} bytes, version {})",
+            "{} ({} bytes, version {}",
             self.uri, self.size, self.version
-        )
+        )?;
+        match &self.checksum {
+            Some(c) => write!(f, ", {c})"),
+            None => write!(f, ")"),
+        }
     }
 }
 
@@ -270,6 +286,7 @@ mod tests {
             uri: "/s.bam".into(),
             size: 10,
             version: version.into(),
+            checksum: None,
         };
         let a = job().with_inputs(JobInputs {
             alignments: Some(stamp("1")),
@@ -283,6 +300,27 @@ mod tests {
         assert_ne!(a.job_id, job().job_id);
         assert!(is_valid_job_id(&a.job_id), "{}", a.job_id);
         assert_eq!(a.job_id, a.content_id());
+        // A content checksum is part of the identity; its absence leaves the id as it was.
+        let with_checksum = |c: &str| {
+            job().with_inputs(JobInputs {
+                alignments: Some(FileStamp {
+                    checksum: Some(c.into()),
+                    ..stamp("1")
+                }),
+                ..JobInputs::default()
+            })
+        };
+        assert_ne!(with_checksum("sha256:aa").job_id, a.job_id);
+        assert_ne!(
+            with_checksum("sha256:aa").job_id,
+            with_checksum("sha256:bb").job_id
+        );
+        let text = serde_json::to_string(&a).unwrap_or_default();
+        assert!(!text.contains("checksum"), "{text}");
+        assert!(stamp("1").same_version(&FileStamp {
+            checksum: Some("sha256:aa".into()),
+            ..stamp("1")
+        }));
     }
 
     #[test]

@@ -12,8 +12,9 @@
 //! reach the region when their start lies further before it than the longest alignment span
 //! seen in the probed blocks ([`Bisection::margin`]).
 
+use crate::source::AlignmentSource;
 use crate::sparse::MAX_BLOCK;
-use crate::storage::{Storage, StorageError};
+use crate::storage::{pinned_version, Storage, StorageError};
 use noodles::bgzf::VirtualPosition;
 use std::io::Read;
 
@@ -45,6 +46,38 @@ pub struct Probe {
     pub longest_span: u64,
 }
 
+/// A BAM in storage as probes read it: pinned to the version whose index was read.
+#[derive(Clone, Copy)]
+pub struct BamFile<'a> {
+    /// Where it is read.
+    pub storage: &'a dyn Storage,
+    /// The file.
+    pub uri: &'a str,
+    /// Its size.
+    pub size: u64,
+    /// The version reads must match (`If-Match` on S3), if known.
+    pub version: Option<&'a str>,
+    /// Reference sequences in its header.
+    pub references: usize,
+}
+
+impl<'a> BamFile<'a> {
+    /// An opened alignment file, read through `storage`.
+    pub fn of(storage: &'a dyn Storage, source: &'a AlignmentSource) -> Self {
+        Self {
+            storage,
+            uri: &source.uri,
+            size: source.size,
+            version: pinned_version(&source.stamps.alignments),
+            references: source.header.reference_sequences().len(),
+        }
+    }
+
+    fn read(&self, range: std::ops::Range<u64>) -> Result<Vec<u8>, StorageError> {
+        self.storage.get_range_if(self.uri, range, self.version)
+    }
+}
+
 /// What a bisection found and what it cost.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bisection {
@@ -59,24 +92,20 @@ pub struct Bisection {
 }
 
 /// Finds where to start reading records of `rid` that may overlap 1-based `region_start`, in
-/// the compressed interval `[first.compressed(), end)` of a file of `size` bytes, where
-/// `first` is a known record start (the index chunk's). Falls back to `first` whenever a
-/// probe cannot tell.
+/// the compressed interval `[first.compressed(), end)` of `file`, where `first` is a known
+/// record start (the index chunk's). Falls back to `first` whenever a probe cannot tell.
 pub fn bisect_start(
-    storage: &dyn Storage,
-    uri: &str,
-    size: u64,
-    references: usize,
+    file: BamFile<'_>,
     (first, end): (VirtualPosition, u64),
     (rid, region_start): (usize, u64),
 ) -> Result<Bisection, StorageError> {
-    let (mut lo, mut hi) = (first.compressed(), end.min(size));
+    let (mut lo, mut hi) = (first.compressed(), end.min(file.size));
     let mut accepted: Vec<Probe> = Vec::new();
     let (mut bytes, mut requests) = (0, 0);
     let mut longest = 0;
     while hi > lo && hi - lo > STOP_GAP {
         let mid = lo + (hi - lo) / 2;
-        let found = probe(storage, uri, size, references, mid, hi)?;
+        let found = probe(file, mid, hi)?;
         bytes += found.bytes;
         requests += found.requests;
         let Some(p) = found.probe else {
@@ -122,14 +151,8 @@ pub struct Probed {
 
 /// Reads the first BGZF block that starts at or after byte `offset` and before `limit`, and
 /// the first record that starts in it.
-pub fn probe(
-    storage: &dyn Storage,
-    uri: &str,
-    size: u64,
-    references: usize,
-    offset: u64,
-    limit: u64,
-) -> Result<Probed, StorageError> {
+pub fn probe(file: BamFile<'_>, offset: u64, limit: u64) -> Result<Probed, StorageError> {
+    let (size, references) = (file.size, file.references);
     let mut probed = Probed {
         probe: None,
         bytes: 0,
@@ -139,7 +162,7 @@ pub fn probe(
     if end <= offset {
         return Ok(probed);
     }
-    let mut bytes = storage.get_range(uri, offset..end)?;
+    let mut bytes = file.read(offset..end)?;
     probed.bytes += bytes.len() as u64;
     probed.requests += 1;
     let Some((at, block_size)) = find_block(&bytes, limit.saturating_sub(offset)) else {
@@ -148,7 +171,7 @@ pub fn probe(
     if at + block_size > bytes.len() {
         // The block runs past what was fetched: fetch it whole.
         let block_end = (offset + (at + block_size) as u64).min(size);
-        bytes = storage.get_range(uri, offset + at as u64..block_end)?;
+        bytes = file.read(offset + at as u64..block_end)?;
         probed.bytes += bytes.len() as u64;
         probed.requests += 1;
         let Some(data) = inflate(&bytes[..block_size.min(bytes.len())]) else {

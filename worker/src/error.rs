@@ -48,6 +48,10 @@ pub fn storage_failure(what: &str, e: &StorageError) -> JobError {
             format!("access denied to {what} {} ({})", e.uri, e.message)
         }
         StorageErrorKind::NotPermitted => format!("{what} {} is {}", e.uri, e.message),
+        StorageErrorKind::Changed => format!(
+            "{what} {} changed while it was read ({}): rerun to plan it again",
+            e.uri, e.message
+        ),
         _ => format!("cannot read {what} {}: {}", e.uri, e.message),
     };
     if e.is_transient() {

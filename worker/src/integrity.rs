@@ -6,7 +6,7 @@
 
 use crate::error::{storage_failure, JobError};
 use crate::source::{AlignmentSource, SourceIndex};
-use crate::storage::Storage;
+use crate::storage::{pinned_version, Storage};
 
 /// The BGZF end-of-file marker: an empty block (SAM/BAM format § 4.1.2).
 pub const BGZF_EOF: [u8; 28] = [
@@ -32,7 +32,11 @@ pub fn check_integrity(storage: &dyn Storage, source: &AlignmentSource) -> Resul
 fn check_end(storage: &dyn Storage, source: &AlignmentSource) -> Result<(), JobError> {
     let read = |range| {
         storage
-            .get_range(&source.uri, range)
+            .get_range_if(
+                &source.uri,
+                range,
+                pinned_version(&source.stamps.alignments),
+            )
             .map_err(|e| storage_failure("alignment file", &e))
     };
     let (marker, what): (&[u8], &str) = if source.is_cram() {

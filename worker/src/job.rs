@@ -4,15 +4,15 @@
 //! [`crate::reference`], [`crate::cram_reference`] and [`crate::pileup`]; only the daemon uses
 //! it.
 
-use crate::bisect::bisect_start;
+use crate::bisect::{bisect_start, BamFile};
 use crate::cram_reference::cram_repository;
 use crate::error::{storage_failure, JobError};
 use crate::integrity::check_index_fits;
 use crate::pileup::RegionCounter;
 use crate::reference::{read_reference, ReferenceCache};
 use crate::slice::plan_slice;
-use crate::source::{Located, SourceCache, SourceIndex};
-use crate::storage::{LocalStorage, Storage};
+use crate::source::{AlignmentSource, Located, SourceCache, SourceIndex};
+use crate::storage::{pinned_version, LocalStorage, Storage};
 use crate::streamed::{SharedStats, StreamedSlice};
 use esr1_proto::{FileStamp, RegionJob, RegionResult};
 use esr1_science::calling::call_region;
@@ -56,6 +56,7 @@ pub fn run_job(
             .sources
             .get(storage, &job.sample.alignments, job.sample.index.as_deref())?;
     check_inputs(job, storage, &source.stamps)?;
+    check_contents(job, storage, &source)?;
     check_index_fits(&source)?;
     caches
         .references
@@ -104,10 +105,7 @@ pub fn run_job(
                 let first = plan.chunks[0].0;
                 let last = plan.chunks.iter().map(|c| c.1.compressed()).max();
                 let found = bisect_start(
-                    storage,
-                    &source.uri,
-                    source.size,
-                    header.reference_sequences().len(),
+                    BamFile::of(storage, &source),
                     (first, last.unwrap_or(first.compressed())),
                     (rid, region.start),
                 )
@@ -122,7 +120,7 @@ pub fn run_job(
         let stats = SharedStats::default();
         let slice = StreamedSlice::new(
             storage,
-            &source.uri,
+            (&source.uri, pinned_version(&source.stamps.alignments)),
             plan.ranges.clone(),
             source.size,
             stats.clone(),
@@ -210,7 +208,7 @@ pub fn check_inputs(
         (&job.inputs.index, &located.index),
     ] {
         if let Some(planned) = planned {
-            if planned != now {
+            if !planned.same_version(now) {
                 return Err(changed(planned, now));
             }
         }
@@ -220,8 +218,43 @@ pub fn check_inputs(
             .head(&planned.uri)
             .map_err(|e| storage_failure("reference file", &e))?
             .stamp(&planned.uri);
-        if *planned != now {
+        if !planned.same_version(&now) {
             return Err(changed(planned, &now));
+        }
+    }
+    Ok(())
+}
+
+/// With `--verify-inputs` (checksums in the job's stamps): checks that the alignment file and
+/// index have the contents they had when planned, though their size and version are the same
+/// (a file replaced by another of its size whose time was restored). The index's checksum is
+/// that of the bytes the worker parsed; the file's needs its last 64 KiB once per stamp.
+pub fn check_contents(
+    job: &RegionJob,
+    storage: &dyn Storage,
+    source: &AlignmentSource,
+) -> Result<(), JobError> {
+    let differs = |planned: &FileStamp, want: &str, now: &str| {
+        JobError::permanent(format!(
+            "{} has other contents than when the run was planned (checksum {want}, now {now}) \
+             though its size and version are unchanged: it was replaced; rerun to plan it \
+             again",
+            planned.uri
+        ))
+    };
+    if let Some(planned) = &job.inputs.index {
+        if let Some(want) = &planned.checksum {
+            if *want != source.index_checksum {
+                return Err(differs(planned, want, &source.index_checksum));
+            }
+        }
+    }
+    if let Some(planned) = &job.inputs.alignments {
+        if let Some(want) = &planned.checksum {
+            let now = source.ends_checksum(storage)?;
+            if *want != now {
+                return Err(differs(planned, want, &now));
+            }
         }
     }
     Ok(())
@@ -388,6 +421,7 @@ mod tests {
             uri: uri.into(),
             size: 4,
             version: version.into(),
+            checksum: None,
         };
         let located = Located {
             alignments: stamp("/s.bam", "2"),

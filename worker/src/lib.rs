@@ -10,12 +10,13 @@
 //!   ranges fetched window by window; [`cache`] — a keyed cache
 //!   that never holds its lock during a load; [`contig`] — contig-name aliases;
 //!   [`error`] — [`JobError`] and its [`FailureKind`]; [`pileup`] — the counting core.
-//! * [`bisect`] — where a small region's records start in a large BAM index chunk.
-//! * [`source`] — opening an alignment file (header, index) and the per-worker
-//!   [`source::SourceCache`]; [`slice`](mod@slice) — planning and fetching the bytes of one region;
+//! * [`checksum`] — content checksums of inputs (`--verify-inputs`).
+//! * [`source`] — opening an alignment file (header, index, their checksums) and the
+//!   per-worker [`source::SourceCache`]; [`slice`](mod@slice) — planning and fetching the bytes of one region;
 //!   [`reference`](mod@reference) — FASTA slices through `.fai`/`.gzi` and the per-worker
 //!   [`reference::ReferenceCache`]; [`cram_reference`] — the reference a CRAM query decodes
-//!   with, read for the containers' span only.
+//!   with, read for the containers' span only; [`bisect`] — where a small region's records
+//!   start in a large BAM index chunk.
 //! * [`integrity`] — whether an opened alignment file is whole and its index its own (for
 //!   `check`).
 //! * [`job`] — one region job end to end, with the worker's [`Caches`].
@@ -25,6 +26,7 @@
 
 pub mod bisect;
 pub mod cache;
+pub mod checksum;
 pub mod contig;
 pub mod cram_reference;
 pub mod daemon;

@@ -6,7 +6,7 @@ use crate::cache::KeyedCache;
 use crate::contig::find_contig;
 use crate::error::{storage_failure, JobError};
 use crate::sparse::{SparseFile, MAX_BLOCK};
-use crate::storage::Storage;
+use crate::storage::{pinned_version, Storage};
 use esr1_proto::FileStamp;
 use noodles::bgzf;
 use noodles::bgzf::io::Seek as _;
@@ -49,6 +49,16 @@ impl ReferenceCache {
             seen.insert(uri.to_owned(), stamps.to_vec());
             self.0.remove(&uri.to_owned());
         }
+    }
+}
+
+impl ReferenceCache {
+    /// The version reads of the FASTA `uri` are pinned to: the one last recorded by
+    /// [`ReferenceCache::refresh`] (as a job checked it), none when nothing was recorded.
+    fn pinned(&self, uri: &str) -> Option<String> {
+        let seen = self.1.lock().ok()?;
+        let stamp = seen.get(uri)?.iter().find(|s| s.uri == uri)?;
+        pinned_version(stamp).map(str::to_owned)
     }
 }
 
@@ -116,10 +126,12 @@ pub fn read_reference(
         return Ok((Vec::new(), 0));
     }
     let (u_start, u_end) = fasta_offsets(uri, record, start, end)?;
+    // Only from the version the job checked: a FASTA replaced meanwhile fails the job.
+    let version = cache.pinned(uri);
     let (raw, fetched) = match &ix.gzi {
         None => {
             let bytes = storage
-                .get_range(uri, u_start..u_end)
+                .get_range_if(uri, u_start..u_end, version.as_deref())
                 .map_err(|e| storage_failure("reference", &e))?;
             let n = bytes.len() as u64;
             (bytes, n)
@@ -133,7 +145,7 @@ pub fn read_reference(
                 .map_err(|e| JobError::permanent(format!("{uri}.gzi: {e}")))?;
             let range = first.compressed()..(last.compressed() + MAX_BLOCK).min(ix.size);
             let bytes = storage
-                .get_range(uri, range.clone())
+                .get_range_if(uri, range.clone(), version.as_deref())
                 .map_err(|e| storage_failure("reference", &e))?;
             let n = bytes.len() as u64;
             let mut reader =
@@ -230,5 +242,27 @@ mod tests {
         assert_ne!(first, second);
         cache.refresh(&uri, &second);
         assert_eq!(read(&cache), "GGGGCCCC");
+    }
+
+    #[test]
+    fn reads_of_a_reference_are_pinned_to_the_version_a_job_checked() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let uri = dir.path().join("ref.fa").to_string_lossy().into_owned();
+        let cache = ReferenceCache::default();
+        let checked = write_reference(dir.path(), "ACGT");
+        cache.refresh(&uri, &checked);
+        let read = || read_reference(&LocalStorage, &cache, &uri, "chr6", 1, 4);
+        assert_eq!(read().map(|(b, _)| b), Ok(b"ACGT".to_vec()));
+        // Replaced (same size, a second newer) after the job checked it, before it read it.
+        std::fs::write(&uri, ">chr6\nTTTT\n").unwrap_or_else(|e| panic!("{e}"));
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(1);
+        std::fs::File::options()
+            .write(true)
+            .open(&uri)
+            .and_then(|f| f.set_modified(later))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let e = read().unwrap_err();
+        assert_eq!(e.kind, crate::FailureKind::Permanent, "{e}");
+        assert!(e.message.contains("changed while it was read"), "{e}");
     }
 }

@@ -12,7 +12,7 @@
 use crate::error::{storage_failure, JobError};
 use crate::source::{AlignmentSource, SourceIndex};
 use crate::sparse::{SparseFile, MAX_BLOCK};
-use crate::storage::Storage;
+use crate::storage::{pinned_version, Storage};
 use noodles::bgzf::VirtualPosition;
 use noodles::core::region::Interval;
 use noodles::cram;
@@ -187,16 +187,18 @@ pub fn plan_ranges(
     }
 }
 
-/// Fetches the planned ranges.
+/// Fetches the planned ranges, each only from the version of the file whose header and index
+/// were read (`If-Match` on S3): a file replaced meanwhile fails the job, never mixes bytes.
 pub fn fetch(
     storage: &dyn Storage,
     source: &AlignmentSource,
     plan: &SlicePlan,
 ) -> Result<SparseFile, JobError> {
+    let version = pinned_version(&source.stamps.alignments);
     let mut pieces = Vec::with_capacity(plan.ranges.len());
     for r in &plan.ranges {
         let bytes = storage
-            .get_range(&source.uri, r.clone())
+            .get_range_if(&source.uri, r.clone(), version)
             .map_err(|e| storage_failure("alignment file", &e))?;
         let expected = r.end.min(source.size) - r.start;
         if bytes.len() as u64 != expected {

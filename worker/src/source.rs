@@ -5,19 +5,21 @@
 //! The header is fetched with growing bounded ranges until it parses: never an open-ended read.
 
 use crate::cache::KeyedCache;
+use crate::checksum::{head_range, tail_range, whole_checksum, HeadHash};
 use crate::error::{storage_failure, JobError};
 use crate::sparse::SparseFile;
-use crate::storage::{ObjectMeta, Storage, StorageErrorKind};
+use crate::storage::{pinned_version, ObjectMeta, Storage, StorageErrorKind};
 use esr1_proto::FileStamp;
 use noodles::csi::{self, BinningIndex};
 use noodles::sam;
 use noodles::{bam, cram};
 use std::io::Cursor;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-/// First header request; doubled until the header parses.
-const HEADER_FIRST: u64 = 65_536;
+/// First header request (the file's head, hashed for its checksum); grown until the header
+/// parses.
+const HEADER_FIRST: u64 = crate::checksum::END_BYTES;
 
 /// A BAI or CSI index.
 pub type Index = Box<dyn BinningIndex + Send + Sync>;
@@ -36,6 +38,13 @@ pub struct AlignmentSource {
     pub index: SourceIndex,
     /// Stamps of the file and its index when they were read.
     pub stamps: Located,
+    /// The index's content checksum (of the bytes parsed above).
+    pub index_checksum: String,
+    /// The hash of the file's first 64 KiB (the header's first read), for its checksum.
+    head_hash: HeadHash,
+    /// The file's content checksum once its tail was read (once per stamp: the cache holds
+    /// one source per stamp).
+    ends_checksum: OnceLock<String>,
 }
 
 /// The index of an alignment file.
@@ -50,6 +59,24 @@ impl AlignmentSource {
     /// Whether the file is a CRAM.
     pub fn is_cram(&self) -> bool {
         matches!(self.index, SourceIndex::Crai(_))
+    }
+
+    /// The file's content checksum (SHA-256 of its first and last 64 KiB): the head was
+    /// hashed when the header was read, the tail is read (pinned to the stamped version) on
+    /// the first call only.
+    pub fn ends_checksum(&self, storage: &dyn Storage) -> Result<String, JobError> {
+        if let Some(c) = self.ends_checksum.get() {
+            return Ok(c.clone());
+        }
+        let tail = storage
+            .get_range_if(
+                &self.uri,
+                tail_range(self.size),
+                pinned_version(&self.stamps.alignments),
+            )
+            .map_err(|e| storage_failure("alignment file", &e))?;
+        let c = self.head_hash.finish(&tail);
+        Ok(self.ends_checksum.get_or_init(|| c).clone())
     }
 }
 
@@ -207,15 +234,20 @@ pub fn open_source(
     load(storage, locate(storage, alignments, explicit_index)?)
 }
 
-/// Reads the index and header of a located alignment file.
+/// Reads the index and header of a located alignment file, each only from the version just
+/// stamped (a file replaced since its HEAD fails, never gives another file's bytes).
 fn load(storage: &dyn Storage, located: Located) -> Result<AlignmentSource, JobError> {
     let index_uri = located.index.uri.clone();
     let alignments = located.alignments.uri.clone();
     let index_bytes = storage
-        .get(&index_uri)
+        .get_range_if(
+            &index_uri,
+            0..located.index.size,
+            pinned_version(&located.index),
+        )
         .map_err(|e| storage_failure("index", &e))?;
     let index = parse_index(&index_uri, &index_bytes)?;
-    let header = read_header(storage, &alignments, located.alignments.size)?;
+    let (header, head_hash) = read_header(storage, &located.alignments)?;
     Ok(AlignmentSource {
         uri: alignments,
         index_uri,
@@ -223,16 +255,27 @@ fn load(storage: &dyn Storage, located: Located) -> Result<AlignmentSource, JobE
         header,
         index,
         stamps: located,
+        index_checksum: whole_checksum(&index_bytes),
+        head_hash,
+        ends_checksum: OnceLock::new(),
     })
 }
 
-/// Fetches growing bounded prefixes of the file until its header parses.
-fn read_header(storage: &dyn Storage, uri: &str, size: u64) -> Result<sam::Header, JobError> {
+/// Fetches growing bounded prefixes of the file (of its stamped version) until its header
+/// parses; also returns the hash of the file's head (the first read holds it).
+fn read_header(
+    storage: &dyn Storage,
+    stamp: &FileStamp,
+) -> Result<(sam::Header, HeadHash), JobError> {
+    let (uri, size) = (stamp.uri.as_str(), stamp.size);
     let mut len = HEADER_FIRST.min(size);
+    let mut first = None;
     loop {
         let bytes = storage
-            .get_range(uri, 0..len)
+            .get_range_if(uri, 0..len, pinned_version(stamp))
             .map_err(|e| storage_failure("alignment file", &e))?;
+        let head = &bytes[..bytes.len().min(head_range(size).end as usize)];
+        let head_hash = first.get_or_insert_with(|| HeadHash::new(head));
         let complete = len >= size;
         let sparse = SparseFile::new(vec![(0, bytes)], size);
         let parsed = if is_cram(uri) {
@@ -241,7 +284,7 @@ fn read_header(storage: &dyn Storage, uri: &str, size: u64) -> Result<sam::Heade
             bam::io::Reader::new(sparse).read_header()
         };
         match parsed {
-            Ok(h) => return Ok(h),
+            Ok(h) => return Ok((h, head_hash.clone())),
             Err(e) if !complete && is_truncation(&e) => len = (len * 4).min(size),
             Err(e) => {
                 return Err(JobError::permanent(format!(

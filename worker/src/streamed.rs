@@ -34,6 +34,8 @@ pub type SharedStats = Rc<RefCell<StreamStats>>;
 pub struct StreamedSlice<'a> {
     storage: &'a dyn Storage,
     uri: &'a str,
+    /// The version every read must match (`If-Match` on S3), if known.
+    version: Option<&'a str>,
     /// Permitted ranges, sorted and disjoint.
     ranges: Vec<Range<u64>>,
     size: u64,
@@ -44,11 +46,11 @@ pub struct StreamedSlice<'a> {
 }
 
 impl<'a> StreamedSlice<'a> {
-    /// A view of `uri` (of `size` bytes) that may read only `ranges`; fetches are counted in
-    /// `stats`.
+    /// A view of `uri` (of `size` bytes, pinned to `version` when given) that may read only
+    /// `ranges`; fetches are counted in `stats`.
     pub fn new(
         storage: &'a dyn Storage,
-        uri: &'a str,
+        (uri, version): (&'a str, Option<&'a str>),
         mut ranges: Vec<Range<u64>>,
         size: u64,
         stats: SharedStats,
@@ -57,6 +59,7 @@ impl<'a> StreamedSlice<'a> {
         Self {
             storage,
             uri,
+            version,
             ranges,
             size,
             pos: 0,
@@ -83,7 +86,9 @@ impl<'a> StreamedSlice<'a> {
         };
         let end = range.end.min(self.pos + WINDOW).min(self.size);
         let wanted = self.pos..end;
-        let result = self.storage.get_range(self.uri, wanted.clone());
+        let result = self
+            .storage
+            .get_range_if(self.uri, wanted.clone(), self.version);
         let mut stats = self.stats.borrow_mut();
         stats.requests += 1;
         let bytes = match result {
@@ -166,7 +171,7 @@ mod tests {
         let size = data.len() as u64;
         let mut f = StreamedSlice::new(
             &LocalStorage,
-            &uri,
+            (&uri, None),
             std::iter::once(10..WINDOW * 2 + 50).collect(),
             size,
             stats.clone(),
@@ -200,7 +205,7 @@ mod tests {
         let stats = SharedStats::default();
         let mut f = StreamedSlice::new(
             &LocalStorage,
-            "/no/such/file",
+            ("/no/such/file", None),
             std::iter::once(0..10).collect(),
             10,
             stats.clone(),

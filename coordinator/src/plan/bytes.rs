@@ -12,7 +12,7 @@
 //! at all (then it has one job over the span).
 
 use esr1_proto::GenomicRegion;
-use esr1_worker::bisect::probe;
+use esr1_worker::bisect::{probe, BamFile};
 use esr1_worker::source::{AlignmentSource, SourceIndex};
 use esr1_worker::storage::Storage;
 use noodles::core::{region::Interval, Position};
@@ -109,7 +109,7 @@ fn split_heavy(
     windows: &[(u64, u64, u64, u64)],
     target: u64,
 ) -> Vec<Piece> {
-    let references = source.header.reference_sequences().len();
+    let file = BamFile::of(storage, source);
     let mut pieces = Vec::new();
     for &(ws, we, from, to) in windows {
         let bytes = to - from;
@@ -121,7 +121,7 @@ fn split_heavy(
         let mut cuts = vec![ws];
         for j in 1..k {
             let offset = from + bytes * j / k;
-            let Ok(found) = probe(storage, &source.uri, source.size, references, offset, to) else {
+            let Ok(found) = probe(file, offset, to) else {
                 continue;
             };
             let Some(p) = found.probe else { continue };

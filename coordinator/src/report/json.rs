@@ -77,6 +77,12 @@ mod tests {
                 ci_low: 0.21271271622459764,
                 ci_high: 0.719908462590678,
             }],
+            inputs: vec![esr1_proto::FileStamp {
+                uri: "bams/P1_T0.bam".into(),
+                size: 1234,
+                version: "1700000000000000000".into(),
+                checksum: Some("sha256-ends-64k:ab12".into()),
+            }],
             jobs: JobCounts {
                 done: 40,
                 failed: 0,
@@ -161,6 +167,10 @@ mod tests {
         }
         assert!(text.contains("\"median\": 535.0,"));
         assert!(text.contains("\"count\": \"protein-altering\","), "{text}");
+        assert!(
+            text.contains("\"checksum\": \"sha256-ends-64k:ab12\","),
+            "{text}"
+        );
         assert!(text.contains("\"median\": null,"));
         assert!(text.contains("\"hotspot\": 0.00009960159362549801,"));
     }

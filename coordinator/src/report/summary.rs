@@ -7,6 +7,7 @@
 
 use crate::plan::Plan;
 use crate::report::model::{CohortReport, PatientRow, SampleStatus};
+use esr1_proto::FileStamp;
 use esr1_science::cohort::{arm_comparisons, ArmComparison, FrequencyRow, VariantStatus};
 use esr1_science::consequence::CountRule;
 use esr1_science::recall::{FDR, HOTSPOT_FDR};
@@ -36,6 +37,9 @@ pub struct Summary {
     pub failed_samples: Vec<FailedSample>,
     /// The rows of `frequencies.tsv`.
     pub frequencies: Vec<FrequencyRow>,
+    /// Every input file the jobs read, as stamped when planned: location, size, version
+    /// (modification time or ETag) and, with `--verify-inputs`, content checksum.
+    pub inputs: Vec<FileStamp>,
     /// Jobs planned, done and failed.
     pub jobs: JobCounts,
     /// Patients in the cohort, evaluable, with an acquired mutation.
@@ -203,6 +207,7 @@ impl Summary {
             },
             failed_samples,
             frequencies: r.frequencies.clone(),
+            inputs: r.inputs.clone(),
             reference: plan.reference.clone(),
             run_id: plan.run_id.clone(),
             tool: TOOL.to_owned(),

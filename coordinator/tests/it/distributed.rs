@@ -3,6 +3,7 @@
 //! and leave nothing behind.
 
 use crate::broker::{amqp_url, bin, cleanup, depth, unique, PrivateBroker, Worker};
+use crate::util::results_written;
 use esr1_coordinator::distributed::AmqpOptions;
 use esr1_coordinator::plan::PlanOptions;
 use esr1_coordinator::run::{run, Backend, RunOptions, RunOutput};
@@ -90,16 +91,6 @@ pub fn assert_same_reports(a: &Path, b: &Path) {
             b.display()
         );
     }
-}
-
-fn results_written(out: &Path) -> usize {
-    std::fs::read_dir(out.join("results"))
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .filter(|e| e.file_name().to_string_lossy().ends_with(".result.json"))
-                .count()
-        })
-        .unwrap_or(0)
 }
 
 pub fn wait_until(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {

@@ -2,23 +2,11 @@
 //! file and index deleted first, so nothing can be opened: byte-identical for an unchanged
 //! samplesheet, and corrected arm labels flow into the frequencies.
 
-use crate::util::{read_tsv, run_cohort, small_cohort};
+use crate::util::{read_tsv, run_cohort, small_cohort, REPORTS};
 use esr1_coordinator::exit::report_exit_code;
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, Output};
-
-/// Every report of a run (all but the HTML page are compared byte for byte).
-const REPORTS: [&str; 8] = [
-    "calls.tsv",
-    "patients.tsv",
-    "frequencies.tsv",
-    "qc.tsv",
-    "summary.json",
-    "cohort.vcf.gz",
-    "cohort.vcf.gz.tbi",
-    "report.html",
-];
 
 fn reports(out: &Path) -> HashMap<&'static str, Vec<u8>> {
     REPORTS

@@ -132,7 +132,7 @@ fn ranged_reads_equal_a_local_indexed_query_within_the_byte_budget() {
     }
 }
 
-fn job_for(sample: SampleRef, reference: &str, start: u64, end: u64) -> RegionJob {
+pub(crate) fn job_for(sample: SampleRef, reference: &str, start: u64, end: u64) -> RegionJob {
     RegionJob::new(
         &RunContext {
             run_id: "t".into(),
@@ -227,7 +227,7 @@ fn mixed_sheet(sim: &SimulatedCohort, dir: &Path) -> std::path::PathBuf {
 }
 
 /// A simulated cohort uploaded to a fresh server.
-fn uploaded(dir: &Path, seed: u64) -> (SimulatedCohort, Garage, SharedStorage) {
+pub(crate) fn uploaded(dir: &Path, seed: u64) -> (SimulatedCohort, Garage, SharedStorage) {
     let sim = crate::util::small_cohort(dir, seed);
     let g = Garage::start(&dir.join("garage"));
     let storage = g.storage();

@@ -1,7 +1,7 @@
 //! Results bound to file contents: a file replaced at the same path is counted again, a
 //! stored failure is retried, a restored reference index makes a failed run succeed.
 
-use crate::util::{read_tsv, run_cohort, small_cohort};
+use crate::util::{jobs_of, read_tsv, run_cohort, small_cohort};
 use esr1_coordinator::report::model::SampleStatus;
 use std::collections::HashMap;
 use std::path::Path;
@@ -36,12 +36,7 @@ fn a_bam_replaced_at_the_same_path_is_counted_again_not_reused() {
     copy(&bams.join("P03_T1.bam.bai"), &bams.join("P01_T1.bam.bai"));
 
     let second = run_cohort(&sim, &sim.samplesheet, &out);
-    let replaced = first
-        .plan
-        .samples
-        .iter()
-        .find(|s| s.sample.sample == "P01_T1")
-        .map_or(0, |s| s.jobs.len());
+    let replaced = jobs_of(&first.plan, "P01_T1");
     assert!(replaced > 0);
     assert_eq!(
         second.reused_jobs,
@@ -223,4 +218,126 @@ fn the_binary_exits_4_when_no_sample_succeeded_and_2_on_a_bad_samplesheet() {
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "patient,sample\nP1\n").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(run_binary(&sim, &bad, &dir.path().join("bad")), 2);
+}
+
+/// Runs the embedded backend on a cohort into `out`, with `--verify-inputs` or without.
+fn run_verifying(
+    sim: &esr1_simulate::SimulatedCohort,
+    out: &Path,
+    verify_inputs: bool,
+) -> esr1_coordinator::run::RunOutput {
+    use esr1_coordinator::plan::PlanOptions;
+    use esr1_coordinator::run::{run, Backend, RunOptions};
+    run(
+        &RunOptions {
+            count: Default::default(),
+            samplesheet: sim.samplesheet.clone(),
+            reference: sim.reference.clone(),
+            out: out.to_string_lossy().into_owned(),
+            backend: Backend::Embedded { workers: 2 },
+            plan: PlanOptions {
+                verify_inputs,
+                ..PlanOptions::default()
+            },
+            run_id: None,
+            progress: false,
+        },
+        &crate::util::local_storage(),
+    )
+    .unwrap_or_else(|e| panic!("run: {e:#}"))
+}
+
+/// Replaces a BAM by another file of the same size — here the same records with the first
+/// BGZF block's gzip OS byte changed, which readers ignore — and restores its modification
+/// time to the nanosecond, as `touch -d` or `cp -p` of another file of its size would leave it.
+fn replace_keeping_size_and_time(bam: &Path) {
+    let time = std::fs::metadata(bam)
+        .and_then(|m| m.modified())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut bytes = std::fs::read(bam).unwrap_or_else(|e| panic!("{e}"));
+    bytes[9] ^= 0x01;
+    std::fs::write(bam, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::File::options()
+        .write(true)
+        .open(bam)
+        .and_then(|f| f.set_modified(time))
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn a_bam_replaced_keeping_its_size_and_time_is_caught_only_with_verify_inputs() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sim = small_cohort(dir.path(), 26);
+    let (plain, verified) = (dir.path().join("plain"), dir.path().join("verified"));
+    let first_plain = run_verifying(&sim, &plain, false);
+    let first = run_verifying(&sim, &verified, true);
+    let jobs = first.plan.jobs().count();
+    // With the flag every alignment file and index carries a checksum, shown in the report's
+    // provenance and summary.json; without it, none.
+    assert!(first.plan.jobs().all(|j| {
+        let c = |s: &Option<esr1_proto::FileStamp>| s.as_ref().and_then(|s| s.checksum.clone());
+        c(&j.inputs.alignments).is_some_and(|c| c.starts_with("sha256-ends-64k:"))
+            && c(&j.inputs.index).is_some_and(|c| c.starts_with("sha256:"))
+    }));
+    assert!(first_plain
+        .plan
+        .jobs()
+        .all(|j| j.inputs.files().all(|f| f.checksum.is_none())));
+    let summary = |out: &Path| -> serde_json::Value {
+        let text = std::fs::read_to_string(out.join("summary.json")).unwrap_or_default();
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let bam = dir.path().join("cohort/bams/P01_T1.bam");
+    let listed = summary(&verified)["inputs"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let entry = listed
+        .iter()
+        .find(|f| {
+            f["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("/P01_T1.bam"))
+        })
+        .unwrap_or_else(|| panic!("{bam:?} not in summary.json's inputs: {listed:?}"));
+    assert!(entry["checksum"]
+        .as_str()
+        .is_some_and(|c| c.starts_with("sha256-ends-64k:")));
+    let html = std::fs::read_to_string(verified.join("report.html")).unwrap_or_default();
+    assert!(html.contains("Content checksum (--verify-inputs)"));
+    assert!(summary(&plain)["inputs"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty() && a.iter().all(|f| f.get("checksum").is_none())));
+    let html = std::fs::read_to_string(plain.join("report.html")).unwrap_or_default();
+    assert!(!html.contains("Content checksum"));
+
+    replace_keeping_size_and_time(&bam);
+    let replaced = jobs_of(&first.plan, "P01_T1");
+    assert!(replaced > 0);
+    // Without the flag the size and version are all a job knows: every result is reused
+    // (the README says so).
+    assert_eq!(run_verifying(&sim, &plain, false).reused_jobs, jobs);
+    // With it, the replaced file's jobs are new and counted again, the others reused.
+    let second = run_verifying(&sim, &verified, true);
+    assert_eq!(second.reused_jobs, jobs - replaced);
+    assert_eq!(second.report.jobs_failed, 0);
+
+    // A job planned before its file was replaced so is refused by the worker, naming it.
+    let other = dir.path().join("cohort/bams/P03_T1.bam");
+    let job = second
+        .plan
+        .jobs()
+        .find(|j| j.sample.sample == "P03_T1")
+        .cloned()
+        .unwrap_or_else(|| panic!("no job of P03_T1"));
+    assert!(esr1_worker::run_local_job(&job).is_ok());
+    replace_keeping_size_and_time(&other);
+    let e = esr1_worker::run_local_job(&job).unwrap_err();
+    assert_eq!(e.kind, esr1_worker::FailureKind::Permanent, "{e}");
+    assert!(
+        e.message
+            .contains("P03_T1.bam has other contents than when the run was planned")
+            && e.message.contains("rerun"),
+        "{e}"
+    );
 }

@@ -12,23 +12,6 @@ use esr1_worker::signing::JobKey;
 use lapin::options::BasicGetOptions;
 use std::path::Path;
 
-/// Every file below `dir`.
-fn files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
 /// A job over one of the cohort's real BAMs that would write its result under `output`.
 fn forged(dir: &Path, reference: &Path, output: &Path) -> RegionJob {
     RegionJob::new(
@@ -158,7 +141,7 @@ fn forged_and_wrongly_signed_jobs_are_dead_lettered_and_write_nothing_outside_th
         "a wrongly signed job wrote {}",
         outside.display()
     );
-    let stray: Vec<_> = files(dir.path())
+    let stray: Vec<_> = crate::util::files_under(dir.path())
         .into_iter()
         .filter(|p| p.to_string_lossy().contains("x.result") || p.starts_with(&outside))
         .collect();

@@ -6,6 +6,54 @@ use esr1_simulate::{simulate, SimulateOptions, SimulatedCohort};
 use std::collections::HashMap;
 use std::path::Path;
 
+/// Every report of a run, in the order the coordinator writes them.
+pub const REPORTS: [&str; 8] = [
+    "calls.tsv",
+    "patients.tsv",
+    "frequencies.tsv",
+    "qc.tsv",
+    "summary.json",
+    "report.html",
+    "cohort.vcf.gz",
+    "cohort.vcf.gz.tbi",
+];
+
+/// Every file below `dir`.
+pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Job results written so far into a run's output directory.
+pub fn results_written(out: &Path) -> usize {
+    std::fs::read_dir(out.join("results"))
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".result.json"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// Jobs of one sample in a plan.
+pub fn jobs_of(plan: &esr1_coordinator::plan::Plan, sample: &str) -> usize {
+    plan.samples
+        .iter()
+        .find(|s| s.sample.sample == sample)
+        .map_or(0, |s| s.jobs.len())
+}
+
 /// Rows of a TSV file as header-keyed maps.
 pub fn read_tsv(path: &Path) -> Vec<HashMap<String, String>> {
     esr1_simulate::tables::read_tsv(path).unwrap_or_else(|e| panic!("{e}"))

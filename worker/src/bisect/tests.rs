@@ -136,6 +136,17 @@ fn names(
     }
 }
 
+/// The test BAM as probes read it (2 reference sequences, any version).
+fn file(uri: &str, size: u64) -> BamFile<'_> {
+    BamFile {
+        storage: &LocalStorage,
+        uri,
+        size,
+        version: None,
+        references: 2,
+    }
+}
+
 #[test]
 fn probes_find_record_boundaries_in_file_order() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -145,7 +156,7 @@ fn probes_find_record_boundaries_in_file_order() {
     let mut found = 0;
     for k in 1..40 {
         let offset = size * k / 40;
-        let probed = probe(&LocalStorage, &uri, size, 2, offset, size).expect("probe");
+        let probed = probe(file(&uri, size), offset, size).expect("probe");
         let Some(p) = probed.probe else { continue };
         found += 1;
         assert!(p.at.compressed() >= offset);
@@ -198,10 +209,7 @@ fn reading_from_the_bisected_start_gives_the_indexed_querys_records() {
             .max()
             .expect("chunks");
         let found = bisect_start(
-            &LocalStorage,
-            &uri,
-            size,
-            2,
+            file(&uri, size),
             (chunk_start, chunk_end),
             (1, start as u64),
         )

@@ -18,6 +18,10 @@ pub enum StorageErrorKind {
     NotPermitted,
     /// Timeouts, connection errors, 5xx: a retry may help.
     Transient,
+    /// The object is no longer the version the read was pinned to (S3: `If-Match` answered
+    /// 412 Precondition Failed; local: another modification time): it was replaced while it
+    /// was read, so bytes of two versions could mix. A retry cannot help; a new plan can.
+    Changed,
     /// Anything else (bad request …): a retry will not help.
     Other,
 }
@@ -58,6 +62,7 @@ impl StorageErrorKind {
             StorageErrorKind::AccessDenied => "access denied",
             StorageErrorKind::NotPermitted => "not permitted",
             StorageErrorKind::Transient => "temporarily unavailable",
+            StorageErrorKind::Changed => "changed while it was read",
             StorageErrorKind::Other => "error",
         }
     }
@@ -90,6 +95,7 @@ impl ObjectMeta {
             uri: uri.to_owned(),
             size: self.size,
             version,
+            checksum: None,
         }
     }
 }
@@ -97,8 +103,21 @@ impl ObjectMeta {
 /// Object access. Ranges are half-open byte ranges `[start, end)`; every ranged read is
 /// bounded (sent as `Range: bytes=start-(end-1)`), never open-ended.
 pub trait Storage: Send + Sync {
-    /// Bytes `[range.start, range.end)` of an object (fewer at the object's end).
-    fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError>;
+    /// Bytes `[range.start, range.end)` of an object (fewer at the object's end), only from
+    /// the object's version `version` when given (a [`FileStamp`]'s version: the ETag on S3,
+    /// sent as `If-Match`; the modification time in nanoseconds for local files, compared on
+    /// the opened file): another version is a [`StorageErrorKind::Changed`] error, never its
+    /// bytes. Every decorator passes `version` through.
+    fn get_range_if(
+        &self,
+        uri: &str,
+        range: Range<u64>,
+        version: Option<&str>,
+    ) -> Result<Vec<u8>, StorageError>;
+    /// Bytes `[range.start, range.end)` of an object, whatever its version.
+    fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
+        self.get_range_if(uri, range, None)
+    }
     /// A whole object.
     fn get(&self, uri: &str) -> Result<Vec<u8>, StorageError>;
     /// Writes a whole object (atomically: readers see the old or the new object).
@@ -113,8 +132,13 @@ pub trait Storage: Send + Sync {
 macro_rules! delegate_storage {
     ($($ty:ty),*) => {$(
         impl<T: Storage + ?Sized> Storage for $ty {
-            fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
-                (**self).get_range(uri, range)
+            fn get_range_if(
+                &self,
+                uri: &str,
+                range: Range<u64>,
+                version: Option<&str>,
+            ) -> Result<Vec<u8>, StorageError> {
+                (**self).get_range_if(uri, range, version)
             }
             fn get(&self, uri: &str) -> Result<Vec<u8>, StorageError> {
                 (**self).get(uri)
@@ -133,6 +157,12 @@ macro_rules! delegate_storage {
 }
 
 delegate_storage!(&T, Arc<T>);
+
+/// The version a read of a stamped file is pinned to: `None` when the store reported none
+/// (the read then takes whatever version is there).
+pub fn pinned_version(stamp: &FileStamp) -> Option<&str> {
+    Some(stamp.version.as_str()).filter(|v| !v.is_empty())
+}
 
 /// A shared storage handle.
 pub type SharedStorage = Arc<dyn Storage>;

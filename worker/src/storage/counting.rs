@@ -59,8 +59,13 @@ pub fn read_totals(log: &[StorageRequest]) -> (u64, u64) {
 }
 
 impl<S: Storage> Storage for CountingStorage<S> {
-    fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
-        let r = self.inner.get_range(uri, range.clone());
+    fn get_range_if(
+        &self,
+        uri: &str,
+        range: Range<u64>,
+        version: Option<&str>,
+    ) -> Result<Vec<u8>, StorageError> {
+        let r = self.inner.get_range_if(uri, range.clone(), version);
         self.record(
             "get_range",
             uri,

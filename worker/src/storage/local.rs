@@ -48,6 +48,34 @@ pub fn resolve_local(uri: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// Temporary names of one process are unique: two writers of one file never share one.
+static TMP_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Writes a file under a temporary name beside it (hidden, so listings skip it), flushes it to
+/// the disk and renames it over `path`: readers see the old file or the whole new one, never
+/// part of it. A failed write (disk full, file-size limit) removes the temporary file and
+/// leaves `path` as it was.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let seq = TMP_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_file_name(format!(".{name}.{}.{seq}.tmp", std::process::id()));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        std::io::Write::write_all(&mut f, bytes)?;
+        // Some filesystems (NFS, and quotas on others) report a full disk only here.
+        f.sync_data()
+    });
+    match written.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
 fn error(uri: &str, e: &std::io::Error) -> StorageError {
     let kind = match e.kind() {
         std::io::ErrorKind::NotFound => StorageErrorKind::NotFound,
@@ -60,9 +88,35 @@ fn error(uri: &str, e: &std::io::Error) -> StorageError {
     StorageError::new(kind, uri, e.to_string())
 }
 
+fn meta(m: &std::fs::Metadata) -> ObjectMeta {
+    ObjectMeta {
+        size: m.len(),
+        modified: m.modified().ok(),
+        etag: None,
+    }
+}
+
 impl Storage for LocalStorage {
-    fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
+    fn get_range_if(
+        &self,
+        uri: &str,
+        range: Range<u64>,
+        version: Option<&str>,
+    ) -> Result<Vec<u8>, StorageError> {
         let mut f = std::fs::File::open(path(uri)).map_err(|e| error(uri, &e))?;
+        if let Some(pinned) = version {
+            // The opened file's own modification time: the bytes read below are this file's,
+            // even when another file is renamed over the path meanwhile.
+            let now = f.metadata().map_err(|e| error(uri, &e))?;
+            let now = meta(&now).stamp(uri).version;
+            if now != pinned {
+                return Err(StorageError::new(
+                    StorageErrorKind::Changed,
+                    uri,
+                    format!("modification time {pinned} ns, now {now} ns"),
+                ));
+            }
+        }
         f.seek(SeekFrom::Start(range.start))
             .map_err(|e| error(uri, &e))?;
         let mut buf = Vec::with_capacity(range.end.saturating_sub(range.start) as usize);
@@ -81,14 +135,7 @@ impl Storage for LocalStorage {
         if let Some(dir) = p.parent() {
             std::fs::create_dir_all(dir).map_err(|e| error(uri, &e))?;
         }
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = p.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, bytes)
-            .and_then(|()| std::fs::rename(&tmp, &p))
-            .map_err(|e| error(uri, &e))
+        write_atomically(&p, bytes).map_err(|e| error(uri, &e))
     }
 
     fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
@@ -114,10 +161,44 @@ impl Storage for LocalStorage {
 
     fn head(&self, uri: &str) -> Result<ObjectMeta, StorageError> {
         let m = std::fs::metadata(path(uri)).map_err(|e| error(uri, &e))?;
-        Ok(ObjectMeta {
-            size: m.len(),
-            modified: m.modified().ok(),
-            etag: None,
-        })
+        Ok(meta(&m))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_pinned_to_a_version_refuses_a_file_modified_since() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("a.bam").to_string_lossy().into_owned();
+        std::fs::write(&file, b"0123456789").unwrap_or_else(|e| panic!("{e}"));
+        let stamp = LocalStorage
+            .head(&file)
+            .map(|m| m.stamp(&file))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let pinned = Some(stamp.version.as_str());
+        assert_eq!(
+            LocalStorage.get_range_if(&file, 2..5, pinned),
+            Ok(b"234".to_vec())
+        );
+        // Another file of the same size renamed over the path, a second newer.
+        let other = dir.path().join("b.bam");
+        std::fs::write(&other, b"abcdefghij").unwrap_or_else(|e| panic!("{e}"));
+        let later = std::fs::metadata(&file)
+            .and_then(|m| m.modified())
+            .unwrap_or_else(|e| panic!("{e}"))
+            + std::time::Duration::from_secs(1);
+        std::fs::File::options()
+            .write(true)
+            .open(&other)
+            .and_then(|f| f.set_modified(later))
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::rename(&other, &file).unwrap_or_else(|e| panic!("{e}"));
+        let e = LocalStorage.get_range_if(&file, 2..5, pinned).unwrap_err();
+        assert_eq!(e.kind, StorageErrorKind::Changed, "{e}");
+        assert!(e.to_string().contains("changed while it was read"), "{e}");
+        assert_eq!(LocalStorage.get_range(&file, 2..5), Ok(b"cde".to_vec()));
     }
 }

@@ -8,12 +8,13 @@ use std::ops::Range;
 use std::sync::Arc;
 
 /// Every outcome label value.
-pub const STORAGE_OUTCOMES: [&str; 6] = [
+pub const STORAGE_OUTCOMES: [&str; 7] = [
     "ok",
     "not_found",
     "access_denied",
     "not_permitted",
     "transient",
+    "changed",
     "other",
 ];
 
@@ -38,6 +39,7 @@ fn outcome(kind: StorageErrorKind) -> &'static str {
         StorageErrorKind::AccessDenied => "access_denied",
         StorageErrorKind::NotPermitted => "not_permitted",
         StorageErrorKind::Transient => "transient",
+        StorageErrorKind::Changed => "changed",
         StorageErrorKind::Other => "other",
     }
 }
@@ -136,8 +138,13 @@ impl<S: Storage> MeteredStorage<S> {
 }
 
 impl<S: Storage> Storage for MeteredStorage<S> {
-    fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
-        self.read(uri, self.inner.get_range(uri, range))
+    fn get_range_if(
+        &self,
+        uri: &str,
+        range: Range<u64>,
+        version: Option<&str>,
+    ) -> Result<Vec<u8>, StorageError> {
+        self.read(uri, self.inner.get_range_if(uri, range, version))
     }
     fn get(&self, uri: &str) -> Result<Vec<u8>, StorageError> {
         self.read(uri, self.inner.get(uri))

@@ -17,11 +17,11 @@ mod router;
 mod s3;
 
 pub use api::{
-    has_parent_component, is_s3, join, under_prefix, ObjectMeta, SharedStorage, Storage,
-    StorageError, StorageErrorKind,
+    has_parent_component, is_s3, join, pinned_version, under_prefix, ObjectMeta, SharedStorage,
+    Storage, StorageError, StorageErrorKind,
 };
 pub use counting::{CountingStorage, RequestLog, StorageRequest};
-pub use local::LocalStorage;
+pub use local::{write_atomically, LocalStorage};
 pub use metered::{MeteredStorage, StorageMetrics};
 pub use retry::RetryingStorage;
 pub use router::{default_storage, storage_within, Router};

@@ -71,8 +71,13 @@ impl<S: Storage> RetryingStorage<S> {
 }
 
 impl<S: Storage> Storage for RetryingStorage<S> {
-    fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
-        self.retry(uri, || self.inner.get_range(uri, range.clone()))
+    fn get_range_if(
+        &self,
+        uri: &str,
+        range: Range<u64>,
+        version: Option<&str>,
+    ) -> Result<Vec<u8>, StorageError> {
+        self.retry(uri, || self.inner.get_range_if(uri, range.clone(), version))
     }
     fn get(&self, uri: &str) -> Result<Vec<u8>, StorageError> {
         self.retry(uri, || self.inner.get(uri))
@@ -102,7 +107,12 @@ mod tests {
     }
 
     impl Storage for Flaky {
-        fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
+        fn get_range_if(
+            &self,
+            uri: &str,
+            range: Range<u64>,
+            _: Option<&str>,
+        ) -> Result<Vec<u8>, StorageError> {
             let n = self.calls.fetch_add(1, Ordering::SeqCst);
             if n < self.failures {
                 Err(StorageError::new(self.kind, uri, "injected"))

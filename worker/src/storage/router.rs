@@ -141,8 +141,13 @@ pub fn storage_within(
 }
 
 impl Storage for Router {
-    fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
-        self.pick(uri)?.get_range(uri, range)
+    fn get_range_if(
+        &self,
+        uri: &str,
+        range: Range<u64>,
+        version: Option<&str>,
+    ) -> Result<Vec<u8>, StorageError> {
+        self.pick(uri)?.get_range_if(uri, range, version)
     }
     fn get(&self, uri: &str) -> Result<Vec<u8>, StorageError> {
         self.pick(uri)?.get(uri)

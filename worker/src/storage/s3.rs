@@ -118,6 +118,7 @@ where
             let code = s.err().code().unwrap_or("");
             let kind = match status {
                 404 => StorageErrorKind::NotFound,
+                412 => StorageErrorKind::Changed,
                 401 | 403 => StorageErrorKind::AccessDenied,
                 429 | 500..=599 => StorageErrorKind::Transient,
                 _ if code == "NoSuchKey" || code == "NoSuchBucket" => StorageErrorKind::NotFound,
@@ -196,20 +197,36 @@ impl S3Storage {
         Ok(Self { client, runtime })
     }
 
-    /// GETs an object, or the bounded byte range given as a `Range` header value.
-    fn get_object(&self, uri: &str, range: Option<String>) -> Result<Vec<u8>, StorageError> {
+    /// GETs an object, or the bounded byte range given as a `Range` header value; with an
+    /// ETag, only that version of it (`If-Match`: another version answers 412, a
+    /// [`StorageErrorKind::Changed`] error).
+    fn get_object(
+        &self,
+        uri: &str,
+        range: Option<String>,
+        etag: Option<&str>,
+    ) -> Result<Vec<u8>, StorageError> {
         let (bucket, key) = split(uri)?;
         let client = self.client.clone();
         let u = uri.to_owned();
+        let etag = etag.map(str::to_owned);
         self.run(async move {
             let out = client
                 .get_object()
                 .bucket(bucket)
                 .key(key)
                 .set_range(range)
+                .set_if_match(etag.as_ref().map(|e| format!("\"{e}\"")))
                 .send()
                 .await
-                .map_err(|e| classify(&u, &e))?;
+                .map_err(|e| {
+                    let mut e = classify(&u, &e);
+                    if e.kind == StorageErrorKind::Changed {
+                        let pinned = etag.as_deref().unwrap_or("");
+                        e.message = format!("ETag {pinned} no longer matches: {}", e.message);
+                    }
+                    e
+                })?;
             let data = out.body.collect().await.map_err(|e| {
                 StorageError::new(
                     StorageErrorKind::Transient,
@@ -242,18 +259,24 @@ fn unreachable_runtime() -> ! {
 }
 
 impl Storage for S3Storage {
-    fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
+    fn get_range_if(
+        &self,
+        uri: &str,
+        range: Range<u64>,
+        version: Option<&str>,
+    ) -> Result<Vec<u8>, StorageError> {
         if range.end <= range.start {
             return Ok(Vec::new());
         }
         self.get_object(
             uri,
             Some(format!("bytes={}-{}", range.start, range.end - 1)),
+            version,
         )
     }
 
     fn get(&self, uri: &str) -> Result<Vec<u8>, StorageError> {
-        self.get_object(uri, None)
+        self.get_object(uri, None, None)
     }
 
     fn put(&self, uri: &str, bytes: &[u8]) -> Result<(), StorageError> {

@@ -62,20 +62,39 @@ pub fn provenance(h: &mut String, s: &Summary, r: &CohortReport) {
     }
     h.push_str("</tbody>\n</table>\n");
     if !r.inputs.is_empty() {
+        // Content checksums exist only in runs planned with --verify-inputs.
+        let checksums = r.inputs.iter().any(|f| f.checksum.is_some());
         h.push_str(
             "<table class=\"inputs\">\n<thead><tr><th>Input file</th><th>Bytes</th>\
-             <th>Version (modification time or ETag)</th></tr></thead>\n<tbody>\n",
+             <th>Version (modification time or ETag)</th>",
         );
+        if checksums {
+            h.push_str("<th>Content checksum (--verify-inputs)</th>");
+        }
+        h.push_str("</tr></thead>\n<tbody>\n");
         for f in &r.inputs {
-            let _ = writeln!(
+            let _ = write!(
                 h,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td>",
                 esc(&f.uri),
                 f.size,
                 esc(&f.version)
             );
+            if checksums {
+                let c = f.checksum.as_deref().unwrap_or("—");
+                let _ = write!(h, "<td class=\"checksum\">{}</td>", esc(c));
+            }
+            h.push_str("</tr>\n");
         }
         h.push_str("</tbody>\n</table>\n");
+        if checksums {
+            h.push_str(
+                "<p class=\"note\">Content checksums: <code>sha256-ends-64k</code> is the SHA-256 \
+                 of an alignment file's first and last 64 KiB (header, last records, end-of-file \
+                 marker), <code>sha256</code> that of a whole index. Workers compared them with \
+                 the files before counting.</p>\n",
+            );
+        }
     }
     h.push_str(
         "<p class=\"note\">Each job's id in jobs.json is a digest of the sample, region, \
@@ -112,6 +131,7 @@ mod tests {
             uri: "bams/S1a.bam".into(),
             size: 1234,
             version: "1700000000000000000".into(),
+            checksum: None,
         }];
         let mut h = String::new();
         provenance(&mut h, &Summary::new(&plan, &r, &[]), &r);
@@ -120,5 +140,18 @@ mod tests {
         assert!(h.contains(
             "<tr><td>bams/S1a.bam</td><td class=\"n\">1234</td><td>1700000000000000000</td></tr>"
         ));
+        assert!(
+            !h.contains("checksum"),
+            "no checksum column without --verify-inputs"
+        );
+        // With --verify-inputs: the checksums in a column of their own, explained.
+        r.inputs[0].checksum = Some("sha256-ends-64k:ab12".into());
+        let mut h = String::new();
+        provenance(&mut h, &Summary::new(&plan, &r, &[]), &r);
+        assert!(h.contains("<th>Content checksum (--verify-inputs)</th>"));
+        assert!(h.contains(
+            "<td>1700000000000000000</td><td class=\"checksum\">sha256-ends-64k:ab12</td></tr>"
+        ));
+        assert!(h.contains("first and last 64 KiB"));
     }
 }

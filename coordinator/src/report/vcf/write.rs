@@ -4,6 +4,7 @@ use crate::report::vcf::check::{invalid, VcfError};
 use crate::report::vcf::header::build_header;
 use crate::report::vcf::model::{CohortVcf, VcfVariant};
 use crate::report::vcf::record::{build_record, record_span};
+use esr1_worker::storage::write_atomically;
 use noodles::bgzf;
 use noodles::core::Position;
 use noodles::csi::binning_index::index::reference_sequence::bin::Chunk;
@@ -64,13 +65,14 @@ pub fn cohort_vcf_bytes(v: &CohortVcf) -> Result<(Vec<u8>, Vec<u8>), VcfError> {
     Ok((vcf_gz, tbi))
 }
 
-/// Writes `path` (the bgzipped VCF) and `path` + `.tbi` (its index).
+/// Writes `path` (the bgzipped VCF) and `path` + `.tbi` (its index), each under a temporary
+/// name renamed when whole.
 pub fn write_cohort_vcf(v: &CohortVcf, path: &Path) -> Result<(), VcfError> {
     let (vcf_gz, tbi) = cohort_vcf_bytes(v)?;
-    std::fs::write(path, vcf_gz)?;
+    write_atomically(path, &vcf_gz)?;
     let mut tbi_path = PathBuf::from(path).into_os_string();
     tbi_path.push(".tbi");
-    std::fs::write(tbi_path, tbi)?;
+    write_atomically(Path::new(&tbi_path), &tbi)?;
     Ok(())
 }
 

@@ -30,7 +30,13 @@ impl MemoryStorage {
 }
 
 impl Storage for MemoryStorage {
-    fn get_range(&self, uri: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
+    /// Objects here have no versions (no ETag, no modification time): `version` is `None`.
+    fn get_range_if(
+        &self,
+        uri: &str,
+        range: Range<u64>,
+        _version: Option<&str>,
+    ) -> Result<Vec<u8>, StorageError> {
         assert!(range.start <= range.end, "{uri}: inverted range {range:?}");
         self.with(uri, |b| {
             let len = b.len() as u64;
