@@ -7,9 +7,9 @@
 # reused), then `esr1-coordinator run --workers N` embedded (default 1) into a fresh output,
 # under /usr/bin/time -v. The coordinator logs each phase's wall and CPU seconds (JSON log
 # lines of target esr1_coordinator::phases); this prints per size: patients, samples, jobs,
-# plan / jobs / merge wall seconds, the run's CPU seconds (and the merge's), peak RSS, and the
-# growth exponent of the merge's wall time between consecutive sizes (log t2/t1 ÷ log n2/n1 in
-# samples: 1 is linear, n·log n is a little above 1, 2 quadratic).
+# plan / jobs / merge wall and CPU seconds, the run's CPU seconds, peak RSS, and the growth
+# exponent of the merge's wall and CPU time between consecutive sizes (log t2/t1 ÷ log n2/n1
+# in samples: 1 is linear, n·log n is a little above 1, 2 quadratic).
 # Needs Debian's time (installed when missing). NO_BUILD=1 uses the release binaries as built.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -14,7 +14,7 @@ import math
 import sys
 
 FIELDS = ["patients", "samples", "jobs", "plan_s", "jobs_s", "merge_s", "cpu_s",
-          "merge_cpu_s", "peak_rss_mb", "wall_s"]
+          "merge_cpu_s", "peak_rss_mb", "wall_s", "plan_cpu_s", "jobs_cpu_s"]
 
 
 def phases(log_path):
@@ -58,7 +58,8 @@ def row(patients, summary_path, log_path, time_path):
         sys.exit(f"{log_path}: no phase line for {', '.join(missing)}")
     cpu, rss, elapsed = time_v(time_path)
     values = [patients, summary["samples"]["total"], summary["jobs"]["total"],
-              p["plan"][0], p["jobs"][0], p["merge"][0], cpu, p["merge"][1], rss, elapsed]
+              p["plan"][0], p["jobs"][0], p["merge"][0], cpu, p["merge"][1], rss, elapsed,
+              p["plan"][1], p["jobs"][1]]
     print("\t".join(str(v) for v in values))
 
 
@@ -72,17 +73,21 @@ def exponent(samples, value, previous):
 def table(rows_path):
     with open(rows_path) as f:
         rows = [dict(zip(FIELDS, line.split("\t"))) for line in f if line.strip()]
-    print(f"{'patients':>8} {'samples':>7} {'jobs':>6} {'plan s':>7} {'jobs s':>8} "
-          f"{'merge s':>8} {'CPU s':>8} {'merge CPU s':>11} {'peak RSS MB':>11} "
+    print(f"{'patients':>8} {'samples':>7} {'jobs':>6} {'plan s':>13} {'jobs s':>15} "
+          f"{'merge s':>13} {'run CPU s':>9} {'peak RSS MB':>11} "
           f"{'merge growth (wall, CPU)':>24}")
+    print(f"{'':>8} {'':>7} {'':>6} {'wall / CPU':>13} {'wall / CPU':>15} {'wall / CPU':>13}")
     previous = None
     for r in rows:
         samples, merge, merge_cpu = int(r["samples"]), float(r["merge_s"]), float(r["merge_cpu_s"])
         growth = (f"{exponent(samples, merge, previous and previous[:2])}, "
                   f"{exponent(samples, merge_cpu, previous and (previous[0], previous[2]))}")
-        print(f"{r['patients']:>8} {samples:>7} {r['jobs']:>6} {float(r['plan_s']):>7.2f} "
-              f"{float(r['jobs_s']):>8.2f} {merge:>8.2f} {float(r['cpu_s']):>8.2f} "
-              f"{merge_cpu:>11.2f} {float(r['peak_rss_mb']):>11.1f} {growth:>24}")
+        plan = f"{float(r['plan_s']):.2f} / {float(r['plan_cpu_s']):.2f}"
+        jobs = f"{float(r['jobs_s']):.2f} / {float(r['jobs_cpu_s']):.2f}"
+        merged = f"{merge:.2f} / {merge_cpu:.2f}"
+        print(f"{r['patients']:>8} {samples:>7} {r['jobs']:>6} {plan:>13} {jobs:>15} "
+              f"{merged:>13} {float(r['cpu_s']):>9.2f} {float(r['peak_rss_mb']):>11.1f} "
+              f"{growth:>24}")
         previous = (samples, merge, merge_cpu)
 
 
