@@ -10,7 +10,7 @@
 //! a finished run's stored plan and results (the `report` verb); [`check`] opens every
 //! sample's files before a run as the planner would; [`status`] reads a run back
 //! from its manifest, its result store and the broker; [`metrics`] is what a run and
-//! `status --watch` export to Prometheus. [`exit`] maps a run's outcome to the
+//! `status --watch` export to Prometheus, [`phases`] the logged cost of each of its phases. [`exit`] maps a run's outcome to the
 //! binary's exit code; [`help`] holds the command line's examples and version line. Every
 //! stage has a typed error; `anyhow` lives only in the binary.
 
@@ -22,6 +22,7 @@ pub mod help;
 pub mod manifest;
 pub mod merge;
 pub mod metrics;
+pub mod phases;
 pub mod plan;
 pub mod progress;
 pub mod rebuild;

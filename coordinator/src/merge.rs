@@ -60,10 +60,11 @@ impl SampleOutcome {
 type Annotate<'a> = dyn Fn(u64, &str, &str) -> Annotation + 'a;
 
 /// Merges job outcomes into the cohort report; `count` decides which acquired variants the
-/// headline (`cohort`, `arm:*`, comparisons, `polyclonal`) counts.
+/// headline (`cohort`, `arm:*`, comparisons, `polyclonal`) counts. The outcomes are consumed:
+/// each result moves into its sample's data, so the cohort's results are held once, not twice.
 pub fn merge(
     plan: &Plan,
-    outcomes: &HashMap<String, JobOutcome>,
+    outcomes: HashMap<String, JobOutcome>,
     params: &CallingParams,
     model: &Esr1Model,
     count: CountRule,
@@ -131,7 +132,7 @@ fn input_stamps(plan: &Plan) -> Vec<FileStamp> {
 /// numbers of jobs done and failed. Samples the planner already refused come first.
 fn collect_samples(
     plan: &Plan,
-    outcomes: &HashMap<String, JobOutcome>,
+    mut outcomes: HashMap<String, JobOutcome>,
     hotspot_positions: &[u64],
 ) -> (Vec<SampleOutcome>, usize, usize) {
     let mut jobs_done = 0;
@@ -142,7 +143,7 @@ fn collect_samples(
         .map(|f| SampleOutcome::Failed(f.sample.clone(), f.reason.clone()))
         .collect();
     for ps in &plan.samples {
-        let (sample, done, failed) = collect_sample(ps, outcomes, hotspot_positions);
+        let (sample, done, failed) = collect_sample(ps, &mut outcomes, hotspot_positions);
         jobs_done += done;
         jobs_failed += failed;
         data.push(sample);
@@ -150,21 +151,21 @@ fn collect_samples(
     (data, jobs_done, jobs_failed)
 }
 
-/// One sample's results; the first failed or missing job fails the sample, and a sample too
-/// shallow at `hotspot_positions` is low coverage.
+/// One sample's results, taken out of `outcomes`; the first failed or missing job fails the
+/// sample, and a sample too shallow at `hotspot_positions` is low coverage.
 fn collect_sample(
     ps: &PlannedSample,
-    outcomes: &HashMap<String, JobOutcome>,
+    outcomes: &mut HashMap<String, JobOutcome>,
     hotspot_positions: &[u64],
 ) -> (SampleOutcome, usize, usize) {
     let (mut done, mut failed) = (0, 0);
     let mut results = Vec::new();
     let mut failure = None;
     for job in &ps.jobs {
-        match outcomes.get(&job.job_id) {
+        match outcomes.remove(&job.job_id) {
             Some(JobOutcome::Done(r)) => {
                 done += 1;
-                results.push((**r).clone());
+                results.push(*r);
             }
             Some(JobOutcome::Failed(reason)) => {
                 failed += 1;

@@ -150,7 +150,7 @@ pub fn rebuild(
         times: stored.times.clone(),
     };
     let (report, files, warnings) =
-        merge_and_write(&plan, &outcomes, &settings, warnings, storage, &output)?;
+        merge_and_write(&plan, outcomes, &settings, warnings, storage, &output)?;
     Ok(RunOutput {
         plan,
         report,

@@ -7,6 +7,7 @@ use crate::embedded::run_embedded;
 use crate::manifest::{utc_now, write_manifest, Manifest, ManifestError, RunTimes, StoredRun};
 use crate::merge::{merge, CohortReport};
 use crate::metrics::CoordinatorMetrics;
+use crate::phases::PhaseClock;
 use crate::plan::{plan, Plan, PlanError, PlanOptions, MODEL_VERSION};
 use crate::progress::Progress;
 use crate::report::model::SampleStatus;
@@ -201,18 +202,18 @@ pub struct MergeSettings<'a> {
     pub times: RunTimes,
 }
 
-/// The end of a run, shared by `run` and `report`: merges the outcomes, adds a warning for
-/// every sample not used, writes every report into `output`; returns the report, the files
-/// written and all warnings.
+/// The end of a run, shared by `run` and `report`: merges the outcomes (consumed), adds a
+/// warning for every sample not used, writes every report into `output`; returns the report,
+/// the files written and all warnings.
 pub fn merge_and_write(
     plan: &Plan,
-    outcomes: &HashMap<String, JobOutcome>,
+    outcomes: HashMap<String, JobOutcome>,
     settings: &MergeSettings,
     mut warnings: Vec<String>,
     storage: &SharedStorage,
     output: &str,
 ) -> Result<(CohortReport, Vec<String>, Vec<String>), RunError> {
-    let started = std::time::Instant::now();
+    let mut clock = PhaseClock::start();
     let mut report = merge(
         plan,
         outcomes,
@@ -241,8 +242,9 @@ pub fn merge_and_write(
     }
     let files = write_reports(storage.as_ref(), output, plan, &report, &warnings)
         .map_err(RunError::Reports)?;
+    let merged = clock.end("merge");
     if let Some(m) = CoordinatorMetrics::global() {
-        m.merge_seconds.set(started.elapsed().as_secs_f64());
+        m.merge_seconds.set(merged.wall);
     }
     Ok((report, files, warnings))
 }
@@ -250,6 +252,7 @@ pub fn merge_and_write(
 /// Runs a cohort, reading and writing through `storage`.
 pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, RunError> {
     let started = utc_now();
+    let mut clock = PhaseClock::start();
     let sheet = Samplesheet::read(&options.samplesheet)?;
     let (annotated, model) = load_model(options.plan.annotation.as_deref())?;
     let run_id = options
@@ -304,6 +307,7 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
         }
     }
     let reused_jobs = outcomes.len();
+    clock.end("plan");
     let mut progress = Progress::new(plan.jobs().count(), options.progress);
     progress.skip(reused_jobs);
     let new = match &options.backend {
@@ -321,6 +325,7 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
         times = run.times.clone();
     }
     write_manifest(storage.as_ref(), &output, &manifest)?;
+    clock.end("jobs");
 
     let settings = MergeSettings {
         model: &model,
@@ -329,7 +334,7 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
         times,
     };
     let (report, files, warnings) =
-        merge_and_write(&plan, &outcomes, &settings, warnings, storage, &output)?;
+        merge_and_write(&plan, outcomes, &settings, warnings, storage, &output)?;
     Ok(RunOutput {
         plan,
         report,

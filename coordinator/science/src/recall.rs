@@ -11,9 +11,9 @@
 use crate::background::{fit, variant_outliers, Background, Prior, Sums, RHO_FLOOR};
 use crate::calling::INDEL_ERROR_RATE;
 use crate::esr1::{Build, Esr1Model};
-use crate::sample::SampleData;
+use crate::sample::{PositionWalk, SampleData};
 use crate::stats::{benjamini_hochberg, binomial_sf};
-use esr1_proto::{CallingParams, Material, SampleCall, SampleRef};
+use esr1_proto::{CallingParams, Material, SampleCall, SampleRef, SiteCounts};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// False discovery rate across all non-hotspot tests.
@@ -306,13 +306,11 @@ fn covered_positions(s: &SampleData) -> usize {
 }
 
 /// Global priors: the per-substitution error rate of the background samples at every
-/// reported site, and the median overdispersion of site × alt pairs with enough data.
+/// reported site, and the median overdispersion of site × alt pairs with enough data. Every
+/// sample's depth and site at a position are found once, by one forward walk per sample over
+/// the sorted positions ([`PositionWalk`]), not searched again for each alt.
 fn global_priors(samples: &[&SampleData]) -> (HashMap<(u8, u8), f64>, f64) {
-    let background: Vec<&SampleData> = samples
-        .iter()
-        .copied()
-        .filter(|s| is_background(s))
-        .collect();
+    let in_background: Vec<bool> = samples.iter().map(|s| is_background(s)).collect();
     let mut positions: BTreeMap<u64, u8> = BTreeMap::new();
     for s in samples {
         for r in &s.results {
@@ -323,25 +321,33 @@ fn global_priors(samples: &[&SampleData]) -> (HashMap<(u8, u8), f64>, f64) {
             }
         }
     }
+    let mut walks: Vec<PositionWalk> = samples.iter().map(|s| PositionWalk::new(s)).collect();
+    let mut here: Vec<(u32, Option<&SiteCounts>)> = Vec::with_capacity(samples.len());
     let mut class_sums: HashMap<(u8, u8), Sums> = HashMap::new();
     let mut rhos = Vec::new();
     for (&pos, &r) in &positions {
+        here.clear();
+        here.extend(walks.iter_mut().map(|w| w.at(pos)));
         for a in *b"ACGT" {
             if a == r {
                 continue;
             }
-            let observe = |s: &&SampleData| {
-                let depth = s.depth_at(pos).unwrap_or(0);
-                (s.site(pos).map_or(0, |x| x.base_total(a)), depth)
+            let observe = |&(depth, site): &(u32, Option<&SiteCounts>)| {
+                (site.map_or(0, |x| x.base_total(a)), depth)
             };
             let mut sums = Sums::default();
-            for (alt, depth) in background.iter().map(observe) {
+            for (alt, depth) in here
+                .iter()
+                .zip(&in_background)
+                .filter(|(_, b)| **b)
+                .map(|(o, _)| observe(o))
+            {
                 sums.add(alt, depth);
             }
             class_sums.entry((r, a)).or_default().merge(&sums);
             // The overdispersion of errors is a property of sites, which every sample shows
             // (later ones too); real variants among them are left out below.
-            let observations: Vec<(u32, u32)> = samples.iter().map(observe).collect();
+            let observations: Vec<(u32, u32)> = here.iter().map(observe).collect();
             let mut all = Sums::default();
             for &(alt, depth) in &observations {
                 all.add(alt, depth);
@@ -442,26 +448,31 @@ pub fn recall(
         snv_priors,
     };
 
-    // Every allele some sample has a candidate for, with its background sums.
+    // Every allele some sample has a candidate for, with its background sums. Alleles come
+    // in position order, so each background sample is walked once ([`PositionWalk`]).
     let keys: BTreeSet<AlleleKey> = samples
         .iter()
         .flat_map(|s| s.calls())
         .map(|c| (c.pos, c.ref_allele.clone(), c.alt_allele.clone()))
         .collect();
+    let background: Vec<&SampleData> = samples
+        .iter()
+        .copied()
+        .filter(|s| is_background(s))
+        .collect();
+    let mut walks: Vec<PositionWalk> = background.iter().map(|s| PositionWalk::new(s)).collect();
     for key in keys {
         let mut model = AlleleModel {
             prior: out.prior_of(&key),
             hotspot: is_hotspot(&key),
             ..AlleleModel::default()
         };
-        let background: Vec<(&SampleData, (u32, u32))> = samples
-            .iter()
-            .filter(|s| is_background(s))
-            .map(|s| (*s, s.allele_evidence(key.0, &key.1, &key.2)))
+        let observations: Vec<(u32, u32)> = walks
+            .iter_mut()
+            .map(|w| w.allele_evidence(key.0, &key.1, &key.2))
             .collect();
-        let observations: Vec<(u32, u32)> = background.iter().map(|(_, o)| *o).collect();
         let variants = variant_outliers(&observations, &model.prior);
-        for ((s, (alt, depth)), variant) in background.iter().zip(variants) {
+        for ((s, (alt, depth)), variant) in background.iter().zip(&observations).zip(variants) {
             let mut one = Sums::default();
             if !variant && one.add(*alt, *depth) {
                 model.add(&s.sample.patient, s.sample.material, &one);

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Distributed throughput: the same cohort run through RabbitMQ by 1, then 2 (…) worker processes.
+#   scripts/bench-distributed.sh [--patients 20] [--depth-scale 1] [--workers 1,2]
+#                                [--region-size BP] [--runs N] [--no-queue-bench] [--work DIR]
+# Simulates one cohort (roles scenario, default depth: biopsies ~700x, plasma ~3,000x; kept in
+# DIR/cohort and reused), then for each worker count, N times: starts that many `esr1-worker`
+# daemons (queue prefix esr1bench, so nothing of another run's queues is touched), waits until
+# each consumes, runs `esr1-coordinator run --amqp-url …` into a fresh output and stops the
+# workers (SIGTERM, by pid). --region-size defaults to 500,000 bp: one job per sample over the
+# whole ESR1 span, so every job counts a whole sample (no empty jobs). Prints per worker count
+# the jobs, the jobs phase's wall seconds (from publishing to the last result, from the
+# coordinator's phase log line), jobs/s (median of N) and the speed-up over the first count;
+# then `cargo bench -p esr1-worker --bench queue_overhead` (publish with confirm → delivery →
+# event → ack: sequential round trips and pipelined throughput) unless --no-queue-bench.
+# Needs a broker on ESR1_AMQP_URL (default amqp://guest:guest@127.0.0.1:5672/%2f; started with
+# scripts/services.sh when none answers). NO_BUILD=1 uses the release binaries as built.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+patients=20; scale=1; counts=1,2; region=500000; runs=1; queue_bench=1; work=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --patients) patients=$2; shift 2 ;;
+    --depth-scale) scale=$2; shift 2 ;;
+    --workers) counts=$2; shift 2 ;;
+    --region-size) region=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --no-queue-bench) queue_bench=""; shift ;;
+    --work) work=$2; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+url=${ESR1_AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/%2f}
+prefix=esr1bench
+# shellcheck source=scripts/services.sh
+source scripts/services.sh
+port_open 5672 || ensure_rabbitmq
+if [ -z "${NO_BUILD:-}" ]; then
+  cargo build --release -q -p esr1-coordinator -p esr1-worker --bins
+fi
+target=${CARGO_TARGET_DIR:-target}
+pids=()
+stop_workers() { # the workers this script started, by pid (SIGTERM: each finishes its job)
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  pids=()
+}
+tmp=""
+if [ -z "$work" ]; then work=$(mktemp -d); tmp=$work; fi
+trap 'stop_workers; [ -z "$tmp" ] || rm -rf "$tmp"' EXIT
+mkdir -p "$work"
+
+cohort=$work/cohort
+if [ ! -s "$cohort/samplesheet.csv" ]; then
+  echo "simulating $patients patients (depth scale $scale) into $cohort …" >&2
+  rm -rf "$cohort"
+  "$target/release/esr1-coordinator" simulate --quiet --out "$cohort" --patients "$patients" \
+    --depth-scale "$scale" >/dev/null
+fi
+
+rows=$work/rows.tsv
+: > "$rows"
+for w in ${counts//,/ }; do
+  for r in $(seq 1 "$runs"); do
+    for i in $(seq 1 "$w"); do
+      RUST_LOG=warn,esr1_worker=info "$target/release/esr1-worker" --amqp-url "$url" \
+        --queue-prefix "$prefix" >"$work/worker-$w-$r-$i.log" 2>&1 &
+      pids+=($!)
+    done
+    for i in $(seq 1 "$w"); do # every worker consuming before the first job is published
+      for _ in $(seq 1 600); do
+        grep -q "consuming jobs" "$work/worker-$w-$r-$i.log" && break
+        sleep 0.1
+      done
+      grep -q "consuming jobs" "$work/worker-$w-$r-$i.log" \
+        || { echo "worker $i did not start:" >&2; cat "$work/worker-$w-$r-$i.log" >&2; exit 1; }
+    done
+    out=$work/run-$w-$r
+    rm -rf "$out"
+    echo "run $r of $runs with $w worker process(es) …" >&2
+    status=0
+    RUST_LOG=warn,esr1_coordinator::phases=info "$target/release/esr1-coordinator" run \
+      --log-format json --samplesheet "$cohort/samplesheet.csv" \
+      --reference "$cohort/reference/chr6_esr1.fa.gz" --out "$out" --region-size "$region" \
+      --amqp-url "$url" --queue-prefix "$prefix" --run-id "bench-$w-$r-$$" \
+      >"$out.out" 2>"$out.log" || status=$?
+    stop_workers
+    if [ "$status" -gt 1 ]; then
+      echo "run with $w workers failed (exit $status):" >&2; tail -20 "$out.log" >&2; exit 1
+    fi
+    python3 - "$w" "$out/summary.json" "$out.log" >> "$rows" <<'EOF'
+import json, sys
+w, summary, log = sys.argv[1:4]
+jobs = json.load(open(summary))["jobs"]
+wall = cpu = None
+for line in open(log):
+    if line.startswith("{"):
+        e = json.loads(line)
+        if e.get("phase") == "jobs":
+            wall, cpu = e["wall_seconds"], e["cpu_seconds"]
+if wall is None:
+    sys.exit(f"{log}: no jobs phase line")
+print(w, jobs["total"], jobs["failed"], wall, cpu, sep="\t")
+EOF
+  done
+done
+python3 - "$rows" <<'EOF'
+import statistics, sys
+rows = [line.split("\t") for line in open(sys.argv[1]) if line.strip()]
+by = {}
+for w, jobs, failed, wall, cpu in rows:
+    by.setdefault(int(w), []).append((int(jobs), int(failed), float(wall), float(cpu)))
+print(f"{'workers':>7} {'jobs':>5} {'failed':>6} {'jobs phase s':>12} {'coord CPU s':>11} "
+      f"{'jobs/s':>7} {'speed-up':>8}   (median of {len(next(iter(by.values())))})")
+first = None
+for w in sorted(by):
+    jobs, failed = by[w][0][0], by[w][0][1]
+    wall = statistics.median(r[2] for r in by[w])
+    cpu = statistics.median(r[3] for r in by[w])
+    rate = jobs / wall
+    first = first or rate
+    print(f"{w:>7} {jobs:>5} {failed:>6} {wall:>12.2f} {cpu:>11.2f} {rate:>7.2f} "
+          f"{rate / first:>8.2f}")
+EOF
+if [ -n "$queue_bench" ]; then
+  echo "queue overhead (cargo bench -p esr1-worker --bench queue_overhead):"
+  ESR1_BENCH_AMQP_URL=$url cargo bench -q -p esr1-worker --bench queue_overhead 2>&1 \
+    | grep -v '^\s*$'
+fi
+echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)," \
+  "$(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo); $(date -u +%F)"
