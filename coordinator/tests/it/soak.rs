@@ -37,7 +37,7 @@ fn options(sim: &SimulatedCohort, out: &Path, backend: Backend, region_size: u64
         out: out.to_string_lossy().into_owned(),
         backend,
         plan: PlanOptions {
-            region_size,
+            region_size: Some(region_size),
             ..PlanOptions::default()
         },
         // One run id for both runs: it is in summary.json, compared byte for byte.
