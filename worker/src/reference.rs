@@ -143,6 +143,16 @@ pub fn read_reference(
             let last = gzi
                 .query(u_end - 1)
                 .map_err(|e| JobError::permanent(format!("{uri}.gzi: {e}")))?;
+            if first.compressed() >= ix.size || last.compressed() < first.compressed() {
+                return Err(JobError::permanent(format!(
+                    "{uri}.gzi places bases {u_start}-{u_end} at compressed bytes {}-{} of a \
+                     {}-byte file: it is another file's index or corrupt (re-create it with \
+                     bgzip -r)",
+                    first.compressed(),
+                    last.compressed(),
+                    ix.size
+                )));
+            }
             let range = first.compressed()..(last.compressed() + MAX_BLOCK).min(ix.size);
             let bytes = storage
                 .get_range_if(uri, range.clone(), version.as_deref())

@@ -14,7 +14,7 @@ use std::ops::Range;
 use std::rc::Rc;
 
 /// Largest window fetched in one request: a job's resident compressed bytes.
-pub const WINDOW: u64 = 4 << 20;
+pub const WINDOW: u64 = 1 << 20;
 
 /// What a [`StreamedSlice`] fetched, and the storage failure that stopped it.
 #[derive(Debug, Default)]

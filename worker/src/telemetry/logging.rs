@@ -53,7 +53,16 @@ pub fn init(format: LogFormat, default_directives: &str) -> Result<(), String> {
             .with_span_list(false)
             .try_init(),
     };
-    installed.map_err(|e| format!("cannot install the logger: {e}"))
+    installed.map_err(|e| format!("cannot install the logger: {e}"))?;
+    if format == LogFormat::Json {
+        // A panic on any thread (the broker client's I/O thread when a connection attempt is
+        // cut short by the process ending) is an error event, so JSON logs stay JSON.
+        std::panic::set_hook(Box::new(|info| {
+            let thread = std::thread::current();
+            tracing::error!(thread = thread.name().unwrap_or("unnamed"), "panic: {info}");
+        }));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

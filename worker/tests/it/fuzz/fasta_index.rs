@@ -175,3 +175,30 @@ fn regression_a_fai_with_impossible_lines_or_offsets_is_an_error() {
     let e = read("chr6\t100\t18446744073709551600\t10\t11\n", 50);
     assert!(e.contains("overflow"), "{e}");
 }
+
+/// Found by `mutated_gzi_bytes…` (a mutated `.gzi` placing the bases at compressed byte
+/// 269,586,519 of a 1.3-MB file): the reader asked storage for an inverted byte range. Such
+/// an index now fails the job, naming it.
+#[test]
+fn regression_a_gzi_pointing_past_the_end_of_the_fasta_is_an_error() {
+    let s = seeds();
+    let mut gzi = s.reference[2].clone();
+    // Every entry's compressed offset far past the end of the file.
+    for entry in gzi[8..].chunks_exact_mut(16) {
+        entry[..8].copy_from_slice(&269_586_519u64.to_le_bytes());
+    }
+    let storage = MemoryStorage::default();
+    storage.insert(files_uri(), s.reference[0].clone());
+    storage.insert("mem/ref.fa.gz.fai", s.reference[1].clone());
+    storage.insert("mem/ref.fa.gz.gzi", gzi);
+    let e = read_reference(
+        &storage,
+        &ReferenceCache::default(),
+        files_uri(),
+        "chr6",
+        152_094_400,
+        152_094_500,
+    )
+    .expect_err("refused");
+    assert!(e.message.contains(".gzi places bases"), "{e}");
+}
