@@ -61,15 +61,20 @@ impl Read for SparseFile {
 
 impl Seek for SparseFile {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        let new = match pos {
-            SeekFrom::Start(p) => Some(p),
-            SeekFrom::End(d) => self.size.checked_add_signed(d),
-            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
-        };
-        self.pos = new
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        self.pos = seek_to(pos, self.pos, self.size)?;
         Ok(self.pos)
     }
+}
+
+/// Where a seek from `current` in a file of `size` bytes lands (any position at or after the
+/// start; reading past the end is the reader's end of file).
+pub fn seek_to(pos: SeekFrom, current: u64, size: u64) -> io::Result<u64> {
+    match pos {
+        SeekFrom::Start(p) => Some(p),
+        SeekFrom::End(d) => size.checked_add_signed(d),
+        SeekFrom::Current(d) => current.checked_add_signed(d),
+    }
+    .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))
 }
 
 #[cfg(test)]

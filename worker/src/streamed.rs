@@ -7,6 +7,7 @@
 //! [`StreamStats`], so the job reports it as a storage failure (transient or not), not as a
 //! corrupt file.
 
+use crate::sparse::seek_to;
 use crate::storage::{Storage, StorageError, StorageErrorKind};
 use std::cell::RefCell;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -142,13 +143,7 @@ impl Read for StreamedSlice<'_> {
 
 impl Seek for StreamedSlice<'_> {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        let new = match pos {
-            SeekFrom::Start(p) => Some(p),
-            SeekFrom::End(d) => self.size.checked_add_signed(d),
-            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
-        };
-        self.pos = new
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        self.pos = seek_to(pos, self.pos, self.size)?;
         Ok(self.pos)
     }
 }
