@@ -168,22 +168,17 @@ pub fn probe(file: BamFile<'_>, offset: u64, limit: u64) -> Result<Probed, Stora
     let Some((at, block_size)) = find_block(&bytes, limit.saturating_sub(offset)) else {
         return Ok(probed);
     };
-    if at + block_size > bytes.len() {
+    let block_start = offset + at as u64;
+    let block = if at + block_size <= bytes.len() {
+        &bytes[at..at + block_size]
+    } else {
         // The block runs past what was fetched: fetch it whole.
-        let block_end = (offset + (at + block_size) as u64).min(size);
-        bytes = file.read(offset + at as u64..block_end)?;
+        bytes = file.read(block_start..(block_start + block_size as u64).min(size))?;
         probed.bytes += bytes.len() as u64;
         probed.requests += 1;
-        let Some(data) = inflate(&bytes[..block_size.min(bytes.len())]) else {
-            return Ok(probed);
-        };
-        probed.probe = first_record(&data, references, offset + at as u64);
-        return Ok(probed);
-    }
-    let Some(data) = inflate(&bytes[at..at + block_size]) else {
-        return Ok(probed);
+        &bytes[..block_size.min(bytes.len())]
     };
-    probed.probe = first_record(&data, references, offset + at as u64);
+    probed.probe = inflate(block).and_then(|data| first_record(&data, references, block_start));
     Ok(probed)
 }
 
