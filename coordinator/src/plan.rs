@@ -353,10 +353,8 @@ pub fn plan(
         }
         let checked = sample_build(storage, sources, &s.sample).and_then(|(contig, b, source)| {
             if b == build {
-                Ok((
-                    contig,
-                    input_stamps(storage, &source, options.verify_inputs)?,
-                ))
+                let stamps = input_stamps(storage, &source, options.verify_inputs)?;
+                Ok((contig, stamps, source))
             } else {
                 Err(PlanError::SampleBuild {
                     alignments: s.sample.alignments.clone(),
@@ -366,7 +364,7 @@ pub fn plan(
                 })
             }
         });
-        let (contig, stamps) = match checked {
+        let (contig, stamps, source) = match checked {
             Ok(checked) => checked,
             Err(e) => {
                 failed.push(FailedSample {
@@ -381,22 +379,16 @@ pub fn plan(
                 .into_iter()
                 .map(|r| (r, None))
                 .collect(),
-            None => match sources.get(storage, &s.sample.alignments, s.sample.index.as_deref()) {
-                Ok(source) => bytes::plan_by_bytes(
-                    storage,
-                    &source,
-                    &contig,
-                    (gene_start, gene_end),
-                    options.job_bytes,
-                )
-                .into_iter()
-                .map(|r| (r.region, Some(r.bytes)))
-                .collect(),
-                Err(_) => tile(&contig, gene_start, gene_end, gene_end - gene_start + 1)
-                    .into_iter()
-                    .map(|r| (r, None))
-                    .collect(),
-            },
+            None => bytes::plan_by_bytes(
+                storage,
+                &source,
+                &contig,
+                (gene_start, gene_end),
+                options.job_bytes,
+            )
+            .into_iter()
+            .map(|r| (r.region, Some(r.bytes)))
+            .collect(),
         };
         let job_bytes: Vec<u64> = regions.iter().filter_map(|(_, b)| *b).collect();
         let jobs = regions
