@@ -17,7 +17,7 @@ use crate::metrics::CoordinatorMetrics;
 use crate::progress::Progress;
 use esr1_proto::{decode, EventKind, JobEvent, RegionJob};
 use esr1_worker::queue::{
-    connect_within, publish_job, redact, validate_run_id, ConnectError, Context, QueueError,
+    connect_within, publish_jobs, redact, validate_run_id, ConnectError, Context, QueueError,
     Topology, REFUSED_HEADER,
 };
 use esr1_worker::retry::DEFAULT_CONNECT_TIMEOUT;
@@ -231,10 +231,15 @@ async fn republish_lost(
         lost.len(),
         amqp.republish_after.as_secs()
     );
-    for job in lost {
-        publish_job(ch, &topology.jobs(), run_id, job, amqp.job_key.as_ref()).await?;
-    }
-    Ok(())
+    publish_jobs(
+        ch,
+        &topology.jobs(),
+        run_id,
+        &lost,
+        amqp.job_key.as_ref(),
+        |_| {},
+    )
+    .await
 }
 
 /// Deletes a run's events and dead-letter queues (best effort: a failure is logged).
@@ -335,18 +340,28 @@ async fn session(
     to_publish.sort_by(|a, b| {
         (&a.sample.sample, a.region.start).cmp(&(&b.sample.sample, b.region.start))
     });
-    let mut published = Vec::new();
-    for job in to_publish {
-        publish_job(&ch, &topology.jobs(), run_id, job, amqp.job_key.as_ref()).await?;
-        if let Some(m) = metrics {
-            m.published.inc();
-        }
-        published.push(job.job_id.clone());
-    }
-    state.log.record(&published).map_err(|e| QueueError {
+    let mut published = Vec::with_capacity(to_publish.len());
+    let publishing = publish_jobs(
+        &ch,
+        &topology.jobs(),
+        run_id,
+        &to_publish,
+        amqp.job_key.as_ref(),
+        |job| {
+            if let Some(m) = metrics {
+                m.published.inc();
+            }
+            published.push(job.job_id.clone());
+        },
+    )
+    .await;
+    // What was confirmed before a failure is recorded, so a restart does not publish it again.
+    let recorded = state.log.record(&published).map_err(|e| QueueError {
         action: format!("recording published jobs in {}", state.log.dir),
         detail: e.to_string(),
-    })?;
+    });
+    publishing?;
+    recorded?;
 
     let mut events = ch
         .basic_consume(

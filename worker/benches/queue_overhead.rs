@@ -4,10 +4,10 @@
 //!
 //! `cargo bench -p esr1-worker --bench queue_overhead` (broker from `ESR1_BENCH_AMQP_URL`,
 //! default guest@127.0.0.1:5672). Prints sequential round-trip percentiles and pipelined
-//! throughput.
+//! throughput, and the publish rate with confirms, one at a time and pipelined.
 
 use esr1_proto::{EventKind, JobEvent, RegionJob};
-use esr1_worker::queue::{connect, publish, Topology};
+use esr1_worker::queue::{connect, publish, publish_jobs, Topology, CONFIRM_WINDOW};
 use futures_lite::StreamExt;
 use lapin::options::{
     BasicAckOptions, BasicConsumeOptions, BasicQosOptions, ExchangeDeleteOptions,
@@ -162,6 +162,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     worker_task.abort();
+    // Publishing alone, no worker consuming: one confirm awaited per job (as before) against
+    // the coordinator's pipelined confirms (`publish_jobs`), same jobs, same queue.
+    let serial_n = 2_000;
+    let serial: Vec<RegionJob> = (0..serial_n).map(|i| job(200_000 + i)).collect();
+    let start = Instant::now();
+    for j in &serial {
+        publish(&coord, &t.jobs(), run, &j.job_id, j).await?;
+    }
+    let serial_rate = serial_n as f64 / start.elapsed().as_secs_f64();
+    let piped_n = 20_000;
+    let piped: Vec<RegionJob> = (0..piped_n).map(|i| job(300_000 + i)).collect();
+    let refs: Vec<&RegionJob> = piped.iter().collect();
+    let mut confirmed = 0usize;
+    let start = Instant::now();
+    publish_jobs(&coord, &t.jobs(), run, &refs, None, |_| confirmed += 1).await?;
+    let piped_rate = piped_n as f64 / start.elapsed().as_secs_f64();
+    assert_eq!(confirmed, piped_n, "every job confirmed");
+    println!(
+        "publishing with confirms, no consumer: one at a time {serial_rate:.0} jobs/s (n={serial_n}); \
+         pipelined (window {CONFIRM_WINDOW}) {piped_rate:.0} jobs/s (n={piped_n}), {:.1}x",
+        piped_rate / serial_rate
+    );
     for q in t.queues(Some(run)) {
         let _ = coord
             .queue_delete(q.as_str().into(), QueueDeleteOptions::default())

@@ -8,7 +8,8 @@
 //! ```
 //! Jobs are published with the run id as routing key, so a dead-lettered job (which keeps its
 //! routing key) reaches its run's dead-letter queue. Everything is declared idempotently by
-//! whoever starts first; messages are persistent and every publish awaits its confirm.
+//! whoever starts first; messages are persistent and every publish is confirmed; jobs are published with
+//! pipelined confirms ([`publish_jobs`]).
 
 use crate::retry::RetryBudget;
 use crate::signing::{JobKey, SIGNATURE_HEADER};
@@ -18,7 +19,9 @@ use lapin::options::{
     QueueDeclareOptions,
 };
 use lapin::types::{AMQPValue, FieldTable};
-use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind};
+use lapin::{
+    BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind, PublisherConfirm,
+};
 use std::time::Duration;
 
 /// Default prefix of every exchange and queue name.
@@ -436,17 +439,56 @@ pub async fn publish_job(
     job: &RegionJob,
     key: Option<&JobKey>,
 ) -> Result<(), QueueError> {
-    let body = encode(job);
-    let mut headers = FieldTable::default();
-    if let Some(key) = key {
-        headers.insert(
-            SIGNATURE_HEADER.into(),
-            AMQPValue::LongString(key.sign(&body).as_str().into()),
-        );
+    publish_jobs(ch, exchange, routing_key, &[job], key, |_| {}).await
+}
+
+/// Publishes at most this many jobs ahead of their confirms (see [`publish_jobs`]).
+pub const CONFIRM_WINDOW: usize = 512;
+
+/// Publishes jobs with pipelined confirms: up to [`CONFIRM_WINDOW`] messages are in flight
+/// before the oldest confirm is awaited, so publishing costs about one round trip per window,
+/// not per job. Confirms are checked in publish order and `confirmed` is called for each job
+/// the broker accepted, before the next is awaited; the first refusal (unroutable, nack, lost
+/// connection) is the error, and jobs after it may or may not have been queued (publishing
+/// again is safe: results are idempotent by job id).
+pub async fn publish_jobs(
+    ch: &Channel,
+    exchange: &str,
+    routing_key: &str,
+    jobs: &[&RegionJob],
+    key: Option<&JobKey>,
+    mut confirmed: impl FnMut(&RegionJob),
+) -> Result<(), QueueError> {
+    let mut in_flight = std::collections::VecDeque::with_capacity(CONFIRM_WINDOW.min(jobs.len()));
+    for job in jobs {
+        if in_flight.len() == CONFIRM_WINDOW {
+            if let Some((done, confirm)) = in_flight.pop_front() {
+                await_confirm(exchange, &job_what(done), confirm).await?;
+                confirmed(done);
+            }
+        }
+        let body = encode(*job);
+        let mut headers = FieldTable::default();
+        if let Some(key) = key {
+            headers.insert(
+                SIGNATURE_HEADER.into(),
+                AMQPValue::LongString(key.sign(&body).as_str().into()),
+            );
+        }
+        let props = message_properties(&job.job_id, headers);
+        let confirm =
+            start_publish(ch, exchange, routing_key, &job_what(job), &body, props).await?;
+        in_flight.push_back((*job, confirm));
     }
-    let props = message_properties(&job.job_id, headers);
-    let what = format!("{} {}", RegionJob::KIND, job.job_id);
-    publish_body(ch, exchange, routing_key, &what, &body, props).await
+    for (done, confirm) in in_flight {
+        await_confirm(exchange, &job_what(done), confirm).await?;
+        confirmed(done);
+    }
+    Ok(())
+}
+
+fn job_what(job: &RegionJob) -> String {
+    format!("{} {}", RegionJob::KIND, job.job_id)
 }
 
 /// The properties of a persistent JSON message of this schema, with extra headers.
@@ -469,23 +511,41 @@ pub async fn publish_body(
     body: &[u8],
     props: BasicProperties,
 ) -> Result<(), QueueError> {
+    let confirm = start_publish(ch, exchange, routing_key, what, body, props).await?;
+    await_confirm(exchange, what, confirm).await
+}
+
+/// Sends one mandatory message; its confirm is awaited with [`await_confirm`].
+async fn start_publish(
+    ch: &Channel,
+    exchange: &str,
+    routing_key: &str,
+    what: &str,
+    body: &[u8],
+    props: BasicProperties,
+) -> Result<PublisherConfirm, QueueError> {
+    ch.basic_publish(
+        exchange.into(),
+        routing_key.into(),
+        BasicPublishOptions {
+            mandatory: true,
+            ..BasicPublishOptions::default()
+        },
+        body,
+        props,
+    )
+    .await
+    .context(format!("publishing {what} to {exchange}"))
+}
+
+/// The broker's answer to one publish: accepted and routed, or the error naming `what`.
+async fn await_confirm(
+    exchange: &str,
+    what: &str,
+    confirm: PublisherConfirm,
+) -> Result<(), QueueError> {
     let action = || format!("publishing {what} to {exchange}");
-    let confirm = ch
-        .basic_publish(
-            exchange.into(),
-            routing_key.into(),
-            BasicPublishOptions {
-                mandatory: true,
-                ..BasicPublishOptions::default()
-            },
-            body,
-            props,
-        )
-        .await
-        .context(action())?
-        .await
-        .context(action())?;
-    match confirm {
+    match confirm.await.context(action())? {
         lapin::Confirmation::Ack(None) => Ok(()),
         lapin::Confirmation::Ack(Some(_)) => Err(QueueError {
             action: action(),
