@@ -311,6 +311,7 @@ fn qc_rows(data: &[SampleOutcome], hotspot_positions: &[u64]) -> Vec<QcRow> {
         status,
         reason,
         qc: s.qc,
+        jobs: s.results.len(),
         hotspot_depths: hotspot_positions
             .iter()
             .map(|&p| s.depth_at(p).unwrap_or(0))
@@ -335,6 +336,7 @@ fn qc_rows(data: &[SampleOutcome], hotspot_positions: &[u64]) -> Vec<QcRow> {
                 status: SampleStatus::Failed,
                 reason: reason.clone(),
                 qc: RegionQc::default(),
+                jobs: 0,
                 hotspot_depths: vec![0; hotspot_positions.len()],
                 transitions: TransitionRates::default(),
             },

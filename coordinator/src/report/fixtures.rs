@@ -80,6 +80,7 @@ pub fn qc_row(sample: &str, patient: &str, failed: bool) -> QcRow {
             String::new()
         },
         qc: RegionQc::default(),
+        jobs: usize::from(!failed),
         hotspot_depths: vec![900, 880],
         transitions: Default::default(),
     }

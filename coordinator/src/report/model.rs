@@ -209,6 +209,8 @@ pub struct QcRow {
     pub reason: String,
     /// Summed counters (zeros when failed).
     pub qc: RegionQc,
+    /// Jobs whose results were merged (0 when failed).
+    pub jobs: usize,
     /// Depth at each distinct hotspot position, in position order.
     pub hotspot_depths: Vec<u32>,
     /// Low-fraction C>T/G>A and T>C/A>G rates (formalin damage shows in the first; zeros

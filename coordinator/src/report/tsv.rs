@@ -76,6 +76,7 @@ struct QcRecord<'a> {
     day: i64,
     status: &'a str,
     counters: [u64; 9],
+    jobs: usize,
     bytes_fetched: u64,
     requests: u64,
     chunk_span_bytes: u64,
@@ -99,6 +100,7 @@ impl<'a> From<&'a QcRow> for QcRecord<'a> {
             day: q.day,
             status: q.status.as_str(),
             counters: q.counters(),
+            jobs: q.jobs,
             bytes_fetched: q.qc.bytes_fetched,
             requests: q.qc.requests,
             chunk_span_bytes: q.qc.chunk_span_bytes,
@@ -118,6 +120,7 @@ impl<'a> From<&'a QcRow> for QcRecord<'a> {
 pub fn qc_columns(hotspot_columns: &[(u64, String)]) -> Vec<String> {
     let fixed = ["sample", "patient", "material", "day", "status"];
     let bytes = [
+        "jobs",
         "bytes_fetched",
         "requests",
         "chunk_span_bytes",

@@ -97,6 +97,14 @@ fn simulated_cohort_reproduces_the_truth() {
     let qc = read_tsv(&out.join("qc.tsv"));
     assert_eq!(qc.len(), 30);
     assert!(qc.iter().all(|q| q["status"] == "ok"));
+    // Each sample's `jobs` is the number the planner gave it.
+    for planned in &result.plan.samples {
+        let row = qc
+            .iter()
+            .find(|q| q["sample"] == planned.sample.sample)
+            .unwrap_or_else(|| panic!("{} in qc", planned.sample.sample));
+        assert_eq!(row["jobs"], planned.jobs.len().to_string());
+    }
     let p01_c1 = qc
         .iter()
         .find(|q| q["sample"] == "P01_C1")

@@ -291,7 +291,7 @@ fn a_mixed_s3_samplesheet_with_s3_outputs_equals_the_local_run() {
     );
     let qc = read_reports(&storage, &s3_out)[3].clone();
     assert!(
-        qc.contains("bytes_fetched\trequests\tchunk_span_bytes"),
+        qc.contains("jobs\tbytes_fetched\trequests\tchunk_span_bytes"),
         "{qc}"
     );
 }

@@ -114,20 +114,23 @@ fn qc_rows_have_one_field_per_dynamic_column() {
     let back = read_back(&text);
     let columns = qc_columns(&r.hotspot_columns);
     assert_eq!(back[0], columns);
-    assert_eq!(columns.len(), 5 + 9 + 3 + 3 + 2 + 1);
+    assert_eq!(columns.len(), 5 + 9 + 4 + 3 + 2 + 1);
+    assert_eq!(columns[14], "jobs");
     assert_eq!(
-        columns[17..20],
+        columns[18..21],
         [
             "c_to_t_per_million",
             "t_to_c_per_million",
             "c_to_t_damage_orientation"
         ]
     );
-    assert_eq!(columns[20], "depth_Y537S_Y537N_Y537C");
+    assert_eq!(columns[21], "depth_Y537S_Y537N_Y537C");
     for row in &back[1..] {
         assert_eq!(row.len(), columns.len());
     }
     assert_eq!(back[3][4], "failed");
-    assert_eq!(back[3][17..], ["0", "0", "NA", "900", "880", "a b c"]);
+    assert_eq!(back[3][14], "0", "a failed sample merged no job");
+    assert_eq!(back[1][14], "1");
+    assert_eq!(back[3][18..], ["0", "0", "NA", "900", "880", "a b c"]);
     assert_eq!(qc_row("S", "P", false).reason, "");
 }
