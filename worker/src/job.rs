@@ -38,6 +38,9 @@ const REFERENCE_PADDING: u64 = 200;
 /// Longest region a job may count (its counts are held in memory).
 pub const MAX_REGION_LEN: u64 = 20_000_000;
 
+/// Largest position a SAM, BAM or CRAM record can have (2^31 - 1).
+pub const MAX_POSITION: u64 = i32::MAX as u64;
+
 /// Runs a job, reading the alignment slice and reference slice through `storage` (local
 /// paths or `s3://` URIs alike), with what `caches` already holds.
 pub fn run_job(
@@ -46,9 +49,10 @@ pub fn run_job(
     caches: &Caches,
 ) -> Result<RegionResult, JobError> {
     let r = &job.region;
-    if r.start == 0 || r.end < r.start || r.len() > MAX_REGION_LEN {
+    if r.start == 0 || r.end < r.start || r.len() > MAX_REGION_LEN || r.end > MAX_POSITION {
         return Err(JobError::permanent(format!(
-            "invalid region {r}: expected 1-based start ≤ end and at most {MAX_REGION_LEN} bp"
+            "invalid region {r}: expected 1-based start ≤ end ≤ {MAX_POSITION} (the SAM \
+             maximum) and at most {MAX_REGION_LEN} bp"
         )));
     }
     let source =

@@ -4,7 +4,7 @@
 //! ([`super::mnv`]) — and [`RegionCounter::finish`] turns the counts into exact sites and
 //! reference blocks (the gVCF model).
 
-use super::mates::{merge_pair, MateBuffer, PendingRead};
+use super::mates::{merge_pair, MateBuffer};
 use super::mnv::count_mnvs;
 use super::read::{read_events, ReadBuffers};
 use super::types::{
@@ -45,8 +45,6 @@ struct Scratch {
     read: ReadBuffers,
     /// The fragment being counted.
     fragment: Fragment,
-    /// Event buffers of reads whose mates came, for the next reads that wait.
-    spare: Vec<Vec<ReadEvent>>,
     /// Mismatch indices of the fragment (MNV grouping).
     mismatches: Vec<usize>,
     /// The indel alleles seen.
@@ -142,15 +140,7 @@ impl RegionCounter {
         self.flush_pending_before(start);
 
         let reverse = flags.is_reverse_complemented();
-        let mut events = std::mem::take(&mut self.scratch.events);
-        read_events(
-            record,
-            start,
-            &self.reference,
-            (self.params.min_base_quality, &mut self.qc.low_base_quality),
-            &mut self.scratch.read,
-            (&mut events, &mut self.scratch.names),
-        )?;
+        self.scratch.read.decode(record)?;
         // F1R2: the first read forward, the second reverse; an unpaired read by its strand.
         let f1r2 = if flags.is_segmented() && flags.is_last_segment() && !flags.is_first_segment() {
             reverse
@@ -158,24 +148,33 @@ impl RegionCounter {
             !reverse
         };
         let name: &[u8] = record.name().map_or(&[], |n| n.as_ref());
+        let bq = (self.params.min_base_quality, &mut self.qc.low_base_quality);
 
-        if let Some(mate) = self.mates.take(name) {
+        if let Some(slot) = self.mates.take(name) {
+            let mut events = std::mem::take(&mut self.scratch.events);
+            read_events(
+                start,
+                &self.reference,
+                bq,
+                &self.scratch.read,
+                (&mut events, &mut self.scratch.names),
+            )?;
             let mut fragment = std::mem::take(&mut self.scratch.fragment);
             merge_pair(
-                &mate,
+                self.mates.read(slot),
                 reverse,
                 &events,
                 &mut self.qc.discordant_mate_bases,
                 &mut fragment,
             );
+            self.mates.release(slot);
             self.count_fragment(&fragment);
             self.scratch.fragment = fragment;
             self.scratch.events = events;
-            self.recycle(mate.events);
             return Ok(());
         }
 
-        let end = start + record.alignment_span().transpose()?.unwrap_or(0) as u64;
+        let end = start + self.scratch.read.reference_span();
         let mate_start = record
             .mate_alignment_start()
             .transpose()?
@@ -188,31 +187,28 @@ impl RegionCounter {
             && mate_start < end
             && !name.is_empty();
         if mate_may_overlap {
-            // The read waits with its own copy of the events; the scratch buffer stays.
-            let mut waiting = self.scratch.spare.pop().unwrap_or_default();
-            waiting.clear();
-            waiting.extend_from_slice(&events);
-            self.mates.insert(
-                name.to_vec(),
-                PendingRead {
-                    reverse,
-                    f1r2,
-                    events: waiting,
-                    mate_start,
-                },
-            );
+            // The read's events go straight into the buffer where it waits.
+            let waiting = self.mates.insert(name, (reverse, f1r2, mate_start));
+            read_events(
+                start,
+                &self.reference,
+                bq,
+                &self.scratch.read,
+                (waiting, &mut self.scratch.names),
+            )?;
         } else {
+            let mut events = std::mem::take(&mut self.scratch.events);
+            read_events(
+                start,
+                &self.reference,
+                bq,
+                &self.scratch.read,
+                (&mut events, &mut self.scratch.names),
+            )?;
             self.count_alone(reverse, f1r2, &events);
+            self.scratch.events = events;
         }
-        self.scratch.events = events;
         Ok(())
-    }
-
-    /// Keeps a waiting read's event buffer for the next read that waits.
-    fn recycle(&mut self, events: Vec<ReadEvent>) {
-        if self.scratch.spare.len() < 1024 {
-            self.scratch.spare.push(events);
-        }
     }
 
     /// Counts one read as a fragment of its own.
@@ -226,10 +222,16 @@ impl RegionCounter {
     /// Counts alone every waiting read whose mate should have started before `start`: the
     /// mate was filtered or lies outside the query.
     fn flush_pending_before(&mut self, start: u64) {
-        for read in self.mates.drain_before(start) {
-            self.count_alone(read.reverse, read.f1r2, &read.events);
-            self.recycle(read.events);
+        if !self.mates.waits_before(start) {
+            return;
         }
+        let mut mates = std::mem::take(&mut self.mates);
+        while let Some(slot) = mates.take_before(start) {
+            let read = mates.read(slot);
+            self.count_alone(read.reverse, read.f1r2, &read.events);
+            mates.release(slot);
+        }
+        self.mates = mates;
     }
 
     fn add_observation(&mut self, b: &FragmentBase, f1r2: bool) {
@@ -295,19 +297,32 @@ impl RegionCounter {
 
     /// Counts one fragment: its bases, its indels and its multi-nucleotide variants.
     fn count_fragment(&mut self, fragment: &Fragment) {
-        for b in &fragment.bases {
+        // One pass: count each base and note the mismatches (bases other than a known
+        // reference base), which MNV grouping needs only when there are two or more.
+        let mut mismatches = std::mem::take(&mut self.scratch.mismatches);
+        mismatches.clear();
+        for (i, b) in fragment.bases.iter().enumerate() {
             self.add_observation(b, fragment.f1r2);
+            if let Observation::Base { base, .. } = b.observation {
+                let r = self.reference.base(b.pos);
+                if r != b'N' && base != r {
+                    mismatches.push(i);
+                }
+            }
         }
         for &(pos, reverse, id) in &fragment.indels {
             Self::add_indel(&mut self.indels, pos, reverse, self.scratch.names.name(id));
         }
-        count_mnvs(
-            &fragment.bases,
-            &self.reference,
-            &mut self.counts,
-            &mut self.mnvs,
-            &mut self.scratch.mismatches,
-        );
+        if mismatches.len() >= 2 {
+            count_mnvs(
+                &fragment.bases,
+                &self.reference,
+                &mut self.counts,
+                &mut self.mnvs,
+                &mismatches,
+            );
+        }
+        self.scratch.mismatches = mismatches;
     }
 
     /// Ends counting: sites with alt evidence or requested, reference blocks elsewhere.

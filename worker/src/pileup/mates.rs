@@ -4,10 +4,13 @@
 //! is not evidence). A read whose mate never comes is counted alone.
 
 use super::types::{Fragment, ReadEvent};
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Reverse;
+use std::collections::hash_map::RandomState;
+use std::collections::{BinaryHeap, HashMap};
+use std::hash::BuildHasher;
 
 /// A read's events with its strand, waiting for its mate.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct PendingRead {
     /// Strand of the read.
     pub reverse: bool,
@@ -19,47 +22,133 @@ pub struct PendingRead {
     pub mate_start: u64,
 }
 
+/// One waiting read and its name; a slot and its buffers are reused by later reads.
+#[derive(Debug, Default)]
+struct Slot {
+    name: Vec<u8>,
+    read: PendingRead,
+    /// Next slot whose name has the same hash.
+    next: Option<usize>,
+    /// Insertion number while waiting; `None` once taken (its heap entry is then stale).
+    ticket: Option<u64>,
+}
+
 /// Reads waiting for their mates, by name and by where the mate starts.
+///
+/// Nothing is allocated per read once the buffer has grown to the number of reads that wait
+/// at once (about the reads within one insert size): slots, their names and their event
+/// buffers are reused. Names are found by a keyed hash (collisions chained and compared in
+/// full), so crafted names cannot make lookups quadratic.
 #[derive(Debug, Default)]
 pub struct MateBuffer {
-    pending: HashMap<Vec<u8>, PendingRead>,
-    by_mate_start: BTreeMap<u64, Vec<Vec<u8>>>,
+    slots: Vec<Slot>,
+    free: Vec<usize>,
+    by_name: HashMap<u64, usize>,
+    /// (mate start, ticket, slot): the waiting reads in the order they are given up on.
+    by_mate_start: BinaryHeap<Reverse<(u64, u64, usize)>>,
+    tickets: u64,
+    hasher: RandomState,
 }
 
 impl MateBuffer {
-    /// Holds a read until its mate (same name) arrives.
-    pub fn insert(&mut self, name: Vec<u8>, read: PendingRead) {
+    /// Holds a read until its mate (same name) arrives: the buffer (emptied) to put its
+    /// events in.
+    pub fn insert(
+        &mut self,
+        name: &[u8],
+        (reverse, f1r2, mate_start): (bool, bool, u64),
+    ) -> &mut Vec<ReadEvent> {
+        let i = self.free.pop().unwrap_or_else(|| {
+            self.slots.push(Slot::default());
+            self.slots.len() - 1
+        });
+        let hash = self.hasher.hash_one(name);
+        let ticket = self.tickets;
+        self.tickets += 1;
+        let next = self.by_name.insert(hash, i);
+        self.by_mate_start.push(Reverse((mate_start, ticket, i)));
+        let slot = &mut self.slots[i];
+        slot.name.clear();
+        slot.name.extend_from_slice(name);
+        slot.read.reverse = reverse;
+        slot.read.f1r2 = f1r2;
+        slot.read.mate_start = mate_start;
+        slot.read.events.clear();
+        slot.next = next;
+        slot.ticket = Some(ticket);
+        &mut slot.read.events
+    }
+
+    /// The waiting mate of a read named `name` (the latest one of that name), if any: a slot
+    /// to [`Self::read`] and then [`Self::release`].
+    pub fn take(&mut self, name: &[u8]) -> Option<usize> {
+        let hash = self.hasher.hash_one(name);
+        let mut cur = self.by_name.get(&hash).copied();
+        while let Some(i) = cur {
+            if self.slots[i].name == name {
+                self.unlink(hash, i);
+                return Some(i);
+            }
+            cur = self.slots[i].next;
+        }
+        None
+    }
+
+    /// Removes waiting slot `i` from its name's chain and marks it taken.
+    fn unlink(&mut self, hash: u64, i: usize) {
+        let next = self.slots[i].next.take();
+        self.slots[i].ticket = None;
+        let mut cur = self.by_name.get(&hash).copied();
+        if cur == Some(i) {
+            match next {
+                Some(n) => self.by_name.insert(hash, n),
+                None => self.by_name.remove(&hash),
+            };
+            return;
+        }
+        while let Some(p) = cur {
+            if self.slots[p].next == Some(i) {
+                self.slots[p].next = next;
+                return;
+            }
+            cur = self.slots[p].next;
+        }
+    }
+
+    /// The read in a slot from [`Self::take`] or [`Self::take_before`].
+    pub fn read(&self, slot: usize) -> &PendingRead {
+        &self.slots[slot].read
+    }
+
+    /// Gives a slot back for reuse.
+    pub fn release(&mut self, slot: usize) {
+        self.free.push(slot);
+    }
+
+    /// Whether a read may wait whose mate should have started before `start` (a taken
+    /// read's stale entry may also answer yes).
+    pub fn waits_before(&self, start: u64) -> bool {
         self.by_mate_start
-            .entry(read.mate_start)
-            .or_default()
-            .push(name.clone());
-        self.pending.insert(name, read);
+            .peek()
+            .is_some_and(|&Reverse((mate_start, _, _))| mate_start < start)
     }
 
-    /// The waiting mate of a read named `name`, if any.
-    pub fn take(&mut self, name: &[u8]) -> Option<PendingRead> {
-        let mate = self.pending.remove(name)?;
-        if let Some(names) = self.by_mate_start.get_mut(&mate.mate_start) {
-            names.retain(|n| n != name);
-            if names.is_empty() {
-                self.by_mate_start.remove(&mate.mate_start);
-            }
-        }
-        Some(mate)
-    }
-
-    /// Every waiting read whose mate should have started before `start` (the mate was
-    /// filtered or lies outside the query), in order of that mate start: they count alone.
-    pub fn drain_before(&mut self, start: u64) -> Vec<PendingRead> {
-        let mut alone = Vec::new();
-        while let Some((&mate_start, _)) = self.by_mate_start.first_key_value() {
+    /// The next waiting read whose mate should have started before `start` (the mate was
+    /// filtered or lies outside the query), in order of that mate start and then of arrival:
+    /// it counts alone.
+    pub fn take_before(&mut self, start: u64) -> Option<usize> {
+        while let Some(&Reverse((mate_start, ticket, i))) = self.by_mate_start.peek() {
             if mate_start >= start {
-                break;
+                return None;
             }
-            let names = self.by_mate_start.remove(&mate_start).unwrap_or_default();
-            alone.extend(names.iter().filter_map(|n| self.pending.remove(n)));
+            self.by_mate_start.pop();
+            if self.slots[i].ticket == Some(ticket) {
+                let hash = self.hasher.hash_one(&self.slots[i].name);
+                self.unlink(hash, i);
+                return Some(i);
+            }
         }
-        alone
+        None
     }
 }
 
@@ -79,12 +168,12 @@ pub fn merge_pair(
     let (mut i, mut j) = (0, 0);
     loop {
         match (a.get(i), b.get(j)) {
-            (Some(e), Some(other)) if e.pos == other.pos => {
+            (Some(e), Some(other)) if e.pos() == other.pos() => {
                 merge_position(e, first.reverse, other, second_reverse, discordant, f);
                 i += 1;
                 j += 1;
             }
-            (Some(e), Some(other)) if e.pos > other.pos => {
+            (Some(e), Some(other)) if e.pos() > other.pos() => {
                 // Only the second mate covers this position.
                 f.push_event(other, second_reverse);
                 j += 1;
@@ -117,7 +206,7 @@ fn merge_position(
     // that an indel both mates carry is counted on either strand as often as a base is
     // (always the first mate's strand would make every such indel look strand-biased).
     let mut indel_reverse = first_reverse;
-    match (&e.observation, &other.observation) {
+    match (&e.observation(), &other.observation()) {
         (Some(a), Some(b)) => {
             if a.same_call(b) {
                 if b.quality() > a.quality() {
@@ -137,8 +226,8 @@ fn merge_position(
         }
         (None, None) => {}
     }
-    match (&e.indel, &other.indel) {
-        (Some(a), Some(b)) if a == b => f.indels.push((e.pos, indel_reverse, *a)),
+    match (&e.indel(), &other.indel()) {
+        (Some(a), Some(b)) if a == b => f.indels.push((e.pos(), indel_reverse, *a)),
         (None, None) => {}
         // One mate shows an indel the other does not, at a position both cover.
         _ => *discordant += 1,

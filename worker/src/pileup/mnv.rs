@@ -9,8 +9,8 @@ use std::collections::HashMap;
 /// Longest reference span of one multi-nucleotide variant.
 pub const MNV_MAX_SPAN: u64 = 3;
 
-/// Groups the fragment's mismatches (bases other than a known reference base) from the
-/// left: a group starts at a mismatch and takes every further mismatch within
+/// Groups the fragment's mismatches (`mismatches`: the indices in `bases`, in order, of the
+/// bases other than a known reference base) from the left: a group starts at a mismatch and takes every further mismatch within
 /// [`MNV_MAX_SPAN`] bases of its start. A group of two or more is one MNV, recorded at its
 /// first position with the fragment's bases over the span, when the fragment has a counted
 /// base at every position of the span (a deleted, low-quality or discordant middle base
@@ -20,17 +20,12 @@ pub fn count_mnvs(
     reference: &RegionReference,
     counts: &mut [PositionCounts],
     mnvs: &mut HashMap<u64, Vec<MnvCount>>,
-    mismatches: &mut Vec<usize>,
+    mismatches: &[usize],
 ) {
     let base_at = |i: usize| match bases[i].observation {
         Observation::Base { base, .. } => Some(base),
         Observation::Deleted => None,
     };
-    mismatches.clear();
-    mismatches.extend((0..bases.len()).filter(|&i| {
-        let r = reference.base(bases[i].pos);
-        base_at(i).is_some_and(|b| r != b'N' && b != r)
-    }));
     let mut k = 0;
     while k < mismatches.len() {
         let first = mismatches[k];

@@ -21,45 +21,120 @@ fn is_aligned(kind: Kind) -> bool {
     )
 }
 
-/// A read's decoded sequence and qualities, kept from read to read.
+/// A read's decoded sequence, qualities and CIGAR, kept from read to read.
 #[derive(Debug, Default)]
 pub struct ReadBuffers {
     sequence: Vec<u8>,
     qualities: Vec<u8>,
+    cigar: Vec<(Kind, usize)>,
 }
 
-/// Walks the CIGAR and puts the read's events inside the region into `events` (cleared
-/// first), in position order, with its indels left-aligned.
+impl ReadBuffers {
+    /// Decodes a record's sequence, qualities and CIGAR into the buffers. BAM records are
+    /// read from their raw bytes (noodles' `*_ref` views): no allocation and no dynamic call
+    /// per base or operation, which the boxed iterators of the record trait cost.
+    pub fn decode<R: Record + ?Sized>(&mut self, record: &R) -> io::Result<()> {
+        use noodles::sam::alignment::record::{CigarRef, QualityScoresRef, SequenceRef};
+        self.sequence.clear();
+        match record.sequence_ref() {
+            SequenceRef::FourBitPacked(packed) => {
+                // Sized first, then filled: no capacity check per base.
+                self.sequence.resize(packed.len(), 0);
+                for (slot, base) in self.sequence.iter_mut().zip(packed.iter()) {
+                    *slot = base;
+                }
+            }
+            SequenceRef::Raw(raw) => self.sequence.extend_from_slice(raw),
+            SequenceRef::Sequence(other) => self.sequence.extend(other.iter()),
+        }
+        self.qualities.clear();
+        match record.quality_scores_ref() {
+            QualityScoresRef::Raw(raw) => self.qualities.extend_from_slice(raw),
+            QualityScoresRef::Offset(raw, offset) => self
+                .qualities
+                .extend(raw.iter().map(|q| q.wrapping_sub(offset))),
+            QualityScoresRef::QualityScores(other) => {
+                for q in other.iter() {
+                    self.qualities.push(q?);
+                }
+            }
+        }
+        self.cigar.clear();
+        match record.cigar_ref() {
+            CigarRef::FourBytePacked(raw) => {
+                for chunk in raw.chunks(4) {
+                    let &[a, b, c, d] = chunk else {
+                        return Err(invalid("CIGAR bytes are not a whole number of operations"));
+                    };
+                    let n = u32::from_le_bytes([a, b, c, d]);
+                    let kind = match n & 0xf {
+                        0 => Kind::Match,
+                        1 => Kind::Insertion,
+                        2 => Kind::Deletion,
+                        3 => Kind::Skip,
+                        4 => Kind::SoftClip,
+                        5 => Kind::HardClip,
+                        6 => Kind::Pad,
+                        7 => Kind::SequenceMatch,
+                        8 => Kind::SequenceMismatch,
+                        k => return Err(invalid(format!("invalid CIGAR operation kind {k}"))),
+                    };
+                    self.cigar.push((kind, (n >> 4) as usize));
+                }
+            }
+            CigarRef::Cigar(other) => {
+                for op in other.iter() {
+                    let op = op?;
+                    self.cigar.push((op.kind(), op.len()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The reference bases the decoded CIGAR spans (`M`, `D`, `N`, `=`, `X`).
+    pub fn reference_span(&self) -> u64 {
+        self.cigar
+            .iter()
+            .filter(|(kind, _)| {
+                matches!(
+                    kind,
+                    Kind::Match
+                        | Kind::Deletion
+                        | Kind::Skip
+                        | Kind::SequenceMatch
+                        | Kind::SequenceMismatch
+                )
+            })
+            .map(|&(_, len)| len as u64)
+            .sum()
+    }
+}
+
+/// Walks the CIGAR of the read decoded in `buffers` ([`ReadBuffers::decode`]) and puts its
+/// events inside the region into `events` (cleared first), in position order, with its
+/// indels left-aligned.
 /// Bases below `min_bq` are kept as events without an observation and counted in
 /// `low_base_quality`.
-pub fn read_events<R: Record + ?Sized>(
-    record: &R,
+pub fn read_events(
     start: u64,
     reference: &RegionReference,
     (min_bq, low_base_quality): (u8, &mut u64),
-    buffers: &mut ReadBuffers,
+    buffers: &ReadBuffers,
     (events, names): (&mut Vec<ReadEvent>, &mut IndelNames),
 ) -> io::Result<()> {
     events.clear();
     let ReadBuffers {
         sequence,
         qualities,
+        cigar,
     } = buffers;
-    sequence.clear();
-    sequence.extend(record.sequence().iter());
-    qualities.clear();
-    for q in record.quality_scores().iter() {
-        qualities.push(q?);
-    }
     let quality_at = |i: usize| qualities.get(i).copied().unwrap_or(255);
-    let cigar = record.cigar();
-    let mut aligned_total = 0usize;
-    for op in cigar.iter() {
-        let op = op?;
-        if is_aligned(op.kind()) {
-            aligned_total += op.len();
-        }
-    }
+    let aligned_total: usize = cigar
+        .iter()
+        .filter(|(kind, _)| is_aligned(*kind))
+        .map(|&(_, len)| len)
+        .sum();
     let near_end = |aligned_index: usize| {
         aligned_index < READ_END_WINDOW
             || aligned_total.saturating_sub(aligned_index + 1) < READ_END_WINDOW
@@ -67,11 +142,10 @@ pub fn read_events<R: Record + ?Sized>(
     let mut ref_pos = start;
     let mut read_pos = 0usize;
     let mut aligned_index = 0usize;
+    let mut has_indel = false;
     let region = &reference.region;
-    for op in cigar.iter() {
-        let op = op?;
-        let len = op.len();
-        match op.kind() {
+    for &(kind, len) in cigar {
+        match kind {
             Kind::Match | Kind::SequenceMatch | Kind::SequenceMismatch => {
                 // The part of the operation inside the region.
                 let first = region.start.saturating_sub(ref_pos).min(len as u64) as usize;
@@ -80,29 +154,29 @@ pub fn read_events<R: Record + ?Sized>(
                     .saturating_add(1)
                     .saturating_sub(ref_pos)
                     .min(len as u64) as usize;
-                for k in first..end.max(first) {
+                // The bases and qualities of the part inside the region.
+                let inside = read_pos + first..read_pos + end.max(first);
+                let op_bases = sequence
+                    .get(inside.clone())
+                    .ok_or_else(|| invalid("CIGAR is longer than the sequence"))?;
+                let op_qualities = qualities.get(inside);
+                events.reserve(op_bases.len());
+                for (j, k) in (first..end.max(first)).enumerate() {
                     let pos = ref_pos + k as u64;
-                    let base = sequence
-                        .get(read_pos + k)
-                        .ok_or_else(|| invalid("CIGAR is longer than the sequence"))?
-                        .to_ascii_uppercase();
-                    let quality = quality_at(read_pos + k);
-                    let observation = if quality != 255 && quality < min_bq {
+                    let base = op_bases[j].to_ascii_uppercase();
+                    let quality = op_qualities.map_or(255, |q| q[j]);
+                    let observed = if quality != 255 && quality < min_bq {
                         *low_base_quality += 1;
                         None
                     } else {
-                        Some(Observation::Base {
-                            base,
-                            quality: quality.min(93),
-                        })
+                        Some(quality.min(93))
                     };
-                    events.push(ReadEvent {
+                    events.push(ReadEvent::base(
                         pos,
-                        observation,
-                        read_base: base,
-                        near_end: near_end(aligned_index + k),
-                        indel: None,
-                    });
+                        base,
+                        observed,
+                        near_end(aligned_index + k),
+                    ));
                 }
                 ref_pos += len as u64;
                 read_pos += len;
@@ -118,30 +192,26 @@ pub fn read_events<R: Record + ?Sized>(
                     .sum::<u32>()
                     / len.max(1) as u32;
                 // An insertion needs an aligned anchor base before it (not a clip).
-                let anchored = events.last().is_some_and(|e| e.pos == anchor);
+                let anchored = events.last().is_some_and(|e| e.pos() == anchor);
                 if anchored && mean_q >= u32::from(min_bq) && region.contains(anchor) {
                     if let Some(last) = events.last_mut() {
                         let seq = String::from_utf8_lossy(inserted).to_ascii_uppercase();
-                        last.indel = Some(names.id(&format!("+{seq}")));
+                        last.set_indel(Some(names.id(&format!("+{seq}"))));
+                        has_indel = true;
                     }
                 }
                 read_pos += len;
             }
             Kind::Deletion => {
                 let anchor = ref_pos.saturating_sub(1);
-                if let Some(last) = events.last_mut().filter(|e| e.pos == anchor) {
-                    last.indel = Some(names.id(&format!("-{len}")));
+                if let Some(last) = events.last_mut().filter(|e| e.pos() == anchor) {
+                    last.set_indel(Some(names.id(&format!("-{len}"))));
+                    has_indel = true;
                 }
                 for k in 0..len {
                     let pos = ref_pos + k as u64;
                     if region.contains(pos) {
-                        events.push(ReadEvent {
-                            pos,
-                            observation: Some(Observation::Deleted),
-                            read_base: 0,
-                            near_end: false,
-                            indel: None,
-                        });
+                        events.push(ReadEvent::deleted(pos));
                     }
                 }
                 ref_pos += len as u64;
@@ -151,9 +221,12 @@ pub fn read_events<R: Record + ?Sized>(
             Kind::HardClip | Kind::Pad => {}
         }
     }
-    for i in 0..events.len() {
-        if events[i].indel.is_some() {
-            left_align(reference, events, i, names);
+    // Most reads carry no indel: then there is nothing to left-align.
+    if has_indel {
+        for i in 0..events.len() {
+            if events[i].indel().is_some() {
+                left_align(reference, events, i, names);
+            }
         }
     }
     Ok(())
@@ -178,20 +251,20 @@ fn left_align(
 ) {
     while i > 0 {
         let (prev, cur) = (&events[i - 1], &events[i]);
-        let anchor = cur.pos;
-        if prev.pos + 1 != anchor
-            || prev.indel.is_some()
-            || prev.read_base == 0
-            || cur.read_base == 0
+        let anchor = cur.pos();
+        if prev.pos() + 1 != anchor
+            || prev.indel().is_some()
+            || prev.read_base() == 0
+            || cur.read_base() == 0
         {
             return;
         }
-        let Some(id) = cur.indel else {
+        let Some(id) = cur.indel() else {
             return;
         };
         let allele = names.name(id).to_owned();
         let anchor_base = reference.base(anchor);
-        if anchor_base == b'N' || cur.read_base != anchor_base {
+        if anchor_base == b'N' || cur.read_base() != anchor_base {
             return;
         }
         let moved = match allele.as_bytes() {
@@ -217,33 +290,24 @@ fn left_align(
                 }
                 // The read's base at the anchor moves to the end of the deleted run.
                 let target = i.saturating_add(n as usize);
-                let has_target = events
-                    .get(target)
-                    .is_some_and(|e| e.pos == last && e.observation == Some(Observation::Deleted));
+                let has_target = events.get(target).is_some_and(|e| {
+                    e.pos() == last && e.observation() == Some(Observation::Deleted)
+                });
                 if !has_target && last <= reference.region.end {
                     return;
                 }
-                let deleted = ReadEvent {
-                    pos: anchor,
-                    observation: Some(Observation::Deleted),
-                    read_base: 0,
-                    near_end: false,
-                    indel: None,
-                };
-                let base = std::mem::replace(&mut events[i], deleted);
+                let base = std::mem::replace(&mut events[i], ReadEvent::deleted(anchor));
                 if has_target {
-                    events[target] = ReadEvent {
-                        pos: last,
-                        indel: None,
-                        ..base
-                    };
+                    let mut moved = base.moved_to(last);
+                    moved.set_indel(None);
+                    events[target] = moved;
                 }
                 allele
             }
             _ => return,
         };
-        events[i].indel = None;
-        events[i - 1].indel = Some(names.id(&moved));
+        events[i].set_indel(None);
+        events[i - 1].set_indel(Some(names.id(&moved)));
         i -= 1;
     }
 }

@@ -68,18 +68,102 @@ impl Observation {
 }
 
 /// What one read says at one position: its base (or deletion) and any indel anchored there.
+///
+/// Packed into 12 bytes: a read waits for its mate as one of these per position, and at
+/// cfDNA depths a thousand reads wait at once, so their size decides whether the mate finds
+/// them in cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadEvent {
+    /// 1-based reference position (a SAM position is below 2^31; the job's region is
+    /// checked to lie below it).
+    pos: u32,
+    /// The indel anchored here ([`NO_INDEL`] for none).
+    indel: IndelId,
+    /// The read's base (upper case); 0 where the position is deleted.
+    base: u8,
+    /// Its quality (at most 93) when observed.
+    quality: u8,
+    /// [`OBSERVED`], [`DELETED`], [`NEAR_END`].
+    flags: u8,
+}
+
+const NO_INDEL: IndelId = IndelId::MAX;
+const OBSERVED: u8 = 1;
+const DELETED: u8 = 2;
+const NEAR_END: u8 = 4;
+
+impl ReadEvent {
+    /// A base of the read; `quality` is `None` below the minimum base quality (kept, but not
+    /// an observation).
+    pub fn base(pos: u64, base: u8, quality: Option<u8>, near_end: bool) -> Self {
+        Self {
+            pos: u32::try_from(pos).unwrap_or(u32::MAX),
+            indel: NO_INDEL,
+            base,
+            quality: quality.unwrap_or(0),
+            flags: if quality.is_some() { OBSERVED } else { 0 }
+                | if near_end { NEAR_END } else { 0 },
+        }
+    }
+
+    /// A position deleted in the read.
+    pub fn deleted(pos: u64) -> Self {
+        Self {
+            pos: u32::try_from(pos).unwrap_or(u32::MAX),
+            indel: NO_INDEL,
+            base: 0,
+            quality: 0,
+            flags: OBSERVED | DELETED,
+        }
+    }
+
     /// 1-based reference position.
-    pub pos: u64,
+    pub fn pos(&self) -> u64 {
+        u64::from(self.pos)
+    }
+
+    /// The same event at another position.
+    pub fn moved_to(self, pos: u64) -> Self {
+        Self {
+            pos: u32::try_from(pos).unwrap_or(u32::MAX),
+            ..self
+        }
+    }
+
     /// `None` for a base below the minimum quality.
-    pub observation: Option<Observation>,
-    /// The read's base here whatever its quality (upper case); 0 where the position is deleted.
-    pub read_base: u8,
+    pub fn observation(&self) -> Option<Observation> {
+        if self.flags & OBSERVED == 0 {
+            None
+        } else if self.flags & DELETED != 0 {
+            Some(Observation::Deleted)
+        } else {
+            Some(Observation::Base {
+                base: self.base,
+                quality: self.quality,
+            })
+        }
+    }
+
+    /// The read's base here whatever its quality (upper case); 0 where the position is
+    /// deleted.
+    pub fn read_base(&self) -> u8 {
+        self.base
+    }
+
     /// Within `READ_END_WINDOW` aligned bases of an end of the read.
-    pub near_end: bool,
+    pub fn near_end(&self) -> bool {
+        self.flags & NEAR_END != 0
+    }
+
     /// `+SEQ` or `-N` anchored at `pos` (see [`IndelNames`]).
-    pub indel: Option<IndelId>,
+    pub fn indel(&self) -> Option<IndelId> {
+        (self.indel != NO_INDEL).then_some(self.indel)
+    }
+
+    /// Anchors an indel here (or none).
+    pub fn set_indel(&mut self, indel: Option<IndelId>) {
+        self.indel = indel.unwrap_or(NO_INDEL);
+    }
 }
 
 /// One counted position of a fragment: the observation kept and the strand of its mate.
@@ -109,12 +193,12 @@ pub struct Fragment {
 impl Fragment {
     /// Keeps the read's base at this event, if it has one.
     pub fn push_base(&mut self, e: &ReadEvent, reverse: bool) {
-        if let Some(observation) = e.observation {
+        if let Some(observation) = e.observation() {
             self.bases.push(FragmentBase {
-                pos: e.pos,
+                pos: e.pos(),
                 reverse,
                 observation,
-                near_end: e.near_end,
+                near_end: e.near_end(),
             });
         }
     }
@@ -122,8 +206,8 @@ impl Fragment {
     /// Keeps the read's base and indel at this event.
     pub fn push_event(&mut self, e: &ReadEvent, reverse: bool) {
         self.push_base(e, reverse);
-        if let Some(indel) = e.indel {
-            self.indels.push((e.pos, reverse, indel));
+        if let Some(indel) = e.indel() {
+            self.indels.push((e.pos(), reverse, indel));
         }
     }
 
