@@ -6,7 +6,7 @@
 //! window's first record. Windows are gathered until they reach the target; a window alone
 //! larger than the target (a deep cfDNA sample's exons) is cut inside by probing its blocks
 //! ([`esr1_worker::bisect::probe`]: the position of the first record of the block at a
-//! byte offset). A CRAM's containers are gathered the same way. The jobs tile the whole span,
+//! byte offset), into jobs no narrower than [`MIN_JOB_SPAN`]. A CRAM's containers are gathered the same way. The jobs tile the whole span,
 //! so hotspots with no reads still get their (zero) depth; stretches without data join the
 //! job before them, and no job spans only such a stretch unless the sample has no data there
 //! at all (then it has one job over the span).
@@ -22,6 +22,12 @@ pub const DEFAULT_JOB_BYTES: u64 = 8 << 20;
 
 /// Smallest target accepted (below it jobs would be all overhead).
 pub const MIN_JOB_BYTES: u64 = 64 << 10;
+
+/// Narrowest job a window is cut into, in base pairs. Each job also reads the records that
+/// start up to one alignment span before it (they may reach into it), so a job only a few
+/// read lengths wide decodes many records twice: at 2,000 bp and cfDNA reads that is about a
+/// tenth more, while a 20,000x sample's exons 7-8 still give several jobs.
+pub const MIN_JOB_SPAN: u64 = 2_000;
 
 /// A BAI's window: 2^14 bp.
 const WINDOW_SHIFT: u64 = 14;
@@ -113,27 +119,74 @@ fn split_heavy(
     let mut pieces = Vec::new();
     for &(ws, we, from, to) in windows {
         let bytes = to - from;
-        let k = bytes.div_ceil(target);
-        if k <= 1 {
+        let k = bytes.div_ceil(target).min(MAX_PROBES);
+        if k <= 1 || we + 1 - ws < 2 * MIN_JOB_SPAN {
             pieces.push(Piece { start: ws, bytes });
             continue;
         }
-        let mut cuts = vec![ws];
+        // Probe k - 1 even byte offsets: (first position, compressed offset of its first
+        // record) of each stretch between them.
+        let mut cuts = vec![(ws, from)];
         for j in 1..k {
             let offset = from + bytes * j / k;
             let Ok(found) = probe(file, offset, to) else {
                 continue;
             };
             let Some(p) = found.probe else { continue };
-            let last = cuts.last().copied().unwrap_or(ws);
+            let (last, _) = cuts.last().copied().unwrap_or((ws, from));
             if p.rid.is_some() && p.pos > last && p.pos <= we {
-                cuts.push(p.pos);
+                cuts.push((p.pos, p.at.compressed().clamp(from, to)));
             }
         }
-        let each = bytes / cuts.len() as u64;
-        pieces.extend(cuts.into_iter().map(|start| Piece { start, bytes: each }));
+        let stretches: Vec<Piece> = cuts
+            .iter()
+            .zip(cuts.iter().skip(1).map(|&(_, at)| at).chain([to]))
+            .map(|(&(start, at), end)| Piece {
+                start,
+                bytes: end.saturating_sub(at),
+            })
+            .collect();
+        pieces.extend(balanced(&stretches, we, target));
     }
     pieces
+}
+
+/// Most probes into one window.
+const MAX_PROBES: u64 = 64;
+
+/// Gathers a window's probed stretches (in position order; the window ends at `we`) into
+/// pieces of about the same bytes, none narrower than [`MIN_JOB_SPAN`]: as many as the
+/// target allows, but no more than the data's span (estimated from the probed positions,
+/// which lie at even byte offsets) holds pieces of the minimum width.
+fn balanced(stretches: &[Piece], we: u64, target: u64) -> Vec<Piece> {
+    let total: u64 = stretches.iter().map(|p| p.bytes).sum();
+    let n = stretches.len() as u64;
+    let span = match stretches {
+        [_, first, .., last] if n >= 3 => (last.start - first.start) * n / (n - 2),
+        _ => we + 1 - stretches.first().map_or(we, |p| p.start),
+    };
+    let jobs = (span / MIN_JOB_SPAN).clamp(1, total.div_ceil(target).max(1));
+    let per_job = total.div_ceil(jobs);
+    let mut out: Vec<Piece> = Vec::new();
+    for p in stretches {
+        match out.last_mut() {
+            Some(cur) if cur.bytes < per_job || p.start < cur.start + MIN_JOB_SPAN => {
+                cur.bytes += p.bytes;
+            }
+            _ => out.push(*p),
+        }
+    }
+    // The last piece too must be wide and large enough, or it joins the one before.
+    if out.len() >= 2 {
+        let last = out[out.len() - 1];
+        if we + 1 - last.start < MIN_JOB_SPAN || last.bytes * 2 < per_job {
+            out.pop();
+            if let Some(prev) = out.last_mut() {
+                prev.bytes += last.bytes;
+            }
+        }
+    }
+    out
 }
 
 /// CRAM: one piece per container of the span (bytes to the next container).

@@ -347,13 +347,23 @@ fn a_deep_sample_is_cut_into_jobs_of_about_the_target_size_and_a_shallow_one_is_
             let mut sorted = s.job_bytes.clone();
             sorted.sort_unstable();
             let (median, largest) = (sorted[sorted.len() / 2], sorted[sorted.len() - 1]);
+            // Several jobs, as many as the target asks unless they would be narrower than
+            // the minimum span (most of the deep sample's bytes lie over ~5 kb of exon 8).
             assert!(
-                jobs.len() as u64 >= size >> 20,
+                jobs.len() >= 2,
                 "{}: {} jobs for {size} bytes",
                 s.sample.sample,
                 jobs.len()
             );
             assert!(largest <= 2 * median, "{sorted:?}");
+            for job in jobs {
+                assert!(
+                    job.region.len() >= super::bytes::MIN_JOB_SPAN,
+                    "{}: job {} is narrower than the minimum span",
+                    s.sample.sample,
+                    job.region
+                );
+            }
         }
     }
 }
