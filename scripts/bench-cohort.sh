@@ -9,7 +9,8 @@
 # lines of target esr1_coordinator::phases); this prints per size: patients, samples, jobs,
 # plan / jobs / merge wall and CPU seconds, the run's CPU seconds, peak RSS, and the growth
 # exponent of the merge's wall and CPU time between consecutive sizes (log t2/t1 ÷ log n2/n1
-# in samples: 1 is linear, n·log n is a little above 1, 2 quadratic).
+# in samples: 1 is linear, n·log n is a little above 1, 2 quadratic), and the largest job's
+# estimated compressed bytes over the median job's (from jobs.json).
 # Needs Debian's time (installed when missing). NO_BUILD=1 uses the release binaries as built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,7 +56,7 @@ for n in ${sizes//,/ }; do
     echo "run of $n patients failed (exit $status):" >&2; tail -20 "$work/run-$n.log" >&2; exit 1
   fi
   python3 scripts/bench/cohort_row.py "$n" "$run/summary.json" "$work/run-$n.log" \
-    "$work/run-$n.time" >> "$rows"
+    "$work/run-$n.time" "$run/jobs.json" >> "$rows"
 done
 python3 scripts/bench/cohort_row.py --table "$rows"
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)," \

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """One row of scripts/bench-cohort.sh from a run's outputs, or the table of all rows.
 
-  cohort_row.py PATIENTS SUMMARY_JSON JSON_LOG TIME_V_OUTPUT   -> one tab-separated row
+  cohort_row.py PATIENTS SUMMARY_JSON JSON_LOG TIME_V_OUTPUT [JOBS_JSON]  -> one row
   cohort_row.py --table ROWS_TSV                               -> the table with merge growth
 
 The log holds the coordinator's phase lines (target esr1_coordinator::phases: fields phase,
-wall_seconds, cpu_seconds); the time file is /usr/bin/time -v's report of the whole run.
+wall_seconds, cpu_seconds); the time file is /usr/bin/time -v's report of the whole run; jobs.json (the run's manifest) gives each job's estimated compressed bytes,
+whose largest / median the row reports (NA when the run was planned by base pairs).
 Python standard library only.
 """
 
@@ -14,7 +15,19 @@ import math
 import sys
 
 FIELDS = ["patients", "samples", "jobs", "plan_s", "jobs_s", "merge_s", "cpu_s",
-          "merge_cpu_s", "peak_rss_mb", "wall_s", "plan_cpu_s", "jobs_cpu_s"]
+          "merge_cpu_s", "peak_rss_mb", "wall_s", "plan_cpu_s", "jobs_cpu_s", "largest_median"]
+
+
+def largest_over_median(jobs_path):
+    """Largest / median of the jobs' estimated compressed bytes in jobs.json, or 'NA'."""
+    if not jobs_path:
+        return "NA"
+    with open(jobs_path) as f:
+        manifest = json.load(f)
+    sizes = sorted(b for s in manifest["run"]["plan"]["samples"] for b in s.get("job_bytes", []))
+    if not sizes or sizes[len(sizes) // 2] == 0:
+        return "NA"
+    return f"{sizes[-1] / sizes[len(sizes) // 2]:.2f}"
 
 
 def phases(log_path):
@@ -49,7 +62,7 @@ def time_v(path):
     return cpu, rss, elapsed
 
 
-def row(patients, summary_path, log_path, time_path):
+def row(patients, summary_path, log_path, time_path, jobs_path=None):
     with open(summary_path) as f:
         summary = json.load(f)
     p = phases(log_path)
@@ -59,7 +72,7 @@ def row(patients, summary_path, log_path, time_path):
     cpu, rss, elapsed = time_v(time_path)
     values = [patients, summary["samples"]["total"], summary["jobs"]["total"],
               p["plan"][0], p["jobs"][0], p["merge"][0], cpu, p["merge"][1], rss, elapsed,
-              p["plan"][1], p["jobs"][1]]
+              p["plan"][1], p["jobs"][1], largest_over_median(jobs_path)]
     print("\t".join(str(v) for v in values))
 
 
@@ -75,7 +88,7 @@ def table(rows_path):
         rows = [dict(zip(FIELDS, line.split("\t"))) for line in f if line.strip()]
     print(f"{'patients':>8} {'samples':>7} {'jobs':>6} {'plan s':>13} {'jobs s':>15} "
           f"{'merge s':>13} {'run CPU s':>9} {'peak RSS MB':>11} "
-          f"{'merge growth (wall, CPU)':>24}")
+          f"{'merge growth (wall, CPU)':>24} {'job bytes largest/median':>24}")
     print(f"{'':>8} {'':>7} {'':>6} {'wall / CPU':>13} {'wall / CPU':>15} {'wall / CPU':>13}")
     previous = None
     for r in rows:
@@ -87,7 +100,7 @@ def table(rows_path):
         merged = f"{merge:.2f} / {merge_cpu:.2f}"
         print(f"{r['patients']:>8} {samples:>7} {r['jobs']:>6} {plan:>13} {jobs:>15} "
               f"{merged:>13} {float(r['cpu_s']):>9.2f} {float(r['peak_rss_mb']):>11.1f} "
-              f"{growth:>24}")
+              f"{growth:>24} {r.get('largest_median', 'NA').strip():>24}")
         previous = (samples, merge, merge_cpu)
 
 
@@ -95,4 +108,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "--table":
         table(sys.argv[2])
     else:
-        row(*sys.argv[1:5])
+        row(*sys.argv[1:6])
