@@ -129,6 +129,11 @@ pub fn variant_outliers(observations: &[(u32, u32)], prior: &Prior) -> Vec<bool>
                 return false;
             };
             let (k, n) = observations[i];
+            if k == 0 {
+                // No alt fragment is never beyond a background (its mean is above 0 and
+                // P(X ≥ 0) = 1): the fit below is skipped for most observations.
+                return false;
+            }
             let others = if core[i] {
                 core_sums.without(one)
             } else {
