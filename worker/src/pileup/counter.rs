@@ -148,17 +148,10 @@ impl RegionCounter {
             !reverse
         };
         let name: &[u8] = record.name().map_or(&[], |n| n.as_ref());
-        let bq = (self.params.min_base_quality, &mut self.qc.low_base_quality);
 
         if let Some(slot) = self.mates.take(name) {
-            let mut events = std::mem::take(&mut self.scratch.events);
-            read_events(
-                start,
-                &self.reference,
-                bq,
-                &self.scratch.read,
-                (&mut events, &mut self.scratch.names),
-            )?;
+            self.decoded_events(start, None)?;
+            let events = std::mem::take(&mut self.scratch.events);
             let mut fragment = std::mem::take(&mut self.scratch.fragment);
             merge_pair(
                 self.mates.read(slot),
@@ -187,28 +180,34 @@ impl RegionCounter {
             && mate_start < end
             && !name.is_empty();
         if mate_may_overlap {
-            // The read's events go straight into the buffer where it waits.
-            let waiting = self.mates.insert(name, (reverse, f1r2, mate_start));
-            read_events(
-                start,
-                &self.reference,
-                bq,
-                &self.scratch.read,
-                (waiting, &mut self.scratch.names),
-            )?;
+            self.decoded_events(start, Some((name, (reverse, f1r2, mate_start))))?;
         } else {
-            let mut events = std::mem::take(&mut self.scratch.events);
-            read_events(
-                start,
-                &self.reference,
-                bq,
-                &self.scratch.read,
-                (&mut events, &mut self.scratch.names),
-            )?;
+            self.decoded_events(start, None)?;
+            let events = std::mem::take(&mut self.scratch.events);
             self.count_alone(reverse, f1r2, &events);
             self.scratch.events = events;
         }
         Ok(())
+    }
+
+    /// The events of the read just decoded: into the scratch buffer, or (`waiting`: its name,
+    /// strand, F1R2 and mate start) straight into the buffer where it waits for its mate.
+    fn decoded_events(
+        &mut self,
+        start: u64,
+        waiting: Option<(&[u8], (bool, bool, u64))>,
+    ) -> io::Result<()> {
+        let events = match waiting {
+            Some((name, read)) => self.mates.insert(name, read),
+            None => &mut self.scratch.events,
+        };
+        read_events(
+            start,
+            &self.reference,
+            (self.params.min_base_quality, &mut self.qc.low_base_quality),
+            &self.scratch.read,
+            (events, &mut self.scratch.names),
+        )
     }
 
     /// Counts one read as a fragment of its own.
