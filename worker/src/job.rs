@@ -413,6 +413,14 @@ mod tests {
         let e = run_local_job(&job).unwrap_err();
         assert_eq!(e.kind, FailureKind::Permanent);
         assert!(e.message.contains("invalid region"), "{e}");
+        // Short, but beyond any position a SAM record can have (read events store positions
+        // in 32 bits).
+        let mut far = job;
+        far.region.start = 3_000_000_000;
+        far.region.end = 3_000_000_010;
+        let e = run_local_job(&far).unwrap_err();
+        assert_eq!(e.kind, FailureKind::Permanent);
+        assert!(e.message.contains("invalid region"), "{e}");
     }
 
     #[test]

@@ -2,5 +2,6 @@
 
 mod counting;
 mod indels;
+mod mates;
 mod mnv;
 mod util;

@@ -1,0 +1,112 @@
+//! The mate buffer: reads found by name, given up on in order of their mates' starts, slots
+//! reused; and the packed read event keeping what it was given.
+
+use crate::pileup::mates::MateBuffer;
+use crate::pileup::types::{Observation, ReadEvent};
+
+fn wait(buffer: &mut MateBuffer, name: &[u8], mate_start: u64, pos: u64) {
+    let events = buffer.insert(name, (false, true, mate_start));
+    assert!(events.is_empty(), "a reused slot starts empty");
+    events.push(ReadEvent::base(pos, b'A', Some(30), false));
+}
+
+fn first_pos(buffer: &MateBuffer, slot: usize) -> u64 {
+    buffer.read(slot).events[0].pos()
+}
+
+#[test]
+fn a_mate_is_found_by_name_once() {
+    let mut b = MateBuffer::default();
+    wait(&mut b, b"r1", 120, 100);
+    wait(&mut b, b"r2", 130, 101);
+    let slot = b.take(b"r2").expect("r2 waits");
+    assert_eq!(first_pos(&b, slot), 101);
+    assert_eq!(b.read(slot).mate_start, 130);
+    b.release(slot);
+    assert_eq!(b.take(b"r2"), None, "taken once");
+    assert_eq!(b.take(b"r3"), None);
+    assert!(b.take(b"r1").is_some());
+}
+
+#[test]
+fn reads_are_given_up_in_order_of_their_mate_starts_then_of_arrival() {
+    let mut b = MateBuffer::default();
+    wait(&mut b, b"late", 300, 1);
+    wait(&mut b, b"early", 200, 2);
+    wait(&mut b, b"tie", 200, 3);
+    wait(&mut b, b"taken", 100, 4);
+    let taken = b.take(b"taken").expect("waits");
+    b.release(taken);
+    assert!(b.waits_before(201));
+    let mut order = Vec::new();
+    while let Some(slot) = b.take_before(201) {
+        order.push(first_pos(&b, slot));
+        b.release(slot);
+    }
+    assert_eq!(order, [2, 3], "the taken read is not given up again");
+    assert!(!b.waits_before(300));
+    assert_eq!(b.take_before(300), None);
+    let slot = b.take_before(301).expect("late");
+    assert_eq!(first_pos(&b, slot), 1);
+}
+
+#[test]
+fn two_waiting_reads_of_one_name_are_both_kept_the_latest_found_first() {
+    let mut b = MateBuffer::default();
+    wait(&mut b, b"dup", 500, 10);
+    wait(&mut b, b"dup", 400, 11);
+    let slot = b.take(b"dup").expect("the latest");
+    assert_eq!(first_pos(&b, slot), 11);
+    b.release(slot);
+    // The earlier one is still there, by name and by its mate start.
+    let slot = b.take_before(501).expect("the earlier one");
+    assert_eq!(first_pos(&b, slot), 10);
+    b.release(slot);
+    assert_eq!(b.take(b"dup"), None);
+}
+
+#[test]
+fn released_slots_are_reused_without_growing() {
+    let mut b = MateBuffer::default();
+    for round in 0..1_000u64 {
+        wait(&mut b, format!("r{round}").as_bytes(), round + 10, round);
+        let slot = b.take(format!("r{round}").as_bytes()).expect("waits");
+        assert_eq!(
+            slot, 0,
+            "one slot serves every read when one waits at a time"
+        );
+        b.release(slot);
+    }
+}
+
+#[test]
+fn a_packed_event_keeps_what_it_was_given() {
+    let base = ReadEvent::base(152_098_788, b'G', Some(37), true);
+    assert_eq!(base.pos(), 152_098_788);
+    assert_eq!(
+        base.observation(),
+        Some(Observation::Base {
+            base: b'G',
+            quality: 37
+        })
+    );
+    assert_eq!(base.read_base(), b'G');
+    assert!(base.near_end());
+    assert_eq!(base.indel(), None);
+    let low = ReadEvent::base(5, b'T', None, false);
+    assert_eq!(
+        low.observation(),
+        None,
+        "below the minimum quality: no observation"
+    );
+    assert_eq!(low.read_base(), b'T', "but the read's base is kept");
+    let mut deleted = ReadEvent::deleted(6);
+    assert_eq!(deleted.observation(), Some(Observation::Deleted));
+    assert_eq!(deleted.read_base(), 0);
+    deleted.set_indel(Some(7));
+    assert_eq!(deleted.indel(), Some(7));
+    deleted.set_indel(None);
+    assert_eq!(deleted.indel(), None);
+    assert_eq!(std::mem::size_of::<ReadEvent>(), 12);
+    assert_eq!(base.moved_to(9).pos(), 9);
+}
