@@ -8,7 +8,8 @@ use super::mates::{merge_pair, MateBuffer};
 use super::mnv::count_mnvs;
 use super::read::{read_events, ReadBuffers};
 use super::types::{
-    Fragment, FragmentBase, IndelNames, Observation, PositionCounts, ReadEvent, RegionReference,
+    base_column, Fragment, FragmentBase, IndelNames, Observation, PositionCounts, ReadEvent,
+    RegionReference, DELETION, F1R2, FORWARD, NEAR_END, REVERSE,
 };
 use esr1_proto::{
     AlleleCount, CallingParams, GenomicRegion, MnvCount, ReferenceBlock, RegionQc, SiteCounts,
@@ -41,6 +42,8 @@ pub struct RegionCounter {
 struct Scratch {
     /// The read being counted.
     events: Vec<ReadEvent>,
+    /// The events of its mate, or of a read given up on.
+    mate_events: Vec<ReadEvent>,
     /// Its sequence and qualities, decoded.
     read: ReadBuffers,
     /// The fragment being counted.
@@ -150,20 +153,24 @@ impl RegionCounter {
         let name: &[u8] = record.name().map_or(&[], |n| n.as_ref());
 
         if let Some(slot) = self.mates.take(name) {
-            self.decoded_events(start, None)?;
-            let events = std::mem::take(&mut self.scratch.events);
+            let mut mine = std::mem::take(&mut self.scratch.events);
+            let mut mate = std::mem::take(&mut self.scratch.mate_events);
+            self.events_of(start, None, &mut mine)?;
+            self.events_of(0, Some(slot), &mut mate)?;
+            let waiting = self.mates.read(slot);
             let mut fragment = std::mem::take(&mut self.scratch.fragment);
             merge_pair(
-                self.mates.read(slot),
+                (waiting.reverse, waiting.f1r2, &mate),
                 reverse,
-                &events,
+                &mine,
                 &mut self.qc.discordant_mate_bases,
                 &mut fragment,
             );
             self.mates.release(slot);
             self.count_fragment(&fragment);
             self.scratch.fragment = fragment;
-            self.scratch.events = events;
+            self.scratch.events = mine;
+            self.scratch.mate_events = mate;
             return Ok(());
         }
 
@@ -180,32 +187,41 @@ impl RegionCounter {
             && mate_start < end
             && !name.is_empty();
         if mate_may_overlap {
-            self.decoded_events(start, Some((name, (reverse, f1r2, mate_start))))?;
+            // The read waits as decoded; its events are made when it leaves.
+            self.mates.insert(
+                name,
+                (start, reverse, f1r2, mate_start),
+                &mut self.scratch.read,
+            );
         } else {
-            self.decoded_events(start, None)?;
-            let events = std::mem::take(&mut self.scratch.events);
+            let mut events = std::mem::take(&mut self.scratch.events);
+            self.events_of(start, None, &mut events)?;
             self.count_alone(reverse, f1r2, &events);
             self.scratch.events = events;
         }
         Ok(())
     }
 
-    /// The events of the read just decoded: into the scratch buffer, or (`waiting`: its name,
-    /// strand, F1R2 and mate start) straight into the buffer where it waits for its mate.
-    fn decoded_events(
+    /// Puts into `events` the events of the read just decoded (starting at `start`), or of
+    /// the waiting read in mate buffer slot `waiting`.
+    fn events_of(
         &mut self,
         start: u64,
-        waiting: Option<(&[u8], (bool, bool, u64))>,
+        waiting: Option<usize>,
+        events: &mut Vec<ReadEvent>,
     ) -> io::Result<()> {
-        let events = match waiting {
-            Some((name, read)) => self.mates.insert(name, read),
-            None => &mut self.scratch.events,
+        let (start, read) = match waiting {
+            Some(slot) => {
+                let w = self.mates.read(slot);
+                (w.start, &w.read)
+            }
+            None => (start, &self.scratch.read),
         };
         read_events(
             start,
             &self.reference,
             (self.params.min_base_quality, &mut self.qc.low_base_quality),
-            &self.scratch.read,
+            read,
             (events, &mut self.scratch.names),
         )
     }
@@ -219,18 +235,22 @@ impl RegionCounter {
     }
 
     /// Counts alone every waiting read whose mate should have started before `start`: the
-    /// mate was filtered or lies outside the query.
+    /// mate was filtered or lies outside the query. (Its events cannot fail: its CIGAR was
+    /// checked against its sequence when it was decoded.)
     fn flush_pending_before(&mut self, start: u64) {
         if !self.mates.waits_before(start) {
             return;
         }
-        let mut mates = std::mem::take(&mut self.mates);
-        while let Some(slot) = mates.take_before(start) {
-            let read = mates.read(slot);
-            self.count_alone(read.reverse, read.f1r2, &read.events);
-            mates.release(slot);
+        let mut events = std::mem::take(&mut self.scratch.mate_events);
+        while let Some(slot) = self.mates.take_before(start) {
+            let waiting = self.mates.read(slot);
+            let (reverse, f1r2) = (waiting.reverse, waiting.f1r2);
+            if self.events_of(0, Some(slot), &mut events).is_ok() {
+                self.count_alone(reverse, f1r2, &events);
+            }
+            self.mates.release(slot);
         }
-        self.mates = mates;
+        self.scratch.mate_events = events;
     }
 
     fn add_observation(&mut self, b: &FragmentBase, f1r2: bool) {
@@ -241,29 +261,21 @@ impl RegionCounter {
         else {
             return;
         };
-        let strand = if b.reverse {
-            &mut slot.reverse
-        } else {
-            &mut slot.forward
-        };
+        let strand = FORWARD + usize::from(b.reverse);
+        let t = &mut slot.table;
         match b.observation {
             Observation::Base { base, quality } => {
-                if matches!(base, b'A' | b'C' | b'G' | b'T') {
-                    strand.add_base(base);
-                    if f1r2 {
-                        slot.f1r2.add_base(base);
-                    }
+                let column = base_column(base);
+                if column < DELETION {
+                    t[strand][column] += 1;
+                    t[F1R2][column] += u32::from(f1r2);
+                    t[NEAR_END][column] += u32::from(b.near_end);
                     slot.expected_errors += self.error_thirds[usize::from(quality.min(93))];
-                    if b.near_end {
-                        slot.near_read_end.add_base(base);
-                    }
                 }
             }
             Observation::Deleted => {
-                strand.del += 1;
-                if f1r2 {
-                    slot.f1r2.del += 1;
-                }
+                t[strand][DELETION] += 1;
+                t[F1R2][DELETION] += u32::from(f1r2);
             }
         }
     }
@@ -335,8 +347,9 @@ impl RegionCounter {
         for (i, c) in self.counts.iter().enumerate() {
             let pos = self.reference.region.start + i as u64;
             let ref_base = self.reference_base(pos);
-            let depth = c.forward.total() + c.reverse.total();
-            let ref_count = c.forward.base(ref_base) + c.reverse.base(ref_base);
+            let (forward, reverse) = (c.row(FORWARD), c.row(REVERSE));
+            let depth = forward.total() + reverse.total();
+            let ref_count = forward.base(ref_base) + reverse.base(ref_base);
             let indel_alt: u32 = self
                 .indels
                 .get(&pos)
@@ -363,15 +376,15 @@ impl RegionCounter {
                 sites.push(SiteCounts {
                     pos,
                     ref_base: ref_base as char,
-                    forward: c.forward,
-                    reverse: c.reverse,
+                    forward,
+                    reverse,
                     indels,
                     expected_errors: c.expected_errors,
                     mnvs,
                     in_mnv: c.in_mnv,
                     in_mnv_reverse: c.in_mnv_reverse,
-                    near_read_end: c.near_read_end,
-                    f1r2: c.f1r2,
+                    near_read_end: c.row(NEAR_END),
+                    f1r2: c.row(F1R2),
                 });
                 continue;
             }

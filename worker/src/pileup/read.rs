@@ -44,8 +44,11 @@ impl ReadBuffers {
                     *slot = base;
                 }
             }
-            SequenceRef::Raw(raw) => self.sequence.extend_from_slice(raw),
-            SequenceRef::Sequence(other) => self.sequence.extend(other.iter()),
+            // BAM's 4-bit codes decode to upper case; text may not be.
+            SequenceRef::Raw(raw) => self.sequence.extend(raw.iter().map(u8::to_ascii_uppercase)),
+            SequenceRef::Sequence(other) => self
+                .sequence
+                .extend(other.iter().map(|b| b.to_ascii_uppercase())),
         }
         self.qualities.clear();
         match record.quality_scores_ref() {
@@ -58,6 +61,10 @@ impl ReadBuffers {
                     self.qualities.push(q?);
                 }
             }
+        }
+        // A read without qualities (or with too few) has 255, "unknown", for the rest.
+        if self.qualities.len() < self.sequence.len() {
+            self.qualities.resize(self.sequence.len(), 255);
         }
         self.cigar.clear();
         match record.cigar_ref() {
@@ -88,6 +95,26 @@ impl ReadBuffers {
                     self.cigar.push((op.kind(), op.len()));
                 }
             }
+        }
+        // Checked here, so that the events of a read decoded now (perhaps made only when its
+        // mate arrives) cannot fail later.
+        let read_length: usize = self
+            .cigar
+            .iter()
+            .filter(|(kind, _)| {
+                matches!(
+                    kind,
+                    Kind::Match
+                        | Kind::Insertion
+                        | Kind::SoftClip
+                        | Kind::SequenceMatch
+                        | Kind::SequenceMismatch
+                )
+            })
+            .map(|&(_, len)| len)
+            .sum();
+        if read_length > self.sequence.len() {
+            return Err(invalid("CIGAR is longer than the sequence"));
         }
         Ok(())
     }
@@ -159,25 +186,26 @@ pub fn read_events(
                 let op_bases = sequence
                     .get(inside.clone())
                     .ok_or_else(|| invalid("CIGAR is longer than the sequence"))?;
-                let op_qualities = qualities.get(inside);
-                events.reserve(op_bases.len());
-                for (j, k) in (first..end.max(first)).enumerate() {
-                    let pos = ref_pos + k as u64;
-                    let base = op_bases[j].to_ascii_uppercase();
-                    let quality = op_qualities.map_or(255, |q| q[j]);
-                    let observed = if quality != 255 && quality < min_bq {
-                        *low_base_quality += 1;
-                        None
-                    } else {
-                        Some(quality.min(93))
-                    };
-                    events.push(ReadEvent::base(
-                        pos,
-                        base,
-                        observed,
-                        near_end(aligned_index + k),
-                    ));
-                }
+                let op_qualities = &qualities[inside];
+                // One exactly sized extend: no capacity check per base.
+                let low = &mut *low_base_quality;
+                events.extend(op_bases.iter().zip(op_qualities).enumerate().map(
+                    |(j, (&base, &quality))| {
+                        let k = first + j;
+                        let observed = if quality != 255 && quality < min_bq {
+                            *low += 1;
+                            None
+                        } else {
+                            Some(quality.min(93))
+                        };
+                        ReadEvent::base(
+                            ref_pos + k as u64,
+                            base,
+                            observed,
+                            near_end(aligned_index + k),
+                        )
+                    },
+                ));
                 ref_pos += len as u64;
                 read_pos += len;
                 aligned_index += len;

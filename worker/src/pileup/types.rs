@@ -83,14 +83,14 @@ pub struct ReadEvent {
     base: u8,
     /// Its quality (at most 93) when observed.
     quality: u8,
-    /// [`OBSERVED`], [`DELETED`], [`NEAR_END`].
+    /// [`OBSERVED`], [`DELETED`], [`NEAR_READ_END`].
     flags: u8,
 }
 
 const NO_INDEL: IndelId = IndelId::MAX;
 const OBSERVED: u8 = 1;
 const DELETED: u8 = 2;
-const NEAR_END: u8 = 4;
+const NEAR_READ_END: u8 = 4;
 
 impl ReadEvent {
     /// A base of the read; `quality` is `None` below the minimum base quality (kept, but not
@@ -102,7 +102,7 @@ impl ReadEvent {
             base,
             quality: quality.unwrap_or(0),
             flags: if quality.is_some() { OBSERVED } else { 0 }
-                | if near_end { NEAR_END } else { 0 },
+                | if near_end { NEAR_READ_END } else { 0 },
         }
     }
 
@@ -152,7 +152,7 @@ impl ReadEvent {
 
     /// Within `READ_END_WINDOW` aligned bases of an end of the read.
     pub fn near_end(&self) -> bool {
-        self.flags & NEAR_END != 0
+        self.flags & NEAR_READ_END != 0
     }
 
     /// `+SEQ` or `-N` anchored at `pos` (see [`IndelNames`]).
@@ -235,22 +235,57 @@ impl Fragment {
 }
 
 /// The counts of one position.
+///
+/// What every base updates is one dense table, indexed rather than branched on (strand and
+/// base are coin tosses to a branch predictor): rows [`FORWARD`], [`REVERSE`], [`F1R2`] and
+/// [`NEAR_END`], columns A, C, G, T and deletion ([`base_column`]).
 #[derive(Debug, Clone, Default)]
 pub struct PositionCounts {
-    /// Fragments reading each base (or a deletion) on the forward strand.
-    pub forward: BaseCounts,
-    /// The same on the reverse strand.
-    pub reverse: BaseCounts,
+    /// Fragments per row and column.
+    pub table: [[u32; 5]; 4],
     /// Sum of the error probabilities of the counted bases, a third each way.
     pub expected_errors: f64,
     /// Bases that are part of a multi-nucleotide variant.
     pub in_mnv: BaseCounts,
     /// Of those, the reverse-strand ones.
     pub in_mnv_reverse: BaseCounts,
-    /// Bases near an end of their read.
-    pub near_read_end: BaseCounts,
-    /// Bases (and deletions) of fragments in F1R2 orientation.
-    pub f1r2: BaseCounts,
+}
+
+/// Row of [`PositionCounts::table`]: fragments reading each base (or a deletion) on the
+/// forward strand (row + 1: the reverse strand).
+pub const FORWARD: usize = 0;
+/// Row: the same on the reverse strand.
+pub const REVERSE: usize = 1;
+/// Row: bases (and deletions) of fragments in F1R2 orientation.
+pub const F1R2: usize = 2;
+/// Row: bases near an end of their read.
+pub const NEAR_END: usize = 3;
+/// Column of a deletion.
+pub const DELETION: usize = 4;
+
+/// The column of a base letter (A, C, G, T in either case: 0–3); 5 for anything else.
+pub fn base_column(base: u8) -> usize {
+    const COLUMNS: [u8; 256] = {
+        let mut t = [5u8; 256];
+        t[b'A' as usize] = 0;
+        t[b'a' as usize] = 0;
+        t[b'C' as usize] = 1;
+        t[b'c' as usize] = 1;
+        t[b'G' as usize] = 2;
+        t[b'g' as usize] = 2;
+        t[b'T' as usize] = 3;
+        t[b't' as usize] = 3;
+        t
+    };
+    usize::from(COLUMNS[usize::from(base)])
+}
+
+impl PositionCounts {
+    /// One row as base counts.
+    pub fn row(&self, row: usize) -> BaseCounts {
+        let [a, c, g, t, del] = self.table[row];
+        BaseCounts { a, c, g, t, del }
+    }
 }
 
 /// The region being counted and its reference bases.

@@ -2,16 +2,19 @@
 //! reused; and the packed read event keeping what it was given.
 
 use crate::pileup::mates::MateBuffer;
+use crate::pileup::read::ReadBuffers;
 use crate::pileup::types::{Observation, ReadEvent};
 
 fn wait(buffer: &mut MateBuffer, name: &[u8], mate_start: u64, pos: u64) {
-    let events = buffer.insert(name, (false, true, mate_start));
-    assert!(events.is_empty(), "a reused slot starts empty");
-    events.push(ReadEvent::base(pos, b'A', Some(30), false));
+    buffer.insert(
+        name,
+        (pos, false, true, mate_start),
+        &mut ReadBuffers::default(),
+    );
 }
 
 fn first_pos(buffer: &MateBuffer, slot: usize) -> u64 {
-    buffer.read(slot).events[0].pos()
+    buffer.read(slot).start
 }
 
 #[test]
