@@ -8,8 +8,8 @@ use super::mates::{merge_pair, MateBuffer};
 use super::mnv::count_mnvs;
 use super::read::{read_events, ReadBuffers};
 use super::types::{
-    base_column, Fragment, FragmentBase, IndelNames, Observation, PositionCounts, ReadEvent,
-    RegionReference, DELETION, F1R2, FORWARD, NEAR_END, REVERSE,
+    base_column, Fragment, FragmentSink, IndelId, IndelNames, Observation, PositionCounts,
+    ReadEvent, RegionReference, DELETION, F1R2, FORWARD, NEAR_END, REVERSE,
 };
 use esr1_proto::{
     AlleleCount, CallingParams, GenomicRegion, MnvCount, ReferenceBlock, RegionQc, SiteCounts,
@@ -58,6 +58,80 @@ struct Scratch {
 /// specific wrong base. Computed once, with the same expression per quality as before.
 fn error_thirds() -> [f64; 94] {
     std::array::from_fn(|q| 10f64.powf(-(q as f64) / 10.0) / 3.0)
+}
+
+/// Counts a fragment's bases and indels as [`merge_pair`] (or a read alone) gives them, with
+/// no fragment built, and notes how many mismatches (bases other than a known reference
+/// base) it has: MNV grouping needs two or more.
+struct Tally<'a> {
+    counts: &'a mut [PositionCounts],
+    reference: &'a RegionReference,
+    /// [`error_thirds`].
+    error_thirds: &'a [f64; 94],
+    indels: &'a mut HashMap<u64, Vec<AlleleCount>>,
+    names: &'a IndelNames,
+    /// The fragment is F1R2.
+    f1r2: bool,
+    mismatches: usize,
+}
+
+impl FragmentSink for Tally<'_> {
+    fn base(&mut self, e: &ReadEvent, reverse: bool) {
+        let Some(observation) = e.observation() else {
+            return;
+        };
+        let pos = e.pos();
+        if let Observation::Base { base, .. } = observation {
+            let r = self.reference.base(pos);
+            self.mismatches += usize::from(r != b'N' && base != r);
+        }
+        let Some(slot) = self
+            .reference
+            .offset(pos)
+            .and_then(|i| self.counts.get_mut(i))
+        else {
+            return;
+        };
+        let strand = FORWARD + usize::from(reverse);
+        let t = &mut slot.table;
+        match observation {
+            Observation::Base { base, quality } => {
+                let column = base_column(base);
+                if column < DELETION {
+                    t[strand][column] += 1;
+                    t[F1R2][column] += u32::from(self.f1r2);
+                    t[NEAR_END][column] += u32::from(e.near_end());
+                    slot.expected_errors += self.error_thirds[usize::from(quality.min(93))];
+                }
+            }
+            Observation::Deleted => {
+                t[strand][DELETION] += 1;
+                t[F1R2][DELETION] += u32::from(self.f1r2);
+            }
+        }
+    }
+
+    fn indel(&mut self, pos: u64, reverse: bool, id: IndelId) {
+        let allele = self.names.name(id);
+        let alleles = self.indels.entry(pos).or_default();
+        let entry = match alleles.iter_mut().position(|a| a.allele == allele) {
+            Some(i) => &mut alleles[i],
+            None => {
+                alleles.push(AlleleCount {
+                    allele: allele.to_owned(),
+                    forward: 0,
+                    reverse: 0,
+                });
+                let last = alleles.len() - 1;
+                &mut alleles[last]
+            }
+        };
+        if reverse {
+            entry.reverse += 1;
+        } else {
+            entry.forward += 1;
+        }
+    }
 }
 
 impl RegionCounter {
@@ -158,17 +232,9 @@ impl RegionCounter {
             self.events_of(start, None, &mut mine)?;
             self.events_of(0, Some(slot), &mut mate)?;
             let waiting = self.mates.read(slot);
-            let mut fragment = std::mem::take(&mut self.scratch.fragment);
-            merge_pair(
-                (waiting.reverse, waiting.f1r2, &mate),
-                reverse,
-                &mine,
-                &mut self.qc.discordant_mate_bases,
-                &mut fragment,
-            );
+            let (first_reverse, first_f1r2) = (waiting.reverse, waiting.f1r2);
             self.mates.release(slot);
-            self.count_fragment(&fragment);
-            self.scratch.fragment = fragment;
+            self.count_pair((first_reverse, first_f1r2, &mate), reverse, &mine);
             self.scratch.events = mine;
             self.scratch.mate_events = mate;
             return Ok(());
@@ -226,12 +292,66 @@ impl RegionCounter {
         )
     }
 
+    /// Counts the fragment of two mates (the first: strand, F1R2, events), merged as they
+    /// are counted; its MNVs from the fragment built again when it has two mismatches or more.
+    fn count_pair(
+        &mut self,
+        (first_reverse, f1r2, first): (bool, bool, &[ReadEvent]),
+        second_reverse: bool,
+        second: &[ReadEvent],
+    ) {
+        let mut tally = Tally {
+            counts: &mut self.counts,
+            reference: &self.reference,
+            error_thirds: &self.error_thirds,
+            indels: &mut self.indels,
+            names: &self.scratch.names,
+            f1r2,
+            mismatches: 0,
+        };
+        let discordant = &mut self.qc.discordant_mate_bases;
+        merge_pair(
+            (first_reverse, first),
+            second_reverse,
+            second,
+            discordant,
+            &mut tally,
+        );
+        if tally.mismatches >= 2 {
+            let mut fragment = std::mem::take(&mut self.scratch.fragment);
+            fragment.clear(f1r2);
+            // Discordance was counted in the first pass.
+            merge_pair(
+                (first_reverse, first),
+                second_reverse,
+                second,
+                &mut 0,
+                &mut fragment,
+            );
+            self.count_mnvs_of(&fragment);
+            self.scratch.fragment = fragment;
+        }
+    }
+
     /// Counts one read as a fragment of its own.
     fn count_alone(&mut self, reverse: bool, f1r2: bool, events: &[ReadEvent]) {
-        let mut fragment = std::mem::take(&mut self.scratch.fragment);
-        fragment.fill_from_read(reverse, f1r2, events);
-        self.count_fragment(&fragment);
-        self.scratch.fragment = fragment;
+        let mut tally = Tally {
+            counts: &mut self.counts,
+            reference: &self.reference,
+            error_thirds: &self.error_thirds,
+            indels: &mut self.indels,
+            names: &self.scratch.names,
+            f1r2,
+            mismatches: 0,
+        };
+        tally.read_alone(reverse, events);
+        if tally.mismatches >= 2 {
+            let mut fragment = std::mem::take(&mut self.scratch.fragment);
+            fragment.clear(f1r2);
+            fragment.read_alone(reverse, events);
+            self.count_mnvs_of(&fragment);
+            self.scratch.fragment = fragment;
+        }
     }
 
     /// Counts alone every waiting read whose mate should have started before `start`: the
@@ -253,86 +373,24 @@ impl RegionCounter {
         self.scratch.mate_events = events;
     }
 
-    fn add_observation(&mut self, b: &FragmentBase, f1r2: bool) {
-        let Some(slot) = self
-            .reference
-            .offset(b.pos)
-            .and_then(|i| self.counts.get_mut(i))
-        else {
-            return;
-        };
-        let strand = FORWARD + usize::from(b.reverse);
-        let t = &mut slot.table;
-        match b.observation {
-            Observation::Base { base, quality } => {
-                let column = base_column(base);
-                if column < DELETION {
-                    t[strand][column] += 1;
-                    t[F1R2][column] += u32::from(f1r2);
-                    t[NEAR_END][column] += u32::from(b.near_end);
-                    slot.expected_errors += self.error_thirds[usize::from(quality.min(93))];
-                }
-            }
-            Observation::Deleted => {
-                t[strand][DELETION] += 1;
-                t[F1R2][DELETION] += u32::from(f1r2);
-            }
-        }
-    }
-
-    fn add_indel(
-        indels: &mut HashMap<u64, Vec<AlleleCount>>,
-        pos: u64,
-        reverse: bool,
-        allele: &str,
-    ) {
-        let alleles = indels.entry(pos).or_default();
-        let entry = match alleles.iter_mut().position(|a| a.allele == allele) {
-            Some(i) => &mut alleles[i],
-            None => {
-                alleles.push(AlleleCount {
-                    allele: allele.to_owned(),
-                    forward: 0,
-                    reverse: 0,
-                });
-                let last = alleles.len() - 1;
-                &mut alleles[last]
-            }
-        };
-        if reverse {
-            entry.reverse += 1;
-        } else {
-            entry.forward += 1;
-        }
-    }
-
-    /// Counts one fragment: its bases, its indels and its multi-nucleotide variants.
-    fn count_fragment(&mut self, fragment: &Fragment) {
-        // One pass: count each base and note the mismatches (bases other than a known
-        // reference base), which MNV grouping needs only when there are two or more.
+    /// The multi-nucleotide variants of a fragment whose bases were counted.
+    fn count_mnvs_of(&mut self, fragment: &Fragment) {
         let mut mismatches = std::mem::take(&mut self.scratch.mismatches);
         mismatches.clear();
-        for (i, b) in fragment.bases.iter().enumerate() {
-            self.add_observation(b, fragment.f1r2);
-            if let Observation::Base { base, .. } = b.observation {
-                let r = self.reference.base(b.pos);
-                if r != b'N' && base != r {
-                    mismatches.push(i);
-                }
-            }
-        }
-        for &(pos, reverse, id) in &fragment.indels {
-            Self::add_indel(&mut self.indels, pos, reverse, self.scratch.names.name(id));
-        }
-        if mismatches.len() >= 2 {
-            count_mnvs(
-                &fragment.bases,
-                &self.reference,
-                &mut self.counts,
-                &mut self.mnvs,
-                &mismatches,
-            );
-        }
+        mismatches.extend(fragment.bases.iter().enumerate().filter_map(|(i, b)| {
+            let Observation::Base { base, .. } = b.observation else {
+                return None;
+            };
+            let r = self.reference.base(b.pos);
+            (r != b'N' && base != r).then_some(i)
+        }));
+        count_mnvs(
+            &fragment.bases,
+            &self.reference,
+            &mut self.counts,
+            &mut self.mnvs,
+            &mismatches,
+        );
         self.scratch.mismatches = mismatches;
     }
 

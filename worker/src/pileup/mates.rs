@@ -6,7 +6,7 @@
 //! is not evidence). A read whose mate never comes is counted alone.
 
 use super::read::ReadBuffers;
-use super::types::{Fragment, ReadEvent};
+use super::types::{FragmentSink, ReadEvent};
 use std::cmp::Reverse;
 use std::collections::hash_map::RandomState;
 use std::collections::{BinaryHeap, HashMap};
@@ -160,18 +160,17 @@ impl MateBuffer {
     }
 }
 
-/// Merges a fragment from its two mates into `f` (cleared first): each position once;
-/// discordant positions not at all. Positions where they disagree are counted in
-/// `discordant`. Both reads' events are in position order, one per position, so one pass
-/// over the two gives the fragment's bases in position order.
+/// Merges a fragment from its two mates into `f`: each position once; discordant positions
+/// not at all. Positions where they disagree are counted in `discordant`. Both reads'
+/// events are in position order, one per position, so one pass over the two gives the
+/// fragment's bases in position order.
 pub fn merge_pair(
-    (first_reverse, first_f1r2, first): (bool, bool, &[ReadEvent]),
+    (first_reverse, first): (bool, &[ReadEvent]),
     second_reverse: bool,
     second: &[ReadEvent],
     discordant: &mut u64,
-    f: &mut Fragment,
+    f: &mut impl FragmentSink,
 ) {
-    f.clear(first_f1r2);
     let (a, b) = (first, second);
     let (mut i, mut j) = (0, 0);
     loop {
@@ -183,16 +182,16 @@ pub fn merge_pair(
             }
             (Some(e), Some(other)) if e.pos() > other.pos() => {
                 // Only the second mate covers this position.
-                f.push_event(other, second_reverse);
+                f.event(other, second_reverse);
                 j += 1;
             }
             (Some(e), _) => {
                 // Only the first mate covers this position.
-                f.push_event(e, first_reverse);
+                f.event(e, first_reverse);
                 i += 1;
             }
             (None, Some(other)) => {
-                f.push_event(other, second_reverse);
+                f.event(other, second_reverse);
                 j += 1;
             }
             (None, None) => break,
@@ -208,7 +207,7 @@ fn merge_position(
     other: &ReadEvent,
     second_reverse: bool,
     discordant: &mut u64,
-    f: &mut Fragment,
+    f: &mut impl FragmentSink,
 ) {
     // The mate whose base is kept here also gives an indel anchored here its strand, so
     // that an indel both mates carry is counted on either strand as often as a base is
@@ -225,21 +224,21 @@ fn merge_position(
                 } else {
                     (e, first_reverse)
                 };
-                f.push_base(kept, kept_reverse);
+                f.base(kept, kept_reverse);
                 indel_reverse = kept_reverse;
             } else {
                 *discordant += 1;
             }
         }
-        (Some(_), None) => f.push_base(e, first_reverse),
+        (Some(_), None) => f.base(e, first_reverse),
         (None, Some(_)) => {
-            f.push_base(other, second_reverse);
+            f.base(other, second_reverse);
             indel_reverse = second_reverse;
         }
         (None, None) => {}
     }
     match (&e.indel(), &other.indel()) {
-        (Some(a), Some(b)) if a == b => f.indels.push((e.pos(), indel_reverse, *a)),
+        (Some(a), Some(b)) if a == b => f.indel(e.pos(), indel_reverse, *a),
         (None, None) => {}
         // One mate shows an indel the other does not, at a position both cover.
         _ => *discordant += 1,

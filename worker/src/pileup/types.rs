@@ -178,6 +178,30 @@ pub struct FragmentBase {
     pub near_end: bool,
 }
 
+/// Where a fragment's kept bases and indels go, in position order: a [`Fragment`] that holds
+/// them, or a counter that counts them as they come.
+pub trait FragmentSink {
+    /// Keeps the read's base at this event, if it has one.
+    fn base(&mut self, e: &ReadEvent, reverse: bool);
+    /// Keeps an indel anchored at `pos`.
+    fn indel(&mut self, pos: u64, reverse: bool, id: IndelId);
+
+    /// Keeps the read's base and indel at this event.
+    fn event(&mut self, e: &ReadEvent, reverse: bool) {
+        self.base(e, reverse);
+        if let Some(indel) = e.indel() {
+            self.indel(e.pos(), reverse, indel);
+        }
+    }
+
+    /// Keeps every event of a read counted alone.
+    fn read_alone(&mut self, reverse: bool, events: &[ReadEvent]) {
+        for e in events {
+            self.event(e, reverse);
+        }
+    }
+}
+
 /// What one fragment (one read, or two mates merged) contributes, in position order.
 #[derive(Debug, Default)]
 pub struct Fragment {
@@ -189,9 +213,8 @@ pub struct Fragment {
     pub f1r2: bool,
 }
 
-impl Fragment {
-    /// Keeps the read's base at this event, if it has one.
-    pub fn push_base(&mut self, e: &ReadEvent, reverse: bool) {
+impl FragmentSink for Fragment {
+    fn base(&mut self, e: &ReadEvent, reverse: bool) {
         if let Some(observation) = e.observation() {
             self.bases.push(FragmentBase {
                 pos: e.pos(),
@@ -202,34 +225,17 @@ impl Fragment {
         }
     }
 
-    /// Keeps the read's base and indel at this event.
-    pub fn push_event(&mut self, e: &ReadEvent, reverse: bool) {
-        self.push_base(e, reverse);
-        if let Some(indel) = e.indel() {
-            self.indels.push((e.pos(), reverse, indel));
-        }
+    fn indel(&mut self, pos: u64, reverse: bool, id: IndelId) {
+        self.indels.push((pos, reverse, id));
     }
+}
 
+impl Fragment {
     /// Empties the fragment for reuse (its buffers kept) with a new orientation.
     pub fn clear(&mut self, f1r2: bool) {
         self.bases.clear();
         self.indels.clear();
         self.f1r2 = f1r2;
-    }
-
-    /// The fragment of a read counted alone.
-    pub fn from_read(reverse: bool, f1r2: bool, events: &[ReadEvent]) -> Self {
-        let mut f = Self::default();
-        f.fill_from_read(reverse, f1r2, events);
-        f
-    }
-
-    /// Makes this the fragment of a read counted alone, reusing its buffers.
-    pub fn fill_from_read(&mut self, reverse: bool, f1r2: bool, events: &[ReadEvent]) {
-        self.clear(f1r2);
-        for e in events {
-            self.push_event(e, reverse);
-        }
     }
 }
 
