@@ -1,6 +1,7 @@
 //! The pileup benchmark's floor: the records of one region of a local BAM read through
 //! noodles' indexed query, as a job reads them, then either only decoded (`decode`: each
-//! record's CIGAR, sequence and qualities walked — the least any counting needs) or also
+//! record's CIGAR, sequence and qualities decoded as the counter decodes them, and summed —
+//! the least any counting needs) or also
 //! counted by the worker's counting core (`count`). Prints `records`, seconds and a checksum
 //! (for `count`, a digest of every count: two builds that count alike print the same).
 //!
@@ -72,19 +73,26 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         other => return Err(format!("unknown mode {other}: decode or count").into()),
     };
     let (mut records, mut checksum) = (0u64, 0u64);
+    let mut buffers = esr1_worker::pileup::read::ReadBuffers::default();
     for record in reader.query(&header, &region)?.records() {
         let record = record?;
         records += 1;
         match counter.as_mut() {
             Some(c) => c.add_record(&header, &record)?,
             None => {
-                for op in record.cigar().iter() {
-                    checksum += op?.len() as u64;
-                }
-                checksum += record.sequence().iter().map(u64::from).sum::<u64>();
-                for q in record.quality_scores().iter() {
-                    checksum += u64::from(q);
-                }
+                // Decoded as the counter decodes a record, then only summed.
+                buffers.decode(&record)?;
+                checksum += buffers.reference_span();
+                checksum += buffers
+                    .sequence()
+                    .iter()
+                    .map(|&b| u64::from(b))
+                    .sum::<u64>();
+                checksum += buffers
+                    .qualities()
+                    .iter()
+                    .map(|&q| u64::from(q))
+                    .sum::<u64>();
             }
         }
     }

@@ -119,6 +119,16 @@ impl ReadBuffers {
         Ok(())
     }
 
+    /// The decoded bases (upper case).
+    pub fn sequence(&self) -> &[u8] {
+        &self.sequence
+    }
+
+    /// The decoded qualities (255 where unknown), as long as the sequence at least.
+    pub fn qualities(&self) -> &[u8] {
+        &self.qualities
+    }
+
     /// The reference bases the decoded CIGAR spans (`M`, `D`, `N`, `=`, `X`).
     pub fn reference_span(&self) -> u64 {
         self.cigar
