@@ -134,6 +134,28 @@ impl FragmentSink for Tally<'_> {
     }
 }
 
+/// Gives a sink the fragment of one read, or of two mates merged ([`merge_pair`], which
+/// counts their discordant positions in `discordant`).
+fn feed(
+    sink: &mut impl FragmentSink,
+    (first_reverse, first): (bool, &[ReadEvent]),
+    second: Option<(bool, &[ReadEvent])>,
+    discordant: &mut u64,
+) {
+    match second {
+        Some((second_reverse, second)) => {
+            merge_pair(
+                (first_reverse, first),
+                second_reverse,
+                second,
+                discordant,
+                sink,
+            );
+        }
+        None => sink.read_alone(first_reverse, first),
+    }
+}
+
 impl RegionCounter {
     /// A counter for `region`, whose contig is reference sequence `reference_sequence_id` in
     /// the header (`None` when the contig is absent: every record is then ignored).
@@ -293,12 +315,29 @@ impl RegionCounter {
     }
 
     /// Counts the fragment of two mates (the first: strand, F1R2, events), merged as they
-    /// are counted; its MNVs from the fragment built again when it has two mismatches or more.
+    /// are counted.
     fn count_pair(
         &mut self,
         (first_reverse, f1r2, first): (bool, bool, &[ReadEvent]),
         second_reverse: bool,
         second: &[ReadEvent],
+    ) {
+        self.count_fragment(f1r2, (first_reverse, first), Some((second_reverse, second)));
+    }
+
+    /// Counts one read as a fragment of its own.
+    fn count_alone(&mut self, reverse: bool, f1r2: bool, events: &[ReadEvent]) {
+        self.count_fragment(f1r2, (reverse, events), None);
+    }
+
+    /// Counts a fragment (a read, or two mates merged as they are counted): its bases and
+    /// indels in one pass, its MNVs from the fragment built again when it has two mismatches
+    /// or more.
+    fn count_fragment(
+        &mut self,
+        f1r2: bool,
+        first: (bool, &[ReadEvent]),
+        second: Option<(bool, &[ReadEvent])>,
     ) {
         let mut tally = Tally {
             counts: &mut self.counts,
@@ -309,46 +348,17 @@ impl RegionCounter {
             f1r2,
             mismatches: 0,
         };
-        let discordant = &mut self.qc.discordant_mate_bases;
-        merge_pair(
-            (first_reverse, first),
-            second_reverse,
-            second,
-            discordant,
+        feed(
             &mut tally,
+            first,
+            second,
+            &mut self.qc.discordant_mate_bases,
         );
         if tally.mismatches >= 2 {
             let mut fragment = std::mem::take(&mut self.scratch.fragment);
             fragment.clear(f1r2);
             // Discordance was counted in the first pass.
-            merge_pair(
-                (first_reverse, first),
-                second_reverse,
-                second,
-                &mut 0,
-                &mut fragment,
-            );
-            self.count_mnvs_of(&fragment);
-            self.scratch.fragment = fragment;
-        }
-    }
-
-    /// Counts one read as a fragment of its own.
-    fn count_alone(&mut self, reverse: bool, f1r2: bool, events: &[ReadEvent]) {
-        let mut tally = Tally {
-            counts: &mut self.counts,
-            reference: &self.reference,
-            error_thirds: &self.error_thirds,
-            indels: &mut self.indels,
-            names: &self.scratch.names,
-            f1r2,
-            mismatches: 0,
-        };
-        tally.read_alone(reverse, events);
-        if tally.mismatches >= 2 {
-            let mut fragment = std::mem::take(&mut self.scratch.fragment);
-            fragment.clear(f1r2);
-            fragment.read_alone(reverse, events);
+            feed(&mut fragment, first, second, &mut 0);
             self.count_mnvs_of(&fragment);
             self.scratch.fragment = fragment;
         }
