@@ -32,8 +32,7 @@ pub struct RegionCounter {
     qc: RegionQc,
     /// [`error_thirds`].
     error_thirds: [f64; 94],
-    /// Buffers reused from read to read, so that counting allocates per read only what
-    /// waits for a mate.
+    /// Buffers reused from read to read, so that counting allocates nothing per read.
     scratch: Scratch,
 }
 
@@ -82,8 +81,7 @@ impl FragmentSink for Tally<'_> {
         };
         let pos = e.pos();
         if let Observation::Base { base, .. } = observation {
-            let r = self.reference.base(pos);
-            self.mismatches += usize::from(r != b'N' && base != r);
+            self.mismatches += usize::from(self.reference.is_mismatch(pos, base));
         }
         let Some(slot) = self
             .reference
@@ -359,7 +357,13 @@ impl RegionCounter {
             fragment.clear(f1r2);
             // Discordance was counted in the first pass.
             feed(&mut fragment, first, second, &mut 0);
-            self.count_mnvs_of(&fragment);
+            count_mnvs(
+                &fragment.bases,
+                &self.reference,
+                &mut self.counts,
+                &mut self.mnvs,
+                &mut self.scratch.mismatches,
+            );
             self.scratch.fragment = fragment;
         }
     }
@@ -381,27 +385,6 @@ impl RegionCounter {
             self.mates.release(slot);
         }
         self.scratch.mate_events = events;
-    }
-
-    /// The multi-nucleotide variants of a fragment whose bases were counted.
-    fn count_mnvs_of(&mut self, fragment: &Fragment) {
-        let mut mismatches = std::mem::take(&mut self.scratch.mismatches);
-        mismatches.clear();
-        mismatches.extend(fragment.bases.iter().enumerate().filter_map(|(i, b)| {
-            let Observation::Base { base, .. } = b.observation else {
-                return None;
-            };
-            let r = self.reference.base(b.pos);
-            (r != b'N' && base != r).then_some(i)
-        }));
-        count_mnvs(
-            &fragment.bases,
-            &self.reference,
-            &mut self.counts,
-            &mut self.mnvs,
-            &mismatches,
-        );
-        self.scratch.mismatches = mismatches;
     }
 
     /// Ends counting: sites with alt evidence or requested, reference blocks elsewhere.

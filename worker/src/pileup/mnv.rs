@@ -9,9 +9,9 @@ use std::collections::HashMap;
 /// Longest reference span of one multi-nucleotide variant.
 pub const MNV_MAX_SPAN: u64 = 3;
 
-/// Groups the fragment's mismatches (`mismatches`: the indices in `bases`, in order, of the
-/// bases other than a known reference base) from the left: a group starts at a mismatch and takes every further mismatch within
-/// [`MNV_MAX_SPAN`] bases of its start. A group of two or more is one MNV, recorded at its
+/// Groups the fragment's mismatches ([`RegionReference::is_mismatch`]; their indices go to
+/// the scratch `mismatches`) from the left: a group starts at a mismatch and takes every
+/// further mismatch within [`MNV_MAX_SPAN`] bases of its start. A group of two or more is one MNV, recorded at its
 /// first position with the fragment's bases over the span, when the fragment has a counted
 /// base at every position of the span (a deleted, low-quality or discordant middle base
 /// leaves the mismatches as SNVs). Every base of the span counts in `in_mnv`.
@@ -20,12 +20,17 @@ pub fn count_mnvs(
     reference: &RegionReference,
     counts: &mut [PositionCounts],
     mnvs: &mut HashMap<u64, Vec<MnvCount>>,
-    mismatches: &[usize],
+    mismatches: &mut Vec<usize>,
 ) {
     let base_at = |i: usize| match bases[i].observation {
         Observation::Base { base, .. } => Some(base),
         Observation::Deleted => None,
     };
+    mismatches.clear();
+    mismatches.extend(
+        (0..bases.len())
+            .filter(|&i| base_at(i).is_some_and(|b| reference.is_mismatch(bases[i].pos, b))),
+    );
     let mut k = 0;
     while k < mismatches.len() {
         let first = mismatches[k];

@@ -310,6 +310,12 @@ impl RegionReference {
             .map_or(b'N', u8::to_ascii_uppercase)
     }
 
+    /// Whether a read's `base` at `pos` is a mismatch: other than a known reference base.
+    pub fn is_mismatch(&self, pos: u64, base: u8) -> bool {
+        let r = self.base(pos);
+        r != b'N' && base != r
+    }
+
     /// The index of a position of the region in per-position tables.
     pub fn offset(&self, pos: u64) -> Option<usize> {
         pos.checked_sub(self.region.start).map(|i| i as usize)
