@@ -249,8 +249,8 @@ impl RegionCounter {
         if let Some(slot) = self.mates.take(name) {
             let mut mine = std::mem::take(&mut self.scratch.events);
             let mut mate = std::mem::take(&mut self.scratch.mate_events);
-            self.events_of(start, None, &mut mine)?;
-            self.events_of(0, Some(slot), &mut mate)?;
+            self.events_of(None, &mut mine)?;
+            self.events_of(Some(slot), &mut mate)?;
             let waiting = self.mates.read(slot);
             let (first_reverse, first_f1r2) = (waiting.reverse, waiting.f1r2);
             self.mates.release(slot);
@@ -274,37 +274,25 @@ impl RegionCounter {
             && !name.is_empty();
         if mate_may_overlap {
             // The read waits as decoded; its events are made when it leaves.
-            self.mates.insert(
-                name,
-                (start, reverse, f1r2, mate_start),
-                &mut self.scratch.read,
-            );
+            self.mates
+                .insert(name, (reverse, f1r2, mate_start), &mut self.scratch.read);
         } else {
             let mut events = std::mem::take(&mut self.scratch.events);
-            self.events_of(start, None, &mut events)?;
+            self.events_of(None, &mut events)?;
             self.count_alone(reverse, f1r2, &events);
             self.scratch.events = events;
         }
         Ok(())
     }
 
-    /// Puts into `events` the events of the read just decoded (starting at `start`), or of
-    /// the waiting read in mate buffer slot `waiting`.
-    fn events_of(
-        &mut self,
-        start: u64,
-        waiting: Option<usize>,
-        events: &mut Vec<ReadEvent>,
-    ) -> io::Result<()> {
-        let (start, read) = match waiting {
-            Some(slot) => {
-                let w = self.mates.read(slot);
-                (w.start, &w.read)
-            }
-            None => (start, &self.scratch.read),
+    /// Puts into `events` the events of the read just decoded, or of the waiting read in
+    /// mate buffer slot `waiting`.
+    fn events_of(&mut self, waiting: Option<usize>, events: &mut Vec<ReadEvent>) -> io::Result<()> {
+        let read = match waiting {
+            Some(slot) => &self.mates.read(slot).read,
+            None => &self.scratch.read,
         };
         read_events(
-            start,
             &self.reference,
             (self.params.min_base_quality, &mut self.qc.low_base_quality),
             read,
@@ -379,7 +367,7 @@ impl RegionCounter {
         while let Some(slot) = self.mates.take_before(start) {
             let waiting = self.mates.read(slot);
             let (reverse, f1r2) = (waiting.reverse, waiting.f1r2);
-            if self.events_of(0, Some(slot), &mut events).is_ok() {
+            if self.events_of(Some(slot), &mut events).is_ok() {
                 self.count_alone(reverse, f1r2, &events);
             }
             self.mates.release(slot);

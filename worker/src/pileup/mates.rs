@@ -20,8 +20,6 @@ pub struct PendingRead {
     pub reverse: bool,
     /// Orientation of its fragment (F1R2).
     pub f1r2: bool,
-    /// Where it starts.
-    pub start: u64,
     /// Where its mate starts.
     pub mate_start: u64,
     /// Its sequence, qualities and CIGAR.
@@ -57,13 +55,12 @@ pub struct MateBuffer {
 }
 
 impl MateBuffer {
-    /// Holds a read (`start`, `reverse`, `f1r2`, `mate_start`) until its mate (same name)
-    /// arrives. Its decoded buffers are swapped in: `decoded` gets the buffers of a read
+    /// Holds a read (`reverse`, `f1r2`, `mate_start`) until its mate (same name) arrives. Its decoded buffers are swapped in: `decoded` gets the buffers of a read
     /// that left, to be decoded into again.
     pub fn insert(
         &mut self,
         name: &[u8],
-        (start, reverse, f1r2, mate_start): (u64, bool, bool, u64),
+        (reverse, f1r2, mate_start): (bool, bool, u64),
         decoded: &mut ReadBuffers,
     ) {
         let i = self.free.pop().unwrap_or_else(|| {
@@ -80,7 +77,6 @@ impl MateBuffer {
         slot.name.extend_from_slice(name);
         slot.read.reverse = reverse;
         slot.read.f1r2 = f1r2;
-        slot.read.start = start;
         slot.read.mate_start = mate_start;
         std::mem::swap(&mut slot.read.read, decoded);
         slot.next = next;
@@ -121,6 +117,11 @@ impl MateBuffer {
             }
             cur = self.slots[p].next;
         }
+    }
+
+    /// The name of the read in a slot.
+    pub fn name(&self, slot: usize) -> &[u8] {
+        &self.slots[slot].name
     }
 
     /// The read in a slot from [`Self::take`] or [`Self::take_before`].

@@ -24,6 +24,8 @@ fn is_aligned(kind: Kind) -> bool {
 /// A read's decoded sequence, qualities and CIGAR, kept from read to read.
 #[derive(Debug, Default)]
 pub struct ReadBuffers {
+    /// The read's 1-based alignment start (0 when unmapped).
+    start: u64,
     sequence: Vec<u8>,
     qualities: Vec<u8>,
     cigar: Vec<(Kind, usize)>,
@@ -35,6 +37,10 @@ impl ReadBuffers {
     /// per base or operation, which the boxed iterators of the record trait cost.
     pub fn decode<R: Record + ?Sized>(&mut self, record: &R) -> io::Result<()> {
         use noodles::sam::alignment::record::{CigarRef, QualityScoresRef, SequenceRef};
+        self.start = record
+            .alignment_start()
+            .transpose()?
+            .map_or(0, |p| usize::from(p) as u64);
         self.sequence.clear();
         match record.sequence_ref() {
             SequenceRef::FourBitPacked(packed) => {
@@ -148,13 +154,13 @@ impl ReadBuffers {
     }
 }
 
-/// Walks the CIGAR of the read decoded in `buffers` ([`ReadBuffers::decode`]) and puts its
+/// Walks the CIGAR of the read decoded in `buffers` ([`ReadBuffers::decode`]) from its
+/// alignment start and puts its
 /// events inside the region into `events` (cleared first), in position order, with its
 /// indels left-aligned.
 /// Bases below `min_bq` are kept as events without an observation and counted in
 /// `low_base_quality`.
 pub fn read_events(
-    start: u64,
     reference: &RegionReference,
     (min_bq, low_base_quality): (u8, &mut u64),
     buffers: &ReadBuffers,
@@ -162,6 +168,7 @@ pub fn read_events(
 ) -> io::Result<()> {
     events.clear();
     let ReadBuffers {
+        start,
         sequence,
         qualities,
         cigar,
@@ -176,7 +183,7 @@ pub fn read_events(
         aligned_index < READ_END_WINDOW
             || aligned_total.saturating_sub(aligned_index + 1) < READ_END_WINDOW
     };
-    let mut ref_pos = start;
+    let mut ref_pos = *start;
     let mut read_pos = 0usize;
     let mut aligned_index = 0usize;
     let mut has_indel = false;
