@@ -316,7 +316,6 @@ fn count_sorted(
     let chunks = chunks.iter().map(|&(s, e)| Chunk::new(s, e)).collect();
     let mut reader = bam::io::Reader::from(csi::io::Query::new(&mut bgzf, chunks));
     let mut record = bam::Record::default();
-    let region = Interval::from(start..=end);
     while reader.read_record(&mut record).map_err(&corrupt)? != 0 {
         let Some(id) = record
             .reference_sequence_id()
@@ -331,10 +330,19 @@ fn count_sorted(
         if id > rid || (id == rid && first > end) {
             break;
         }
-        let Some(last) = record.alignment_end().transpose().map_err(&invalid)? else {
+        if id != rid {
             continue;
-        };
-        if id == rid && region.intersects((first..=last).into()) {
+        }
+        // It starts at or before the region's end: it overlaps the region when it starts
+        // inside it, or ends inside it (its CIGAR walked only then: the counter decodes it
+        // anyway).
+        let reaches = first >= start
+            || record
+                .alignment_end()
+                .transpose()
+                .map_err(&invalid)?
+                .is_some_and(|last| last >= start);
+        if reaches {
             counter.add_record(header, &record).map_err(&invalid)?;
         }
     }
