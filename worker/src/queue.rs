@@ -463,7 +463,9 @@ pub async fn publish_jobs(
     for job in jobs {
         if in_flight.len() == CONFIRM_WINDOW {
             if let Some((done, confirm)) = in_flight.pop_front() {
-                await_confirm(exchange, &job_what(done), confirm).await?;
+                settle(confirm)
+                    .await
+                    .map_err(|detail| job_failed(done, exchange, detail))?;
                 confirmed(done);
             }
         }
@@ -476,19 +478,31 @@ pub async fn publish_jobs(
             );
         }
         let props = message_properties(&job.job_id, headers);
-        let confirm =
-            start_publish(ch, exchange, routing_key, &job_what(job), &body, props).await?;
+        let confirm = send(ch, exchange, routing_key, &body, props)
+            .await
+            .map_err(|e| job_failed(job, exchange, e.to_string()))?;
         in_flight.push_back((*job, confirm));
     }
     for (done, confirm) in in_flight {
-        await_confirm(exchange, &job_what(done), confirm).await?;
+        settle(confirm)
+            .await
+            .map_err(|detail| job_failed(done, exchange, detail))?;
         confirmed(done);
     }
     Ok(())
 }
 
-fn job_what(job: &RegionJob) -> String {
-    format!("{} {}", RegionJob::KIND, job.job_id)
+/// The error of a job's publish (named only when it failed: nothing is formatted per job
+/// that succeeds).
+fn job_failed(job: &RegionJob, exchange: &str, detail: String) -> QueueError {
+    QueueError {
+        action: format!(
+            "publishing {} {} to {exchange}",
+            RegionJob::KIND,
+            job.job_id
+        ),
+        detail,
+    }
 }
 
 /// The properties of a persistent JSON message of this schema, with extra headers.
@@ -511,50 +525,38 @@ pub async fn publish_body(
     body: &[u8],
     props: BasicProperties,
 ) -> Result<(), QueueError> {
-    let confirm = start_publish(ch, exchange, routing_key, what, body, props).await?;
-    await_confirm(exchange, what, confirm).await
+    let answer = match send(ch, exchange, routing_key, body, props).await {
+        Ok(confirm) => settle(confirm).await,
+        Err(e) => Err(e.to_string()),
+    };
+    answer.map_err(|detail| QueueError {
+        action: format!("publishing {what} to {exchange}"),
+        detail,
+    })
 }
 
-/// Sends one mandatory message; its confirm is awaited with [`await_confirm`].
-async fn start_publish(
+/// Sends one mandatory message; the broker's answer comes with [`settle`].
+async fn send(
     ch: &Channel,
     exchange: &str,
     routing_key: &str,
-    what: &str,
     body: &[u8],
     props: BasicProperties,
-) -> Result<PublisherConfirm, QueueError> {
-    ch.basic_publish(
-        exchange.into(),
-        routing_key.into(),
-        BasicPublishOptions {
-            mandatory: true,
-            ..BasicPublishOptions::default()
-        },
-        body,
-        props,
-    )
-    .await
-    .context(format!("publishing {what} to {exchange}"))
+) -> Result<PublisherConfirm, lapin::Error> {
+    let options = BasicPublishOptions {
+        mandatory: true,
+        ..BasicPublishOptions::default()
+    };
+    ch.basic_publish(exchange.into(), routing_key.into(), options, body, props)
+        .await
 }
 
-/// The broker's answer to one publish: accepted and routed, or the error naming `what`.
-async fn await_confirm(
-    exchange: &str,
-    what: &str,
-    confirm: PublisherConfirm,
-) -> Result<(), QueueError> {
-    let action = || format!("publishing {what} to {exchange}");
-    match confirm.await.context(action())? {
+/// The broker's answer to one publish: accepted and routed, or what went wrong.
+async fn settle(confirm: PublisherConfirm) -> Result<(), String> {
+    match confirm.await.map_err(|e| e.to_string())? {
         lapin::Confirmation::Ack(None) => Ok(()),
-        lapin::Confirmation::Ack(Some(_)) => Err(QueueError {
-            action: action(),
-            detail: UNROUTABLE.into(),
-        }),
-        other => Err(QueueError {
-            action: action(),
-            detail: format!("the broker did not accept the message ({other:?})"),
-        }),
+        lapin::Confirmation::Ack(Some(_)) => Err(UNROUTABLE.into()),
+        other => Err(format!("the broker did not accept the message ({other:?})")),
     }
 }
 
