@@ -4,12 +4,13 @@
 //! ([`super::mnv`]) — and [`RegionCounter::finish`] turns the counts into exact sites and
 //! reference blocks (the gVCF model).
 
+use super::direct::{count_runs, Run};
 use super::mates::{merge_pair, MateBuffer};
 use super::mnv::count_mnvs;
 use super::read::{read_events, ReadBuffers};
 use super::types::{
-    base_column, Fragment, FragmentSink, IndelId, IndelNames, Observation, PositionCounts,
-    ReadEvent, RegionReference, DELETION, F1R2, FORWARD, NEAR_END, REVERSE,
+    base_column, BaseSink, Fragment, FragmentSink, IndelId, IndelNames, Observation,
+    PositionCounts, ReadEvent, RegionReference, DELETION, F1R2, FORWARD, NEAR_END, REVERSE,
 };
 use esr1_proto::{
     AlleleCount, CallingParams, GenomicRegion, MnvCount, ReferenceBlock, RegionQc, SiteCounts,
@@ -34,6 +35,16 @@ pub struct RegionCounter {
     error_thirds: [f64; 94],
     /// Buffers reused from read to read, so that counting allocates nothing per read.
     scratch: Scratch,
+    /// Reads without indels are counted straight from their buffers ([`super::direct`]);
+    /// off only in tests that compare the two ways.
+    direct: bool,
+}
+
+/// One mate of a fragment: the read just decoded, or one waiting in the mate buffer's slot.
+#[derive(Debug, Clone, Copy)]
+enum Mate {
+    Current,
+    Waiting(usize),
 }
 
 /// The counting loop's reusable buffers.
@@ -74,15 +85,9 @@ struct Tally<'a> {
     mismatches: usize,
 }
 
-impl FragmentSink for Tally<'_> {
-    fn base(&mut self, e: &ReadEvent, reverse: bool) {
-        let Some(observation) = e.observation() else {
-            return;
-        };
-        let pos = e.pos();
-        if let Observation::Base { base, .. } = observation {
-            self.mismatches += usize::from(self.reference.is_mismatch(pos, base));
-        }
+impl BaseSink for Tally<'_> {
+    fn observe(&mut self, pos: u64, base: u8, quality: u8, near_end: bool, reverse: bool) {
+        self.mismatches += usize::from(self.reference.is_mismatch(pos, base));
         let Some(slot) = self
             .reference
             .offset(pos)
@@ -90,22 +95,36 @@ impl FragmentSink for Tally<'_> {
         else {
             return;
         };
-        let strand = FORWARD + usize::from(reverse);
-        let t = &mut slot.table;
-        match observation {
-            Observation::Base { base, quality } => {
-                let column = base_column(base);
-                if column < DELETION {
-                    t[strand][column] += 1;
-                    t[F1R2][column] += u32::from(self.f1r2);
-                    t[NEAR_END][column] += u32::from(e.near_end());
-                    slot.expected_errors += self.error_thirds[usize::from(quality.min(93))];
-                }
+        let column = base_column(base);
+        if column < DELETION {
+            let t = &mut slot.table;
+            t[FORWARD + usize::from(reverse)][column] += 1;
+            t[F1R2][column] += u32::from(self.f1r2);
+            t[NEAR_END][column] += u32::from(near_end);
+            slot.expected_errors += self.error_thirds[usize::from(quality.min(93))];
+        }
+    }
+}
+
+impl FragmentSink for Tally<'_> {
+    fn base(&mut self, e: &ReadEvent, reverse: bool) {
+        match e.observation() {
+            Some(Observation::Base { base, quality }) => {
+                self.observe(e.pos(), base, quality, e.near_end(), reverse);
             }
-            Observation::Deleted => {
-                t[strand][DELETION] += 1;
+            Some(Observation::Deleted) => {
+                let Some(slot) = self
+                    .reference
+                    .offset(e.pos())
+                    .and_then(|i| self.counts.get_mut(i))
+                else {
+                    return;
+                };
+                let t = &mut slot.table;
+                t[FORWARD + usize::from(reverse)][DELETION] += 1;
                 t[F1R2][DELETION] += u32::from(self.f1r2);
             }
+            None => {}
         }
     }
 
@@ -154,6 +173,27 @@ fn feed(
     }
 }
 
+/// Makes the events of a fragment's reads: the first's into `first_events`, the second's
+/// (if any) into `second_events`.
+fn fragment_events(
+    reference: &RegionReference,
+    (min_bq, low): (u8, &mut u64),
+    (first, second): (&ReadBuffers, Option<&ReadBuffers>),
+    (first_events, second_events): (&mut Vec<ReadEvent>, &mut Vec<ReadEvent>),
+    names: &mut IndelNames,
+) -> io::Result<()> {
+    read_events(
+        reference,
+        (min_bq, &mut *low),
+        first,
+        (first_events, &mut *names),
+    )?;
+    match second {
+        Some(read) => read_events(reference, (min_bq, low), read, (second_events, names)),
+        None => Ok(()),
+    }
+}
+
 impl RegionCounter {
     /// A counter for `region`, whose contig is reference sequence `reference_sequence_id` in
     /// the header (`None` when the contig is absent: every record is then ignored).
@@ -184,7 +224,15 @@ impl RegionCounter {
             qc: RegionQc::default(),
             error_thirds: error_thirds(),
             scratch: Scratch::default(),
+            direct: true,
         }
+    }
+
+    /// The same counter counting every read through its events (tests compare the two ways).
+    #[cfg(test)]
+    pub(crate) fn through_events(mut self) -> Self {
+        self.direct = false;
+        self
     }
 
     /// The reference base at a position (upper case, `N` when unknown).
@@ -247,17 +295,11 @@ impl RegionCounter {
         let name: &[u8] = record.name().map_or(&[], |n| n.as_ref());
 
         if let Some(slot) = self.mates.take(name) {
-            let mut mine = std::mem::take(&mut self.scratch.events);
-            let mut mate = std::mem::take(&mut self.scratch.mate_events);
-            self.events_of(None, &mut mine)?;
-            self.events_of(Some(slot), &mut mate)?;
             let waiting = self.mates.read(slot);
-            let (first_reverse, first_f1r2) = (waiting.reverse, waiting.f1r2);
+            let first = (Mate::Waiting(slot), waiting.reverse);
+            let counted = self.count_fragment(waiting.f1r2, first, Some((Mate::Current, reverse)));
             self.mates.release(slot);
-            self.count_pair((first_reverse, first_f1r2, &mate), reverse, &mine);
-            self.scratch.events = mine;
-            self.scratch.mate_events = mate;
-            return Ok(());
+            return counted;
         }
 
         let end = start + self.scratch.read.reference_span();
@@ -277,83 +319,121 @@ impl RegionCounter {
             self.mates
                 .insert(name, (reverse, f1r2, mate_start), &mut self.scratch.read);
         } else {
-            let mut events = std::mem::take(&mut self.scratch.events);
-            self.events_of(None, &mut events)?;
-            self.count_alone(reverse, f1r2, &events);
-            self.scratch.events = events;
+            self.count_fragment(f1r2, (Mate::Current, reverse), None)?;
         }
         Ok(())
     }
 
-    /// Puts into `events` the events of the read just decoded, or of the waiting read in
-    /// mate buffer slot `waiting`.
-    fn events_of(&mut self, waiting: Option<usize>, events: &mut Vec<ReadEvent>) -> io::Result<()> {
-        let read = match waiting {
-            Some(slot) => &self.mates.read(slot).read,
-            None => &self.scratch.read,
-        };
-        read_events(
-            &self.reference,
-            (self.params.min_base_quality, &mut self.qc.low_base_quality),
-            read,
-            (events, &mut self.scratch.names),
-        )
-    }
-
-    /// Counts the fragment of two mates (the first: strand, F1R2, events), merged as they
-    /// are counted.
-    fn count_pair(
-        &mut self,
-        (first_reverse, f1r2, first): (bool, bool, &[ReadEvent]),
-        second_reverse: bool,
-        second: &[ReadEvent],
-    ) {
-        self.count_fragment(f1r2, (first_reverse, first), Some((second_reverse, second)));
-    }
-
-    /// Counts one read as a fragment of its own.
-    fn count_alone(&mut self, reverse: bool, f1r2: bool, events: &[ReadEvent]) {
-        self.count_fragment(f1r2, (reverse, events), None);
-    }
-
-    /// Counts a fragment (a read, or two mates merged as they are counted): its bases and
-    /// indels in one pass, its MNVs from the fragment built again when it has two mismatches
-    /// or more.
+    /// Counts a fragment (a read, or two mates merged as they are counted; each mate with
+    /// its strand), F1R2 or not: its bases and indels in one pass, its MNVs from the fragment
+    /// built again when it has two mismatches or more. Reads without indels are counted
+    /// straight from their buffers ([`super::direct`]), others through their events.
     fn count_fragment(
         &mut self,
         f1r2: bool,
-        first: (bool, &[ReadEvent]),
-        second: Option<(bool, &[ReadEvent])>,
-    ) {
+        first: (Mate, bool),
+        second: Option<(Mate, bool)>,
+    ) -> io::Result<()> {
+        let Self {
+            reference,
+            params,
+            counts,
+            indels,
+            mnvs,
+            mates,
+            qc,
+            error_thirds,
+            scratch,
+            direct,
+            ..
+        } = self;
+        let Scratch {
+            events,
+            mate_events,
+            read,
+            fragment,
+            mismatches,
+            names,
+        } = scratch;
+        let buffers = |mate: Mate| match mate {
+            Mate::Current => &*read,
+            Mate::Waiting(slot) => &mates.read(slot).read,
+        };
+        let run = |(mate, reverse): (Mate, bool)| {
+            let (start, bases, qualities) = buffers(mate).aligned_run()?;
+            Some(Run {
+                start,
+                bases,
+                qualities,
+                reverse,
+            })
+        };
+        let runs = match (run(first), second.map(run)) {
+            (Some(a), None) if *direct => Some((a, None)),
+            (Some(a), Some(Some(b))) if *direct => Some((a, Some(b))),
+            _ => None,
+        };
+        let min_bq = params.min_base_quality;
+        let reads = (buffers(first.0), second.map(|(mate, _)| buffers(mate)));
+        if runs.is_none() {
+            let low = &mut qc.low_base_quality;
+            fragment_events(
+                reference,
+                (min_bq, low),
+                reads,
+                (mate_events, events),
+                names,
+            )?;
+        }
         let mut tally = Tally {
-            counts: &mut self.counts,
-            reference: &self.reference,
-            error_thirds: &self.error_thirds,
-            indels: &mut self.indels,
-            names: &self.scratch.names,
+            counts,
+            reference,
+            error_thirds,
+            indels,
+            names,
             f1r2,
             mismatches: 0,
         };
-        feed(
-            &mut tally,
-            first,
-            second,
-            &mut self.qc.discordant_mate_bases,
-        );
-        if tally.mismatches >= 2 {
-            let mut fragment = std::mem::take(&mut self.scratch.fragment);
-            fragment.clear(f1r2);
-            // Discordance was counted in the first pass.
-            feed(&mut fragment, first, second, &mut 0);
-            count_mnvs(
-                &fragment.bases,
-                &self.reference,
-                &mut self.counts,
-                &mut self.mnvs,
-                &mut self.scratch.mismatches,
-            );
-            self.scratch.fragment = fragment;
+        let discordant = &mut qc.discordant_mate_bases;
+        match &runs {
+            Some((a, b)) => {
+                let region = (
+                    reference.region.start,
+                    reference.region.end.saturating_add(1),
+                );
+                let tallies = (&mut qc.low_base_quality, discordant);
+                count_runs(a, b.as_ref(), region, min_bq, tallies, &mut tally);
+            }
+            None => feed(
+                &mut tally,
+                (first.1, mate_events),
+                second.map(|(_, reverse)| (reverse, &events[..])),
+                discordant,
+            ),
         }
+        if tally.mismatches < 2 {
+            return Ok(());
+        }
+        if runs.is_some() {
+            // Base qualities were counted in the first pass.
+            fragment_events(
+                reference,
+                (min_bq, &mut 0),
+                reads,
+                (mate_events, events),
+                names,
+            )?;
+        }
+        fragment.clear(f1r2);
+        // Discordance was counted in the first pass.
+        feed(
+            fragment,
+            (first.1, mate_events),
+            second.map(|(_, reverse)| (reverse, &events[..])),
+            &mut 0,
+        );
+        count_mnvs(&fragment.bases, reference, counts, mnvs, mismatches);
+        Ok(())
     }
 
     /// Counts alone every waiting read whose mate should have started before `start`: the
@@ -363,16 +443,13 @@ impl RegionCounter {
         if !self.mates.waits_before(start) {
             return;
         }
-        let mut events = std::mem::take(&mut self.scratch.mate_events);
         while let Some(slot) = self.mates.take_before(start) {
             let waiting = self.mates.read(slot);
-            let (reverse, f1r2) = (waiting.reverse, waiting.f1r2);
-            if self.events_of(Some(slot), &mut events).is_ok() {
-                self.count_alone(reverse, f1r2, &events);
-            }
+            let first = (Mate::Waiting(slot), waiting.reverse);
+            // Cannot fail: the read's CIGAR was checked against its sequence at decode.
+            let _ = self.count_fragment(waiting.f1r2, first, None);
             self.mates.release(slot);
         }
-        self.scratch.mate_events = events;
     }
 
     /// Ends counting: sites with alt evidence or requested, reference blocks elsewhere.

@@ -16,11 +16,13 @@
 //! Layout (no file names another's parent; shared types sit in [`types`]):
 //! * [`types`] — read events, fragments, per-position counts, the region's reference;
 //! * [`read`] — a record's CIGAR walk into events, and indel left-alignment;
+//! * [`direct`] — reads without indels counted straight from their decoded buffers;
 //! * [`mates`] — reads waiting for their mates, and merging two mates into one fragment;
 //! * [`mnv`] — multi-nucleotide variants within one fragment;
 //! * [`counter`] — [`RegionCounter`]: filters, counting, and finishing into sites and blocks.
 
 pub mod counter;
+pub mod direct;
 pub mod mates;
 pub mod mnv;
 pub mod read;

@@ -10,6 +10,19 @@ use std::io;
 /// its read counts in [`esr1_proto::SiteCounts::near_read_end`].
 pub const READ_END_WINDOW: usize = 10;
 
+/// Whether the base at `aligned_index` of a read with `aligned_total` aligned bases lies
+/// within [`READ_END_WINDOW`] of either end.
+pub fn near_read_end(aligned_index: usize, aligned_total: usize) -> bool {
+    aligned_index < READ_END_WINDOW
+        || aligned_total.saturating_sub(aligned_index + 1) < READ_END_WINDOW
+}
+
+/// Whether a base quality is below the minimum: such a base is kept, but it is not an
+/// observation. 255 ("unknown") never is.
+pub fn below_min_quality(quality: u8, min_bq: u8) -> bool {
+    quality != 255 && quality < min_bq
+}
+
 fn invalid(msg: impl Into<String>) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, msg.into())
 }
@@ -29,6 +42,9 @@ pub struct ReadBuffers {
     sequence: Vec<u8>,
     qualities: Vec<u8>,
     cigar: Vec<(Kind, usize)>,
+    /// `(first, length)` of the read's one run of aligned bases when its CIGAR has no
+    /// insertion, deletion or skip (clips only at its ends): see [`Self::aligned_run`].
+    run: Option<(usize, usize)>,
 }
 
 impl ReadBuffers {
@@ -122,7 +138,18 @@ impl ReadBuffers {
         if read_length > self.sequence.len() {
             return Err(invalid("CIGAR is longer than the sequence"));
         }
+        self.run = aligned_run(&self.cigar);
         Ok(())
+    }
+
+    /// The bases and qualities of the read's one run of aligned bases, from its alignment
+    /// start on, when its CIGAR is clips, aligned operations and clips (no insertion,
+    /// deletion or skip; most reads): such a read is counted straight from them.
+    pub fn aligned_run(&self) -> Option<(u64, &[u8], &[u8])> {
+        let (first, len) = self.run?;
+        let bases = self.sequence.get(first..first + len)?;
+        let qualities = self.qualities.get(first..first + len)?;
+        Some((self.start, bases, qualities))
     }
 
     /// The decoded bases (upper case).
@@ -154,6 +181,22 @@ impl ReadBuffers {
     }
 }
 
+/// `(first, length)` in the sequence of a CIGAR's one run of aligned bases: soft and hard
+/// clips (and pads) before and after it, nothing else; `None` for any other CIGAR.
+fn aligned_run(cigar: &[(Kind, usize)]) -> Option<(usize, usize)> {
+    let (mut first, mut len, mut after_run) = (0usize, 0usize, false);
+    for &(kind, n) in cigar {
+        match kind {
+            Kind::Match | Kind::SequenceMatch | Kind::SequenceMismatch if !after_run => len += n,
+            Kind::SoftClip if len == 0 => first += n,
+            Kind::SoftClip => after_run = true,
+            Kind::HardClip | Kind::Pad => after_run |= len > 0,
+            _ => return None,
+        }
+    }
+    Some((first, len))
+}
+
 /// Walks the CIGAR of the read decoded in `buffers` ([`ReadBuffers::decode`]) from its
 /// alignment start and puts its
 /// events inside the region into `events` (cleared first), in position order, with its
@@ -172,6 +215,7 @@ pub fn read_events(
         sequence,
         qualities,
         cigar,
+        ..
     } = buffers;
     let quality_at = |i: usize| qualities.get(i).copied().unwrap_or(255);
     let aligned_total: usize = cigar
@@ -179,10 +223,7 @@ pub fn read_events(
         .filter(|(kind, _)| is_aligned(*kind))
         .map(|&(_, len)| len)
         .sum();
-    let near_end = |aligned_index: usize| {
-        aligned_index < READ_END_WINDOW
-            || aligned_total.saturating_sub(aligned_index + 1) < READ_END_WINDOW
-    };
+    let near_end = |aligned_index: usize| near_read_end(aligned_index, aligned_total);
     let mut ref_pos = *start;
     let mut read_pos = 0usize;
     let mut aligned_index = 0usize;
@@ -209,7 +250,7 @@ pub fn read_events(
                 events.extend(op_bases.iter().zip(op_qualities).enumerate().map(
                     |(j, (&base, &quality))| {
                         let k = first + j;
-                        let observed = if quality != 255 && quality < min_bq {
+                        let observed = if below_min_quality(quality, min_bq) {
                             *low += 1;
                             None
                         } else {

@@ -202,6 +202,14 @@ pub trait FragmentSink {
     }
 }
 
+/// Where a fragment's kept bases go when they are counted straight from the reads' buffers
+/// ([`super::direct`]).
+pub trait BaseSink {
+    /// Keeps a base: its position, letter, quality (at most 93), whether it lay near an end
+    /// of its read, and the strand of that read.
+    fn observe(&mut self, pos: u64, base: u8, quality: u8, near_end: bool, reverse: bool);
+}
+
 /// What one fragment (one read, or two mates merged) contributes, in position order.
 #[derive(Debug, Default)]
 pub struct Fragment {
