@@ -9,8 +9,8 @@ use super::mates::{merge_pair, MateBuffer};
 use super::mnv::count_mnvs;
 use super::read::{read_events, ReadBuffers};
 use super::types::{
-    base_column, BaseSink, Fragment, FragmentSink, IndelId, IndelNames, Observation,
-    PositionCounts, ReadEvent, RegionReference, DELETION, F1R2, FORWARD, NEAR_END, REVERSE,
+    Fragment, FragmentSink, IndelId, IndelNames, Observation, PositionCounts, ReadEvent,
+    RegionReference, DELETION, F1R2, FORWARD, NEAR_END, REVERSE,
 };
 use esr1_proto::{
     AlleleCount, CallingParams, GenomicRegion, MnvCount, ReferenceBlock, RegionQc, SiteCounts,
@@ -70,38 +70,40 @@ fn error_thirds() -> [f64; 94] {
     std::array::from_fn(|q| 10f64.powf(-(q as f64) / 10.0) / 3.0)
 }
 
-/// Counts a fragment's bases and indels as [`merge_pair`] (or a read alone) gives them, with
-/// no fragment built, and notes how many mismatches (bases other than a known reference
-/// base) it has: MNV grouping needs two or more.
-struct Tally<'a> {
-    counts: &'a mut [PositionCounts],
-    reference: &'a RegionReference,
+/// Counts a fragment's bases and indels as [`merge_pair`] (or a read alone) gives them, or
+/// as [`super::direct`] reads them from the buffers, with no fragment built, and notes how
+/// many mismatches (bases other than a known reference base) it has: MNV grouping needs two
+/// or more.
+pub(super) struct Tally<'a> {
+    pub(super) counts: &'a mut [PositionCounts],
+    pub(super) reference: &'a RegionReference,
     /// [`error_thirds`].
-    error_thirds: &'a [f64; 94],
+    pub(super) error_thirds: &'a [f64; 94],
     indels: &'a mut HashMap<u64, Vec<AlleleCount>>,
     names: &'a IndelNames,
     /// The fragment is F1R2.
-    f1r2: bool,
-    mismatches: usize,
+    pub(super) f1r2: bool,
+    pub(super) mismatches: usize,
 }
 
-impl BaseSink for Tally<'_> {
-    fn observe(&mut self, pos: u64, base: u8, quality: u8, near_end: bool, reverse: bool) {
+impl Tally<'_> {
+    /// Counts a kept base (quality at most 93) at a position.
+    pub(super) fn observe(
+        &mut self,
+        pos: u64,
+        base: u8,
+        quality: u8,
+        near_end: bool,
+        reverse: bool,
+    ) {
         self.mismatches += usize::from(self.reference.is_mismatch(pos, base));
-        let Some(slot) = self
+        let error = self.error_thirds[usize::from(quality.min(93))];
+        if let Some(slot) = self
             .reference
             .offset(pos)
             .and_then(|i| self.counts.get_mut(i))
-        else {
-            return;
-        };
-        let column = base_column(base);
-        if column < DELETION {
-            let t = &mut slot.table;
-            t[FORWARD + usize::from(reverse)][column] += 1;
-            t[F1R2][column] += u32::from(self.f1r2);
-            t[NEAR_END][column] += u32::from(near_end);
-            slot.expected_errors += self.error_thirds[usize::from(quality.min(93))];
+        {
+            slot.add_base(base, (reverse, self.f1r2), near_end, error);
         }
     }
 }
@@ -212,7 +214,15 @@ impl RegionCounter {
         Self {
             reference: RegionReference {
                 region,
-                bases: reference,
+                bases: {
+                    // Upper case, and `N` where the reference given ends before the region.
+                    let mut bases = reference;
+                    bases.make_ascii_uppercase();
+                    if bases.len() < len {
+                        bases.resize(len, b'N');
+                    }
+                    bases
+                },
             },
             reference_sequence_id,
             params,

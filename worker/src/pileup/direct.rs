@@ -7,8 +7,9 @@
 //!
 //! [`ReadBuffers::aligned_run`]: super::read::ReadBuffers::aligned_run
 
+use super::counter::Tally;
 use super::read::{below_min_quality, near_read_end};
-use super::types::BaseSink;
+use super::types::{mismatch, PositionCounts, RegionReference};
 
 /// One read's run of aligned bases: where it starts, its bases and qualities, its strand.
 #[derive(Debug, Clone, Copy)]
@@ -29,50 +30,69 @@ impl Run<'_> {
         self.start + self.bases.len() as u64
     }
 
-    /// The quality of aligned base `k`, at most 93, or `None` below `min_bq` (counted in
-    /// `low`).
-    fn observed(&self, k: usize, min_bq: u8, low: &mut u64) -> Option<u8> {
-        let quality = self.qualities[k];
-        if below_min_quality(quality, min_bq) {
-            *low += 1;
-            None
-        } else {
-            Some(quality.min(93))
-        }
-    }
-
-    /// Gives `sink` this read's bases at positions `[lo, hi)` (clipped to the read).
-    fn give(&self, (lo, hi): (u64, u64), min_bq: u8, low: &mut u64, sink: &mut impl BaseSink) {
+    /// Counts this read's bases at positions `[lo, hi)` (clipped to the read).
+    fn give(&self, (lo, hi): (u64, u64), min_bq: u8, low: &mut u64, tally: &mut Tally<'_>) {
         let (lo, hi) = (lo.max(self.start), hi.min(self.end()));
-        let len = self.bases.len();
-        for pos in lo..hi {
-            let k = (pos - self.start) as usize;
-            if let Some(quality) = self.observed(k, min_bq, low) {
-                sink.observe(
-                    pos,
-                    self.bases[k],
-                    quality,
-                    near_read_end(k, len),
-                    self.reverse,
-                );
+        let Some((counts, reference)) = position_slices(tally.counts, tally.reference, (lo, hi))
+        else {
+            return;
+        };
+        let (len, k0, n) = (self.bases.len(), (lo - self.start) as usize, counts.len());
+        let (bases, qualities) = (&self.bases[k0..k0 + n], &self.qualities[k0..k0 + n]);
+        let strands = (self.reverse, tally.f1r2);
+        // Tallied in registers, not through the references, each iteration.
+        let (mut unseen, mut mismatches) = (0u64, 0usize);
+        for x in 0..n {
+            let (base, quality) = (bases[x], qualities[x]);
+            if below_min_quality(quality, min_bq) {
+                unseen += 1;
+                continue;
             }
+            mismatches += usize::from(mismatch(reference[x], base));
+            let error = tally.error_thirds[usize::from(quality.min(93))];
+            counts[x].add_base(base, strands, near_read_end(k0 + x, len), error);
         }
+        *low += unseen;
+        tally.mismatches += mismatches;
     }
+}
+
+/// The counts and reference bases of positions `[lo, hi)` (empty when `lo >= hi`); the
+/// caller clips to the region, for which the counter holds both.
+fn position_slices<'t>(
+    counts: &'t mut [PositionCounts],
+    reference: &'t RegionReference,
+    (lo, hi): (u64, u64),
+) -> Option<(&'t mut [PositionCounts], &'t [u8])> {
+    if lo >= hi {
+        return None;
+    }
+    let first = reference.offset(lo)?;
+    let last = first + (hi - lo) as usize;
+    let found = (
+        counts.get_mut(first..last),
+        reference.bases.get(first..last),
+    );
+    debug_assert!(
+        found.0.is_some() && found.1.is_some(),
+        "{lo}-{hi} outside the region"
+    );
+    Some((found.0?, found.1?))
 }
 
 /// Counts a fragment of one or two runs inside `[lo, hi)` (the region): bases below `min_bq`
 /// in `low`, and positions where the mates disagree in `discordant`. Where both mates read
 /// a position and agree, the base of the better one (the first on a tie) is kept.
-pub fn count_runs(
+pub(super) fn count_runs(
     first: &Run<'_>,
     second: Option<&Run<'_>>,
     (lo, hi): (u64, u64),
     min_bq: u8,
     (low, discordant): (&mut u64, &mut u64),
-    sink: &mut impl BaseSink,
+    tally: &mut Tally<'_>,
 ) {
     let Some(second) = second else {
-        first.give((lo, hi), min_bq, low, sink);
+        first.give((lo, hi), min_bq, low, tally);
         return;
     };
     let overlap = (
@@ -80,41 +100,57 @@ pub fn count_runs(
         first.end().min(second.end()).min(hi),
     );
     if overlap.0 >= overlap.1 {
-        first.give((lo, hi), min_bq, low, sink);
-        second.give((lo, hi), min_bq, low, sink);
+        first.give((lo, hi), min_bq, low, tally);
+        second.give((lo, hi), min_bq, low, tally);
         return;
     }
     for run in [first, second] {
-        run.give((lo, overlap.0), min_bq, low, sink);
-        run.give((overlap.1, hi), min_bq, low, sink);
+        run.give((lo, overlap.0), min_bq, low, tally);
+        run.give((overlap.1, hi), min_bq, low, tally);
     }
-    for pos in overlap.0..overlap.1 {
-        let (i, j) = ((pos - first.start) as usize, (pos - second.start) as usize);
-        let kept = match (
-            first.observed(i, min_bq, low),
-            second.observed(j, min_bq, low),
-        ) {
-            (Some(a), Some(b)) if first.bases[i] == second.bases[j] => {
-                // Which mate is better is a coin toss per position: selected, not branched on.
-                let second_better = b > a;
-                let (run, k, quality) = if second_better {
-                    (second, j, b)
-                } else {
-                    (first, i, a)
-                };
-                Some((run, k, quality))
-            }
-            (Some(_), Some(_)) => {
-                *discordant += 1;
-                None
-            }
-            (Some(a), None) => Some((first, i, a)),
-            (None, Some(b)) => Some((second, j, b)),
-            (None, None) => None,
-        };
-        if let Some((run, k, quality)) = kept {
-            let near_end = near_read_end(k, run.bases.len());
-            sink.observe(pos, run.bases[k], quality, near_end, run.reverse);
+    let Some((counts, reference)) = position_slices(tally.counts, tally.reference, overlap) else {
+        return;
+    };
+    let n = counts.len();
+    let (i, j) = (
+        (overlap.0 - first.start) as usize,
+        (overlap.0 - second.start) as usize,
+    );
+    let (first_len, second_len) = (first.bases.len(), second.bases.len());
+    let (a_bases, a_qualities) = (&first.bases[i..i + n], &first.qualities[i..i + n]);
+    let (b_bases, b_qualities) = (&second.bases[j..j + n], &second.qualities[j..j + n]);
+    let f1r2 = tally.f1r2;
+    // Tallied in registers, not through the references, each iteration.
+    let (mut unseen, mut disagree, mut mismatches) = (0u64, 0u64, 0usize);
+    for x in 0..n {
+        let (a, qa, b, qb) = (a_bases[x], a_qualities[x], b_bases[x], b_qualities[x]);
+        let (first_seen, second_seen) = (
+            !below_min_quality(qa, min_bq),
+            !below_min_quality(qb, min_bq),
+        );
+        unseen += u64::from(!first_seen) + u64::from(!second_seen);
+        if first_seen & second_seen & (a != b) {
+            disagree += 1;
+            continue;
         }
+        if !(first_seen | second_seen) {
+            continue;
+        }
+        let (qa, qb) = (qa.min(93), qb.min(93));
+        // Which mate is better is a coin toss per position: selected by masks, not branched
+        // on (a branch would be mispredicted half the time).
+        let take_second = !first_seen | (second_seen & (qb > qa));
+        let mask = 0u8.wrapping_sub(u8::from(take_second));
+        let base = (b & mask) | (a & !mask);
+        let quality = (qb & mask) | (qa & !mask);
+        let reverse = (second.reverse & take_second) | (first.reverse & !take_second);
+        let near_end = (near_read_end(j + x, second_len) & take_second)
+            | (near_read_end(i + x, first_len) & !take_second);
+        mismatches += usize::from(mismatch(reference[x], base));
+        let error = tally.error_thirds[usize::from(quality)];
+        counts[x].add_base(base, (reverse, f1r2), near_end, error);
     }
+    *low += unseen;
+    *discordant += disagree;
+    tally.mismatches += mismatches;
 }

@@ -12,13 +12,15 @@ pub const READ_END_WINDOW: usize = 10;
 
 /// Whether the base at `aligned_index` of a read with `aligned_total` aligned bases lies
 /// within [`READ_END_WINDOW`] of either end.
+#[inline]
 pub fn near_read_end(aligned_index: usize, aligned_total: usize) -> bool {
-    aligned_index < READ_END_WINDOW
-        || aligned_total.saturating_sub(aligned_index + 1) < READ_END_WINDOW
+    // `aligned_total - (aligned_index + 1) < READ_END_WINDOW` without underflow.
+    aligned_index < READ_END_WINDOW || aligned_index + READ_END_WINDOW >= aligned_total
 }
 
 /// Whether a base quality is below the minimum: such a base is kept, but it is not an
 /// observation. 255 ("unknown") never is.
+#[inline]
 pub fn below_min_quality(quality: u8, min_bq: u8) -> bool {
     quality != 255 && quality < min_bq
 }

@@ -202,14 +202,6 @@ pub trait FragmentSink {
     }
 }
 
-/// Where a fragment's kept bases go when they are counted straight from the reads' buffers
-/// ([`super::direct`]).
-pub trait BaseSink {
-    /// Keeps a base: its position, letter, quality (at most 93), whether it lay near an end
-    /// of its read, and the strand of that read.
-    fn observe(&mut self, pos: u64, base: u8, quality: u8, near_end: bool, reverse: bool);
-}
-
 /// What one fragment (one read, or two mates merged) contributes, in position order.
 #[derive(Debug, Default)]
 pub struct Fragment {
@@ -294,6 +286,33 @@ pub fn base_column(base: u8) -> usize {
 }
 
 impl PositionCounts {
+    /// Counts one kept base read on the `reverse` strand, of an F1R2 fragment or not, near an
+    /// end of its read or not, with its expected error (a third of its error probability):
+    /// A, C, G and T count, any other letter does not.
+    #[inline]
+    pub fn add_base(
+        &mut self,
+        base: u8,
+        (reverse, f1r2): (bool, bool),
+        near_end: bool,
+        error: f64,
+    ) {
+        let column = base_column(base);
+        if column < DELETION {
+            let t = &mut self.table;
+            t[FORWARD + usize::from(reverse)][column] += 1;
+            // Branches, not stores of zero: `f1r2` is the same for a whole fragment and
+            // `near_end` holds only at a read's ends, and stores are what bounds this loop.
+            if f1r2 {
+                t[F1R2][column] += 1;
+            }
+            if near_end {
+                t[NEAR_END][column] += 1;
+            }
+            self.expected_errors += error;
+        }
+    }
+
     /// One row as base counts.
     pub fn row(&self, row: usize) -> BaseCounts {
         let [a, c, g, t, del] = self.table[row];
@@ -301,12 +320,20 @@ impl PositionCounts {
     }
 }
 
+/// Whether a read's `base` is a mismatch against an upper-case reference base (`N`, unknown,
+/// has none).
+#[inline]
+pub fn mismatch(reference: u8, base: u8) -> bool {
+    reference != b'N' && base != reference
+}
+
 /// The region being counted and its reference bases.
 #[derive(Debug, Clone)]
 pub struct RegionReference {
     /// The region.
     pub region: GenomicRegion,
-    /// Reference bases from `region.start` on (at least the region; more is fine).
+    /// Reference bases from `region.start` on (at least the region; more is fine), upper
+    /// case when the counter made it.
     pub bases: Vec<u8>,
 }
 
@@ -320,8 +347,7 @@ impl RegionReference {
 
     /// Whether a read's `base` at `pos` is a mismatch: other than a known reference base.
     pub fn is_mismatch(&self, pos: u64, base: u8) -> bool {
-        let r = self.base(pos);
-        r != b'N' && base != r
+        mismatch(self.base(pos), base)
     }
 
     /// The index of a position of the region in per-position tables.
