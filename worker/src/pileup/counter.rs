@@ -9,7 +9,7 @@ use super::mates::{merge_pair, MateBuffer};
 use super::mnv::count_mnvs;
 use super::read::{read_events, ReadBuffers};
 use super::types::{
-    Fragment, FragmentSink, IndelId, IndelNames, Observation, PositionCounts, ReadEvent,
+    Fragment, FragmentSink, IndelId, IndelNames, MnvBases, Observation, PositionCounts, ReadEvent,
     RegionReference, DELETION, F1R2, FORWARD, NEAR_END, REVERSE,
 };
 use esr1_proto::{
@@ -29,6 +29,7 @@ pub struct RegionCounter {
     counts: Vec<PositionCounts>,
     indels: HashMap<u64, Vec<AlleleCount>>,
     mnvs: HashMap<u64, Vec<MnvCount>>,
+    mnv_bases: MnvBases,
     mates: MateBuffer,
     qc: RegionQc,
     /// [`error_thirds`].
@@ -230,6 +231,7 @@ impl RegionCounter {
             counts: vec![PositionCounts::default(); len],
             indels: HashMap::new(),
             mnvs: HashMap::new(),
+            mnv_bases: MnvBases::new(),
             mates: MateBuffer::default(),
             qc: RegionQc::default(),
             error_thirds: error_thirds(),
@@ -350,6 +352,7 @@ impl RegionCounter {
             counts,
             indels,
             mnvs,
+            mnv_bases,
             mates,
             qc,
             error_thirds,
@@ -442,7 +445,7 @@ impl RegionCounter {
             second.map(|(_, reverse)| (reverse, &events[..])),
             &mut 0,
         );
-        count_mnvs(&fragment.bases, reference, counts, mnvs, mismatches);
+        count_mnvs(&fragment.bases, reference, mnv_bases, mnvs, mismatches);
         Ok(())
     }
 
@@ -498,6 +501,7 @@ impl RegionCounter {
                 let mut indels = self.indels.remove(&pos).unwrap_or_default();
                 indels.sort_by(|a, b| a.allele.cmp(&b.allele));
                 let mut mnvs = self.mnvs.remove(&pos).unwrap_or_default();
+                let [in_mnv, in_mnv_reverse] = self.mnv_bases.remove(&pos).unwrap_or_default();
                 mnvs.sort_by(|a, b| a.alt_allele.cmp(&b.alt_allele));
                 sites.push(SiteCounts {
                     pos,
@@ -507,8 +511,8 @@ impl RegionCounter {
                     indels,
                     expected_errors: c.expected_errors,
                     mnvs,
-                    in_mnv: c.in_mnv,
-                    in_mnv_reverse: c.in_mnv_reverse,
+                    in_mnv,
+                    in_mnv_reverse,
                     near_read_end: c.row(NEAR_END),
                     f1r2: c.row(F1R2),
                 });

@@ -2,7 +2,7 @@
 //! each other are recorded together as one [`MnvCount`], and every base of the span is marked
 //! in `in_mnv`.
 
-use super::types::{FragmentBase, Observation, PositionCounts, RegionReference};
+use super::types::{FragmentBase, MnvBases, Observation, RegionReference};
 use esr1_proto::MnvCount;
 use std::collections::HashMap;
 
@@ -18,7 +18,7 @@ pub const MNV_MAX_SPAN: u64 = 3;
 pub fn count_mnvs(
     bases: &[FragmentBase],
     reference: &RegionReference,
-    counts: &mut [PositionCounts],
+    mnv_bases: &mut MnvBases,
     mnvs: &mut HashMap<u64, Vec<MnvCount>>,
     mismatches: &mut Vec<usize>,
 ) {
@@ -83,10 +83,11 @@ pub fn count_mnvs(
             list[i].forward += 1;
         }
         for (b, base) in span.iter().zip(alt) {
-            if let Some(slot) = reference.offset(b.pos).and_then(|i| counts.get_mut(i)) {
-                slot.in_mnv.add_base(base);
+            if reference.region.contains(b.pos) {
+                let [all, reverse] = mnv_bases.entry(b.pos).or_default();
+                all.add_base(base);
                 if b.reverse {
-                    slot.in_mnv_reverse.add_base(base);
+                    reverse.add_base(base);
                 }
             }
         }

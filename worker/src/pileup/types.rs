@@ -243,18 +243,20 @@ impl Fragment {
 ///
 /// What every base updates is one dense table, indexed rather than branched on (strand and
 /// base are coin tosses to a branch predictor): rows [`FORWARD`], [`REVERSE`], [`F1R2`] and
-/// [`NEAR_END`], columns A, C, G, T and deletion ([`base_column`]).
+/// [`NEAR_END`], columns A, C, G, T and deletion ([`base_column`]). Only what every base
+/// updates is here (88 bytes): the few bases in MNVs are counted apart ([`MnvBases`]), so
+/// that the positions a deep sample's reads cover at once stay in the first-level cache.
 #[derive(Debug, Clone, Default)]
 pub struct PositionCounts {
     /// Fragments per row and column.
     pub table: [[u32; 5]; 4],
     /// Sum of the error probabilities of the counted bases, a third each way.
     pub expected_errors: f64,
-    /// Bases that are part of a multi-nucleotide variant.
-    pub in_mnv: BaseCounts,
-    /// Of those, the reverse-strand ones.
-    pub in_mnv_reverse: BaseCounts,
 }
+
+/// Per position, the bases that are part of a multi-nucleotide variant: all of them, and
+/// the reverse-strand ones.
+pub type MnvBases = HashMap<u64, [BaseCounts; 2]>;
 
 /// Row of [`PositionCounts::table`]: fragments reading each base (or a deletion) on the
 /// forward strand (row + 1: the reverse strand).
