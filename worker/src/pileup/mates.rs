@@ -7,8 +7,8 @@
 
 use super::read::ReadBuffers;
 use super::types::{FragmentSink, ReadEvent};
+use foldhash::fast::RandomState;
 use std::cmp::Reverse;
-use std::collections::hash_map::RandomState;
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::BuildHasher;
 
@@ -41,13 +41,13 @@ struct Slot {
 ///
 /// Nothing is allocated per read once the buffer has grown to the number of reads that wait
 /// at once (about the reads within one insert size): slots, their names and their buffers
-/// are reused. Names are found by a keyed hash (collisions chained and compared in
-/// full), so crafted names cannot make lookups quadratic.
+/// are reused. Names are found by a keyed hash (foldhash, seeded at random per buffer;
+/// collisions chained and compared in full), so crafted names cannot make lookups quadratic.
 #[derive(Debug, Default)]
 pub struct MateBuffer {
     slots: Vec<Slot>,
     free: Vec<usize>,
-    by_name: HashMap<u64, usize>,
+    by_name: HashMap<u64, usize, RandomState>,
     /// (mate start, ticket, slot): the waiting reads in the order they are given up on.
     by_mate_start: BinaryHeap<Reverse<(u64, u64, usize)>>,
     tickets: u64,
