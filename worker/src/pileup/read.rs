@@ -36,6 +36,18 @@ fn is_aligned(kind: Kind) -> bool {
     )
 }
 
+/// The two bases of each byte of BAM's 4-bit sequence encoding (high half first).
+const BASE_PAIRS: [[u8; 2]; 256] = {
+    const CODES: &[u8; 16] = b"=ACMGRSVTWYHKDBN";
+    let mut pairs = [[0u8; 2]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        pairs[byte] = [CODES[byte >> 4], CODES[byte & 15]];
+        byte += 1;
+    }
+    pairs
+};
+
 /// A read's decoded sequence, qualities and CIGAR, kept from read to read.
 #[derive(Debug, Default)]
 pub struct ReadBuffers {
@@ -62,10 +74,18 @@ impl ReadBuffers {
         self.sequence.clear();
         match record.sequence_ref() {
             SequenceRef::FourBitPacked(packed) => {
-                // Sized first, then filled: no capacity check per base.
-                self.sequence.resize(packed.len(), 0);
-                for (slot, base) in self.sequence.iter_mut().zip(packed.iter()) {
-                    *slot = base;
+                // Sized first, then filled two bases per packed byte from a table: no
+                // capacity check and no branch per base.
+                let len = packed.len();
+                self.sequence.resize(len, 0);
+                let raw = packed.as_ref();
+                let even = len & !1;
+                for (out, &byte) in self.sequence[..even].chunks_exact_mut(2).zip(raw) {
+                    out.copy_from_slice(&BASE_PAIRS[usize::from(byte)]);
+                }
+                if let (Some(last), Some(&byte)) = (self.sequence.get_mut(even), raw.get(even / 2))
+                {
+                    *last = BASE_PAIRS[usize::from(byte)][0];
                 }
             }
             // BAM's 4-bit codes decode to upper case; text may not be.

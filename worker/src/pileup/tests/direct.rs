@@ -231,3 +231,35 @@ fn reads_with_one_aligned_run_are_counted_directly() {
         }
     }
 }
+
+/// BAM's 4-bit sequences (every code, odd and even lengths) decode to the letters noodles
+/// gives: the counter reads them from the packed bytes through its own table.
+#[test]
+fn four_bit_sequences_decode_to_noodles_letters() {
+    use noodles::bam;
+    use noodles::sam::alignment::io::Write as _;
+    let h = header();
+    for len in [1usize, 2, 15, 16, 151] {
+        let read = Spec {
+            start: 120,
+            cigar: vec![Op::new(Kind::Match, len)],
+            bases: (0..len).map(|i| b"=ACMGRSVTWYHKDBN"[i % 16]).collect(),
+            qualities: vec![30; len],
+        };
+        let mut writer = bam::io::Writer::from(Vec::new());
+        writer
+            .write_alignment_record(&h, &record("r", 0, &read, None))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let bytes = writer.into_inner();
+        let mut reader = bam::io::Reader::from(&bytes[..]);
+        let mut packed = bam::Record::default();
+        reader
+            .read_record(&mut packed)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let noodles: Vec<u8> = packed.sequence().iter().collect();
+        assert_eq!(noodles, read.bases, "the record holds the bases");
+        let mut buffers = ReadBuffers::default();
+        buffers.decode(&packed).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(buffers.sequence(), &read.bases[..], "length {len}");
+    }
+}
