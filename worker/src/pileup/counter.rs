@@ -9,8 +9,8 @@ use super::mates::{merge_pair, MateBuffer};
 use super::mnv::count_mnvs;
 use super::read::{read_events, ReadBuffers};
 use super::types::{
-    Fragment, FragmentSink, IndelId, IndelNames, MnvBases, Observation, PositionCounts, ReadEvent,
-    RegionReference, DELETION, F1R2, FORWARD, NEAR_END, REVERSE,
+    Fragment, FragmentSink, IndelNames, MnvBases, PositionCounts, ReadEvent, RegionReference,
+    Tally, F1R2, FORWARD, NEAR_END, REVERSE,
 };
 use esr1_proto::{
     AlleleCount, CallingParams, GenomicRegion, MnvCount, ReferenceBlock, RegionQc, SiteCounts,
@@ -69,89 +69,6 @@ struct Scratch {
 /// specific wrong base. Computed once, with the same expression per quality as before.
 fn error_thirds() -> [f64; 94] {
     std::array::from_fn(|q| 10f64.powf(-(q as f64) / 10.0) / 3.0)
-}
-
-/// Counts a fragment's bases and indels as [`merge_pair`] (or a read alone) gives them, or
-/// as [`super::direct`] reads them from the buffers, with no fragment built, and notes how
-/// many mismatches (bases other than a known reference base) it has: MNV grouping needs two
-/// or more.
-pub(super) struct Tally<'a> {
-    pub(super) counts: &'a mut [PositionCounts],
-    pub(super) reference: &'a RegionReference,
-    /// [`error_thirds`].
-    pub(super) error_thirds: &'a [f64; 94],
-    indels: &'a mut HashMap<u64, Vec<AlleleCount>>,
-    names: &'a IndelNames,
-    /// The fragment is F1R2.
-    pub(super) f1r2: bool,
-    pub(super) mismatches: usize,
-}
-
-impl Tally<'_> {
-    /// Counts a kept base (quality at most 93) at a position.
-    pub(super) fn observe(
-        &mut self,
-        pos: u64,
-        base: u8,
-        quality: u8,
-        near_end: bool,
-        reverse: bool,
-    ) {
-        self.mismatches += usize::from(self.reference.is_mismatch(pos, base));
-        let error = self.error_thirds[usize::from(quality.min(93))];
-        if let Some(slot) = self
-            .reference
-            .offset(pos)
-            .and_then(|i| self.counts.get_mut(i))
-        {
-            slot.add_base(base, (reverse, self.f1r2), near_end, error);
-        }
-    }
-}
-
-impl FragmentSink for Tally<'_> {
-    fn base(&mut self, e: &ReadEvent, reverse: bool) {
-        match e.observation() {
-            Some(Observation::Base { base, quality }) => {
-                self.observe(e.pos(), base, quality, e.near_end(), reverse);
-            }
-            Some(Observation::Deleted) => {
-                let Some(slot) = self
-                    .reference
-                    .offset(e.pos())
-                    .and_then(|i| self.counts.get_mut(i))
-                else {
-                    return;
-                };
-                let t = &mut slot.table;
-                t[FORWARD + usize::from(reverse)][DELETION] += 1;
-                t[F1R2][DELETION] += u32::from(self.f1r2);
-            }
-            None => {}
-        }
-    }
-
-    fn indel(&mut self, pos: u64, reverse: bool, id: IndelId) {
-        let allele = self.names.name(id);
-        let alleles = self.indels.entry(pos).or_default();
-        let entry = match alleles.iter_mut().position(|a| a.allele == allele) {
-            Some(i) => &mut alleles[i],
-            None => {
-                alleles.push(AlleleCount {
-                    allele: allele.to_owned(),
-                    forward: 0,
-                    reverse: 0,
-                });
-                let last = alleles.len() - 1;
-                &mut alleles[last]
-            }
-        };
-        if reverse {
-            entry.reverse += 1;
-        } else {
-            entry.forward += 1;
-        }
-    }
 }
 
 /// Gives a sink the fragment of one read, or of two mates merged ([`merge_pair`], which

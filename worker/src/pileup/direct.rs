@@ -7,9 +7,8 @@
 //!
 //! [`ReadBuffers::aligned_run`]: super::read::ReadBuffers::aligned_run
 
-use super::counter::Tally;
 use super::read::{below_min_quality, near_read_end};
-use super::types::{mismatch, PositionCounts, RegionReference};
+use super::types::{mismatch, PositionCounts, RegionReference, Tally};
 
 /// One read's run of aligned bases: where it starts, its bases and qualities, its strand.
 #[derive(Debug, Clone, Copy)]

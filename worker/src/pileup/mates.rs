@@ -1,7 +1,8 @@
 //! Mates of one fragment counted once: a read whose mate may overlap it waits in a
 //! [`MateBuffer`] (as its decoded sequence, qualities and CIGAR: a sixth of the size of its
 //! events, so that the thousand reads waiting at cfDNA depths stay in cache) until the mate
-//! arrives, then [`merge_pair`] keeps each position once — the
+//! arrives, then [`merge_pair`] (or, for reads without indels, [`super::direct`]) keeps each
+//! position once — the
 //! better-quality base where the mates agree, nothing where they disagree (a discordant base
 //! is not evidence). A read whose mate never comes is counted alone.
 
@@ -13,7 +14,8 @@ use std::collections::{BinaryHeap, HashMap};
 use std::hash::BuildHasher;
 
 /// A read waiting for its mate: its strand, where it and its mate start, and the read as
-/// decoded ([`ReadBuffers`]); its events are made when it is merged or given up.
+/// decoded ([`ReadBuffers`]); it is counted from those (or from its events, made then) when
+/// it is merged or given up.
 #[derive(Debug, Default)]
 pub struct PendingRead {
     /// Strand of the read.

@@ -2,7 +2,7 @@
 //! fragment contributes ([`Fragment`]), the counts kept per position ([`PositionCounts`]) and
 //! the region with its reference bases ([`RegionReference`]).
 
-use esr1_proto::{BaseCounts, GenomicRegion};
+use esr1_proto::{AlleleCount, BaseCounts, GenomicRegion};
 use std::collections::HashMap;
 
 /// An indel allele (`+SEQ` or `-N`) by its number in the counter's [`IndelNames`], so that
@@ -69,8 +69,9 @@ impl Observation {
 
 /// What one read says at one position: its base (or deletion) and any indel anchored there.
 ///
-/// Packed into 12 bytes: every aligned base of every read becomes one (about 190 million for
-/// a 20,000x sample's exons 7-8), so their size is memory traffic.
+/// Packed into 12 bytes: every aligned base of a read with an indel becomes one (reads
+/// without are counted from their buffers, [`super::direct`]), and of every read whose
+/// fragment needs MNV grouping, so their size is memory traffic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadEvent {
     /// 1-based reference position (a SAM position is below 2^31; the job's region is
@@ -355,5 +356,88 @@ impl RegionReference {
     /// The index of a position of the region in per-position tables.
     pub fn offset(&self, pos: u64) -> Option<usize> {
         pos.checked_sub(self.region.start).map(|i| i as usize)
+    }
+}
+
+/// Counts a fragment's bases and indels as [`super::mates::merge_pair`] (or a read alone) gives them, or
+/// as [`super::direct`] reads them from the buffers, with no fragment built, and notes how
+/// many mismatches (bases other than a known reference base) it has: MNV grouping needs two
+/// or more.
+pub struct Tally<'a> {
+    pub(super) counts: &'a mut [PositionCounts],
+    pub(super) reference: &'a RegionReference,
+    /// `10^(-Q/10) / 3` for every quality 0–93.
+    pub(super) error_thirds: &'a [f64; 94],
+    pub(super) indels: &'a mut HashMap<u64, Vec<AlleleCount>>,
+    pub(super) names: &'a IndelNames,
+    /// The fragment is F1R2.
+    pub(super) f1r2: bool,
+    pub(super) mismatches: usize,
+}
+
+impl Tally<'_> {
+    /// Counts a kept base (quality at most 93) at a position.
+    pub(super) fn observe(
+        &mut self,
+        pos: u64,
+        base: u8,
+        quality: u8,
+        near_end: bool,
+        reverse: bool,
+    ) {
+        self.mismatches += usize::from(self.reference.is_mismatch(pos, base));
+        let error = self.error_thirds[usize::from(quality.min(93))];
+        if let Some(slot) = self
+            .reference
+            .offset(pos)
+            .and_then(|i| self.counts.get_mut(i))
+        {
+            slot.add_base(base, (reverse, self.f1r2), near_end, error);
+        }
+    }
+}
+
+impl FragmentSink for Tally<'_> {
+    fn base(&mut self, e: &ReadEvent, reverse: bool) {
+        match e.observation() {
+            Some(Observation::Base { base, quality }) => {
+                self.observe(e.pos(), base, quality, e.near_end(), reverse);
+            }
+            Some(Observation::Deleted) => {
+                let Some(slot) = self
+                    .reference
+                    .offset(e.pos())
+                    .and_then(|i| self.counts.get_mut(i))
+                else {
+                    return;
+                };
+                let t = &mut slot.table;
+                t[FORWARD + usize::from(reverse)][DELETION] += 1;
+                t[F1R2][DELETION] += u32::from(self.f1r2);
+            }
+            None => {}
+        }
+    }
+
+    fn indel(&mut self, pos: u64, reverse: bool, id: IndelId) {
+        let allele = self.names.name(id);
+        let alleles = self.indels.entry(pos).or_default();
+        let entry = match alleles.iter_mut().position(|a| a.allele == allele) {
+            Some(i) => &mut alleles[i],
+            None => {
+                alleles.push(AlleleCount {
+                    allele: allele.to_owned(),
+                    forward: 0,
+                    reverse: 0,
+                });
+                let last = alleles.len() - 1;
+                &mut alleles[last]
+            }
+        };
+        if reverse {
+            entry.reverse += 1;
+        } else {
+            entry.forward += 1;
+        }
     }
 }
