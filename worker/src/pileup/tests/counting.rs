@@ -2,8 +2,7 @@
 //! sites and reference blocks.
 
 use super::util::*;
-use crate::pileup::counter::RegionCounter;
-use esr1_proto::{CallingParams, GenomicRegion};
+use esr1_proto::CallingParams;
 
 #[test]
 fn an_overlapping_pair_is_counted_once_and_strand_is_kept() {
@@ -222,18 +221,7 @@ fn insertion_and_deletion_are_anchored_at_the_base_before_them() {
 
 #[test]
 fn requested_sites_are_reported_without_alt_and_blocks_cover_the_rest() {
-    let region = GenomicRegion {
-        contig: "chr6".into(),
-        start: 101,
-        end: 150,
-    };
-    let mut c = RegionCounter::new(
-        region,
-        Some(0),
-        REF.to_vec(),
-        CallingParams::default(),
-        vec![120],
-    );
+    let mut c = counter(REF, vec![120]);
     let h = header();
     let seq = ref_seq(101, 30);
     for i in 0..4 {

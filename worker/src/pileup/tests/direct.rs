@@ -3,10 +3,9 @@
 //! indels now and then, mismatches and `N`s, qualities below the minimum and unknown, reads
 //! at and across the region's ends) counted both ways.
 
-use super::util::{header, REPEATS};
-use crate::pileup::counter::RegionCounter;
+use super::util::{count_with, counter, header, REPEATS};
 use crate::pileup::read::ReadBuffers;
-use esr1_proto::{CallingParams, GenomicRegion, ReferenceBlock, RegionQc, SiteCounts};
+use esr1_proto::{ReferenceBlock, RegionQc, SiteCounts};
 use noodles::core::Position;
 use noodles::sam::alignment::record::cigar::{op::Kind, Op};
 use noodles::sam::alignment::record::{Flags, MappingQuality};
@@ -90,26 +89,8 @@ fn record(name: &str, flags: u16, read: &Spec, mate_start: Option<usize>) -> Rec
 type Counts = (Vec<SiteCounts>, Vec<ReferenceBlock>, RegionQc);
 
 fn count(records: &[RecordBuf], direct: bool) -> Counts {
-    let region = GenomicRegion {
-        contig: "chr6".into(),
-        start: 101,
-        end: 150,
-    };
-    let mut c = RegionCounter::new(
-        region,
-        Some(0),
-        REPEATS.to_vec(),
-        CallingParams::default(),
-        vec![],
-    );
-    if !direct {
-        c = c.through_events();
-    }
-    let h = header();
-    for r in records {
-        c.add_record(&h, r).unwrap_or_else(|e| panic!("{e}"));
-    }
-    c.finish()
+    let c = counter(REPEATS, vec![]);
+    count_with(if direct { c } else { c.through_events() }, records)
 }
 
 /// A fragment: one read, or two mates (the second starting `offset` after the first).

@@ -84,19 +84,31 @@ pub(super) fn count_on(
     reference: &[u8],
     records: &[RecordBuf],
 ) -> (Vec<SiteCounts>, Vec<ReferenceBlock>, RegionQc) {
-    let h = header();
+    count_with(counter(reference, vec![]), records)
+}
+
+/// A counter of positions 101..150 of `reference` (chr6) that reports `report_sites`.
+pub(super) fn counter(reference: &[u8], report_sites: Vec<u64>) -> RegionCounter {
     let region = GenomicRegion {
         contig: "chr6".into(),
         start: 101,
         end: 150,
     };
-    let mut c = RegionCounter::new(
+    RegionCounter::new(
         region,
         Some(0),
         reference.to_vec(),
         CallingParams::default(),
-        vec![],
-    );
+        report_sites,
+    )
+}
+
+/// Gives a counter the records and finishes it.
+pub(super) fn count_with(
+    mut c: RegionCounter,
+    records: &[RecordBuf],
+) -> (Vec<SiteCounts>, Vec<ReferenceBlock>, RegionQc) {
+    let h = header();
     for r in records {
         c.add_record(&h, r).unwrap_or_else(|e| panic!("{e}"));
     }
