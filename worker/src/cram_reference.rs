@@ -76,11 +76,51 @@ fn decoded_span(index: &cram::crai::Index, rid: usize, region: &GenomicRegion) -
 
 /// A repository adapter serving one record, handed over (not copied) on the decoder's first
 /// request; the repository keeps it from then on.
+///
+/// A request for any other contig (a container whose slices name another reference
+/// sequence: a multi-reference container, or a crafted file) is answered with an error: noodles'
+/// decoder panics on a repository that answers nothing, and the job should fail naming what
+/// it found.
 struct OneContig(Option<fasta::Record>);
 
 impl fasta::repository::Adapter for OneContig {
     fn get(&mut self, name: &[u8]) -> Option<io::Result<fasta::Record>> {
         let matches = self.0.as_ref().is_some_and(|r| r.name() == name);
-        matches.then(|| self.0.take()).flatten().map(Ok)
+        match matches.then(|| self.0.take()).flatten() {
+            Some(record) => Some(Ok(record)),
+            None => Some(Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "a CRAM container decoded for this job refers to reference sequence {}, \
+                     which the job does not read",
+                    String::from_utf8_lossy(name)
+                ),
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fasta::repository::Adapter as _;
+
+    #[test]
+    fn another_contig_is_an_error_naming_it_not_nothing() {
+        let record = fasta::Record::new(
+            fasta::record::Definition::new(b"chr6".to_vec(), None),
+            fasta::record::Sequence::from(b"ACGT".to_vec()),
+        );
+        let mut adapter = OneContig(Some(record));
+        let other = adapter.get(b"chr7");
+        let message = match other {
+            Some(Err(e)) => e.to_string(),
+            _ => panic!("another contig must be an error"),
+        };
+        assert!(message.contains("chr7"), "{message}");
+        assert!(matches!(adapter.get(b"chr6"), Some(Ok(r)) if r.name() == b"chr6"));
+        // Through the repository, which noodles' decoder asks: an error, not a panic.
+        let repository = fasta::Repository::new(OneContig(None));
+        assert!(matches!(repository.get(b"chr6"), Some(Err(_))));
     }
 }
