@@ -56,6 +56,8 @@ pub struct ReadBuffers {
     sequence: Vec<u8>,
     qualities: Vec<u8>,
     cigar: Vec<(Kind, usize)>,
+    /// The reference bases its CIGAR spans.
+    span: u64,
     /// `(first, length)` of the read's one run of aligned bases when its CIGAR has no
     /// insertion, deletion or skip (clips only at its ends): see [`Self::aligned_run`].
     run: Option<(usize, usize)>,
@@ -142,25 +144,11 @@ impl ReadBuffers {
         }
         // Checked here, so that the events of a read decoded now (perhaps made only when its
         // mate arrives) cannot fail later.
-        let read_length: usize = self
-            .cigar
-            .iter()
-            .filter(|(kind, _)| {
-                matches!(
-                    kind,
-                    Kind::Match
-                        | Kind::Insertion
-                        | Kind::SoftClip
-                        | Kind::SequenceMatch
-                        | Kind::SequenceMismatch
-                )
-            })
-            .map(|&(_, len)| len)
-            .sum();
+        let (read_length, span, run) = walk_cigar(&self.cigar);
         if read_length > self.sequence.len() {
             return Err(invalid("CIGAR is longer than the sequence"));
         }
-        self.run = aligned_run(&self.cigar);
+        (self.span, self.run) = (span, run);
         Ok(())
     }
 
@@ -186,37 +174,34 @@ impl ReadBuffers {
 
     /// The reference bases the decoded CIGAR spans (`M`, `D`, `N`, `=`, `X`).
     pub fn reference_span(&self) -> u64 {
-        self.cigar
-            .iter()
-            .filter(|(kind, _)| {
-                matches!(
-                    kind,
-                    Kind::Match
-                        | Kind::Deletion
-                        | Kind::Skip
-                        | Kind::SequenceMatch
-                        | Kind::SequenceMismatch
-                )
-            })
-            .map(|&(_, len)| len as u64)
-            .sum()
+        self.span
     }
 }
 
-/// `(first, length)` in the sequence of a CIGAR's one run of aligned bases: soft and hard
-/// clips (and pads) before and after it, nothing else; `None` for any other CIGAR.
-fn aligned_run(cigar: &[(Kind, usize)]) -> Option<(usize, usize)> {
-    let (mut first, mut len, mut after_run) = (0usize, 0usize, false);
+/// One walk of a CIGAR: the read bases it consumes (`M`, `I`, `S`, `=`, `X`), the reference
+/// bases it spans (`M`, `D`, `N`, `=`, `X`), and `(first, length)` in the sequence of its one
+/// run of aligned bases when it is soft and hard clips (and pads) before and after that run,
+/// nothing else.
+fn walk_cigar(cigar: &[(Kind, usize)]) -> (usize, u64, Option<(usize, usize)>) {
+    let (mut read_length, mut span) = (0usize, 0u64);
+    let (mut first, mut len, mut after_run, mut one_run) = (0usize, 0usize, false, true);
     for &(kind, n) in cigar {
+        let aligned = is_aligned(kind);
+        if aligned || matches!(kind, Kind::Insertion | Kind::SoftClip) {
+            read_length += n;
+        }
+        if aligned || matches!(kind, Kind::Deletion | Kind::Skip) {
+            span += n as u64;
+        }
         match kind {
-            Kind::Match | Kind::SequenceMatch | Kind::SequenceMismatch if !after_run => len += n,
+            _ if aligned && !after_run => len += n,
             Kind::SoftClip if len == 0 => first += n,
             Kind::SoftClip => after_run = true,
             Kind::HardClip | Kind::Pad => after_run |= len > 0,
-            _ => return None,
+            _ => one_run = false,
         }
     }
-    Some((first, len))
+    (read_length, span, one_run.then_some((first, len)))
 }
 
 /// Walks the CIGAR of the read decoded in `buffers` ([`ReadBuffers::decode`]) from its
