@@ -298,9 +298,10 @@ impl RegionCounter {
                 reverse,
             })
         };
-        let runs = match (run(first), second.map(run)) {
-            (Some(a), None) if *direct => Some((a, None)),
-            (Some(a), Some(Some(b))) if *direct => Some((a, Some(b))),
+        // Both reads must be single runs (a mate that is not leaves `Some(None)`).
+        let runs = match (*direct).then(|| (run(first), second.map(run))) {
+            Some((Some(a), None)) => Some((a, None)),
+            Some((Some(a), Some(Some(b)))) => Some((a, Some(b))),
             _ => None,
         };
         let min_bq = params.min_base_quality;

@@ -94,14 +94,13 @@ pub(super) fn count_runs(
         first.give((lo, hi), min_bq, low, tally);
         return;
     };
-    let overlap = (
+    let mut overlap = (
         first.start.max(second.start).max(lo),
         first.end().min(second.end()).min(hi),
     );
     if overlap.0 >= overlap.1 {
-        first.give((lo, hi), min_bq, low, tally);
-        second.give((lo, hi), min_bq, low, tally);
-        return;
+        // Mates apart: each read counted whole, around an empty overlap.
+        overlap = (lo, lo);
     }
     for run in [first, second] {
         run.give((lo, overlap.0), min_bq, low, tally);
