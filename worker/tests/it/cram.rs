@@ -3,7 +3,7 @@
 //! span of the decoded containers).
 
 use esr1_proto::{CallingParams, GenomicRegion, RegionJob, RunContext, SampleRef};
-use esr1_simulate::{simulate, AlignmentFormat, SimulateOptions};
+use esr1_simulate::{simulate, AlignmentFormat, SimulateOptions, SimulatedCohort};
 use esr1_worker::storage::LocalStorage;
 use esr1_worker::{run_job, Caches};
 use std::path::Path;
@@ -50,23 +50,25 @@ fn job(alignments: &Path, reference: &Path, start: u64, end: u64) -> RegionJob {
     )
 }
 
+/// The small cohort these tests read (sample P01_C1 in `out/bams/`), written as `format`.
+fn seed_cohort(format: AlignmentFormat, out: &Path) -> SimulatedCohort {
+    simulate(&SimulateOptions {
+        format,
+        out: out.to_path_buf(),
+        patients: 7,
+        seed: 36,
+        depth_scale: 0.3,
+        ..SimulateOptions::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn cram_jobs_sharing_one_worker_cache_count_like_the_bam() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = |format, name: &str| {
-        simulate(&SimulateOptions {
-            format,
-            out: dir.path().join(name),
-            patients: 7,
-            seed: 36,
-            depth_scale: 0.3,
-            ..SimulateOptions::default()
-        })
-        .unwrap_or_else(|e| panic!("{e}"))
-    };
     let (cram, bam) = (
-        sim(AlignmentFormat::Cram, "cram"),
-        sim(AlignmentFormat::Bam, "bam"),
+        seed_cohort(AlignmentFormat::Cram, &dir.path().join("cram")),
+        seed_cohort(AlignmentFormat::Bam, &dir.path().join("bam")),
     );
     let cram_file = dir.path().join("cram/bams/P01_C1.cram");
     let bam_file = dir.path().join("bam/bams/P01_C1.bam");
@@ -124,15 +126,7 @@ fn samtools(args: &[&str]) -> Vec<u8> {
 #[test]
 fn a_multi_reference_container_fails_the_job_naming_the_other_contig() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let sim = simulate(&SimulateOptions {
-        format: AlignmentFormat::Bam,
-        out: dir.path().join("sim"),
-        patients: 7,
-        seed: 36,
-        depth_scale: 0.3,
-        ..SimulateOptions::default()
-    })
-    .unwrap_or_else(|e| panic!("{e}"));
+    let sim = seed_cohort(AlignmentFormat::Bam, &dir.path().join("sim"));
     let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
     let sim_reference = sim.reference.to_string_lossy().into_owned();
     // The reference: chr6 as simulated and a small second contig.
