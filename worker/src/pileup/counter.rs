@@ -9,8 +9,8 @@ use super::mates::{merge_pair, MateBuffer};
 use super::mnv::count_mnvs;
 use super::read::{read_events, ReadBuffers};
 use super::types::{
-    Fragment, FragmentSink, IndelNames, MnvBases, PositionCounts, ReadEvent, RegionReference,
-    Tally, F1R2, FORWARD, NEAR_END, REVERSE,
+    Fragment, FragmentSink, IndelNames, Matches, MnvBases, PositionCounts, ReadEvent,
+    RegionReference, RunCodes, Tally, F1R2, FORWARD, NEAR_END, REVERSE,
 };
 use esr1_proto::{
     AlleleCount, CallingParams, GenomicRegion, MnvCount, ReferenceBlock, RegionQc, SiteCounts,
@@ -27,13 +27,17 @@ pub struct RegionCounter {
     params: CallingParams,
     report_sites: Vec<u64>,
     counts: Vec<PositionCounts>,
+    /// Per position as `counts`: the bases matching the reference.
+    matches: Vec<Matches>,
+    /// Per position: the expected errors of the bases counted ([`Tally::errors`]).
+    errors: Vec<f64>,
     indels: HashMap<u64, Vec<AlleleCount>>,
     mnvs: HashMap<u64, Vec<MnvCount>>,
     mnv_bases: MnvBases,
     mates: MateBuffer,
     qc: RegionQc,
     /// [`error_thirds`].
-    error_thirds: [f64; 94],
+    error_thirds: [f64; 256],
     /// Buffers reused from read to read, so that counting allocates nothing per read.
     scratch: Scratch,
     /// Reads without indels are counted straight from their buffers ([`super::direct`]);
@@ -63,12 +67,15 @@ struct Scratch {
     mismatches: Vec<usize>,
     /// The indel alleles seen.
     names: IndelNames,
+    /// The codes of a run counted straight from its buffers.
+    codes: RunCodes,
 }
 
-/// `10^(-Q/10) / 3` for every quality a base can have (0–93): the expected share of one
-/// specific wrong base. Computed once, with the same expression per quality as before.
-fn error_thirds() -> [f64; 94] {
-    std::array::from_fn(|q| 10f64.powf(-(q as f64) / 10.0) / 3.0)
+/// `10^(-Q/10) / 3` for every quality a base can have (0–93; 93's above, as for 255,
+/// unknown): the expected share of one specific wrong base. Computed once, with the same
+/// expression per quality as before.
+fn error_thirds() -> [f64; 256] {
+    std::array::from_fn(|q| 10f64.powf(-(q.min(93) as f64) / 10.0) / 3.0)
 }
 
 /// Gives a sink the fragment of one read, or of two mates merged ([`merge_pair`], which
@@ -130,22 +137,13 @@ impl RegionCounter {
         report_sites.sort_unstable();
         report_sites.dedup();
         Self {
-            reference: RegionReference {
-                region,
-                bases: {
-                    // Upper case, and `N` where the reference given ends before the region.
-                    let mut bases = reference;
-                    bases.make_ascii_uppercase();
-                    if bases.len() < len {
-                        bases.resize(len, b'N');
-                    }
-                    bases
-                },
-            },
+            reference: RegionReference::new(region, reference),
             reference_sequence_id,
             params,
             report_sites,
             counts: vec![PositionCounts::default(); len],
+            matches: vec![Matches::default(); len],
+            errors: vec![0.0; len],
             indels: HashMap::new(),
             mnvs: HashMap::new(),
             mnv_bases: MnvBases::new(),
@@ -222,8 +220,17 @@ impl RegionCounter {
             !reverse
         };
         let name: &[u8] = record.name().map_or(&[], |n| n.as_ref());
+        let mate_start = record
+            .mate_alignment_start()
+            .transpose()?
+            .map_or(0, |p| usize::from(p) as u64);
+        let mate_rid = record.mate_reference_sequence_id(header).transpose()?;
 
-        if let Some(slot) = self.mates.take(name) {
+        // A read whose mate starts after it on this contig is its fragment's first: its mate
+        // cannot be waiting (reads come in coordinate order), and half the reads are not
+        // looked up.
+        let mate_comes_later = mate_rid == rid && mate_start > start;
+        if let Some(slot) = (!mate_comes_later).then(|| self.mates.take(name)).flatten() {
             let waiting = self.mates.read(slot);
             let first = (Mate::Waiting(slot), waiting.reverse);
             let counted = self.count_fragment(waiting.f1r2, first, Some((Mate::Current, reverse)));
@@ -232,11 +239,6 @@ impl RegionCounter {
         }
 
         let end = start + self.scratch.read.reference_span();
-        let mate_start = record
-            .mate_alignment_start()
-            .transpose()?
-            .map_or(0, |p| usize::from(p) as u64);
-        let mate_rid = record.mate_reference_sequence_id(header).transpose()?;
         let mate_may_overlap = flags.is_segmented()
             && !flags.is_mate_unmapped()
             && mate_rid == rid
@@ -267,6 +269,8 @@ impl RegionCounter {
             reference,
             params,
             counts,
+            matches,
+            errors,
             indels,
             mnvs,
             mnv_bases,
@@ -284,6 +288,7 @@ impl RegionCounter {
             fragment,
             mismatches,
             names,
+            codes,
         } = scratch;
         let buffers = |mate: Mate| match mate {
             Mate::Current => &*read,
@@ -318,6 +323,8 @@ impl RegionCounter {
         }
         let mut tally = Tally {
             counts,
+            matches,
+            errors,
             reference,
             error_thirds,
             indels,
@@ -333,7 +340,7 @@ impl RegionCounter {
                     reference.region.end.saturating_add(1),
                 );
                 let tallies = (&mut qc.low_base_quality, discordant);
-                count_runs(a, b.as_ref(), region, min_bq, tallies, &mut tally);
+                count_runs(a, b.as_ref(), region, min_bq, tallies, (&mut tally, codes));
             }
             None => feed(
                 &mut tally,
@@ -391,9 +398,11 @@ impl RegionCounter {
         let mut open: Option<(ReferenceBlock, u32)> = None; // (block, first depth)
         let band = 1.0 + self.params.block_depth_band.max(0.0);
         let min_report = self.params.min_alt_to_report.max(1);
-        for (i, c) in self.counts.iter().enumerate() {
+        let matches = self.matches.iter().zip(&self.errors);
+        for (i, (c, (m, &expected_errors))) in self.counts.iter_mut().zip(matches).enumerate() {
             let pos = self.reference.region.start + i as u64;
-            let ref_base = self.reference_base(pos);
+            let ref_base = self.reference.base(pos);
+            c.add_matches(ref_base, m);
             let (forward, reverse) = (c.row(FORWARD), c.row(REVERSE));
             let depth = forward.total() + reverse.total();
             let ref_count = forward.base(ref_base) + reverse.base(ref_base);
@@ -427,7 +436,7 @@ impl RegionCounter {
                     forward,
                     reverse,
                     indels,
-                    expected_errors: c.expected_errors,
+                    expected_errors,
                     mnvs,
                     in_mnv,
                     in_mnv_reverse,

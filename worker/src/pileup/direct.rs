@@ -5,10 +5,20 @@
 //! [`super::read::read_events`] and [`super::mates::merge_pair`] would give (a unit test
 //! compares the two on random fragments), base for base.
 //!
+//! A stretch of positions is counted in two passes, so that neither loop holds more than a
+//! few values per position and neither branches on a base:
+//! 1. one byte per position says what is kept there ([`MATCHED`], [`REVERSE`], [`ODD`] …):
+//!    byte operations only, which the compiler does sixteen positions at a time (the
+//!    better mate of an overlap is selected by masks);
+//! 2. the codes are counted: a base matching the reference (nearly all) adds to its
+//!    position's [`Matches`] lanes and expected errors, without looking up its column; the
+//!    few odd ones (other bases, unknown reference) are counted exactly afterwards.
+//!
+//! [`Matches`]: super::types::Matches
 //! [`ReadBuffers::aligned_run`]: super::read::ReadBuffers::aligned_run
 
-use super::read::{below_min_quality, near_read_end};
-use super::types::{mismatch, PositionCounts, RegionReference, Tally};
+use super::read::{below_min_quality, READ_END_WINDOW};
+use super::types::{mismatch, RunCodes, Tally};
 
 /// One read's run of aligned bases: where it starts, its bases and qualities, its strand.
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +33,136 @@ pub struct Run<'a> {
     pub reverse: bool,
 }
 
+/// Bits of a position's code ([`RunCodes`]), one byte, so that the loops making them
+/// work on sixteen positions at once: the base kept matches the reference base
+/// ([`super::types::Matches`]).
+const MATCHED: u8 = 1;
+/// The base kept was read on the reverse strand.
+const REVERSE: u8 = 2;
+/// It lies near an end of its read (set after the codes are made: [`mark_near_ends`]).
+const NEAR_END: u8 = 4;
+/// It is counted but is not a match: counted exactly, apart.
+const ODD: u8 = 8;
+/// It was the second mate's.
+const SECOND: u8 = 16;
+/// The first mate's base (or the read's) is below the minimum quality.
+const FIRST_UNSEEN: u8 = 32;
+/// The second mate's is.
+const SECOND_UNSEEN: u8 = 64;
+/// Both mates' are seen and differ: not counted.
+const DIFFER: u8 = 128;
+
+/// Whether the bits of `mask` are set, as a byte: all ones or zero.
+#[inline]
+fn bits(flag: bool, mask: u8) -> u8 {
+    0u8.wrapping_sub(u8::from(flag)) & mask
+}
+
+/// Sets [`NEAR_END`] on the codes of the positions whose kept base came from a read (the
+/// second mate when `second`) and lies within [`READ_END_WINDOW`] of its ends, the read's
+/// base at code 0 being its `i`-th of `len`: at most twice the window of positions.
+///
+/// [`READ_END_WINDOW`]: super::read::READ_END_WINDOW
+fn mark_near_ends(codes: &mut [u8], i: usize, len: usize, second: bool) {
+    let n = codes.len();
+    // `near_read_end(i + x, len)`: `i + x` below the window, or at least `len - window`.
+    let head = READ_END_WINDOW.saturating_sub(i).min(n);
+    let tail = len
+        .saturating_sub(READ_END_WINDOW)
+        .saturating_sub(i)
+        .clamp(head, n);
+    let want = bits(second, SECOND);
+    let (front, rest) = codes.split_at_mut(tail);
+    for c in front[..head].iter_mut().chain(rest) {
+        if *c & SECOND == want {
+            *c |= NEAR_END;
+        }
+    }
+}
+
+/// Positions `[lo, hi)` of the region (the caller clips to it): counts them from the codes
+/// made for them, with the bases and qualities kept there. Matches are counted without a
+/// branch on the base; the odd bases (a few per cent) are counted exactly afterwards.
+/// Returns (mismatches, bases below the minimum quality, positions where the mates differ).
+fn count_codes(
+    tally: &mut Tally<'_>,
+    (lo, hi): (u64, u64),
+    codes: &[u8],
+    bases: &[u8],
+    qualities: &[u8],
+) -> (usize, u64, u64) {
+    let Some(first) = tally.reference.offset(lo).filter(|_| lo < hi) else {
+        return (0, 0, 0);
+    };
+    let range = first..first + (hi - lo) as usize;
+    let found = (
+        tally.matches.get_mut(range.clone()),
+        tally.errors.get_mut(range.clone()),
+        tally.reference.bases.get(range.clone()),
+    );
+    debug_assert!(
+        found.0.is_some() && found.1.is_some() && found.2.is_some(),
+        "{lo}-{hi} outside the region"
+    );
+    let (Some(matches), Some(sums), Some(reference)) = found else {
+        return (0, 0, 0);
+    };
+    let n = matches.len();
+    let (codes, qualities) = (&codes[..n], &qualities[..n]);
+    let (errors, f1r2) = (tally.error_thirds, u64::from(tally.f1r2));
+    // Unseen bases (low half) and differing positions (high half), from the top three
+    // bits of a code.
+    const TALLIES: [u64; 8] = [0, 1, 1, 2, 1 << 32, 1 | 1 << 32, 1 | 1 << 32, 2 | 1 << 32];
+    let mut tallies = 0u64;
+    for x in 0..n {
+        let c = codes[x];
+        let m = u64::from(c & MATCHED);
+        let strand = u64::from((c & REVERSE) >> 1);
+        let near_end = u64::from((c & NEAR_END) >> 2);
+        let slot = &mut matches[x];
+        slot.lanes[0] += m << (32 * strand);
+        slot.lanes[1] += (m & f1r2) | (m & near_end) << 32;
+        tallies += TALLIES[usize::from(c >> 5)];
+    }
+    for x in 0..n {
+        let m = codes[x] & MATCHED != 0;
+        sums[x] += kept(errors[usize::from(qualities[x])], m);
+    }
+    let mut mismatches = 0;
+    let counts = &mut tally.counts[range];
+    // Found sixteen codes at a time: most stretches have none.
+    let odd = codes
+        .chunks(16)
+        .enumerate()
+        .filter(|(_, chunk)| chunk.iter().fold(0, |any, c| any | c) & ODD != 0)
+        .flat_map(|(k, chunk)| (k * 16..).zip(chunk))
+        .filter(|(_, &c)| c & ODD != 0);
+    for (x, &c) in odd {
+        mismatches += usize::from(mismatch(reference[x], bases[x]));
+        let (reverse, near_end) = (c & REVERSE != 0, c & NEAR_END != 0);
+        if counts[x].add_base(bases[x], (reverse, tally.f1r2), near_end) {
+            sums[x] += errors[usize::from(qualities[x])];
+        }
+    }
+    (mismatches, tallies & u64::from(u32::MAX), tallies >> 32)
+}
+
+/// `error` where `keep`, else 0.0 (which adds nothing to a sum of positive numbers), without
+/// a branch.
+#[inline]
+fn kept(error: f64, keep: bool) -> f64 {
+    f64::from_bits(error.to_bits() & 0u64.wrapping_sub(u64::from(keep)))
+}
+
+/// The reference's match keys of positions `[lo, hi)` (`lo < hi`, inside the region).
+fn keys<'t>(tally: &'t Tally<'_>, (lo, hi): (u64, u64)) -> Option<&'t [u8]> {
+    let first = tally.reference.offset(lo)?;
+    tally
+        .reference
+        .match_keys
+        .get(first..first + (hi - lo) as usize)
+}
+
 impl Run<'_> {
     /// One past the last reference position.
     fn end(&self) -> u64 {
@@ -30,53 +170,39 @@ impl Run<'_> {
     }
 
     /// Counts this read's bases at positions `[lo, hi)` (clipped to the read).
-    fn give(&self, (lo, hi): (u64, u64), min_bq: u8, low: &mut u64, tally: &mut Tally<'_>) {
+    fn give(
+        &self,
+        (lo, hi): (u64, u64),
+        min_bq: u8,
+        low: &mut u64,
+        tally: &mut Tally<'_>,
+        scratch: &mut RunCodes,
+    ) {
         let (lo, hi) = (lo.max(self.start), hi.min(self.end()));
-        let Some((counts, reference)) = position_slices(tally.counts, tally.reference, (lo, hi))
-        else {
+        if lo >= hi {
+            return;
+        }
+        let Some(keys) = keys(tally, (lo, hi)) else {
             return;
         };
-        let (len, k0, n) = (self.bases.len(), (lo - self.start) as usize, counts.len());
+        let (k0, n) = ((lo - self.start) as usize, keys.len());
         let (bases, qualities) = (&self.bases[k0..k0 + n], &self.qualities[k0..k0 + n]);
-        let strands = (self.reverse, tally.f1r2);
-        // Tallied in registers, not through the references, each iteration.
-        let (mut unseen, mut mismatches) = (0u64, 0usize);
+        let codes = scratch.codes(n);
+        let reverse = bits(self.reverse, REVERSE);
         for x in 0..n {
-            let (base, quality) = (bases[x], qualities[x]);
-            if below_min_quality(quality, min_bq) {
-                unseen += 1;
-                continue;
-            }
-            mismatches += usize::from(mismatch(reference[x], base));
-            let error = tally.error_thirds[usize::from(quality.min(93))];
-            counts[x].add_base(base, strands, near_read_end(k0 + x, len), error);
+            let (base, key) = (bases[x], keys[x]);
+            let seen = !below_min_quality(qualities[x], min_bq);
+            let matched = seen & (base == key) & (key != 0);
+            codes[x] = u8::from(matched)
+                | reverse
+                | bits(seen & !matched, ODD)
+                | bits(!seen, FIRST_UNSEEN);
         }
+        mark_near_ends(codes, k0, self.bases.len(), false);
+        let (mismatches, unseen, _) = count_codes(tally, (lo, hi), codes, bases, qualities);
         *low += unseen;
         tally.mismatches += mismatches;
     }
-}
-
-/// The counts and reference bases of positions `[lo, hi)` (empty when `lo >= hi`); the
-/// caller clips to the region, for which the counter holds both.
-fn position_slices<'t>(
-    counts: &'t mut [PositionCounts],
-    reference: &'t RegionReference,
-    (lo, hi): (u64, u64),
-) -> Option<(&'t mut [PositionCounts], &'t [u8])> {
-    if lo >= hi {
-        return None;
-    }
-    let first = reference.offset(lo)?;
-    let last = first + (hi - lo) as usize;
-    let found = (
-        counts.get_mut(first..last),
-        reference.bases.get(first..last),
-    );
-    debug_assert!(
-        found.0.is_some() && found.1.is_some(),
-        "{lo}-{hi} outside the region"
-    );
-    Some((found.0?, found.1?))
 }
 
 /// Counts a fragment of one or two runs inside `[lo, hi)` (the region): bases below `min_bq`
@@ -88,10 +214,10 @@ pub(super) fn count_runs(
     (lo, hi): (u64, u64),
     min_bq: u8,
     (low, discordant): (&mut u64, &mut u64),
-    tally: &mut Tally<'_>,
+    (tally, scratch): (&mut Tally<'_>, &mut RunCodes),
 ) {
     let Some(second) = second else {
-        first.give((lo, hi), min_bq, low, tally);
+        first.give((lo, hi), min_bq, low, tally, scratch);
         return;
     };
     let mut overlap = (
@@ -103,52 +229,60 @@ pub(super) fn count_runs(
         overlap = (lo, lo);
     }
     for run in [first, second] {
-        run.give((lo, overlap.0), min_bq, low, tally);
-        run.give((overlap.1, hi), min_bq, low, tally);
+        run.give((lo, overlap.0), min_bq, low, tally, scratch);
+        run.give((overlap.1, hi), min_bq, low, tally, scratch);
     }
-    let Some((counts, reference)) = position_slices(tally.counts, tally.reference, overlap) else {
+    if overlap.0 >= overlap.1 {
+        return;
+    }
+    let Some(keys) = keys(tally, overlap) else {
         return;
     };
-    let n = counts.len();
+    let n = keys.len();
     let (i, j) = (
         (overlap.0 - first.start) as usize,
         (overlap.0 - second.start) as usize,
     );
-    let (first_len, second_len) = (first.bases.len(), second.bases.len());
     let (a_bases, a_qualities) = (&first.bases[i..i + n], &first.qualities[i..i + n]);
     let (b_bases, b_qualities) = (&second.bases[j..j + n], &second.qualities[j..j + n]);
-    let f1r2 = tally.f1r2;
-    // Tallied in registers, not through the references, each iteration.
-    let (mut unseen, mut disagree, mut mismatches) = (0u64, 0u64, 0usize);
+    let (codes, bases, qualities) = scratch.kept(n);
+    let strands = (bits(first.reverse, REVERSE), bits(second.reverse, REVERSE));
+    // Byte operations only, nothing branched on (which mate is better is a coin toss per
+    // position): sixteen positions at a time.
     for x in 0..n {
-        let (a, qa, b, qb) = (a_bases[x], a_qualities[x], b_bases[x], b_qualities[x]);
+        let (a, qa, b, qb, key) = (
+            a_bases[x],
+            a_qualities[x],
+            b_bases[x],
+            b_qualities[x],
+            keys[x],
+        );
         let (first_seen, second_seen) = (
             !below_min_quality(qa, min_bq),
             !below_min_quality(qb, min_bq),
         );
-        unseen += u64::from(!first_seen) + u64::from(!second_seen);
-        if first_seen & second_seen & (a != b) {
-            disagree += 1;
-            continue;
-        }
-        if !(first_seen | second_seen) {
-            continue;
-        }
+        let differ = first_seen & second_seen & (a != b);
+        let counted = (first_seen | second_seen) & !differ;
         let (qa, qb) = (qa.min(93), qb.min(93));
-        // Which mate is better is a coin toss per position: selected by masks, not branched
-        // on (a branch would be mispredicted half the time).
         let take_second = !first_seen | (second_seen & (qb > qa));
-        let mask = 0u8.wrapping_sub(u8::from(take_second));
+        let mask = bits(take_second, u8::MAX);
         let base = (b & mask) | (a & !mask);
-        let quality = (qb & mask) | (qa & !mask);
-        let reverse = (second.reverse & take_second) | (first.reverse & !take_second);
-        let near_end = (near_read_end(j + x, second_len) & take_second)
-            | (near_read_end(i + x, first_len) & !take_second);
-        mismatches += usize::from(mismatch(reference[x], base));
-        let error = tally.error_thirds[usize::from(quality)];
-        counts[x].add_base(base, (reverse, f1r2), near_end, error);
+        let matched = counted & (base == key) & (key != 0);
+        codes[x] = u8::from(matched)
+            | (strands.1 & mask)
+            | (strands.0 & !mask)
+            | bits(counted & !matched, ODD)
+            | (SECOND & mask)
+            | bits(!first_seen, FIRST_UNSEEN)
+            | bits(!second_seen, SECOND_UNSEEN)
+            | bits(differ, DIFFER);
+        bases[x] = base;
+        qualities[x] = (qb & mask) | (qa & !mask);
     }
+    mark_near_ends(codes, i, first.bases.len(), false);
+    mark_near_ends(codes, j, second.bases.len(), true);
+    let (mismatches, unseen, differ) = count_codes(tally, overlap, codes, bases, qualities);
     *low += unseen;
-    *discordant += disagree;
+    *discordant += differ;
     tally.mismatches += mismatches;
 }

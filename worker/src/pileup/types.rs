@@ -240,19 +240,65 @@ impl Fragment {
     }
 }
 
-/// The counts of one position.
+/// The counts of one position's bases that are not [`Matches`]: other bases than the
+/// reference's, and every base at a position whose reference base is unknown.
 ///
-/// What every base updates is one dense table, indexed rather than branched on (strand and
-/// base are coin tosses to a branch predictor): rows [`FORWARD`], [`REVERSE`], [`F1R2`] and
-/// [`NEAR_END`], columns A, C, G, T and deletion ([`base_column`]). Only what every base
-/// updates is here (88 bytes): the few bases in MNVs are counted apart ([`MnvBases`]), so
-/// that the positions a deep sample's reads cover at once stay in the first-level cache.
+/// One table, indexed rather than branched on (strand and base are coin tosses to a branch
+/// predictor): rows [`FORWARD`], [`REVERSE`], [`F1R2`] and [`NEAR_END`], columns A, C, G, T
+/// and deletion ([`base_column`]). [`super::counter::RegionCounter::finish`] adds the
+/// matches into the reference base's column.
 #[derive(Debug, Clone, Default)]
 pub struct PositionCounts {
     /// Fragments per row and column.
     pub table: [[u32; 5]; 4],
-    /// Sum of the error probabilities of the counted bases, a third each way.
-    pub expected_errors: f64,
+}
+
+/// What nearly every base adds at a position: a base equal to the position's reference base
+/// (A, C, G or T) and seen (at or above the minimum base quality), counted by strand,
+/// orientation and read end without its column, which is the reference's.
+///
+/// 16 bytes added to as two numbers: the few hundred positions a deep sample's reads cover
+/// at once take a few kB of the first-level cache, and a base updates them without first
+/// looking up its column (see [`super::direct`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Matches {
+    /// Matching bases in 32-bit lanes: on the forward strand (low half) and the reverse
+    /// strand (high half); of F1R2 fragments (low half) and near an end of their read (high
+    /// half). (A lane cannot carry into the next: a position holds fewer than 2^32 bases.)
+    pub lanes: [u64; 2],
+}
+
+/// Per position of a run counted straight from its buffers ([`super::direct`]): the code of
+/// the base kept there, that base and its quality. Reused from run to run.
+#[derive(Debug, Default)]
+pub struct RunCodes {
+    code: Vec<u8>,
+    base: Vec<u8>,
+    quality: Vec<u8>,
+}
+
+impl RunCodes {
+    /// Room for `n` codes.
+    pub(super) fn codes(&mut self, n: usize) -> &mut [u8] {
+        if self.code.len() < n {
+            self.code.resize(n, 0);
+        }
+        &mut self.code[..n]
+    }
+
+    /// Room for `n` codes, bases and qualities.
+    pub(super) fn kept(&mut self, n: usize) -> (&mut [u8], &mut [u8], &mut [u8]) {
+        for v in [&mut self.code, &mut self.base, &mut self.quality] {
+            if v.len() < n {
+                v.resize(n, 0);
+            }
+        }
+        (
+            &mut self.code[..n],
+            &mut self.base[..n],
+            &mut self.quality[..n],
+        )
+    }
 }
 
 /// Per position, the bases that are part of a multi-nucleotide variant: all of them, and
@@ -290,18 +336,13 @@ pub fn base_column(base: u8) -> usize {
 
 impl PositionCounts {
     /// Counts one kept base read on the `reverse` strand, of an F1R2 fragment or not, near an
-    /// end of its read or not, with its expected error (a third of its error probability):
-    /// A, C, G and T count, any other letter does not.
+    /// end of its read or not: A, C, G and T count (the answer is whether it did), any other
+    /// letter does not. Its expected error goes to the position's [`Matches`].
     #[inline]
-    pub fn add_base(
-        &mut self,
-        base: u8,
-        (reverse, f1r2): (bool, bool),
-        near_end: bool,
-        error: f64,
-    ) {
+    pub fn add_base(&mut self, base: u8, (reverse, f1r2): (bool, bool), near_end: bool) -> bool {
         let column = base_column(base);
-        if column < DELETION {
+        let counted = column < DELETION;
+        if counted {
             let t = &mut self.table;
             t[FORWARD + usize::from(reverse)][column] += 1;
             // Branches, not stores of zero: `f1r2` is the same for a whole fragment and
@@ -312,7 +353,21 @@ impl PositionCounts {
             if near_end {
                 t[NEAR_END][column] += 1;
             }
-            self.expected_errors += error;
+        }
+        counted
+    }
+
+    /// Adds a position's [`Matches`] into the column of its reference base (`N`, unknown,
+    /// has none, and no matches).
+    pub fn add_matches(&mut self, reference: u8, m: &Matches) {
+        let column = base_column(reference);
+        if column < DELETION {
+            let t = &mut self.table;
+            let [strands, others] = m.lanes;
+            t[FORWARD][column] += strands as u32;
+            t[REVERSE][column] += (strands >> 32) as u32;
+            t[F1R2][column] += others as u32;
+            t[NEAR_END][column] += (others >> 32) as u32;
         }
     }
 
@@ -336,11 +391,36 @@ pub struct RegionReference {
     /// The region.
     pub region: GenomicRegion,
     /// Reference bases from `region.start` on (at least the region; more is fine), upper
-    /// case when the counter made it.
+    /// case.
     pub bases: Vec<u8>,
+    /// Per base, what a read's base equals when it is a [`Matches`] one: the base when it is
+    /// A, C, G or T, and 0 otherwise (which a base equal to it does not match).
+    pub match_keys: Vec<u8>,
 }
 
 impl RegionReference {
+    /// The reference of `region` from its bases from `region.start` on, upper-cased and
+    /// padded with `N` where they end before the region does.
+    pub fn new(region: GenomicRegion, mut bases: Vec<u8>) -> Self {
+        bases.make_ascii_uppercase();
+        let len = region.len() as usize;
+        if bases.len() < len {
+            bases.resize(len, b'N');
+        }
+        let match_keys = bases
+            .iter()
+            .map(|&b| match b {
+                b'A' | b'C' | b'G' | b'T' => b,
+                _ => 0,
+            })
+            .collect();
+        Self {
+            region,
+            bases,
+            match_keys,
+        }
+    }
+
     /// The reference base at a position (upper case, `N` when unknown).
     pub fn base(&self, pos: u64) -> u8 {
         pos.checked_sub(self.region.start)
@@ -365,9 +445,14 @@ impl RegionReference {
 /// or more.
 pub struct Tally<'a> {
     pub(super) counts: &'a mut [PositionCounts],
+    /// Per position as `counts`.
+    pub(super) matches: &'a mut [Matches],
+    /// Per position, the sum of the error probabilities of every base counted there
+    /// (matching or not), a third each way, in the order the fragments were counted.
+    pub(super) errors: &'a mut [f64],
     pub(super) reference: &'a RegionReference,
-    /// `10^(-Q/10) / 3` for every quality 0–93.
-    pub(super) error_thirds: &'a [f64; 94],
+    /// `10^(-Q/10) / 3` for every quality 0–93; 93's above.
+    pub(super) error_thirds: &'a [f64; 256],
     pub(super) indels: &'a mut HashMap<u64, Vec<AlleleCount>>,
     pub(super) names: &'a IndelNames,
     /// The fragment is F1R2.
@@ -386,13 +471,16 @@ impl Tally<'_> {
         reverse: bool,
     ) {
         self.mismatches += usize::from(self.reference.is_mismatch(pos, base));
-        let error = self.error_thirds[usize::from(quality.min(93))];
-        if let Some(slot) = self
+        let error = self.error_thirds[usize::from(quality)];
+        let Some(i) = self
             .reference
             .offset(pos)
-            .and_then(|i| self.counts.get_mut(i))
-        {
-            slot.add_base(base, (reverse, self.f1r2), near_end, error);
+            .filter(|&i| i < self.counts.len().min(self.errors.len()))
+        else {
+            return;
+        };
+        if self.counts[i].add_base(base, (reverse, self.f1r2), near_end) {
+            self.errors[i] += error;
         }
     }
 }

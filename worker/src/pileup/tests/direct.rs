@@ -244,3 +244,44 @@ fn four_bit_sequences_decode_to_noodles_letters() {
         assert_eq!(buffers.sequence(), &read.bases[..], "length {len}");
     }
 }
+
+#[test]
+fn a_base_no_letter_names_matches_no_unknown_reference_base() {
+    // Where the reference is unknown (`N`, or any letter other than A, C, G, T), nothing a
+    // read says is a reference match, even a byte equal to the reference's internal "no
+    // match" key (0, which no decoder gives but a crafted record can carry): such a base
+    // counts nowhere and adds no expected error.
+    let mut reference = REPEATS.to_vec();
+    reference[9] = b'N'; // position 110
+    reference[19] = b'R'; // position 120
+    let mut bases = REPEATS[..30].to_vec();
+    bases[9] = 0;
+    bases[19] = 0;
+    let read = RecordBuf::builder()
+        .set_name("r")
+        .set_flags(Flags::empty())
+        .set_reference_sequence_id(0)
+        .set_alignment_start(Position::new(101).unwrap_or(Position::MIN))
+        .set_cigar([Op::new(Kind::Match, 30)].into_iter().collect())
+        .set_sequence(bases.into())
+        .set_quality_scores(vec![30; 30].into())
+        .set_mapping_quality(MappingQuality::new(60).unwrap_or(MappingQuality::MIN))
+        .build();
+    for direct in [true, false] {
+        let mut c = counter(&reference, vec![110, 111, 120]);
+        if !direct {
+            c = c.through_events();
+        }
+        let (sites, _, qc) = count_with(c, std::slice::from_ref(&read));
+        let at = |pos| sites.iter().find(|s| s.pos == pos);
+        for pos in [110, 120] {
+            let site = at(pos).unwrap_or_else(|| panic!("site {pos} requested"));
+            assert_eq!(site.depth(), 0, "{pos}, direct {direct}");
+            assert_eq!(site.expected_errors, 0.0, "{pos}, direct {direct}");
+        }
+        // The base next to them is an ordinary match.
+        let next = at(111).unwrap_or_else(|| panic!("site 111 requested"));
+        assert_eq!((next.depth(), next.expected_errors > 0.0), (1, true));
+        assert_eq!(qc.low_base_quality, 0);
+    }
+}
