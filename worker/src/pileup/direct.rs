@@ -52,6 +52,14 @@ const SECOND_UNSEEN: u8 = 64;
 /// Both mates' are seen and differ: not counted.
 const DIFFER: u8 = 128;
 
+/// Whether a read's base is a match ([`super::types::Matches`]) against a position's match
+/// key ([`super::types::RegionReference::match_keys`]; 0, an unknown reference base,
+/// matches nothing).
+#[inline]
+fn is_match(base: u8, key: u8) -> bool {
+    (base == key) & (key != 0)
+}
+
 /// Whether the bits of `mask` are set, as a byte: all ones or zero.
 #[inline]
 fn bits(flag: bool, mask: u8) -> u8 {
@@ -187,12 +195,12 @@ impl Run<'_> {
         };
         let (k0, n) = ((lo - self.start) as usize, keys.len());
         let (bases, qualities) = (&self.bases[k0..k0 + n], &self.qualities[k0..k0 + n]);
-        let codes = scratch.codes(n);
+        let (codes, _, _) = scratch.kept(n);
         let reverse = bits(self.reverse, REVERSE);
         for x in 0..n {
             let (base, key) = (bases[x], keys[x]);
             let seen = !below_min_quality(qualities[x], min_bq);
-            let matched = seen & (base == key) & (key != 0);
+            let matched = seen & is_match(base, key);
             codes[x] = u8::from(matched)
                 | reverse
                 | bits(seen & !matched, ODD)
@@ -267,7 +275,7 @@ pub(super) fn count_runs(
         let take_second = !first_seen | (second_seen & (qb > qa));
         let mask = bits(take_second, u8::MAX);
         let base = (b & mask) | (a & !mask);
-        let matched = counted & (base == key) & (key != 0);
+        let matched = counted & is_match(base, key);
         codes[x] = u8::from(matched)
             | (strands.1 & mask)
             | (strands.0 & !mask)

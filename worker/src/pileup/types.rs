@@ -278,14 +278,6 @@ pub struct RunCodes {
 }
 
 impl RunCodes {
-    /// Room for `n` codes.
-    pub(super) fn codes(&mut self, n: usize) -> &mut [u8] {
-        if self.code.len() < n {
-            self.code.resize(n, 0);
-        }
-        &mut self.code[..n]
-    }
-
     /// Room for `n` codes, bases and qualities.
     pub(super) fn kept(&mut self, n: usize) -> (&mut [u8], &mut [u8], &mut [u8]) {
         for v in [&mut self.code, &mut self.base, &mut self.quality] {
@@ -337,7 +329,7 @@ pub fn base_column(base: u8) -> usize {
 impl PositionCounts {
     /// Counts one kept base read on the `reverse` strand, of an F1R2 fragment or not, near an
     /// end of its read or not: A, C, G and T count (the answer is whether it did), any other
-    /// letter does not. Its expected error goes to the position's [`Matches`].
+    /// letter does not. Its expected error goes to the position's [`Tally::errors`].
     #[inline]
     pub fn add_base(&mut self, base: u8, (reverse, f1r2): (bool, bool), near_end: bool) -> bool {
         let column = base_column(base);
@@ -425,7 +417,7 @@ impl RegionReference {
     pub fn base(&self, pos: u64) -> u8 {
         pos.checked_sub(self.region.start)
             .and_then(|i| self.bases.get(i as usize))
-            .map_or(b'N', u8::to_ascii_uppercase)
+            .map_or(b'N', |&b| b)
     }
 
     /// Whether a read's `base` at `pos` is a mismatch: other than a known reference base.
