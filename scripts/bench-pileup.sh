@@ -9,6 +9,8 @@
 #   count    the worker's counting core on the region's records       (decode_floor count)
 #   floor    the same records decoded by our reader, nothing counted  (decode_floor decode)
 # and prints median CPU seconds (user + sys), peak RSS, and the ratios the README reports.
+# Then the deep BAM as CRAM (samtools view -C against the same reference, once per DIR):
+# view-c and ours, for CRAM's CPU time and peak RSS.
 # Needs Debian's samtools and time (installed when missing). NO_BUILD=1 skips the release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,3 +78,28 @@ while read -r name bam sheet region records; do
     "$name" "$(echo "$ours / $(median mpileup 2)" | bc -l)" "$(echo "$ours / $(median view-c 2)" | bc -l)" \
     "$(echo "$ours / $(median floor 2)" | bc -l)" "$(echo "$count / $(median floor 2)" | bc -l)" "$runs"
 done < "$work/inputs.txt"
+
+# The deep sample as CRAM: what decoding CRAM costs, and the peak RSS of a CRAM run (the
+# reference a CRAM job holds is as long as the contig, its untouched pages free).
+read -r _ deep_bam deep_sheet deep_region deep_records < <(grep "^deep_exons_7_8 " "$work/inputs.txt")
+cram=${deep_bam%.bam}.cram
+if [ ! -s "$cram.crai" ]; then
+  echo "writing the deep BAM as CRAM …" >&2
+  samtools view -C -T "$ref" -o "$cram" "$deep_bam"
+  samtools index "$cram"
+fi
+cram_sheet=$work/deep_cram.csv
+sed -e "s#$deep_bam.bai#$cram.crai#; s#$deep_bam#$cram#" "$deep_sheet" > "$cram_sheet"
+: > "$work/times"
+for i in $(seq 1 "$runs"); do
+  measure view-c samtools view -c -T "$ref" "$cram" "$deep_region"
+  rm -rf "$work/run"
+  measure ours "$bin" run --quiet --workers 1 --samplesheet "$cram_sheet" --reference "$ref" --out "$work/run"
+  echo "  deep CRAM: run $i of $runs done" >&2
+done
+for tool in view-c ours; do
+  printf '%-16s %-8s %9s %10.2f %12.1f\n' "deep_cram" "$tool" "$deep_records" \
+    "$(median "$tool" 2)" "$(echo "$(median "$tool" 3) / 1024" | bc -l)"
+done
+printf '%-16s ratios: ours/view-c %.2f  (median of %d)\n' deep_cram \
+  "$(echo "$(median ours 2) / $(median view-c 2)" | bc -l)" "$runs"

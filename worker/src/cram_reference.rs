@@ -6,8 +6,9 @@
 //! of the contig's length (which the allocator maps lazily: untouched pages cost nothing) in
 //! which only the bases under the decoded containers are written, read through the FASTA's
 //! index. It is built per job: no process-wide buffer, no lock held while storage is read, and
-//! CRAM jobs of one worker run side by side. (noodles' repository copies the sequence once
-//! when the decoder first asks for it; that copy lives only while the job decodes.)
+//! CRAM jobs of one worker run side by side. (The repository keeps the record's sequence,
+//! not a copy: published noodles-fasta cloned it, writing every page of the contig, so the
+//! workspace uses a patched copy, `vendor/noodles-fasta`.)
 
 use crate::error::JobError;
 use crate::reference::{read_reference, ReferenceCache};
@@ -122,5 +123,25 @@ mod tests {
         // Through the repository, which noodles' decoder asks: an error, not a panic.
         let repository = fasta::Repository::new(OneContig(None));
         assert!(matches!(repository.get(b"chr6"), Some(Err(_))));
+    }
+
+    #[test]
+    fn the_repository_keeps_the_contig_it_is_given_not_a_copy() {
+        // A contig-long record whose pages are mostly untouched: a copy would write them all
+        // (the patched noodles-fasta in vendor/ moves it; the published one cloned it).
+        let sequence = vec![0u8; 1 << 20];
+        let address = sequence.as_ptr();
+        let record = fasta::Record::new(
+            fasta::record::Definition::new(b"chr6".to_vec(), None),
+            fasta::record::Sequence::from(sequence),
+        );
+        let repository = fasta::Repository::new(OneContig(Some(record)));
+        let cached = match repository.get(b"chr6") {
+            Some(Ok(cached)) => cached,
+            _ => panic!("the contig must be served"),
+        };
+        let bases: &[u8] = cached.as_ref().as_ref();
+        assert_eq!(bases.len(), 1 << 20);
+        assert_eq!(bases.as_ptr(), address, "the repository copied the contig");
     }
 }

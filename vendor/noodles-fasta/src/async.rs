@@ -1,0 +1,4 @@
+//! Async FASTA.
+
+pub mod fs;
+pub mod io;

@@ -1,0 +1,6 @@
+//! Async FASTA I/O.
+
+pub(crate) mod reader;
+pub mod writer;
+
+pub use self::{reader::Reader, writer::Writer};

@@ -1,0 +1,4 @@
+//! Async FAI.
+
+pub mod fs;
+pub mod io;

@@ -1,0 +1,6 @@
+//! Async FAI I/O.
+
+mod reader;
+mod writer;
+
+pub use self::{reader::Reader, writer::Writer};

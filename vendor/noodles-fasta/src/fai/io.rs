@@ -1,0 +1,6 @@
+//! FAI I/O.
+
+pub(crate) mod reader;
+pub(crate) mod writer;
+
+pub use self::{reader::Reader, writer::Writer};

@@ -1,0 +1,7 @@
+//! Sequence repository adapters.
+
+mod empty;
+mod indexed_reader;
+mod records;
+
+pub use self::{empty::Empty, indexed_reader::IndexedReader};
