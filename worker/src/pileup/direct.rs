@@ -88,6 +88,28 @@ fn mark_near_ends(codes: &mut [u8], i: usize, len: usize, second: bool) {
     }
 }
 
+/// What a code adds to its position's [`super::types::Matches`] lanes, by the code's
+/// [`MATCHED`], [`REVERSE`] and [`NEAR_END`] bits (its three lowest), for fragments that are
+/// not F1R2 (`[0]`) and that are (`[1]`): one table lookup per position instead of shifts
+/// and masks.
+const MATCH_LANES: [[[u64; 2]; 8]; 2] = {
+    let mut table = [[[0; 2]; 8]; 2];
+    let mut f1r2 = 0;
+    while f1r2 < 2 {
+        let mut c = 0;
+        while c < 8 {
+            let m = (c & MATCHED) as u64;
+            let strand = ((c & REVERSE) >> 1) as u64;
+            let near_end = ((c & NEAR_END) >> 2) as u64;
+            table[f1r2][c as usize] =
+                [m << (32 * strand), (m & f1r2 as u64) | (m & near_end) << 32];
+            c += 1;
+        }
+        f1r2 += 1;
+    }
+    table
+};
+
 /// Positions `[lo, hi)` of the region (the caller clips to it): counts them from the codes
 /// made for them, with the bases and qualities kept there. Matches are counted without a
 /// branch on the base; the odd bases (a few per cent) are counted exactly afterwards.
@@ -117,19 +139,19 @@ fn count_codes(
     };
     let n = matches.len();
     let (codes, qualities) = (&codes[..n], &qualities[..n]);
-    let (errors, f1r2) = (tally.error_thirds, u64::from(tally.f1r2));
+    let errors = tally.error_thirds;
+    // What a code adds to its position's lanes, by its three low bits.
+    let lanes = &MATCH_LANES[usize::from(tally.f1r2)];
     // Unseen bases (low half) and differing positions (high half), from the top three
     // bits of a code.
     const TALLIES: [u64; 8] = [0, 1, 1, 2, 1 << 32, 1 | 1 << 32, 1 | 1 << 32, 2 | 1 << 32];
     let mut tallies = 0u64;
     for x in 0..n {
         let c = codes[x];
-        let m = u64::from(c & MATCHED);
-        let strand = u64::from((c & REVERSE) >> 1);
-        let near_end = u64::from((c & NEAR_END) >> 2);
+        let [strands, others] = lanes[usize::from(c & (MATCHED | REVERSE | NEAR_END))];
         let slot = &mut matches[x];
-        slot.lanes[0] += m << (32 * strand);
-        slot.lanes[1] += (m & f1r2) | (m & near_end) << 32;
+        slot.lanes[0] += strands;
+        slot.lanes[1] += others;
         tallies += TALLIES[usize::from(c >> 5)];
     }
     for x in 0..n {
