@@ -153,10 +153,7 @@ fn count_codes(
         slot.lanes[0] += strands;
         slot.lanes[1] += others;
         tallies += TALLIES[usize::from(c >> 5)];
-    }
-    for x in 0..n {
-        let m = codes[x] & MATCHED != 0;
-        sums[x] += kept(errors[usize::from(qualities[x])], m);
+        sums[x] += kept(errors[usize::from(qualities[x])], c & MATCHED != 0);
     }
     let mut mismatches = 0;
     let counts = &mut tally.counts[range];
