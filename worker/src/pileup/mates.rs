@@ -28,15 +28,40 @@ pub struct PendingRead {
     pub read: ReadBuffers,
 }
 
+/// Buckets of the ring of waiting reads by mate start ([`MateBuffer`]): a power of two above
+/// the distance from a read's start to its mate's that overlapping mates have.
+const RING: u64 = 1024;
+/// No slot (an end of a bucket's list).
+const NONE: u32 = u32::MAX;
+
 /// One waiting read and its name; a slot and its buffers are reused by later reads.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Slot {
     name: Vec<u8>,
     read: PendingRead,
     /// Next slot whose name has the same hash.
     next: Option<usize>,
-    /// Insertion number while waiting; `None` once taken (its heap entry is then stale).
+    /// Insertion number while waiting; `None` once taken (a heap entry is then stale).
     ticket: Option<u64>,
+    /// In the ring: the slots before and after it in its mate start's bucket ([`NONE`] at
+    /// the ends); `false` when it waits in the heap instead.
+    in_ring: bool,
+    prev_in_bucket: u32,
+    next_in_bucket: u32,
+}
+
+impl Default for Slot {
+    fn default() -> Self {
+        Self {
+            name: Vec::new(),
+            read: PendingRead::default(),
+            next: None,
+            ticket: None,
+            in_ring: false,
+            prev_in_bucket: NONE,
+            next_in_bucket: NONE,
+        }
+    }
 }
 
 /// Reads waiting for their mates, by name and by where the mate starts.
@@ -45,20 +70,33 @@ struct Slot {
 /// at once (about the reads within one insert size): slots, their names and their buffers
 /// are reused. Names are found by a keyed hash (foldhash, seeded at random per buffer;
 /// collisions chained and compared in full), so crafted names cannot make lookups quadratic.
+///
+/// Reads are given up in order of mate start, then of arrival. A read whose mate starts
+/// within [`RING`] positions of the earliest one that may still wait goes to a ring of
+/// buckets by mate start (each a list of slots in arrival order, left in constant time when
+/// the mate arrives); any other (a mate far ahead, as after a long deletion or skip, or one
+/// already passed) to a binary heap. Giving up takes the earlier of the two heads.
 #[derive(Debug, Default)]
 pub struct MateBuffer {
     slots: Vec<Slot>,
     free: Vec<usize>,
     by_name: HashMap<u64, usize, RandomState>,
-    /// (mate start, ticket, slot): the waiting reads in the order they are given up on.
-    by_mate_start: BinaryHeap<Reverse<(u64, u64, usize)>>,
+    /// Per bucket (mate start modulo [`RING`]): its first and last slot, [`NONE`] when empty.
+    buckets: Vec<[u32; 2]>,
+    /// The ring holds mate starts in `[ring_base, ring_base + RING)`; none below waits in it.
+    ring_base: u64,
+    /// Reads in the ring.
+    ring_len: usize,
+    /// (mate start, ticket, slot) of the reads outside the ring.
+    far: BinaryHeap<Reverse<(u64, u64, usize)>>,
     tickets: u64,
     hasher: RandomState,
 }
 
 impl MateBuffer {
-    /// Holds a read (`reverse`, `f1r2`, `mate_start`) until its mate (same name) arrives. Its decoded buffers are swapped in: `decoded` gets the buffers of a read
-    /// that left, to be decoded into again.
+    /// Holds a read (`reverse`, `f1r2`, `mate_start`) until its mate (same name) arrives. Its
+    /// decoded buffers are swapped in: `decoded` gets the buffers of a read that left, to be
+    /// decoded into again.
     pub fn insert(
         &mut self,
         name: &[u8],
@@ -73,7 +111,6 @@ impl MateBuffer {
         let ticket = self.tickets;
         self.tickets += 1;
         let next = self.by_name.insert(hash, i);
-        self.by_mate_start.push(Reverse((mate_start, ticket, i)));
         let slot = &mut self.slots[i];
         slot.name.clear();
         slot.name.extend_from_slice(name);
@@ -83,6 +120,51 @@ impl MateBuffer {
         std::mem::swap(&mut slot.read.read, decoded);
         slot.next = next;
         slot.ticket = Some(ticket);
+        let in_window = mate_start
+            .checked_sub(self.ring_base)
+            .is_some_and(|d| d < RING);
+        match u32::try_from(i) {
+            Ok(link) if in_window && link != NONE => self.ring_push(link, mate_start),
+            _ => {
+                self.slots[i].in_ring = false;
+                self.far.push(Reverse((mate_start, ticket, i)));
+            }
+        }
+    }
+
+    /// Appends slot `i` to the bucket of `mate_start` (inside the ring's window).
+    fn ring_push(&mut self, i: u32, mate_start: u64) {
+        if self.buckets.is_empty() {
+            self.buckets = vec![[NONE; 2]; RING as usize];
+        }
+        let bucket = &mut self.buckets[(mate_start % RING) as usize];
+        let tail = bucket[1];
+        bucket[1] = i;
+        if tail == NONE {
+            bucket[0] = i;
+        } else {
+            self.slots[tail as usize].next_in_bucket = i;
+        }
+        let slot = &mut self.slots[i as usize];
+        (slot.in_ring, slot.prev_in_bucket, slot.next_in_bucket) = (true, tail, NONE);
+        self.ring_len += 1;
+    }
+
+    /// Takes slot `i` out of its bucket of the ring.
+    fn ring_remove(&mut self, i: usize) {
+        let slot = &mut self.slots[i];
+        let (prev, next) = (slot.prev_in_bucket, slot.next_in_bucket);
+        (slot.in_ring, slot.prev_in_bucket, slot.next_in_bucket) = (false, NONE, NONE);
+        let bucket = (slot.read.mate_start % RING) as usize;
+        match prev {
+            NONE => self.buckets[bucket][0] = next,
+            p => self.slots[p as usize].next_in_bucket = next,
+        }
+        match next {
+            NONE => self.buckets[bucket][1] = prev,
+            n => self.slots[n as usize].prev_in_bucket = prev,
+        }
+        self.ring_len -= 1;
     }
 
     /// The waiting mate of a read named `name` (the latest one of that name), if any: a slot
@@ -92,7 +174,7 @@ impl MateBuffer {
         let mut cur = self.by_name.get(&hash).copied();
         while let Some(i) = cur {
             if self.slots[i].name == name {
-                self.unlink(hash, i);
+                self.detach(hash, i);
                 return Some(i);
             }
             cur = self.slots[i].next;
@@ -100,8 +182,11 @@ impl MateBuffer {
         None
     }
 
-    /// Removes waiting slot `i` from its name's chain and marks it taken.
-    fn unlink(&mut self, hash: u64, i: usize) {
+    /// Removes waiting slot `i` from its name's chain and from the ring, and marks it taken.
+    fn detach(&mut self, hash: u64, i: usize) {
+        if self.slots[i].in_ring {
+            self.ring_remove(i);
+        }
         let next = self.slots[i].next.take();
         self.slots[i].ticket = None;
         let mut cur = self.by_name.get(&hash).copied();
@@ -137,29 +222,60 @@ impl MateBuffer {
     }
 
     /// Whether a read may wait whose mate should have started before `start` (a taken
-    /// read's stale entry may also answer yes).
-    pub fn waits_before(&self, start: u64) -> bool {
-        self.by_mate_start
-            .peek()
-            .is_some_and(|&Reverse((mate_start, _, _))| mate_start < start)
+    /// read's stale heap entry may also answer yes).
+    pub fn waits_before(&mut self, start: u64) -> bool {
+        self.ring_head(start).is_some()
+            || self
+                .far
+                .peek()
+                .is_some_and(|&Reverse((mate_start, _, _))| mate_start < start)
+    }
+
+    /// The first read of the ring, (mate start, ticket, slot), if its mate start is before
+    /// `start`: the ring's base moves past empty buckets up to `start` on the way.
+    fn ring_head(&mut self, start: u64) -> Option<(u64, u64, usize)> {
+        if self.ring_len == 0 {
+            self.ring_base = self.ring_base.max(start);
+            return None;
+        }
+        while self.ring_base < start {
+            let head = self.buckets[(self.ring_base % RING) as usize][0];
+            if head != NONE {
+                let ticket = self.slots[head as usize].ticket?;
+                return Some((self.ring_base, ticket, head as usize));
+            }
+            self.ring_base += 1;
+        }
+        None
     }
 
     /// The next waiting read whose mate should have started before `start` (the mate was
     /// filtered or lies outside the query), in order of that mate start and then of arrival:
     /// it counts alone.
     pub fn take_before(&mut self, start: u64) -> Option<usize> {
-        while let Some(&Reverse((mate_start, ticket, i))) = self.by_mate_start.peek() {
-            if mate_start >= start {
-                return None;
+        loop {
+            let ring = self.ring_head(start);
+            let far = self
+                .far
+                .peek()
+                .map(|&Reverse(entry)| entry)
+                .filter(|&(mate_start, _, _)| mate_start < start);
+            let (from_far, (_, ticket, i)) = match (ring, far) {
+                (Some(r), Some(f)) if f < r => (true, f),
+                (Some(r), _) => (false, r),
+                (None, Some(f)) => (true, f),
+                (None, None) => return None,
+            };
+            if from_far {
+                self.far.pop();
+                if self.slots[i].ticket != Some(ticket) {
+                    continue; // taken by its mate: a stale entry
+                }
             }
-            self.by_mate_start.pop();
-            if self.slots[i].ticket == Some(ticket) {
-                let hash = self.hasher.hash_one(&self.slots[i].name);
-                self.unlink(hash, i);
-                return Some(i);
-            }
+            let hash = self.hasher.hash_one(&self.slots[i].name);
+            self.detach(hash, i);
+            return Some(i);
         }
-        None
     }
 }
 

@@ -115,3 +115,42 @@ fn a_packed_event_keeps_what_it_was_given() {
     assert_eq!(std::mem::size_of::<ReadEvent>(), 12);
     assert_eq!(base.moved_to(9).pos(), 9);
 }
+
+#[test]
+fn reads_near_and_far_ahead_are_given_up_in_one_order() {
+    // Mate starts within the ring's window and beyond it (a mate after a long deletion),
+    // and one already passed, arriving interleaved: given up by mate start, then arrival,
+    // wherever each waits.
+    let mut b = MateBuffer::default();
+    wait(&mut b, b"far-a", 5_000, false);
+    wait(&mut b, b"near-a", 300, false);
+    wait(&mut b, b"far-b", 5_000, false);
+    wait(&mut b, b"near-b", 300, false);
+    wait(&mut b, b"taken", 300, false);
+    let taken = b.take(b"taken").expect("waits");
+    b.release(taken);
+    let mut order = Vec::new();
+    while let Some(slot) = b.take_before(4_500) {
+        order.push(String::from_utf8_lossy(b.name(slot)).into_owned());
+        b.release(slot);
+    }
+    assert_eq!(order, ["near-a", "near-b"]);
+    // Reads come up to 4,500: mate start 5,000 is now near. A later read of that mate start
+    // waits in the ring, after the two that wait far; one whose mate start lies behind
+    // comes out first.
+    wait(&mut b, b"ring-tie", 5_000, false);
+    wait(&mut b, b"ring-early", 4_999, false);
+    wait(&mut b, b"behind", 10, false);
+    assert!(b.waits_before(11));
+    let mut order = Vec::new();
+    while let Some(slot) = b.take_before(u64::MAX) {
+        order.push(String::from_utf8_lossy(b.name(slot)).into_owned());
+        b.release(slot);
+    }
+    assert_eq!(
+        order,
+        ["behind", "ring-early", "far-a", "far-b", "ring-tie"]
+    );
+    assert!(!b.waits_before(u64::MAX));
+    assert_eq!(b.take(b"far-a"), None, "given up once");
+}
