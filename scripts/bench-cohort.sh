@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # How a run's cost grows with the cohort: plan, jobs and merge timed apart, and peak memory.
-#   scripts/bench-cohort.sh [--patients 100,300,999] [--depth-scale X] [--workers N] [--work DIR]
+#   scripts/bench-cohort.sh [--patients 100,300,999] [--depth-scale X] [--workers N]
+#                           [--job-bytes B] [--work DIR]
 # (the simulator makes at most 999 patients; default depth scale 0.1: biopsies ~70x, plasma ~300x)
 # For each size: `esr1-coordinator simulate --patients N --depth-scale X` (roles scenario, 3
 # samples per patient: baseline biopsy, later biopsy, later plasma; kept in DIR/cohort-N and
@@ -10,18 +11,21 @@
 # plan / jobs / merge wall and CPU seconds, the run's CPU seconds, peak RSS, and the growth
 # exponent of the merge's wall and CPU time between consecutive sizes (log t2/t1 ÷ log n2/n1
 # in samples: 1 is linear, n·log n is a little above 1, 2 quadratic), and the largest job's
-# estimated compressed bytes over the median job's (from jobs.json).
+# estimated compressed bytes over the median job's (from jobs.json). --job-bytes passes the
+# planner's job size target (default 8 MiB, which leaves every sample of these cohorts one
+# job; a target below the plasma samples' size splits them and evens the jobs out).
 # Needs Debian's time (installed when missing). NO_BUILD=1 uses the release binaries as built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sizes=100,300,999; scale=0.1; workers=1; work=""
+sizes=100,300,999; scale=0.1; workers=1; work=""; job_bytes=()
 while [ $# -gt 0 ]; do
   case $1 in
     --patients) sizes=$2; shift 2 ;;
     --depth-scale) scale=$2; shift 2 ;;
     --workers) workers=$2; shift 2 ;;
+    --job-bytes) job_bytes=(--job-bytes "$2"); shift 2 ;;
     --work) work=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -51,7 +55,7 @@ for n in ${sizes//,/ }; do
   RUST_LOG=warn,esr1_coordinator::phases=info \
     /usr/bin/time -v -o "$work/run-$n.time" "$bin" run --log-format json --workers "$workers" \
     --samplesheet "$cohort/samplesheet.csv" --reference "$cohort/reference/chr6_esr1.fa.gz" \
-    --out "$run" >"$work/run-$n.out" 2>"$work/run-$n.log" || status=$?
+    --out "$run" "${job_bytes[@]}" >"$work/run-$n.out" 2>"$work/run-$n.log" || status=$?
   if [ "$status" -gt 1 ]; then
     echo "run of $n patients failed (exit $status):" >&2; tail -20 "$work/run-$n.log" >&2; exit 1
   fi
