@@ -119,13 +119,17 @@ fn split_heavy(
     let mut pieces = Vec::new();
     for &(ws, we, from, to) in windows {
         let bytes = to - from;
-        let k = bytes.div_ceil(target).min(MAX_PROBES);
-        if k <= 1 || we + 1 - ws < 2 * MIN_JOB_SPAN {
+        let jobs = bytes.div_ceil(target);
+        if jobs <= 1 || we + 1 - ws < 2 * MIN_JOB_SPAN {
             pieces.push(Piece { start: ws, bytes });
             continue;
         }
-        // Probe k - 1 even byte offsets: (first position, compressed offset of its first
-        // record) of each stretch between them.
+        // Probe k - 1 even byte offsets, PROBES_PER_JOB stretches per job wanted: (first
+        // position, compressed offset of its first record) of each stretch between them.
+        // Jobs are then gathered from several stretches each and come out about equal; a
+        // single cut could fall within the minimum span of the window's start (or find no
+        // record) and leave the whole window one job.
+        let k = (jobs * PROBES_PER_JOB).min(MAX_PROBES);
         let mut cuts = vec![(ws, from)];
         for j in 1..k {
             let offset = from + bytes * j / k;
@@ -153,6 +157,9 @@ fn split_heavy(
 
 /// Most probes into one window.
 const MAX_PROBES: u64 = 64;
+
+/// Stretches probed per job a heavy window is cut into.
+const PROBES_PER_JOB: u64 = 4;
 
 /// Gathers a window's probed stretches (in position order; the window ends at `we`) into
 /// pieces of about the same bytes, none narrower than [`MIN_JOB_SPAN`]: as many as the
