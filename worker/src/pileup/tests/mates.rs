@@ -14,6 +14,17 @@ fn wait(buffer: &mut MateBuffer, name: &[u8], mate_start: u64, reverse: bool) {
     );
 }
 
+/// The names of the reads given up before `start`, in the order they come out (each slot
+/// released).
+fn given_up(buffer: &mut MateBuffer, start: u64) -> Vec<String> {
+    let mut order = Vec::new();
+    while let Some(slot) = buffer.take_before(start) {
+        order.push(String::from_utf8_lossy(buffer.name(slot)).into_owned());
+        buffer.release(slot);
+    }
+    order
+}
+
 #[test]
 fn a_mate_is_found_by_name_once() {
     let mut b = MateBuffer::default();
@@ -38,14 +49,9 @@ fn reads_are_given_up_in_order_of_their_mate_starts_then_of_arrival() {
     let taken = b.take(b"taken").expect("waits");
     b.release(taken);
     assert!(b.waits_before(201));
-    let mut order = Vec::new();
-    while let Some(slot) = b.take_before(201) {
-        order.push(b.name(slot).to_vec());
-        b.release(slot);
-    }
     assert_eq!(
-        order,
-        [b"early".to_vec(), b"tie".to_vec()],
+        given_up(&mut b, 201),
+        ["early", "tie"],
         "the taken read is not given up again"
     );
     assert!(!b.waits_before(300));
@@ -129,12 +135,7 @@ fn reads_near_and_far_ahead_are_given_up_in_one_order() {
     wait(&mut b, b"taken", 300, false);
     let taken = b.take(b"taken").expect("waits");
     b.release(taken);
-    let mut order = Vec::new();
-    while let Some(slot) = b.take_before(4_500) {
-        order.push(String::from_utf8_lossy(b.name(slot)).into_owned());
-        b.release(slot);
-    }
-    assert_eq!(order, ["near-a", "near-b"]);
+    assert_eq!(given_up(&mut b, 4_500), ["near-a", "near-b"]);
     // Reads come up to 4,500: mate start 5,000 is now near. A later read of that mate start
     // waits in the ring, after the two that wait far; one whose mate start lies behind
     // comes out first.
@@ -142,13 +143,8 @@ fn reads_near_and_far_ahead_are_given_up_in_one_order() {
     wait(&mut b, b"ring-early", 4_999, false);
     wait(&mut b, b"behind", 10, false);
     assert!(b.waits_before(11));
-    let mut order = Vec::new();
-    while let Some(slot) = b.take_before(u64::MAX) {
-        order.push(String::from_utf8_lossy(b.name(slot)).into_owned());
-        b.release(slot);
-    }
     assert_eq!(
-        order,
+        given_up(&mut b, u64::MAX),
         ["behind", "ring-early", "far-a", "far-b", "ring-tie"]
     );
     assert!(!b.waits_before(u64::MAX));
