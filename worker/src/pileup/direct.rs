@@ -18,7 +18,7 @@
 //! [`ReadBuffers::aligned_run`]: super::read::ReadBuffers::aligned_run
 
 use super::read::{below_min_quality, READ_END_WINDOW};
-use super::types::{mismatch, RunCodes, Tally};
+use super::types::{mismatch, Matches, RunCodes, Tally};
 
 /// One read's run of aligned bases: where it starts, its bases and qualities, its strand.
 #[derive(Debug, Clone, Copy)]
@@ -88,21 +88,19 @@ fn mark_near_ends(codes: &mut [u8], i: usize, len: usize, second: bool) {
     }
 }
 
-/// What a code adds to its position's [`super::types::Matches`] lanes, by the code's
-/// [`MATCHED`], [`REVERSE`] and [`NEAR_END`] bits (its three lowest), for fragments that are
-/// not F1R2 (`[0]`) and that are (`[1]`): one table lookup per position instead of shifts
-/// and masks.
+/// What a code adds to its position's [`Matches`] lanes, by the code's [`MATCHED`],
+/// [`REVERSE`] and [`NEAR_END`] bits (its three lowest), for fragments that are not F1R2
+/// (`[0]`) and that are (`[1]`): one table lookup per position instead of shifts and masks.
 const MATCH_LANES: [[[u64; 2]; 8]; 2] = {
     let mut table = [[[0; 2]; 8]; 2];
     let mut f1r2 = 0;
     while f1r2 < 2 {
         let mut c = 0;
         while c < 8 {
-            let m = (c & MATCHED) as u64;
-            let strand = ((c & REVERSE) >> 1) as u64;
-            let near_end = ((c & NEAR_END) >> 2) as u64;
-            table[f1r2][c as usize] =
-                [m << (32 * strand), (m & f1r2 as u64) | (m & near_end) << 32];
+            if c & MATCHED != 0 {
+                table[f1r2][c as usize] =
+                    Matches::one(c & REVERSE != 0, f1r2 == 1, c & NEAR_END != 0);
+            }
             c += 1;
         }
         f1r2 += 1;
@@ -140,7 +138,6 @@ fn count_codes(
     let n = matches.len();
     let (codes, qualities) = (&codes[..n], &qualities[..n]);
     let errors = tally.error_thirds;
-    // What a code adds to its position's lanes, by its three low bits.
     let lanes = &MATCH_LANES[usize::from(tally.f1r2)];
     // Unseen bases (low half) and differing positions (high half), from the top three
     // bits of a code.

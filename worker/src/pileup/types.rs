@@ -268,6 +268,17 @@ pub struct Matches {
     pub lanes: [u64; 2],
 }
 
+impl Matches {
+    /// The lanes of one matching base read on the `reverse` strand, of an F1R2 fragment or
+    /// not, near an end of its read or not (what [`PositionCounts::add_matches`] unpacks).
+    pub const fn one(reverse: bool, f1r2: bool, near_end: bool) -> [u64; 2] {
+        [
+            1 << (32 * reverse as u64),
+            f1r2 as u64 | (near_end as u64) << 32,
+        ]
+    }
+}
+
 /// Per position of a run counted straight from its buffers ([`super::direct`]): the code of
 /// the base kept there, that base and its quality. Reused from run to run.
 #[derive(Debug, Default)]
