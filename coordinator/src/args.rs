@@ -5,7 +5,7 @@
 use clap::{Args, Parser, Subcommand};
 use esr1_coordinator::distributed::DEFAULT_REPUBLISH_AFTER;
 use esr1_coordinator::help;
-use esr1_coordinator::plan::{PlanOptions, DEFAULT_JOB_BYTES, MIN_JOB_BYTES};
+use esr1_coordinator::plan::{JobBytes, PlanOptions};
 use esr1_proto::CallingParams;
 use esr1_science::consequence::CountRule;
 use esr1_simulate::{AlignmentFormat, ACCURACY_DEPTH, ACCURACY_VAFS};
@@ -190,10 +190,12 @@ pub struct ThresholdArgs {
     /// places the exons the built-in model lacks (2, 3, 4 and 6) for HGVS names.
     #[arg(long, value_name = "FILE.gtf|gff3")]
     pub annotation: Option<PathBuf>,
-    /// Compressed bytes of alignment data per job (default 8 MiB, at least 64 KiB): a shallow
-    /// sample is one job, a deep one several of about this size, from its index.
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_JOB_BYTES, value_parser = clap::value_parser!(u64).range(MIN_JOB_BYTES..))]
-    pub job_bytes: u64,
+    /// Compressed bytes of alignment data per job, from the samples' indexes: a sample up to
+    /// this size is one job, a larger one several of about this size. `auto` (the default):
+    /// twice the cohort's median sample, rounded down to a power of two, from 256 KiB to
+    /// 8 MiB, so jobs come out about even. A number (at least 64 KiB) fixes it.
+    #[arg(long, value_name = "auto|BYTES", default_value = "auto")]
+    pub job_bytes: JobBytes,
     /// Cut every sample into regions of this many base pairs instead (1,000 to 20,000,000).
     #[arg(long, value_name = "BP", value_parser = clap::value_parser!(u64).range(1_000..=20_000_000))]
     pub region_size: Option<u64>,

@@ -220,6 +220,7 @@ mod tests {
                     sample,
                     reason: "gone".into(),
                 }],
+                job_target: None,
             },
         });
         assert_eq!(m.run_id, "r1");

@@ -17,13 +17,40 @@ pub use esr1_worker::MODEL_VERSION;
 
 pub mod bytes;
 
-pub use bytes::{DEFAULT_JOB_BYTES, MIN_JOB_BYTES};
+pub use bytes::{AUTO_MIN_JOB_BYTES, DEFAULT_JOB_BYTES, MIN_JOB_BYTES};
+
+/// Compressed bytes per job ([`bytes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobBytes {
+    /// From the cohort's samples ([`bytes::cohort_target`]): the default.
+    Auto,
+    /// This many.
+    Fixed(u64),
+}
+
+impl std::str::FromStr for JobBytes {
+    type Err = String;
+
+    /// `auto`, or a number of bytes of at least [`MIN_JOB_BYTES`].
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.eq_ignore_ascii_case("auto") {
+            return Ok(Self::Auto);
+        }
+        match s.parse::<u64>() {
+            Ok(n) if n >= MIN_JOB_BYTES => Ok(Self::Fixed(n)),
+            Ok(n) => Err(format!(
+                "{n} is below the smallest job, {MIN_JOB_BYTES} bytes"
+            )),
+            Err(_) => Err(format!("expected auto or a number of bytes, not {s:?}")),
+        }
+    }
+}
 
 /// How to plan.
 #[derive(Debug, Clone)]
 pub struct PlanOptions {
     /// Compressed bytes per job ([`bytes`]): the default way to cut a sample into jobs.
-    pub job_bytes: u64,
+    pub job_bytes: JobBytes,
     /// Fixed region size in base pairs instead (every sample tiled alike, whatever its data).
     pub region_size: Option<u64>,
     /// Filters and thresholds passed to every job.
@@ -38,7 +65,7 @@ pub struct PlanOptions {
 impl Default for PlanOptions {
     fn default() -> Self {
         Self {
-            job_bytes: DEFAULT_JOB_BYTES,
+            job_bytes: JobBytes::Auto,
             region_size: None,
             params: CallingParams::default(),
             annotation: None,
@@ -85,6 +112,9 @@ pub struct Plan {
     pub samples: Vec<PlannedSample>,
     /// Samples refused before any job ran.
     pub failed: Vec<FailedSample>,
+    /// Compressed bytes per job the samples were cut into (`None` when tiled by base pairs).
+    #[serde(default)]
+    pub job_target: Option<u64>,
 }
 
 impl Plan {
@@ -341,7 +371,7 @@ pub fn plan(
         model_version: MODEL_VERSION.to_owned(),
         output: output.to_owned(),
     };
-    let mut samples = Vec::new();
+    let mut checked_samples = Vec::new();
     let mut failed = Vec::new();
     for s in &sheet.samples {
         if let Some(p) = &s.problem {
@@ -364,31 +394,44 @@ pub fn plan(
                 })
             }
         });
-        let (contig, stamps, source) = match checked {
-            Ok(checked) => checked,
-            Err(e) => {
-                failed.push(FailedSample {
-                    sample: s.sample.clone(),
-                    reason: e.to_string(),
-                });
-                continue;
+        match checked {
+            // The sample's source (header and index) is let go here, back to `sources`
+            // alone (which keeps a few): only its layout waits for the cohort's target.
+            Ok((contig, stamps, source)) => {
+                let layout = bytes::SampleLayout::of(&source, &contig, (gene_start, gene_end));
+                checked_samples.push((s, contig, stamps, layout));
             }
-        };
+            Err(e) => failed.push(FailedSample {
+                sample: s.sample.clone(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+    let job_target = match (options.region_size, options.job_bytes) {
+        (Some(_), _) => None,
+        (None, JobBytes::Fixed(target)) => Some(target),
+        (None, JobBytes::Auto) => {
+            let sizes: Vec<u64> = checked_samples.iter().map(|(.., l)| l.bytes()).collect();
+            Some(bytes::cohort_target(&sizes))
+        }
+    };
+    let mut samples = Vec::new();
+    for (s, contig, stamps, layout) in checked_samples {
         let regions: Vec<(GenomicRegion, Option<u64>)> = match options.region_size {
             Some(size) => tile(&contig, gene_start, gene_end, size)
                 .into_iter()
                 .map(|r| (r, None))
                 .collect(),
-            None => bytes::plan_by_bytes(
-                storage,
-                &source,
-                &contig,
-                (gene_start, gene_end),
-                options.job_bytes,
-            )
-            .into_iter()
-            .map(|r| (r.region, Some(r.bytes)))
-            .collect(),
+            None => layout
+                .plan(
+                    storage,
+                    &contig,
+                    (gene_start, gene_end),
+                    job_target.unwrap_or(DEFAULT_JOB_BYTES),
+                )
+                .into_iter()
+                .map(|r| (r.region, Some(r.bytes)))
+                .collect(),
         };
         let job_bytes: Vec<u64> = regions.iter().filter_map(|(_, b)| *b).collect();
         let jobs = regions
@@ -419,6 +462,7 @@ pub fn plan(
         reference: reference_str,
         samples,
         failed,
+        job_target,
     })
 }
 

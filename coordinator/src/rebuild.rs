@@ -261,6 +261,7 @@ fn relabel(stored: &Plan, sheet: &mut Samplesheet) -> (Plan, Vec<String>) {
         reference: stored.reference.clone(),
         samples,
         failed,
+        job_target: stored.job_target,
     };
     (plan, dropped)
 }

@@ -14,11 +14,15 @@
 use esr1_proto::GenomicRegion;
 use esr1_worker::bisect::{probe, BamFile};
 use esr1_worker::source::{AlignmentSource, SourceIndex};
-use esr1_worker::storage::Storage;
+use esr1_worker::storage::{pinned_version, Storage};
 use noodles::core::{region::Interval, Position};
 
-/// Default compressed bytes per job.
+/// Default compressed bytes per job, and the largest target [`cohort_target`] picks.
 pub const DEFAULT_JOB_BYTES: u64 = 8 << 20;
+
+/// Smallest target [`cohort_target`] picks: below it a job's fixed costs (its sample's
+/// header and index, a queue round trip, a result file) weigh as much as its data.
+pub const AUTO_MIN_JOB_BYTES: u64 = 256 << 10;
 
 /// Smallest target accepted (below it jobs would be all overhead).
 pub const MIN_JOB_BYTES: u64 = 64 << 10;
@@ -48,28 +52,101 @@ struct Piece {
     bytes: u64,
 }
 
-/// Cuts `contig:start-end` of `source` into regions of about `target` compressed bytes.
-pub fn plan_by_bytes(
-    storage: &dyn Storage,
-    source: &AlignmentSource,
-    contig: &str,
-    (start, end): (u64, u64),
-    target: u64,
-) -> Vec<SizedRegion> {
-    let target = target.max(MIN_JOB_BYTES);
-    let rid = source
-        .header
-        .reference_sequences()
-        .get_index_of(contig.as_bytes());
-    let pieces = match (rid, &source.index) {
-        (None, _) => Vec::new(),
-        (Some(rid), SourceIndex::Binning(index)) => {
-            let windows = windows(index.as_ref(), rid, (start, end));
-            split_heavy(storage, source, &windows, target)
+/// What planning needs of one sample, taken from its index while it is open (a few dozen
+/// numbers, so a cohort's samples need not all stay open until the cohort's job target is
+/// known): where its data lies over the span, and where to probe inside a heavy window.
+#[derive(Debug, Clone)]
+pub struct SampleLayout {
+    /// BAM/CSI: the 16-kb windows with data ([`windows`]); CRAM: its containers' pieces.
+    layout: Layout,
+    uri: String,
+    size: u64,
+    version: Option<String>,
+    references: usize,
+}
+
+#[derive(Debug, Clone)]
+enum Layout {
+    Windows(Vec<(u64, u64, u64, u64)>),
+    Pieces(Vec<Piece>),
+}
+
+impl SampleLayout {
+    /// The layout of `contig:start-end` of `source` (no block is read).
+    pub fn of(source: &AlignmentSource, contig: &str, (start, end): (u64, u64)) -> Self {
+        let rid = source
+            .header
+            .reference_sequences()
+            .get_index_of(contig.as_bytes());
+        let layout = match (rid, &source.index) {
+            (None, _) => Layout::Pieces(Vec::new()),
+            (Some(rid), SourceIndex::Binning(index)) => {
+                Layout::Windows(windows(index.as_ref(), rid, (start, end)))
+            }
+            (Some(rid), SourceIndex::Crai(index)) => {
+                Layout::Pieces(containers(index, rid, (start, end), source.size))
+            }
+        };
+        Self {
+            layout,
+            uri: source.uri.clone(),
+            size: source.size,
+            version: pinned_version(&source.stamps.alignments).map(str::to_owned),
+            references: source.header.reference_sequences().len(),
         }
-        (Some(rid), SourceIndex::Crai(index)) => containers(index, rid, (start, end), source.size),
-    };
-    group(contig, (start, end), &pieces, target)
+    }
+
+    /// Compressed bytes of the span as the index gives them: what its jobs share out.
+    pub fn bytes(&self) -> u64 {
+        match &self.layout {
+            Layout::Windows(windows) => windows.iter().map(|&(_, _, from, to)| to - from).sum(),
+            Layout::Pieces(pieces) => pieces.iter().map(|p| p.bytes).sum(),
+        }
+    }
+
+    /// Cuts `contig:start-end` (the span the layout was taken of) into regions of about
+    /// `target` compressed bytes, probing heavy windows through `storage`.
+    pub fn plan(
+        &self,
+        storage: &dyn Storage,
+        contig: &str,
+        span: (u64, u64),
+        target: u64,
+    ) -> Vec<SizedRegion> {
+        let target = target.max(MIN_JOB_BYTES);
+        let pieces = match &self.layout {
+            Layout::Windows(windows) => {
+                let file = BamFile {
+                    storage,
+                    uri: &self.uri,
+                    size: self.size,
+                    version: self.version.as_deref(),
+                    references: self.references,
+                };
+                split_heavy(file, windows, target)
+            }
+            Layout::Pieces(pieces) => pieces.clone(),
+        };
+        group(contig, span, &pieces, target)
+    }
+}
+
+/// The job target for a cohort whose samples hold `sizes` compressed bytes over ESR1 (those
+/// without data left out): twice the median sample, rounded down to a power of two, within
+/// [`AUTO_MIN_JOB_BYTES`]..=[`DEFAULT_JOB_BYTES`]. A sample up to the median is one job; a
+/// larger one (plasma at thousands-fold depth beside shallow biopsies) is cut into jobs of
+/// half the target or more, so the largest job stays about twice the median one, and a deep
+/// sample is shared by several workers. The power of two keeps the target, and so the jobs
+/// and the results a rerun can reuse, unchanged when a few samples join the cohort.
+pub fn cohort_target(sizes: &[u64]) -> u64 {
+    let mut sizes: Vec<u64> = sizes.iter().copied().filter(|&b| b > 0).collect();
+    if sizes.is_empty() {
+        return DEFAULT_JOB_BYTES;
+    }
+    let middle = sizes.len() / 2;
+    let median = *sizes.select_nth_unstable(middle).1;
+    let twice = median.saturating_mul(2).max(1);
+    (1u64 << twice.ilog2()).clamp(AUTO_MIN_JOB_BYTES, DEFAULT_JOB_BYTES)
 }
 
 /// The 16-kb windows of the span that hold data: (first position, last position, offset of
@@ -109,13 +186,7 @@ fn windows(
 
 /// Pieces of the windows: one per window, or several for a window above the target, cut at
 /// the positions of records found by probing its bytes at even intervals.
-fn split_heavy(
-    storage: &dyn Storage,
-    source: &AlignmentSource,
-    windows: &[(u64, u64, u64, u64)],
-    target: u64,
-) -> Vec<Piece> {
-    let file = BamFile::of(storage, source);
+fn split_heavy(file: BamFile<'_>, windows: &[(u64, u64, u64, u64)], target: u64) -> Vec<Piece> {
     let mut pieces = Vec::new();
     for &(ws, we, from, to) in windows {
         let bytes = to - from;
@@ -290,6 +361,26 @@ mod tests {
                 (9_000, 10_000, 1)
             ]
         );
+    }
+
+    #[test]
+    fn a_cohort_target_is_twice_its_median_sample_rounded_down_to_a_power_of_two() {
+        // Biopsies of ~130 KB and plasma of ~750 KB (two to one): 256 KiB, so the plasma
+        // is cut into about three jobs of the biopsies' size or a little more.
+        let mut sizes = vec![0, 0];
+        for _ in 0..100 {
+            sizes.extend([131_000, 135_000, 753_000]);
+        }
+        assert_eq!(cohort_target(&sizes), 256 << 10);
+        // A few more samples do not move it (the jobs, and so the reusable results, stay).
+        sizes.extend([300_000; 10]);
+        assert_eq!(cohort_target(&sizes), 256 << 10);
+        // Deep samples only: capped at the default; tiny ones: at the floor; none: default.
+        assert_eq!(cohort_target(&[80 << 20, 90 << 20]), DEFAULT_JOB_BYTES);
+        assert_eq!(cohort_target(&[3_000, 5_000]), AUTO_MIN_JOB_BYTES);
+        assert_eq!(cohort_target(&[0, 0]), DEFAULT_JOB_BYTES);
+        assert_eq!(cohort_target(&[]), DEFAULT_JOB_BYTES);
+        assert_eq!(cohort_target(&[1_500_000]), 2 << 20);
     }
 
     #[test]

@@ -310,7 +310,7 @@ fn a_deep_sample_is_cut_into_jobs_of_about_the_target_size_and_a_shallow_one_is_
         .map(|b| sheet_sample(b.name, &b.bam, None))
         .collect();
     let options = PlanOptions {
-        job_bytes: 1 << 20,
+        job_bytes: JobBytes::Fixed(1 << 20),
         ..PlanOptions::default()
     };
     let p = plan(
@@ -366,4 +366,82 @@ fn a_deep_sample_is_cut_into_jobs_of_about_the_target_size_and_a_shallow_one_is_
             }
         }
     }
+}
+
+#[test]
+fn by_default_the_job_target_follows_the_cohort_so_a_deep_sample_among_shallow_ones_is_cut() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The same reference (same seed) with the exons 7-8 sample at 100x and at 1,000x.
+    let bench = |name: &str, depth: u32| {
+        let (reference, bams) =
+            esr1_simulate::bench::write_pileup_bench(&dir.path().join(name), 3, depth)
+                .expect("bench BAMs");
+        (reference, bams[1].bam.clone())
+    };
+    let (_, shallow) = bench("shallow", 100);
+    let (reference, deep) = bench("deep", 1_000);
+    let size = |p: &Path| std::fs::metadata(p).expect("size").len();
+    let (median, deep_size) = (size(&shallow), size(&deep));
+    assert!(
+        deep_size > 4 * median && deep_size < DEFAULT_JOB_BYTES,
+        "{median} {deep_size}"
+    );
+    let sheet_of = |samples: &[(&str, &Path)]| {
+        sheet(
+            samples
+                .iter()
+                .map(|(n, bam)| sheet_sample(n, bam, None))
+                .collect(),
+        )
+    };
+    let plan_with = |options: &PlanOptions, samples: &[(&str, &Path)]| {
+        let p = plan(
+            "run1",
+            &sheet_of(samples),
+            &reference.to_string_lossy(),
+            "/out",
+            options,
+            &LocalStorage,
+            &SourceCache::default(),
+        )
+        .expect("plan");
+        assert!(p.failed.is_empty(), "{:?}", p.failed);
+        p
+    };
+    // Two shallow samples and a deep one: the target is about twice the shallow samples'
+    // bytes, so they are one job each and the deep one (one job at the 8 MiB default) is cut.
+    let cohort = [("S1", &*shallow), ("S2", &*shallow), ("D", &*deep)];
+    let p = plan_with(&PlanOptions::default(), &cohort);
+    let target = p.job_target.expect("a target");
+    assert!(
+        target > median / 2 && target <= 2 * median,
+        "{target} for {median}"
+    );
+    let jobs: Vec<usize> = p.samples.iter().map(|s| s.jobs.len()).collect();
+    assert_eq!(jobs[..2], [1, 1]);
+    assert!(jobs[2] >= 2, "{jobs:?}");
+    // A fixed target overrides it; tiling by base pairs has none.
+    let fixed = PlanOptions {
+        job_bytes: JobBytes::Fixed(DEFAULT_JOB_BYTES),
+        ..PlanOptions::default()
+    };
+    let p = plan_with(&fixed, &cohort);
+    assert_eq!(p.job_target, Some(DEFAULT_JOB_BYTES));
+    assert_eq!(p.samples[2].jobs.len(), 1);
+    let tiled = PlanOptions {
+        region_size: Some(100_000),
+        ..PlanOptions::default()
+    };
+    assert_eq!(plan_with(&tiled, &cohort).job_target, None);
+}
+
+#[test]
+fn the_job_size_option_reads_auto_or_bytes_and_names_what_it_expected() {
+    assert_eq!("auto".parse::<JobBytes>(), Ok(JobBytes::Auto));
+    assert_eq!("AUTO".parse::<JobBytes>(), Ok(JobBytes::Auto));
+    assert_eq!("262144".parse::<JobBytes>(), Ok(JobBytes::Fixed(262_144)));
+    let small = "1000".parse::<JobBytes>().expect_err("too small");
+    assert!(small.contains("65536"), "{small}");
+    let word = "big".parse::<JobBytes>().expect_err("not a number");
+    assert!(word.contains("auto or a number"), "{word}");
 }

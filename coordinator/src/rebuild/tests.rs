@@ -47,6 +47,7 @@ fn stored_plan() -> Plan {
             sample: sample("B", "AI"),
             reason: "old.csv: line 3, column 'alignments': file B.bam not found".into(),
         }],
+        job_target: Some(1 << 20),
     }
 }
 

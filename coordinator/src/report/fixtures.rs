@@ -120,6 +120,7 @@ pub fn report(second: &str) -> (Plan, CohortReport) {
         reference: "ref.fa".into(),
         samples: Vec::new(),
         failed: Vec::new(),
+        job_target: Some(1 << 20),
     };
     let r = CohortReport {
         build: Build::Grch38,

@@ -86,6 +86,7 @@ mod tests {
             jobs: JobCounts {
                 done: 40,
                 failed: 0,
+                target_bytes: Some(262_144),
                 total: 40,
             },
             patients: PatientCounts {

@@ -123,6 +123,9 @@ pub struct JobCounts {
     pub done: usize,
     /// Jobs that failed or never reported.
     pub failed: usize,
+    /// Compressed bytes per job the samples were cut into (`--job-bytes`; null when tiled
+    /// by base pairs with `--region-size`).
+    pub target_bytes: Option<u64>,
     /// All jobs.
     pub total: usize,
 }
@@ -195,6 +198,7 @@ impl Summary {
             jobs: JobCounts {
                 done: r.jobs_done,
                 failed: r.jobs_failed,
+                target_bytes: plan.job_target,
                 total: r.jobs_done + r.jobs_failed,
             },
             patients: patient_counts(r),
