@@ -398,7 +398,8 @@ pub fn plan(
             // The sample's source (header and index) is let go here, back to `sources`
             // alone (which keeps a few): only its layout waits for the cohort's target.
             Ok((contig, stamps, source)) => {
-                let layout = bytes::SampleLayout::of(&source, &contig, (gene_start, gene_end));
+                let layout =
+                    bytes::SampleLayout::of(storage, &source, &contig, (gene_start, gene_end));
                 checked_samples.push((s, contig, stamps, layout));
             }
             Err(e) => failed.push(FailedSample {

@@ -14,7 +14,7 @@
 use esr1_proto::GenomicRegion;
 use esr1_worker::bisect::{probe, BamFile};
 use esr1_worker::source::{AlignmentSource, SourceIndex};
-use esr1_worker::storage::{pinned_version, Storage};
+use esr1_worker::storage::Storage;
 use noodles::core::{region::Interval, Position};
 
 /// Default compressed bytes per job, and the largest target [`cohort_target`] picks.
@@ -72,8 +72,14 @@ enum Layout {
 }
 
 impl SampleLayout {
-    /// The layout of `contig:start-end` of `source` (no block is read).
-    pub fn of(source: &AlignmentSource, contig: &str, (start, end): (u64, u64)) -> Self {
+    /// The layout of `contig:start-end` of `source`, read through `storage` (no block is
+    /// read here).
+    pub fn of(
+        storage: &dyn Storage,
+        source: &AlignmentSource,
+        contig: &str,
+        (start, end): (u64, u64),
+    ) -> Self {
         let rid = source
             .header
             .reference_sequences()
@@ -87,12 +93,14 @@ impl SampleLayout {
                 Layout::Pieces(containers(index, rid, (start, end), source.size))
             }
         };
+        // The file as probes read it (`BamFile::of`), kept without borrowing the source.
+        let file = BamFile::of(storage, source);
         Self {
             layout,
-            uri: source.uri.clone(),
-            size: source.size,
-            version: pinned_version(&source.stamps.alignments).map(str::to_owned),
-            references: source.header.reference_sequences().len(),
+            uri: file.uri.to_owned(),
+            size: file.size,
+            version: file.version.map(str::to_owned),
+            references: file.references,
         }
     }
 
@@ -114,7 +122,7 @@ impl SampleLayout {
         target: u64,
     ) -> Vec<SizedRegion> {
         let target = target.max(MIN_JOB_BYTES);
-        let pieces = match &self.layout {
+        match &self.layout {
             Layout::Windows(windows) => {
                 let file = BamFile {
                     storage,
@@ -123,11 +131,10 @@ impl SampleLayout {
                     version: self.version.as_deref(),
                     references: self.references,
                 };
-                split_heavy(file, windows, target)
+                group(contig, span, &split_heavy(file, windows, target), target)
             }
-            Layout::Pieces(pieces) => pieces.clone(),
-        };
-        group(contig, span, &pieces, target)
+            Layout::Pieces(pieces) => group(contig, span, pieces, target),
+        }
     }
 }
 
