@@ -63,49 +63,78 @@ pub fn max_outliers(observations: usize) -> usize {
 /// background (see the module notes). Observations [`Sums::add`] would refuse are never
 /// flagged (they are left out anyway).
 pub fn variant_outliers(observations: &[(u32, u32)], prior: &Prior) -> Vec<bool> {
+    let mut flagged = vec![false; observations.len()];
+    for i in variant_outlier_indices(observations, prior) {
+        flagged[i] = true;
+    }
+    flagged
+}
+
+/// The indices (ascending) of the observations [`variant_outliers`] flags.
+///
+/// Most background samples show no alt fragment of a given allele. Such an observation is
+/// never beyond a background (P(X ≥ 0) = 1), so it is always in the core and never a variant:
+/// only its sums matter, and they are taken once. The work beyond one pass over the
+/// observations is in those with alt fragments, so re-testing every site of a growing cohort
+/// stays linear in its samples. Zero-alt observations add whole numbers to every sum and
+/// exactly 0 to Σ k²/n, so the sums, and so the result, are bit for bit those of adding every
+/// observation in order.
+pub fn variant_outlier_indices(observations: &[(u32, u32)], prior: &Prior) -> Vec<usize> {
     // The core speaks for itself: its overdispersion is shrunk towards a small value, not
     // towards the cohort's typical site (which a few variable sites set).
     let prior = &Prior {
         mean: prior.mean,
         rho: prior.rho.min(CORE_PRIOR_RHO),
     };
-    let ones: Vec<Option<Sums>> = observations
-        .iter()
-        .map(|&(k, n)| {
-            let mut one = Sums::default();
-            one.add(k, n).then_some(one)
-        })
-        .collect();
-    let usable: Vec<usize> = (0..ones.len()).filter(|&i| ones[i].is_some()).collect();
+    /// A usable observation with alt fragments.
+    struct Alt {
+        index: usize,
+        k: u32,
+        n: u32,
+        one: Sums,
+    }
+    let mut zeros = Sums::default();
+    let mut alts: Vec<Alt> = Vec::new();
+    for (index, &(k, n)) in observations.iter().enumerate() {
+        if k == 0 {
+            zeros.add(k, n);
+            continue;
+        }
+        let mut one = Sums::default();
+        if one.add(k, n) {
+            alts.push(Alt { index, k, n, one });
+        }
+    }
+    let zero_count = zeros.samples as usize;
+    let usable = zero_count + alts.len();
     let beyond = |k: u32, n: u32, dist: &BetaBinomial, fold: f64, p: f64| {
         f64::from(k) >= fold * dist.mean * f64::from(n) && dist.sf(k, n) < p
     };
+    // The sums of the zero-alt observations and of the members among the others.
     let sums_of = |members: &[bool]| {
-        let mut core = Sums::default();
-        for &i in usable.iter().filter(|&&i| members[i]) {
-            if let Some(one) = &ones[i] {
-                core.merge(one);
-            }
+        let mut sums = zeros;
+        for (a, _) in alts.iter().zip(members).filter(|(_, &m)| m) {
+            sums.merge(&a.one);
         }
-        core
+        sums
     };
     // The core: the observations that do not stand out even mildly, first against the
     // pooled rate of the lower half (binomially; never below the prior's rate), then
     // against the core's own beta-binomial until it no longer changes. One outlier in the
     // core would inflate its overdispersion and hide the others.
-    let vaf = |i: usize| f64::from(observations[i].0) / f64::from(observations[i].1);
-    let mut vafs: Vec<f64> = usable.iter().map(|&i| vaf(i)).collect();
-    // The element a sort would put in the middle, found in linear time (this runs once per
-    // allele over every background sample).
-    let median = if vafs.is_empty() {
+    let vaf = |a: &Alt| f64::from(a.k) / f64::from(a.n);
+    // The element a sort of every usable allele fraction would put in the middle: 0 when
+    // that is one of the zero-alt observations, else found among the others in linear time.
+    let middle = usable / 2;
+    let median = if middle < zero_count || alts.is_empty() {
         0.0
     } else {
-        let middle = vafs.len() / 2;
-        *vafs.select_nth_unstable_by(middle, f64::total_cmp).1
+        let mut vafs: Vec<f64> = alts.iter().map(vaf).collect();
+        *vafs
+            .select_nth_unstable_by(middle - zero_count, f64::total_cmp)
+            .1
     };
-    let lower: Vec<bool> = (0..observations.len())
-        .map(|i| ones[i].is_some() && vaf(i) <= median)
-        .collect();
+    let lower: Vec<bool> = alts.iter().map(|a| vaf(a) <= median).collect();
     let lower = sums_of(&lower);
     let rate = if lower.depth > 0.0 {
         (lower.alt / lower.depth).max(prior.mean)
@@ -113,35 +142,30 @@ pub fn variant_outliers(observations: &[(u32, u32)], prior: &Prior) -> Vec<bool>
         prior.mean
     };
     let mut dist = BetaBinomial::new(rate, RHO_FLOOR);
-    let mut core = vec![false; observations.len()];
+    // Membership of the observations with alt fragments; the zero-alt ones join the core in
+    // the first round and never leave it.
+    let mut core = vec![false; alts.len()];
+    let mut zeros_in_core = zero_count == 0;
     for _ in 0..10 {
-        let next: Vec<bool> = (0..observations.len())
-            .map(|i| {
-                let (k, n) = observations[i];
-                ones[i].is_some() && !beyond(k, n, &dist, CORE_MIN_FOLD, CORE_P)
-            })
+        let next: Vec<bool> = alts
+            .iter()
+            .map(|a| !beyond(a.k, a.n, &dist, CORE_MIN_FOLD, CORE_P))
             .collect();
-        if next == core {
+        if next == core && zeros_in_core {
             break;
         }
         core = next;
+        zeros_in_core = true;
         dist = fit(&sums_of(&core), prior).dist;
     }
     // Variants: far beyond the core (a core member tested without itself).
     let core_sums = sums_of(&core);
-    let out: Vec<bool> = (0..observations.len())
-        .map(|i| {
-            let Some(one) = &ones[i] else {
-                return false;
-            };
-            let (k, n) = observations[i];
-            if k == 0 {
-                // No alt fragment is never beyond a background (its mean is above 0 and
-                // P(X ≥ 0) = 1): the fit below is skipped for most observations.
-                return false;
-            }
-            let others = if core[i] {
-                core_sums.without(one)
+    let out: Vec<usize> = alts
+        .iter()
+        .zip(&core)
+        .filter(|(a, &in_core)| {
+            let others = if in_core {
+                core_sums.without(&a.one)
             } else {
                 core_sums
             };
@@ -151,12 +175,13 @@ pub fn variant_outliers(observations: &[(u32, u32)], prior: &Prior) -> Vec<bool>
             // artefact's real spread cannot make a variant of its tail: that needs the fold.
             let d = fit(&others, prior).dist;
             let d = BetaBinomial::new(d.mean, d.rho.min(CORE_PRIOR_RHO));
-            beyond(k, n, &d, OUTLIER_MIN_FOLD, OUTLIER_P)
+            beyond(a.k, a.n, &d, OUTLIER_MIN_FOLD, OUTLIER_P)
         })
+        .map(|(a, _)| a.index)
         .collect();
-    if out.iter().filter(|&&o| o).count() > max_outliers(usable.len()) {
+    if out.len() > max_outliers(usable) {
         // More than the limit: a systematic artefact, not variants.
-        return vec![false; observations.len()];
+        return Vec::new();
     }
     out
 }
@@ -478,6 +503,165 @@ mod tests {
         // Nothing observed: the prior.
         let empty = fit(&Sums::default(), &prior);
         assert!(close(empty.dist.mean, 1e-4, 1e-9) && close(empty.dist.rho, 1e-4, 1e-9));
+    }
+
+    /// The first implementation of [`variant_outliers`], dense over every observation: the
+    /// reference the sparse one must equal exactly.
+    fn dense_variant_outliers(observations: &[(u32, u32)], prior: &Prior) -> Vec<bool> {
+        // The core speaks for itself: its overdispersion is shrunk towards a small value, not
+        // towards the cohort's typical site (which a few variable sites set).
+        let prior = &Prior {
+            mean: prior.mean,
+            rho: prior.rho.min(CORE_PRIOR_RHO),
+        };
+        let ones: Vec<Option<Sums>> = observations
+            .iter()
+            .map(|&(k, n)| {
+                let mut one = Sums::default();
+                one.add(k, n).then_some(one)
+            })
+            .collect();
+        let usable: Vec<usize> = (0..ones.len()).filter(|&i| ones[i].is_some()).collect();
+        let beyond = |k: u32, n: u32, dist: &BetaBinomial, fold: f64, p: f64| {
+            f64::from(k) >= fold * dist.mean * f64::from(n) && dist.sf(k, n) < p
+        };
+        let sums_of = |members: &[bool]| {
+            let mut core = Sums::default();
+            for &i in usable.iter().filter(|&&i| members[i]) {
+                if let Some(one) = &ones[i] {
+                    core.merge(one);
+                }
+            }
+            core
+        };
+        // The core: the observations that do not stand out even mildly, first against the
+        // pooled rate of the lower half (binomially; never below the prior's rate), then
+        // against the core's own beta-binomial until it no longer changes. One outlier in the
+        // core would inflate its overdispersion and hide the others.
+        let vaf = |i: usize| f64::from(observations[i].0) / f64::from(observations[i].1);
+        let mut vafs: Vec<f64> = usable.iter().map(|&i| vaf(i)).collect();
+        // The element a sort would put in the middle, found in linear time (this runs once per
+        // allele over every background sample).
+        let median = if vafs.is_empty() {
+            0.0
+        } else {
+            let middle = vafs.len() / 2;
+            *vafs.select_nth_unstable_by(middle, f64::total_cmp).1
+        };
+        let lower: Vec<bool> = (0..observations.len())
+            .map(|i| ones[i].is_some() && vaf(i) <= median)
+            .collect();
+        let lower = sums_of(&lower);
+        let rate = if lower.depth > 0.0 {
+            (lower.alt / lower.depth).max(prior.mean)
+        } else {
+            prior.mean
+        };
+        let mut dist = BetaBinomial::new(rate, RHO_FLOOR);
+        let mut core = vec![false; observations.len()];
+        for _ in 0..10 {
+            let next: Vec<bool> = (0..observations.len())
+                .map(|i| {
+                    let (k, n) = observations[i];
+                    ones[i].is_some() && !beyond(k, n, &dist, CORE_MIN_FOLD, CORE_P)
+                })
+                .collect();
+            if next == core {
+                break;
+            }
+            core = next;
+            dist = fit(&sums_of(&core), prior).dist;
+        }
+        // Variants: far beyond the core (a core member tested without itself).
+        let core_sums = sums_of(&core);
+        let out: Vec<bool> = (0..observations.len())
+            .map(|i| {
+                let Some(one) = &ones[i] else {
+                    return false;
+                };
+                let (k, n) = observations[i];
+                if k == 0 {
+                    // No alt fragment is never beyond a background (its mean is above 0 and
+                    // P(X ≥ 0) = 1): the fit below is skipped for most observations.
+                    return false;
+                }
+                let others = if core[i] {
+                    core_sums.without(one)
+                } else {
+                    core_sums
+                };
+                // The core's own overdispersion, capped: where the core is nearly error-free, a
+                // single stray alt fragment in a shallow sample makes its moment estimate large
+                // (10⁻³ and more) and the beta-binomial tail then swallows a 1 % subclone. An
+                // artefact's real spread cannot make a variant of its tail: that needs the fold.
+                let d = fit(&others, prior).dist;
+                let d = BetaBinomial::new(d.mean, d.rho.min(CORE_PRIOR_RHO));
+                beyond(k, n, &d, OUTLIER_MIN_FOLD, OUTLIER_P)
+            })
+            .collect();
+        if out.iter().filter(|&&o| o).count() > max_outliers(usable.len()) {
+            // More than the limit: a systematic artefact, not variants.
+            return vec![false; observations.len()];
+        }
+        out
+    }
+
+    #[test]
+    fn sparse_outliers_equal_the_dense_reference_on_random_cohorts() {
+        // Cohorts of 0–80 observations: mostly no alt fragment, some errors, some 1–2 %
+        // subclones, some at or above the variant cut-off, some without depth.
+        let mut rng = SplitMix(12);
+        let (mut cases_flagging, mut cases_over_limit) = (0, 0);
+        for case in 0..3000 {
+            let len = (rng.uniform() * 80.0) as usize;
+            // Shares of zero-alt, error-level and subclonal observations (the rest are at
+            // or above the cut-off); every fifth cohort is rich in subclones.
+            let zero = rng.uniform();
+            let error = zero + (1.0 - zero) * 0.7;
+            let subclone = if case % 5 == 0 {
+                error + (1.0 - error) * 0.95
+            } else {
+                error + (1.0 - error) * 0.6
+            };
+            let obs: Vec<(u32, u32)> = (0..len)
+                .map(|_| {
+                    let n = [0, 1, 40, 500, 2250, 9000][(rng.uniform() * 6.0) as usize];
+                    let u = rng.uniform();
+                    let k = if u < zero {
+                        0
+                    } else if u < error {
+                        (rng.uniform() * 4.0) as u32
+                    } else if u < subclone {
+                        (f64::from(n) * (0.005 + 0.02 * rng.uniform())) as u32
+                    } else {
+                        (f64::from(n) * rng.uniform()) as u32
+                    };
+                    (k.min(n), n)
+                })
+                .collect();
+            let prior = Prior {
+                mean: [1e-5, 1e-4, 1e-3][case % 3],
+                rho: [1e-5, 1e-4, 1e-2][case % 3],
+            };
+            let dense = dense_variant_outliers(&obs, &prior);
+            assert_eq!(
+                variant_outliers(&obs, &prior),
+                dense,
+                "case {case}: {obs:?}"
+            );
+            let flagged = dense.iter().filter(|&&f| f).count();
+            cases_flagging += usize::from(flagged > 0);
+            // A cohort with several clear subclones whose flags the limit took back.
+            let subclones = obs
+                .iter()
+                .filter(|&&(k, n)| n >= 500 && f64::from(k) >= 0.005 * f64::from(n))
+                .filter(|&&(k, n)| f64::from(k) < BACKGROUND_MAX_VAF * f64::from(n))
+                .count();
+            cases_over_limit += usize::from(flagged == 0 && subclones > max_outliers(len));
+        }
+        // The comparison covered both kinds of answer.
+        assert!(cases_flagging > 100, "{cases_flagging}");
+        assert!(cases_over_limit > 10, "{cases_over_limit}");
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! test is left out of its background entirely (stricter than leaving out the sample: a
 //! patient's own baseline may carry the variant below the variant cut-off).
 
-use crate::background::{fit, variant_outliers, Background, Prior, Sums, RHO_FLOOR};
+use crate::background::{
+    fit, variant_outlier_indices, variant_outliers, Background, Prior, Sums, RHO_FLOOR,
+};
 use crate::calling::INDEL_ERROR_RATE;
 use crate::esr1::{Build, Esr1Model};
 use crate::sample::{PositionWalk, SampleData};
@@ -354,10 +356,17 @@ fn global_priors(samples: &[&SampleData]) -> (HashMap<(u8, u8), f64>, f64) {
             }
             if all.samples >= 5.0 && all.alt >= MIN_PRIOR_ALT {
                 // Real subclones in baselines are no error: they must not set the prior.
-                let flagged = variant_outliers(&observations, &Prior::default_error());
-                let mut clean = Sums::default();
-                for (&(alt, depth), _) in observations.iter().zip(&flagged).filter(|(_, f)| !**f) {
-                    clean.add(alt, depth);
+                // (Usually none is: then the sums are those of all.)
+                let flagged = variant_outlier_indices(&observations, &Prior::default_error());
+                let mut clean = all;
+                if !flagged.is_empty() {
+                    clean = Sums::default();
+                    let mut flagged = flagged.iter().peekable();
+                    for (i, &(alt, depth)) in observations.iter().enumerate() {
+                        if flagged.next_if_eq(&&i).is_none() {
+                            clean.add(alt, depth);
+                        }
+                    }
                 }
                 if let Some((_, Some(rho))) = clean.moments() {
                     rhos.push(rho);
