@@ -86,12 +86,13 @@ pub fn variant_outlier_indices(observations: &[(u32, u32)], prior: &Prior) -> Ve
         mean: prior.mean,
         rho: prior.rho.min(CORE_PRIOR_RHO),
     };
-    /// A usable observation with alt fragments.
+    /// A usable observation with alt fragments, and whether it is in the core.
     struct Alt {
         index: usize,
         k: u32,
         n: u32,
         one: Sums,
+        in_core: bool,
     }
     let mut zeros = Sums::default();
     let mut alts: Vec<Alt> = Vec::new();
@@ -102,18 +103,24 @@ pub fn variant_outlier_indices(observations: &[(u32, u32)], prior: &Prior) -> Ve
         }
         let mut one = Sums::default();
         if one.add(k, n) {
-            alts.push(Alt { index, k, n, one });
+            alts.push(Alt {
+                index,
+                k,
+                n,
+                one,
+                in_core: false,
+            });
         }
     }
     let zero_count = zeros.samples as usize;
     let usable = zero_count + alts.len();
     let beyond = |k: u32, n: u32, dist: &BetaBinomial, fold: f64, p: f64| {
-        f64::from(k) >= fold * dist.mean * f64::from(n) && dist.sf(k, n) < p
+        f64::from(k) >= fold * dist.mean * f64::from(n) && dist.sf_below(k, n, p)
     };
-    // The sums of the zero-alt observations and of the members among the others.
-    let sums_of = |members: &[bool]| {
+    // The sums of the zero-alt observations and of the others `member` picks.
+    let sums_of = |alts: &[Alt], member: &dyn Fn(&Alt) -> bool| {
         let mut sums = zeros;
-        for (a, _) in alts.iter().zip(members).filter(|(_, &m)| m) {
+        for a in alts.iter().filter(|a| member(a)) {
             sums.merge(&a.one);
         }
         sums
@@ -134,37 +141,34 @@ pub fn variant_outlier_indices(observations: &[(u32, u32)], prior: &Prior) -> Ve
             .select_nth_unstable_by(middle - zero_count, f64::total_cmp)
             .1
     };
-    let lower: Vec<bool> = alts.iter().map(|a| vaf(a) <= median).collect();
-    let lower = sums_of(&lower);
+    let lower = sums_of(&alts, &|a| vaf(a) <= median);
     let rate = if lower.depth > 0.0 {
         (lower.alt / lower.depth).max(prior.mean)
     } else {
         prior.mean
     };
     let mut dist = BetaBinomial::new(rate, RHO_FLOOR);
-    // Membership of the observations with alt fragments; the zero-alt ones join the core in
-    // the first round and never leave it.
-    let mut core = vec![false; alts.len()];
+    // The zero-alt observations join the core in the first round and never leave it.
     let mut zeros_in_core = zero_count == 0;
     for _ in 0..10 {
-        let next: Vec<bool> = alts
-            .iter()
-            .map(|a| !beyond(a.k, a.n, &dist, CORE_MIN_FOLD, CORE_P))
-            .collect();
-        if next == core && zeros_in_core {
+        let mut changed = false;
+        for a in &mut alts {
+            let in_core = !beyond(a.k, a.n, &dist, CORE_MIN_FOLD, CORE_P);
+            changed |= in_core != a.in_core;
+            a.in_core = in_core;
+        }
+        if !changed && zeros_in_core {
             break;
         }
-        core = next;
         zeros_in_core = true;
-        dist = fit(&sums_of(&core), prior).dist;
+        dist = fit(&sums_of(&alts, &|a| a.in_core), prior).dist;
     }
     // Variants: far beyond the core (a core member tested without itself).
-    let core_sums = sums_of(&core);
+    let core_sums = sums_of(&alts, &|a| a.in_core);
     let out: Vec<usize> = alts
         .iter()
-        .zip(&core)
-        .filter(|(a, &in_core)| {
-            let others = if in_core {
+        .filter(|a| {
+            let others = if a.in_core {
                 core_sums.without(&a.one)
             } else {
                 core_sums
@@ -177,7 +181,7 @@ pub fn variant_outlier_indices(observations: &[(u32, u32)], prior: &Prior) -> Ve
             let d = BetaBinomial::new(d.mean, d.rho.min(CORE_PRIOR_RHO));
             beyond(a.k, a.n, &d, OUTLIER_MIN_FOLD, OUTLIER_P)
         })
-        .map(|(a, _)| a.index)
+        .map(|a| a.index)
         .collect();
     if out.len() > max_outliers(usable) {
         // More than the limit: a systematic artefact, not variants.
@@ -366,6 +370,38 @@ impl BetaBinomial {
         sum.min(1.0)
     }
 
+    /// Whether `self.sf(k, n) < p`, summing no more terms than it takes to know: the same
+    /// answer for every input, since the partial sums only grow. Most background
+    /// observations are far from significant, and their first upper term already says so.
+    pub fn sf_below(&self, k: u32, n: u32, p: f64) -> bool {
+        if k == 0 || k > n {
+            return self.sf(k, n) < p;
+        }
+        if f64::from(k) <= f64::from(n) * self.mean + 1.0 {
+            // 1 − (terms below k) only falls as terms are added.
+            let mut lower = 0.0;
+            for j in 0..k {
+                lower += self.ln_pmf(j, n).exp();
+                if (1.0 - lower).clamp(0.0, 1.0) < p {
+                    return true;
+                }
+            }
+            return false;
+        }
+        let mut sum = 0.0;
+        for j in k..=n {
+            let t = self.ln_pmf(j, n).exp();
+            sum += t;
+            if sum.min(1.0) >= p {
+                return false;
+            }
+            if t <= sum * 1e-15 {
+                break;
+            }
+        }
+        sum.min(1.0) < p
+    }
+
     /// The smallest alt count whose upper tail at `n` trials is at most `alpha` (`n + 1` when
     /// no count is that unlikely).
     pub fn critical_count(&self, n: u32, alpha: f64) -> u32 {
@@ -417,6 +453,34 @@ mod tests {
         }
         assert_eq!(d.sf(0, 10), 1.0);
         assert_eq!(d.sf(11, 10), 0.0);
+    }
+
+    #[test]
+    fn the_early_tail_test_answers_as_the_whole_tail() {
+        // Both sides of the mode, thresholds from the core's to far below the outliers', and
+        // counts on both sides of each threshold (found with the whole tail).
+        let mut rng = SplitMix(5);
+        let (mut below, mut cases) = (0, 0);
+        for _ in 0..400 {
+            let n = 1 + (rng.uniform() * 5000.0) as u32;
+            let d = BetaBinomial::new(
+                10f64.powf(-1.0 - 5.0 * rng.uniform()),
+                10f64.powf(-7.0 + 6.5 * rng.uniform()),
+            );
+            for p in [0.5, 1e-3, 1e-6, 1e-12] {
+                let edge = d.critical_count(n, p);
+                for k in [0, 1, 2, edge.saturating_sub(1), edge, edge + 1, n, n + 1] {
+                    let whole = d.sf(k, n) < p;
+                    assert_eq!(d.sf_below(k, n, p), whole, "{d:?} k={k} n={n} p={p}");
+                    below += usize::from(whole);
+                    cases += 1;
+                }
+            }
+        }
+        assert!(
+            below > cases / 5 && below < cases * 4 / 5,
+            "{below} of {cases}"
+        );
     }
 
     #[test]

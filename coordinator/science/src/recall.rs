@@ -327,6 +327,8 @@ fn global_priors(samples: &[&SampleData]) -> (HashMap<(u8, u8), f64>, f64) {
     let mut here: Vec<(u32, Option<&SiteCounts>)> = Vec::with_capacity(samples.len());
     let mut class_sums: HashMap<(u8, u8), Sums> = HashMap::new();
     let mut rhos = Vec::new();
+    // One site × alt's observations, every sample's; reused from pair to pair.
+    let mut observations: Vec<(u32, u32)> = Vec::with_capacity(samples.len());
     for (&pos, &r) in &positions {
         here.clear();
         here.extend(walks.iter_mut().map(|w| w.at(pos)));
@@ -349,7 +351,8 @@ fn global_priors(samples: &[&SampleData]) -> (HashMap<(u8, u8), f64>, f64) {
             class_sums.entry((r, a)).or_default().merge(&sums);
             // The overdispersion of errors is a property of sites, which every sample shows
             // (later ones too); real variants among them are left out below.
-            let observations: Vec<(u32, u32)> = here.iter().map(observe).collect();
+            observations.clear();
+            observations.extend(here.iter().map(observe));
             let mut all = Sums::default();
             for &(alt, depth) in &observations {
                 all.add(alt, depth);
