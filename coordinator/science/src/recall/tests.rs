@@ -127,3 +127,120 @@ fn germline_windows() {
     assert!(germline_like(0.5) && germline_like(0.97));
     assert!(!germline_like(0.1) && !germline_like(0.8));
 }
+
+/// A cohort of `samples` samples (the first half baselines) whose sites at `positions` show
+/// C>T errors at rates varying between samples (2,000 fragments each), from a fixed
+/// generator.
+fn error_cohort(samples: usize, positions: &[u64]) -> Vec<SampleData> {
+    use esr1_proto::{BaseCounts, GenomicRegion, RegionQc, RegionResult};
+    let mut state = 99u64;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let z = (state ^ (state >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z ^ (z >> 29)
+    };
+    (0..samples)
+        .map(|i| {
+            let mut r = RegionResult::new(
+                "j",
+                &format!("S{i}"),
+                GenomicRegion {
+                    contig: "chr6".into(),
+                    start: 1,
+                    end: 100_000,
+                },
+            );
+            for &pos in positions {
+                // 0-2 alt fragments, and in some samples 4-13 more (how often varies by
+                // site): overdispersed errors.
+                let extra = if next() % (2 + pos % 5) == 0 {
+                    4 + next() % 10
+                } else {
+                    0
+                };
+                let alt = (next() % 3 + extra) as u32;
+                r.sites.push(SiteCounts {
+                    pos,
+                    ref_base: 'C',
+                    forward: BaseCounts {
+                        c: 1000 - alt,
+                        t: alt,
+                        ..Default::default()
+                    },
+                    reverse: BaseCounts {
+                        c: 1000,
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                });
+            }
+            SampleData {
+                sample: SampleRef {
+                    patient: format!("P{}", i % (samples / 2)),
+                    sample: format!("S{i}"),
+                    day: if i < samples / 2 { 0 } else { 200 },
+                    material: Material::Cfdna,
+                    therapy: "AI".into(),
+                    alignments: format!("s{i}.bam"),
+                    index: None,
+                },
+                results: vec![r],
+                qc: RegionQc::default(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_prior_overdispersion_comes_from_a_bounded_choice_of_pairs_whatever_the_order() {
+    let positions: Vec<u64> = (0..120).map(|i| 1_000 + 10 * i).collect();
+    let cohort = error_cohort(16, &positions);
+    let all: Vec<&SampleData> = cohort.iter().collect();
+    // The C>T pairs with at least MIN_PRIOR_ALT alt fragments qualify; below the bound all
+    // of them inform the median.
+    let pooled = |pos: u64| -> u32 {
+        cohort
+            .iter()
+            .flat_map(|s| &s.results[0].sites)
+            .filter(|x| x.pos == pos)
+            .map(|x| x.forward.t + x.reverse.t)
+            .sum()
+    };
+    let positions: Vec<u64> = positions
+        .into_iter()
+        .filter(|&p| f64::from(pooled(p)) >= MIN_PRIOR_ALT)
+        .collect();
+    assert!(positions.len() > 100, "{}", positions.len());
+    let (priors, rho, used) = global_priors_within(&all, usize::MAX);
+    assert_eq!(used, positions.len());
+    assert!(rho > PRIOR_RHO_FLOOR, "{rho}");
+    assert_eq!(
+        global_priors_within(&all, positions.len()),
+        (priors, rho, used)
+    );
+    // Bounded: the pairs of the smallest ranks, the same whatever the samples' order, and
+    // the prior is the one of a cohort holding only those sites.
+    let bound = 60;
+    let (_, bounded, used) = global_priors_within(&all, bound);
+    assert_eq!(used, bound);
+    let reversed: Vec<&SampleData> = cohort.iter().rev().collect();
+    assert_eq!(global_priors_within(&reversed, bound).1, bounded);
+    let mut ranked = positions.clone();
+    ranked.sort_by_key(|&p| prior_pair_rank(p, b'T'));
+    let mut kept = ranked[..bound].to_vec();
+    kept.sort_unstable();
+    let only_kept: Vec<SampleData> = cohort
+        .iter()
+        .cloned()
+        .map(|mut s| {
+            s.results[0].sites.retain(|x| kept.contains(&x.pos));
+            s
+        })
+        .collect();
+    let only_kept: Vec<&SampleData> = only_kept.iter().collect();
+    let (_, expected, used) = global_priors_within(&only_kept, usize::MAX);
+    assert_eq!(used, bound);
+    assert_eq!(bounded, expected);
+    // A different choice of pairs gives a different median here: the bound is not idle.
+    assert_ne!(bounded, rho);
+}
