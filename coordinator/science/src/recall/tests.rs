@@ -1,5 +1,6 @@
 //! Tests of [`super`]: recall.
 
+use super::priors::{global_priors_within, prior_pair_rank};
 use super::*;
 use esr1_proto::SiteCounts;
 
