@@ -23,6 +23,13 @@ use std::io;
 pub struct RegionCounter {
     /// The region and its reference bases.
     reference: RegionReference,
+    /// The part of the region the per-position tables cover, from the first record's start
+    /// on (records come in coordinate order, so nothing is counted before it): a job over a
+    /// long region whose reads lie at its end neither allocates nor walks the rest. Its
+    /// first position is `reference`'s `skip`-th.
+    counted: RegionReference,
+    /// Positions of the region before `counted`'s (all of them until a record arrives).
+    skip: usize,
     reference_sequence_id: Option<usize>,
     params: CallingParams,
     report_sites: Vec<u64>,
@@ -136,14 +143,17 @@ impl RegionCounter {
         let mut report_sites = report_sites;
         report_sites.sort_unstable();
         report_sites.dedup();
+        let reference = RegionReference::new(region, reference);
         Self {
-            reference: RegionReference::new(region, reference),
+            counted: reference.clone(),
+            reference,
+            skip: len,
             reference_sequence_id,
             params,
             report_sites,
-            counts: vec![PositionCounts::default(); len],
-            matches: vec![Matches::default(); len],
-            errors: vec![0.0; len],
+            counts: Vec::new(),
+            matches: Vec::new(),
+            errors: Vec::new(),
             indels: HashMap::new(),
             mnvs: HashMap::new(),
             mnv_bases: MnvBases::new(),
@@ -209,6 +219,7 @@ impl RegionCounter {
         if rid.is_none() || rid != self.reference_sequence_id {
             return Ok(());
         }
+        self.cover_from(start);
         self.flush_pending_before(start);
 
         let reverse = flags.is_reverse_complemented();
@@ -255,6 +266,39 @@ impl RegionCounter {
         Ok(())
     }
 
+    /// Makes the per-position tables cover the region from `start` (a record's start) on:
+    /// from the first record, and further back only when a record comes out of coordinate
+    /// order (the tables then grow at their front; nothing counted is lost).
+    fn cover_from(&mut self, start: u64) {
+        let len = self.reference.region.len() as usize;
+        let skip = self
+            .reference
+            .offset(start)
+            .unwrap_or(0)
+            .min(len.saturating_sub(1));
+        if skip >= self.skip {
+            return;
+        }
+        let grow = self.skip.min(len) - skip;
+        // (At the first record the tables are empty and `grow` is the rest of the region.)
+        fn front<T: Clone>(table: &mut Vec<T>, zero: T, grow: usize) {
+            table.splice(0..0, std::iter::repeat_n(zero, grow));
+        }
+        front(&mut self.counts, PositionCounts::default(), grow);
+        front(&mut self.matches, Matches::default(), grow);
+        front(&mut self.errors, 0.0, grow);
+        let region = &self.reference.region;
+        self.counted = RegionReference::new(
+            GenomicRegion {
+                contig: region.contig.clone(),
+                start: region.start + skip as u64,
+                end: region.end,
+            },
+            self.reference.bases[skip.min(self.reference.bases.len())..].to_vec(),
+        );
+        self.skip = skip;
+    }
+
     /// Counts a fragment (a read, or two mates merged as they are counted; each mate with
     /// its strand), F1R2 or not: its bases and indels in one pass, its MNVs from the fragment
     /// built again when it has two mismatches or more. Reads without indels are counted
@@ -266,7 +310,7 @@ impl RegionCounter {
         second: Option<(Mate, bool)>,
     ) -> io::Result<()> {
         let Self {
-            reference,
+            counted: reference,
             params,
             counts,
             matches,
@@ -398,9 +442,59 @@ impl RegionCounter {
         let mut open: Option<(ReferenceBlock, u32)> = None; // (block, first depth)
         let band = 1.0 + self.params.block_depth_band.max(0.0);
         let min_report = self.params.min_alt_to_report.max(1);
-        let matches = self.matches.iter().zip(&self.errors);
-        for (i, (c, (m, &expected_errors))) in self.counts.iter_mut().zip(matches).enumerate() {
+        let len = self.reference.region.len() as usize;
+        // Positions before the tables: nothing was counted there. Runs of them that are not
+        // reported sites extend a block of depth 0 at once, as position by position below.
+        let (empty, unseen) = (PositionCounts::default(), Matches::default());
+        let walk_fast = !(self.indels.keys())
+            .chain(self.mnvs.keys())
+            .chain(self.mnv_bases.keys())
+            .any(|&p| p < self.counted.region.start);
+        let mut i = 0;
+        while i < len {
             let pos = self.reference.region.start + i as u64;
+            if i < self.skip && walk_fast {
+                let next_site = self.report_sites
+                    [self.report_sites.partition_point(|&p| p < pos)..]
+                    .first()
+                    .copied()
+                    .unwrap_or(u64::MAX);
+                let run_end = (self.reference.region.start + self.skip as u64).min(next_site);
+                if run_end > pos {
+                    let last = run_end - 1;
+                    match &mut open {
+                        Some((b, 0)) => {
+                            b.end = last;
+                            b.min_depth = 0;
+                        }
+                        _ => {
+                            if let Some((b, _)) = open.take() {
+                                blocks.push(b);
+                            }
+                            open = Some((
+                                ReferenceBlock {
+                                    start: pos,
+                                    end: last,
+                                    min_depth: 0,
+                                    max_alt: 0,
+                                },
+                                0,
+                            ));
+                        }
+                    }
+                    i = (run_end - self.reference.region.start) as usize;
+                    continue;
+                }
+            }
+            let mut zero;
+            let (c, m, expected_errors) = match i.checked_sub(self.skip) {
+                Some(j) => (&mut self.counts[j], &self.matches[j], self.errors[j]),
+                None => {
+                    zero = empty.clone();
+                    (&mut zero, &unseen, 0.0)
+                }
+            };
+            i += 1;
             let ref_base = self.reference.base(pos);
             c.add_matches(ref_base, m);
             let (forward, reverse) = (c.row(FORWARD), c.row(REVERSE));

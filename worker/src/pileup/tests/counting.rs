@@ -2,7 +2,9 @@
 //! sites and reference blocks.
 
 use super::util::*;
-use esr1_proto::CallingParams;
+use crate::pileup::counter::RegionCounter;
+use esr1_proto::{CallingParams, GenomicRegion, ReferenceBlock, SiteCounts};
+use noodles::sam::alignment::RecordBuf;
 
 #[test]
 fn an_overlapping_pair_is_counted_once_and_strand_is_kept() {
@@ -318,4 +320,91 @@ fn fragments_are_counted_by_orientation_whichever_mate_shows_the_base() {
         .find(|s| s.pos == 105)
         .unwrap_or_else(|| panic!("no site"));
     assert_eq!(s.orientations(b'C'), (0, 1));
+}
+
+/// Unpaired reads of `REF` (10 bases) starting at `starts`; those at 131 read another base at
+/// 135.
+fn reads_at(starts: &[usize]) -> Vec<RecordBuf> {
+    starts
+        .iter()
+        .map(|&start| {
+            let mut seq = ref_seq(start, 10);
+            if start == 131 {
+                seq[135 - start] = if seq[135 - start] == b'A' { b'G' } else { b'A' };
+            }
+            record(Read {
+                name: "r",
+                flags: 0,
+                start,
+                cigar: "10M",
+                seq: &seq,
+                qual: 30,
+                mapq: 60,
+                mate_start: None,
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn a_region_whose_reads_lie_at_its_end_counts_as_one_that_starts_at_them() {
+    let reads = reads_at(&[131, 131, 133, 136, 141]);
+    // The whole region, with reported sites before the reads and among them.
+    let (sites, blocks, _) = count_with(counter(REF, vec![105, 110, 135]), &reads);
+    // The same reads over a region that starts where they do.
+    let tail = RegionCounter::new(
+        GenomicRegion {
+            contig: "chr6".into(),
+            start: 131,
+            end: 150,
+        },
+        Some(0),
+        ref_seq(131, 20),
+        CallingParams::default(),
+        vec![135],
+    );
+    let (tail_sites, tail_blocks, _) = count_with(tail, &reads);
+    assert!(tail_sites
+        .iter()
+        .any(|s| s.pos == 135 && s.depth() == 3 && s.base_total(b'A') == 2));
+    let from = |s: &[SiteCounts]| {
+        s.iter()
+            .filter(|x| x.pos >= 131)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(from(&sites), tail_sites);
+    let blocks_from: Vec<ReferenceBlock> =
+        blocks.iter().filter(|b| b.start >= 131).cloned().collect();
+    assert_eq!(blocks_from, tail_blocks);
+    // Before them: the reported sites at depth 0, and blocks of depth 0 around them.
+    let before: Vec<(u64, u32)> = sites
+        .iter()
+        .filter(|x| x.pos < 131)
+        .map(|x| (x.pos, x.depth()))
+        .collect();
+    assert_eq!(before, [(105, 0), (110, 0)]);
+    let zero = |start, end| ReferenceBlock {
+        start,
+        end,
+        min_depth: 0,
+        max_alt: 0,
+    };
+    let blocks_before: Vec<ReferenceBlock> =
+        blocks.iter().filter(|b| b.start < 131).cloned().collect();
+    assert_eq!(
+        blocks_before,
+        [zero(101, 104), zero(106, 109), zero(111, 130)]
+    );
+}
+
+#[test]
+fn a_record_out_of_coordinate_order_is_still_counted_where_it_lies() {
+    // The tables start at the first record (131); a later record at 111 grows them.
+    let sorted = count_with(counter(REF, vec![112, 135]), &reads_at(&[111, 131, 136]));
+    let unsorted = count_with(counter(REF, vec![112, 135]), &reads_at(&[131, 111, 136]));
+    assert_eq!(depth_at(&unsorted.1, &unsorted.0, 112), 1);
+    assert_eq!(depth_at(&unsorted.1, &unsorted.0, 120), 1);
+    assert_eq!(depth_at(&unsorted.1, &unsorted.0, 125), 0);
+    assert_eq!(sorted, unsorted);
 }
