@@ -444,7 +444,7 @@ impl RegionCounter {
         let min_report = self.params.min_alt_to_report.max(1);
         let len = self.reference.region.len() as usize;
         // Positions before the tables: nothing was counted there. Runs of them that are not
-        // reported sites extend a block of depth 0 at once, as position by position below.
+        // reported sites go into the blocks at once ([`add_to_blocks`]).
         let (empty, unseen) = (PositionCounts::default(), Matches::default());
         let walk_fast = !(self.indels.keys())
             .chain(self.mnvs.keys())
@@ -461,27 +461,7 @@ impl RegionCounter {
                     .unwrap_or(u64::MAX);
                 let run_end = (self.reference.region.start + self.skip as u64).min(next_site);
                 if run_end > pos {
-                    let last = run_end - 1;
-                    match &mut open {
-                        Some((b, 0)) => {
-                            b.end = last;
-                            b.min_depth = 0;
-                        }
-                        _ => {
-                            if let Some((b, _)) = open.take() {
-                                blocks.push(b);
-                            }
-                            open = Some((
-                                ReferenceBlock {
-                                    start: pos,
-                                    end: last,
-                                    min_depth: 0,
-                                    max_alt: 0,
-                                },
-                                0,
-                            ));
-                        }
-                    }
+                    add_to_blocks((&mut open, &mut blocks), (pos, run_end - 1), (0, 0), band);
                     i = (run_end - self.reference.region.start) as usize;
                     continue;
                 }
@@ -539,35 +519,48 @@ impl RegionCounter {
                 });
                 continue;
             }
-            match &mut open {
-                Some((b, first_depth))
-                    if (depth == 0) == (*first_depth == 0)
-                        && f64::from(depth) <= f64::from(*first_depth) * band
-                        && f64::from(depth) * band >= f64::from(*first_depth) =>
-                {
-                    b.end = pos;
-                    b.min_depth = b.min_depth.min(depth);
-                    b.max_alt = b.max_alt.max(alt);
-                }
-                _ => {
-                    if let Some((b, _)) = open.take() {
-                        blocks.push(b);
-                    }
-                    open = Some((
-                        ReferenceBlock {
-                            start: pos,
-                            end: pos,
-                            min_depth: depth,
-                            max_alt: alt,
-                        },
-                        depth,
-                    ));
-                }
-            }
+            add_to_blocks((&mut open, &mut blocks), (pos, pos), (depth, alt), band);
         }
         if let Some((b, _)) = open.take() {
             blocks.push(b);
         }
         (sites, blocks, self.qc)
+    }
+}
+
+/// Adds the positions `first..=last`, each of `depth` fragments with at most `alt` alt ones,
+/// to the reference blocks: they extend the open block (with the depth it started at) while
+/// their depth is within `band` times its first depth (and zero only where that was), and
+/// start a new one otherwise. A run of equal positions goes in at once, as one by one.
+fn add_to_blocks(
+    (open, blocks): (&mut Option<(ReferenceBlock, u32)>, &mut Vec<ReferenceBlock>),
+    (first, last): (u64, u64),
+    (depth, alt): (u32, u32),
+    band: f64,
+) {
+    match open {
+        Some((b, first_depth))
+            if (depth == 0) == (*first_depth == 0)
+                && f64::from(depth) <= f64::from(*first_depth) * band
+                && f64::from(depth) * band >= f64::from(*first_depth) =>
+        {
+            b.end = last;
+            b.min_depth = b.min_depth.min(depth);
+            b.max_alt = b.max_alt.max(alt);
+        }
+        _ => {
+            if let Some((b, _)) = open.take() {
+                blocks.push(b);
+            }
+            *open = Some((
+                ReferenceBlock {
+                    start: first,
+                    end: last,
+                    min_depth: depth,
+                    max_alt: alt,
+                },
+                depth,
+            ));
+        }
     }
 }
