@@ -145,7 +145,12 @@ impl RegionCounter {
         report_sites.dedup();
         let reference = RegionReference::new(region, reference);
         Self {
-            counted: reference.clone(),
+            // No table yet: [`Self::cover_from`] makes it at the first record.
+            counted: RegionReference {
+                region: reference.region.clone(),
+                bases: Vec::new(),
+                match_keys: Vec::new(),
+            },
             reference,
             skip: len,
             reference_sequence_id,
@@ -287,15 +292,18 @@ impl RegionCounter {
         front(&mut self.counts, PositionCounts::default(), grow);
         front(&mut self.matches, Matches::default(), grow);
         front(&mut self.errors, 0.0, grow);
+        // The reference's tail from there, bases and match keys as they are.
         let region = &self.reference.region;
-        self.counted = RegionReference::new(
-            GenomicRegion {
+        let tail = |v: &[u8]| v.get(skip..).unwrap_or_default().to_vec();
+        self.counted = RegionReference {
+            region: GenomicRegion {
                 contig: region.contig.clone(),
                 start: region.start + skip as u64,
                 end: region.end,
             },
-            self.reference.bases[skip.min(self.reference.bases.len())..].to_vec(),
-        );
+            bases: tail(&self.reference.bases),
+            match_keys: tail(&self.reference.match_keys),
+        };
         self.skip = skip;
     }
 

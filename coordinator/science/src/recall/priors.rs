@@ -53,8 +53,8 @@ pub(super) fn global_priors_within(
     let mut walks: Vec<PositionWalk> = samples.iter().map(|s| PositionWalk::new(s)).collect();
     let mut here: Vec<(u32, Option<&SiteCounts>)> = Vec::with_capacity(samples.len());
     let mut class_sums: HashMap<(u8, u8), Sums> = HashMap::new();
-    // (rank, position, alt) of every pair with enough data.
-    let mut qualifying: Vec<(u64, u64, u8)> = Vec::new();
+    // (rank, position, alt, sums of every sample) of every pair with enough data.
+    let mut qualifying: Vec<(u64, u64, u8, Sums)> = Vec::new();
     for (&pos, &r) in &positions {
         here.clear();
         here.extend(walks.iter_mut().map(|w| w.at(pos)));
@@ -72,17 +72,18 @@ pub(super) fn global_priors_within(
             // The overdispersion of errors is a property of sites, which every sample shows
             // (later ones too); real variants among them are left out below.
             if all.samples >= 5.0 && all.alt >= MIN_PRIOR_ALT {
-                qualifying.push((prior_pair_rank(pos, a), pos, a));
+                qualifying.push((prior_pair_rank(pos, a), pos, a, all));
             }
         }
     }
     if qualifying.len() > max_pairs {
-        qualifying.select_nth_unstable(max_pairs);
+        // (Ranks of distinct pairs tie only by a 64-bit collision; then position decides.)
+        qualifying.select_nth_unstable_by_key(max_pairs, |&(rank, pos, a, _)| (rank, pos, a));
         qualifying.truncate(max_pairs);
     }
-    let mut picked: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
-    for &(_, pos, a) in &qualifying {
-        picked.entry(pos).or_default().push(a);
+    let mut picked: BTreeMap<u64, Vec<(u8, Sums)>> = BTreeMap::new();
+    for &(_, pos, a, all) in &qualifying {
+        picked.entry(pos).or_default().push((a, all));
     }
     let mut walks: Vec<PositionWalk> = samples.iter().map(|s| PositionWalk::new(s)).collect();
     let mut rhos = Vec::with_capacity(qualifying.len());
@@ -91,13 +92,9 @@ pub(super) fn global_priors_within(
     for (&pos, picked_alts) in &picked {
         here.clear();
         here.extend(walks.iter_mut().map(|w| w.at(pos)));
-        for &a in picked_alts {
+        for &(a, all) in picked_alts {
             observations.clear();
             observations.extend(here.iter().map(|o| observe(a, o)));
-            let mut all = Sums::default();
-            for &(alt, depth) in &observations {
-                all.add(alt, depth);
-            }
             // Real subclones in baselines are no error: they must not set the prior.
             // (Usually none is: then the sums are those of all.)
             let flagged = variant_outlier_indices(&observations, &Prior::default_error());
