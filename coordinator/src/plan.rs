@@ -345,6 +345,25 @@ pub fn tile(contig: &str, start: u64, end: u64, size: u64) -> Vec<GenomicRegion>
     out
 }
 
+/// [`tile`]'s regions with every cut moved back to the [`esr1_proto::BLOCK_GRID`] line before
+/// it (a region left without positions of its own joins the one before), so that the
+/// sample's reference blocks are those one job over the whole span makes.
+pub fn tile_on_grid(contig: &str, start: u64, end: u64, size: u64) -> Vec<GenomicRegion> {
+    let mut out: Vec<GenomicRegion> = Vec::new();
+    for r in tile(contig, start, end, size) {
+        let cut = bytes::grid_line(r.start);
+        match out.last_mut() {
+            Some(prev) if cut > prev.start => {
+                prev.end = cut - 1;
+                out.push(GenomicRegion { start: cut, ..r });
+            }
+            Some(prev) => prev.end = r.end,
+            None => out.push(r),
+        }
+    }
+    out
+}
+
 /// Plans a run: every sample that can be read gets one job per region of the ESR1 span.
 /// `output` is the run's output location, where workers write results. Headers and indexes
 /// opened to check each sample stay in `sources`, so in-process workers sharing it do not
@@ -419,7 +438,7 @@ pub fn plan(
     let mut samples = Vec::new();
     for (s, contig, stamps, layout) in checked_samples {
         let regions: Vec<(GenomicRegion, Option<u64>)> = match options.region_size {
-            Some(size) => tile(&contig, gene_start, gene_end, size)
+            Some(size) => tile_on_grid(&contig, gene_start, gene_end, size)
                 .into_iter()
                 .map(|r| (r, None))
                 .collect(),

@@ -20,7 +20,7 @@ pub use job::{
 };
 pub use result::{
     AlleleCount, BaseCounts, FilterCounts, MnvCount, ReferenceBlock, RegionQc, RegionResult,
-    SampleCall, SiteCounts,
+    SampleCall, SiteCounts, BLOCK_GRID,
 };
 pub use sample::{Material, SampleRef};
 pub use version::{decode, encode, DecodeError, Versioned, SCHEMA_VERSION};

@@ -198,7 +198,14 @@ impl SiteCounts {
     }
 }
 
-/// A run of consecutive positions without reportable alt evidence (the gVCF model).
+/// Reference blocks never run across a line of this grid: a position `p` with
+/// `(p - 1) % BLOCK_GRID == 0` (1, 1025, 2049 …; every BAI/CSI window starts on one) always
+/// starts a block. The planner cuts samples into jobs only on its lines, so a sample's blocks,
+/// like its counts, are the same however it is cut.
+pub const BLOCK_GRID: u64 = 1024;
+
+/// A run of consecutive positions without reportable alt evidence (the gVCF model), inside
+/// one cell of [`BLOCK_GRID`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferenceBlock {
     /// First position, 1-based.

@@ -52,5 +52,5 @@ pub use error::{FailureKind, JobError};
 
 /// Version of the counting model; part of every job id (the coordinator stamps it on jobs)
 /// and of `esr1_*_build_info`.
-pub const MODEL_VERSION: &str = concat!("esr1-count-4-", env!("CARGO_PKG_VERSION"));
+pub const MODEL_VERSION: &str = concat!("esr1-count-5-", env!("CARGO_PKG_VERSION"));
 pub use job::{run_job, run_local_job, Caches};

@@ -11,7 +11,7 @@
 //! job before them, and no job spans only such a stretch unless the sample has no data there
 //! at all (then it has one job over the span).
 
-use esr1_proto::GenomicRegion;
+use esr1_proto::{GenomicRegion, BLOCK_GRID};
 use esr1_worker::bisect::{probe, BamFile};
 use esr1_worker::source::{AlignmentSource, SourceIndex};
 use esr1_worker::storage::Storage;
@@ -304,7 +304,15 @@ fn containers(
     pieces
 }
 
-/// Gathers pieces into regions of about `target` bytes tiling `start..=end`.
+/// The [`BLOCK_GRID`] line at or before `pos`: where a job may start, so that a sample's
+/// reference blocks do not depend on where it is cut.
+pub(crate) fn grid_line(pos: u64) -> u64 {
+    pos.saturating_sub(1) / BLOCK_GRID * BLOCK_GRID + 1
+}
+
+/// Gathers pieces into regions of about `target` bytes tiling `start..=end`, cut only on
+/// [`BLOCK_GRID`] lines (a piece's start is moved back to the line before it; a piece whose
+/// line is not past the region's start stays in it).
 fn group(
     contig: &str,
     (start, end): (u64, u64),
@@ -322,12 +330,13 @@ fn group(
         bytes: 0,
     };
     for p in pieces {
-        if current.bytes > 0 && current.bytes + p.bytes > target && p.start > current.region.start {
+        let cut = grid_line(p.start);
+        if current.bytes > 0 && current.bytes + p.bytes > target && cut > current.region.start {
             let mut done = current.clone();
-            done.region.end = p.start - 1;
+            done.region.end = cut - 1;
             out.push(done);
             current = SizedRegion {
-                region: region(p.start, end),
+                region: region(cut, end),
                 bytes: 0,
             };
         }
@@ -346,13 +355,15 @@ mod tests {
     }
 
     #[test]
-    fn pieces_gather_to_the_target_and_the_regions_tile_the_span() {
+    fn pieces_gather_to_the_target_and_the_regions_tile_the_span_cut_on_the_grid() {
         let pieces = [
-            piece(100, 3),
-            piece(200, 3),
-            piece(300, 3),
+            piece(1_100, 3),
+            piece(2_100, 3),
+            piece(3_100, 3),
             piece(5_000, 10),
             piece(9_000, 1),
+            // Its grid line is the last region's start: it stays in that region.
+            piece(9_100, 6),
         ];
         let regions = group("chr6", (1, 10_000), &pieces, 6);
         let spans: Vec<(u64, u64, u64)> = regions
@@ -362,12 +373,17 @@ mod tests {
         assert_eq!(
             spans,
             vec![
-                (1, 299, 6),
-                (300, 4_999, 3),
-                (5_000, 8_999, 10),
-                (9_000, 10_000, 1)
+                (1, 3_072, 6),
+                (3_073, 4_096, 3),
+                (4_097, 8_192, 10),
+                (8_193, 10_000, 7)
             ]
         );
+        // Every cut is a grid line, so each job starts its blocks where one job over the
+        // whole span would.
+        assert!(regions[1..]
+            .iter()
+            .all(|r| (r.region.start - 1) % BLOCK_GRID == 0));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::samplesheet::{SheetProblem, SheetSample};
-use esr1_proto::Material;
+use esr1_proto::{Material, BLOCK_GRID};
 use esr1_worker::storage::LocalStorage;
 use noodles::bam;
 use noodles::csi::binning_index::index::reference_sequence::index::LinearIndex;
@@ -20,6 +20,22 @@ fn tiles_cover_the_span_exactly_once() {
     let spans: Vec<(u64, u64)> = t.iter().map(|r| (r.start, r.end)).collect();
     assert_eq!(spans, vec![(100, 199), (200, 299), (300, 350)]);
     assert_eq!(tile("chr6", 5, 5, 100).len(), 1);
+}
+
+#[test]
+fn tiles_on_the_grid_cover_the_span_once_and_cut_only_on_its_lines() {
+    let spans = |t: Vec<GenomicRegion>| t.iter().map(|r| (r.start, r.end)).collect::<Vec<_>>();
+    assert_eq!(
+        spans(tile_on_grid("6", 500, 5_000, 2_000)),
+        vec![(500, 2_048), (2_049, 4_096), (4_097, 5_000)]
+    );
+    // Tiles narrower than a cell join the one before.
+    assert_eq!(
+        spans(tile_on_grid("6", 1, 3_000, 1_000)),
+        vec![(1, 1_024), (1_025, 3_000)]
+    );
+    assert_eq!(spans(tile_on_grid("6", 10, 12, 100)), vec![(10, 12)]);
+    assert!(tile_on_grid("6", 12, 10, 100).is_empty());
 }
 
 #[test]
@@ -153,11 +169,13 @@ fn a_sample_is_cut_into_contiguous_region_jobs_named_as_its_header_names_chr6() 
     assert_eq!(jobs[jobs.len() - 1].region.end, end);
     for pair in jobs.windows(2) {
         assert_eq!(pair[0].region.end + 1, pair[1].region.start);
+        assert_eq!((pair[1].region.start - 1) % BLOCK_GRID, 0);
     }
     for j in &jobs {
         // The sample's own contig name, not the reference's.
         assert_eq!(j.region.contig, "6");
-        assert!(j.region.end - j.region.start < region_size);
+        // Cut on the block grid: each cut moves back by less than a grid cell.
+        assert!(j.region.end - j.region.start < region_size + BLOCK_GRID);
         assert!(j.report_sites.iter().all(|&s| j.region.contains(s)));
     }
     // Every hotspot position lands in exactly one job.

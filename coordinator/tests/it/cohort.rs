@@ -259,6 +259,65 @@ fn a_rerun_into_the_same_directory_reuses_results_and_gives_identical_reports() 
 }
 
 #[test]
+fn a_cohort_cut_into_smaller_jobs_reports_the_same_calls_statuses_and_counts() {
+    use esr1_coordinator::plan::{JobBytes, PlanOptions};
+    use esr1_coordinator::run::{run, Backend, RunOptions};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sim = cohort(dir.path(), 7, 23);
+    let run_with = |name: &str, job_bytes: JobBytes| {
+        let out = dir.path().join(name);
+        let options = RunOptions {
+            count: Default::default(),
+            samplesheet: sim.samplesheet.clone(),
+            reference: sim.reference.clone(),
+            out: out.to_string_lossy().into_owned(),
+            backend: Backend::Embedded { workers: 2 },
+            plan: PlanOptions {
+                job_bytes,
+                ..PlanOptions::default()
+            },
+            run_id: None,
+            progress: false,
+        };
+        let done =
+            run(&options, &crate::util::local_storage()).unwrap_or_else(|e| panic!("run: {e:#}"));
+        (out, done.plan.jobs().count())
+    };
+    let (whole, whole_jobs) = run_with("whole", JobBytes::Fixed(1 << 30));
+    let (cut, cut_jobs) = run_with("cut", JobBytes::Fixed(64 << 10));
+    // Every sample is one job in the first run; the second cuts them (on grid lines).
+    assert!(
+        cut_jobs >= 2 * whole_jobs,
+        "{cut_jobs} jobs against {whole_jobs}"
+    );
+    let read = |out: &std::path::Path, n: &str| {
+        std::fs::read_to_string(out.join(n)).unwrap_or_else(|e| panic!("{n}: {e}"))
+    };
+    // Calls with their q-values (which rest on the background's covered positions),
+    // statuses and frequencies: byte for byte.
+    for name in ["calls.tsv", "patients.tsv", "frequencies.tsv"] {
+        assert_eq!(read(&whole, name), read(&cut, name), "{name}");
+    }
+    assert!(read(&whole, "calls.tsv").lines().count() > 5);
+    // QC: the same but for how the sample was cut and fetched.
+    let per_job = ["jobs", "bytes_fetched", "requests", "chunk_span_bytes"];
+    let qc = |out: &std::path::Path| -> Vec<Vec<(String, String)>> {
+        read_tsv(&out.join("qc.tsv"))
+            .into_iter()
+            .map(|row| {
+                let mut kept: Vec<(String, String)> = row
+                    .into_iter()
+                    .filter(|(k, _)| !per_job.contains(&k.as_str()))
+                    .collect();
+                kept.sort();
+                kept
+            })
+            .collect()
+    };
+    assert_eq!(qc(&whole), qc(&cut));
+}
+
+#[test]
 fn a_bam_rewritten_after_its_index_is_refused_with_the_reason() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let sim = cohort(dir.path(), 7, 5);

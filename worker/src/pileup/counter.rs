@@ -10,10 +10,11 @@ use super::mnv::count_mnvs;
 use super::read::{read_events, ReadBuffers};
 use super::types::{
     Fragment, FragmentSink, IndelNames, Matches, MnvBases, PositionCounts, ReadEvent,
-    RegionReference, RunCodes, Tally, F1R2, FORWARD, NEAR_END, REVERSE,
+    RegionReference, RunCodes, Tally, ERROR_UNIT, F1R2, FORWARD, NEAR_END, REVERSE,
 };
 use esr1_proto::{
     AlleleCount, CallingParams, GenomicRegion, MnvCount, ReferenceBlock, RegionQc, SiteCounts,
+    BLOCK_GRID,
 };
 use noodles::sam::{self, alignment::Record};
 use std::collections::HashMap;
@@ -36,15 +37,16 @@ pub struct RegionCounter {
     counts: Vec<PositionCounts>,
     /// Per position as `counts`: the bases matching the reference.
     matches: Vec<Matches>,
-    /// Per position: the expected errors of the bases counted ([`Tally::errors`]).
-    errors: Vec<f64>,
+    /// Per position: the expected errors of the bases counted, in [`ERROR_UNIT`]s
+    /// ([`Tally::errors`]).
+    errors: Vec<u64>,
     indels: HashMap<u64, Vec<AlleleCount>>,
     mnvs: HashMap<u64, Vec<MnvCount>>,
     mnv_bases: MnvBases,
     mates: MateBuffer,
     qc: RegionQc,
     /// [`error_thirds`].
-    error_thirds: [f64; 256],
+    error_thirds: [u64; 256],
     /// Buffers reused from read to read, so that counting allocates nothing per read.
     scratch: Scratch,
     /// Reads without indels are counted straight from their buffers ([`super::direct`]);
@@ -79,10 +81,12 @@ struct Scratch {
 }
 
 /// `10^(-Q/10) / 3` for every quality a base can have (0–93; 93's above, as for 255,
-/// unknown): the expected share of one specific wrong base. Computed once, with the same
-/// expression per quality as before.
-fn error_thirds() -> [f64; 256] {
-    std::array::from_fn(|q| 10f64.powf(-(q.min(93) as f64) / 10.0) / 3.0)
+/// unknown), in [`ERROR_UNIT`]s: the expected share of one specific wrong base. Computed
+/// once.
+fn error_thirds() -> [u64; 256] {
+    std::array::from_fn(|q| {
+        (10f64.powf(-(q.min(93) as f64) / 10.0) / 3.0 * ERROR_UNIT).round() as u64
+    })
 }
 
 /// Gives a sink the fragment of one read, or of two mates merged ([`merge_pair`], which
@@ -291,7 +295,7 @@ impl RegionCounter {
         }
         front(&mut self.counts, PositionCounts::default(), grow);
         front(&mut self.matches, Matches::default(), grow);
-        front(&mut self.errors, 0.0, grow);
+        front(&mut self.errors, 0, grow);
         // The reference's tail from there, bases and match keys as they are.
         let region = &self.reference.region;
         let tail = |v: &[u8]| v.get(skip..).unwrap_or_default().to_vec();
@@ -469,14 +473,18 @@ impl RegionCounter {
                     .unwrap_or(u64::MAX);
                 let run_end = (self.reference.region.start + self.skip as u64).min(next_site);
                 if run_end > pos {
-                    add_to_blocks((&mut open, &mut blocks), (pos, run_end - 1), (0, 0), band);
+                    let run = (pos, run_end - 1);
+                    add_to_blocks((&mut open, &mut blocks), run, (0, 0), band);
                     i = (run_end - self.reference.region.start) as usize;
                     continue;
                 }
             }
             let mut zero;
             let (c, m, expected_errors) = match i.checked_sub(self.skip) {
-                Some(j) => (&mut self.counts[j], &self.matches[j], self.errors[j]),
+                Some(j) => {
+                    let errors = self.errors[j] as f64 / ERROR_UNIT;
+                    (&mut self.counts[j], &self.matches[j], errors)
+                }
                 None => {
                     zero = empty.clone();
                     (&mut zero, &unseen, 0.0)
@@ -538,37 +546,48 @@ impl RegionCounter {
 
 /// Adds the positions `first..=last`, each of `depth` fragments with at most `alt` alt ones,
 /// to the reference blocks: they extend the open block (with the depth it started at) while
-/// their depth is within `band` times its first depth (and zero only where that was), and
-/// start a new one otherwise. A run of equal positions goes in at once, as one by one.
+/// their depth is within `band` times its first depth (and zero only where that was) and no
+/// [`BLOCK_GRID`] line lies between, and start a new one otherwise. A run of equal
+/// positions goes in at once, as one by one (split at the grid lines it crosses).
+///
+/// The grid makes blocks independent of where a sample is cut into jobs: the planner cuts
+/// on its lines, where every job restarts its blocks anyway, so one job over two regions
+/// makes the blocks the two jobs make.
 fn add_to_blocks(
     (open, blocks): (&mut Option<(ReferenceBlock, u32)>, &mut Vec<ReferenceBlock>),
     (first, last): (u64, u64),
     (depth, alt): (u32, u32),
     band: f64,
 ) {
-    match open {
-        Some((b, first_depth))
-            if (depth == 0) == (*first_depth == 0)
-                && f64::from(depth) <= f64::from(*first_depth) * band
-                && f64::from(depth) * band >= f64::from(*first_depth) =>
-        {
-            b.end = last;
-            b.min_depth = b.min_depth.min(depth);
-            b.max_alt = b.max_alt.max(alt);
-        }
-        _ => {
-            if let Some((b, _)) = open.take() {
-                blocks.push(b);
+    let mut start = first;
+    while start <= last {
+        // The part of the run before the next grid line.
+        let from_line = start.saturating_sub(1) % BLOCK_GRID;
+        let end = last.min(start + (BLOCK_GRID - 1 - from_line));
+        match open {
+            Some((b, first_depth))
+                if from_line != 0
+                    && (depth == 0) == (*first_depth == 0)
+                    && f64::from(depth) <= f64::from(*first_depth) * band
+                    && f64::from(depth) * band >= f64::from(*first_depth) =>
+            {
+                b.end = end;
+                b.min_depth = b.min_depth.min(depth);
+                b.max_alt = b.max_alt.max(alt);
             }
-            *open = Some((
-                ReferenceBlock {
-                    start: first,
-                    end: last,
+            _ => {
+                if let Some((b, _)) = open.take() {
+                    blocks.push(b);
+                }
+                let block = ReferenceBlock {
+                    start,
+                    end,
                     min_depth: depth,
                     max_alt: alt,
-                },
-                depth,
-            ));
+                };
+                *open = Some((block, depth));
+            }
         }
+        start = end + 1;
     }
 }

@@ -171,11 +171,10 @@ fn count_codes(
     (mismatches, tallies & u64::from(u32::MAX), tallies >> 32)
 }
 
-/// `error` where `keep`, else 0.0 (which adds nothing to a sum of positive numbers), without
-/// a branch.
+/// `error` where `keep`, else 0, without a branch.
 #[inline]
-fn kept(error: f64, keep: bool) -> f64 {
-    f64::from_bits(error.to_bits() & 0u64.wrapping_sub(u64::from(keep)))
+fn kept(error: u64, keep: bool) -> u64 {
+    error & 0u64.wrapping_sub(u64::from(keep))
 }
 
 /// The reference's match keys of positions `[lo, hi)` (`lo < hi`, inside the region).
