@@ -261,26 +261,15 @@ fn a_rerun_into_the_same_directory_reuses_results_and_gives_identical_reports() 
 #[test]
 fn a_cohort_cut_into_smaller_jobs_reports_the_same_calls_statuses_and_counts() {
     use esr1_coordinator::plan::{JobBytes, PlanOptions};
-    use esr1_coordinator::run::{run, Backend, RunOptions};
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let sim = cohort(dir.path(), 7, 23);
     let run_with = |name: &str, job_bytes: JobBytes| {
         let out = dir.path().join(name);
-        let options = RunOptions {
-            count: Default::default(),
-            samplesheet: sim.samplesheet.clone(),
-            reference: sim.reference.clone(),
-            out: out.to_string_lossy().into_owned(),
-            backend: Backend::Embedded { workers: 2 },
-            plan: PlanOptions {
-                job_bytes,
-                ..PlanOptions::default()
-            },
-            run_id: None,
-            progress: false,
+        let plan = PlanOptions {
+            job_bytes,
+            ..PlanOptions::default()
         };
-        let done =
-            run(&options, &crate::util::local_storage()).unwrap_or_else(|e| panic!("run: {e:#}"));
+        let done = crate::util::run_planned(&sim, &sim.samplesheet, &out, plan);
         (out, done.plan.jobs().count())
     };
     let (whole, whole_jobs) = run_with("whole", JobBytes::Fixed(1 << 30));

@@ -226,25 +226,11 @@ fn run_verifying(
     out: &Path,
     verify_inputs: bool,
 ) -> esr1_coordinator::run::RunOutput {
-    use esr1_coordinator::plan::PlanOptions;
-    use esr1_coordinator::run::{run, Backend, RunOptions};
-    run(
-        &RunOptions {
-            count: Default::default(),
-            samplesheet: sim.samplesheet.clone(),
-            reference: sim.reference.clone(),
-            out: out.to_string_lossy().into_owned(),
-            backend: Backend::Embedded { workers: 2 },
-            plan: PlanOptions {
-                verify_inputs,
-                ..PlanOptions::default()
-            },
-            run_id: None,
-            progress: false,
-        },
-        &crate::util::local_storage(),
-    )
-    .unwrap_or_else(|e| panic!("run: {e:#}"))
+    let plan = esr1_coordinator::plan::PlanOptions {
+        verify_inputs,
+        ..Default::default()
+    };
+    crate::util::run_planned(sim, &sim.samplesheet, out, plan)
 }
 
 /// Replaces a BAM by another file of the same size — here the same records with the first

@@ -103,6 +103,17 @@ pub fn record_key<R: noodles::sam::alignment::Record>(r: &R) -> (Vec<u8>, u16, u
 
 /// Runs the embedded backend on a simulated cohort into `out`.
 pub fn run_cohort(cohort: &SimulatedCohort, samplesheet: &Path, out: &Path) -> RunOutput {
+    run_planned(cohort, samplesheet, out, PlanOptions::default())
+}
+
+/// Runs the embedded backend (two workers) on `samplesheet` of a simulated cohort into
+/// `out`, planned with `plan`.
+pub fn run_planned(
+    cohort: &SimulatedCohort,
+    samplesheet: &Path,
+    out: &Path,
+    plan: PlanOptions,
+) -> RunOutput {
     run(
         &RunOptions {
             count: Default::default(),
@@ -110,7 +121,7 @@ pub fn run_cohort(cohort: &SimulatedCohort, samplesheet: &Path, out: &Path) -> R
             reference: cohort.reference.clone(),
             out: out.to_string_lossy().into_owned(),
             backend: esr1_coordinator::run::Backend::Embedded { workers: 2 },
-            plan: PlanOptions::default(),
+            plan,
             run_id: None,
             progress: false,
         },
