@@ -198,10 +198,11 @@ impl SiteCounts {
     }
 }
 
-/// Reference blocks never run across a line of this grid: a position `p` with
+/// Reference blocks with depth never run across a line of this grid: a position `p` with
 /// `(p - 1) % BLOCK_GRID == 0` (1, 1025, 2049 …; every BAI/CSI window starts on one) always
-/// starts a block. The planner cuts samples into jobs only on its lines, so a sample's blocks,
-/// like its counts, are the same however it is cut.
+/// starts one. The planner cuts samples into jobs only on its lines, so a sample's blocks,
+/// like its counts, are the same however it is cut (a depth-0 block may be in parts, each
+/// of depth 0).
 pub const BLOCK_GRID: u64 = 1024;
 
 /// A run of consecutive positions without reportable alt evidence (the gVCF model), inside

@@ -552,7 +552,8 @@ impl RegionCounter {
 ///
 /// The grid makes blocks independent of where a sample is cut into jobs: the planner cuts
 /// on its lines, where every job restarts its blocks anyway, so one job over two regions
-/// makes the blocks the two jobs make.
+/// makes the blocks the two jobs make. Blocks of depth 0 run on across it (a panel's
+/// introns would otherwise be a block per cell): cut or not, they say the same, no depth.
 fn add_to_blocks(
     (open, blocks): (&mut Option<(ReferenceBlock, u32)>, &mut Vec<ReferenceBlock>),
     (first, last): (u64, u64),
@@ -566,7 +567,7 @@ fn add_to_blocks(
         let end = last.min(start + (BLOCK_GRID - 1 - from_line));
         match open {
             Some((b, first_depth))
-                if from_line != 0
+                if (from_line != 0 || depth == 0)
                     && (depth == 0) == (*first_depth == 0)
                     && f64::from(depth) <= f64::from(*first_depth) * band
                     && f64::from(depth) * band >= f64::from(*first_depth) =>

@@ -117,3 +117,24 @@ fn two_jobs_cut_on_a_grid_line_report_what_one_job_over_both_does() {
     assert_eq!(qc.low_base_quality, sum(|q| q.low_base_quality));
     assert_eq!(qc.discordant_mate_bases, sum(|q| q.discordant_mate_bases));
 }
+
+#[test]
+fn a_stretch_without_reads_is_one_block_across_grid_lines() {
+    // A panel's introns: no restart per grid cell (cut or not, a depth-0 part says the same).
+    let region = GenomicRegion {
+        contig: "chr6".into(),
+        start: 1,
+        end: 3 * BLOCK_GRID + 10,
+    };
+    let bases = vec![b'A'; region.len() as usize];
+    let counter = RegionCounter::new(region, Some(0), bases, CallingParams::default(), vec![]);
+    let (sites, blocks, _) = count_with(counter, &[]);
+    assert!(sites.is_empty());
+    let whole = ReferenceBlock {
+        start: 1,
+        end: 3 * BLOCK_GRID + 10,
+        min_depth: 0,
+        max_alt: 0,
+    };
+    assert_eq!(blocks, [whole]);
+}
