@@ -351,7 +351,7 @@ pub fn tile(contig: &str, start: u64, end: u64, size: u64) -> Vec<GenomicRegion>
 pub fn tile_on_grid(contig: &str, start: u64, end: u64, size: u64) -> Vec<GenomicRegion> {
     let mut out: Vec<GenomicRegion> = Vec::new();
     for r in tile(contig, start, end, size) {
-        let cut = bytes::grid_line(r.start);
+        let cut = esr1_proto::grid_line(r.start);
         match out.last_mut() {
             Some(prev) if cut > prev.start => {
                 prev.end = cut - 1;

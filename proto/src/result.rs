@@ -205,6 +205,12 @@ impl SiteCounts {
 /// of depth 0).
 pub const BLOCK_GRID: u64 = 1024;
 
+/// The [`BLOCK_GRID`] line at or before `pos` (1-based): where a block must start, and where
+/// the planner may cut a sample.
+pub fn grid_line(pos: u64) -> u64 {
+    pos.saturating_sub(1) / BLOCK_GRID * BLOCK_GRID + 1
+}
+
 /// A run of consecutive positions without reportable alt evidence (the gVCF model), inside
 /// one cell of [`BLOCK_GRID`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,7 +11,7 @@
 //! job before them, and no job spans only such a stretch unless the sample has no data there
 //! at all (then it has one job over the span).
 
-use esr1_proto::{GenomicRegion, BLOCK_GRID};
+use esr1_proto::{grid_line, GenomicRegion};
 use esr1_worker::bisect::{probe, BamFile};
 use esr1_worker::source::{AlignmentSource, SourceIndex};
 use esr1_worker::storage::Storage;
@@ -304,14 +304,8 @@ fn containers(
     pieces
 }
 
-/// The [`BLOCK_GRID`] line at or before `pos`: where a job may start, so that a sample's
-/// reference blocks do not depend on where it is cut.
-pub(crate) fn grid_line(pos: u64) -> u64 {
-    pos.saturating_sub(1) / BLOCK_GRID * BLOCK_GRID + 1
-}
-
 /// Gathers pieces into regions of about `target` bytes tiling `start..=end`, cut only on
-/// [`BLOCK_GRID`] lines (a piece's start is moved back to the line before it; a piece whose
+/// [`esr1_proto::BLOCK_GRID`] lines (a piece's start is moved back to the line before it; a piece whose
 /// line is not past the region's start stays in it).
 fn group(
     contig: &str,
@@ -349,6 +343,7 @@ fn group(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use esr1_proto::BLOCK_GRID;
 
     fn piece(start: u64, bytes: u64) -> Piece {
         Piece { start, bytes }

@@ -13,8 +13,8 @@ use super::types::{
     RegionReference, RunCodes, Tally, ERROR_UNIT, F1R2, FORWARD, NEAR_END, REVERSE,
 };
 use esr1_proto::{
-    AlleleCount, CallingParams, GenomicRegion, MnvCount, ReferenceBlock, RegionQc, SiteCounts,
-    BLOCK_GRID,
+    grid_line, AlleleCount, CallingParams, GenomicRegion, MnvCount, ReferenceBlock, RegionQc,
+    SiteCounts, BLOCK_GRID,
 };
 use noodles::sam::{self, alignment::Record};
 use std::collections::HashMap;
@@ -563,7 +563,7 @@ fn add_to_blocks(
     let mut start = first;
     while start <= last {
         // The part of the run before the next grid line.
-        let from_line = start.saturating_sub(1) % BLOCK_GRID;
+        let from_line = start.saturating_sub(grid_line(start));
         let end = last.min(start + (BLOCK_GRID - 1 - from_line));
         match open {
             Some((b, first_depth))
