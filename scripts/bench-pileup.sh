@@ -29,7 +29,9 @@ source scripts/services.sh
 command -v samtools >/dev/null 2>&1 || apt_install samtools
 [ -x /usr/bin/time ] || apt_install time
 if [ -z "${NO_BUILD:-}" ]; then # NO_BUILD=1: use the release binaries already built
-  cargo build --release -q -p esr1-coordinator -p esr1-worker --example decode_floor
+  # Binaries and the example in two builds: naming an example alone builds no binary.
+  cargo build --release -q -p esr1-coordinator --bins
+  cargo build --release -q -p esr1-worker --example decode_floor
   cargo build --release -q -p esr1-simulate --example bench_bams
 fi
 target=${CARGO_TARGET_DIR:-target}
