@@ -6,8 +6,8 @@
 #   mpileup  samtools mpileup -B -d 0 -Q 20 -q 20 -f REF -r REGION   (htslib's pileup)
 #   view-c   samtools view -c BAM REGION                              (htslib's decode floor)
 #   ours     esr1-coordinator run --workers 1 on a one-sample sheet   (plan + job + merge)
-#   count    the worker's counting core on the region's records       (decode_floor count)
-#   floor    the same records decoded by our reader, nothing counted  (decode_floor decode)
+#   count    the same records read as a job reads them, and counted   (decode_floor count)
+#   floor    the same records read as a job reads them, only decoded  (decode_floor decode)
 # and prints median CPU seconds (user + sys), peak RSS, and the ratios the README reports.
 # Then the deep BAM as CRAM (samtools view -C against the same reference, once per DIR):
 # view-c and ours, for CRAM's CPU time and peak RSS.

@@ -1,9 +1,10 @@
-//! The pileup benchmark's floor: the records of one region of a local BAM read through
-//! noodles' indexed query, as a job reads them, then either only decoded (`decode`: each
-//! record's CIGAR, sequence and qualities decoded as the counter decodes them, and summed —
-//! the least any counting needs) or also
-//! counted by the worker's counting core (`count`). Prints `records`, seconds and a checksum
-//! (for `count`, a digest of every count: two builds that count alike print the same).
+//! The pileup benchmark's floor: the records of one region of a local BAM read as a job reads
+//! them (the job's own reader: the index's byte ranges, a long chunk entered by bisection,
+//! reading stopped at the first record past the region), then either only decoded
+//! (`decode`: each record's CIGAR, sequence and qualities decoded as the counter decodes
+//! them, and summed — the least any counting needs) or also counted by the worker's counting
+//! core (`count`). Prints `records`, seconds and a checksum (for `count`, a digest of every
+//! count: two builds that count alike print the same).
 //!
 //!     cargo run --release -p esr1-worker --example decode_floor -- decode|count BAM REF chr6:START-END
 //!
@@ -12,12 +13,15 @@
 //! span of the region's index chunks (what a reader fetching whole chunks, as htslib does,
 //! reads).
 
-use esr1_proto::{CallingParams, GenomicRegion};
+use esr1_proto::{CallingParams, GenomicRegion, RegionJob, RunContext, SampleRef};
+use esr1_worker::job::{open_job, read_job, RecordSink};
 use esr1_worker::pileup::counter::RegionCounter;
-use esr1_worker::reference::{read_reference, ReferenceCache};
+use esr1_worker::pileup::read::ReadBuffers;
 use esr1_worker::storage::LocalStorage;
+use esr1_worker::Caches;
 use noodles::bam;
 use noodles::core::Region;
+use noodles::sam::{self, alignment::Record};
 use std::time::Instant;
 
 fn main() {
@@ -27,106 +31,65 @@ fn main() {
     }
 }
 
-fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let [mode, bam_path, reference, region] = args.as_slice() else {
-        return Err("usage: decode_floor decode|count|bytes BAM REF chr6:START-END".into());
-    };
-    if mode == "bytes" {
-        return bytes(bam_path, reference, region);
-    }
-    let region: Region = region.parse()?;
-    let (start, end) = (
-        region.interval().start().map_or(1, usize::from) as u64,
-        region.interval().end().map_or(1, usize::from) as u64,
-    );
-    let contig = String::from_utf8_lossy(region.name()).into_owned();
-    let mut reader = bam::io::indexed_reader::Builder::default().build_from_path(bam_path)?;
-    let header = reader.read_header()?;
-    let started = Instant::now();
-    let mut counter = match mode.as_str() {
-        "count" => {
-            let (bases, _) = read_reference(
-                &LocalStorage,
-                &ReferenceCache::default(),
-                reference,
-                &contig,
-                start,
-                end + 200,
-            )
-            .map_err(|e| e.to_string())?;
-            let rid = header.reference_sequences().get_index_of(contig.as_bytes());
-            let genomic = GenomicRegion {
-                contig: contig.clone(),
-                start,
-                end,
-            };
-            Some(RegionCounter::new(
-                genomic,
-                rid,
-                bases,
-                CallingParams::default(),
-                Vec::new(),
-            ))
-        }
-        "decode" => None,
-        other => return Err(format!("unknown mode {other}: decode or count").into()),
-    };
-    let (mut records, mut checksum) = (0u64, 0u64);
-    let mut buffers = esr1_worker::pileup::read::ReadBuffers::default();
-    for record in reader.query(&header, &region)?.records() {
-        let record = record?;
-        records += 1;
-        match counter.as_mut() {
-            Some(c) => c.add_record(&header, &record)?,
-            None => {
-                // Decoded as the counter decodes a record, then only summed.
-                buffers.decode(&record)?;
-                checksum += buffers.reference_span();
-                checksum += buffers
-                    .sequence()
-                    .iter()
-                    .map(|&b| u64::from(b))
-                    .sum::<u64>();
-                checksum += buffers
-                    .qualities()
-                    .iter()
-                    .map(|&q| u64::from(q))
-                    .sum::<u64>();
-            }
-        }
-    }
-    if let Some(c) = counter {
-        // A digest of everything counted, to compare two builds' counts exactly.
-        let counted = c.finish();
-        let json = serde_json::to_vec(&counted)?;
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        std::hash::Hash::hash(&json, &mut h);
-        checksum = std::hash::Hasher::finish(&h);
-    }
-    println!(
-        "records {records} seconds {:.3} checksum {checksum}",
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+/// Records only decoded, as the counter decodes them, then summed (so that nothing decoded
+/// can be left out by the compiler).
+#[derive(Default)]
+struct Decoded {
+    buffers: ReadBuffers,
+    checksum: u64,
 }
 
-/// The `bytes` mode: the job's fetched bytes against the blocks holding the region's records
-/// and the index chunks' span.
-fn bytes(bam_path: &str, reference: &str, region: &str) -> Result<(), Box<dyn std::error::Error>> {
-    use esr1_proto::{RegionJob, RunContext, SampleRef};
-    use noodles::csi::BinningIndex;
-    use noodles::sam::alignment::Record as _;
-    use std::io::{Read, Seek, SeekFrom};
+impl RecordSink for Decoded {
+    fn add_record<R: Record + ?Sized>(
+        &mut self,
+        _: &sam::Header,
+        record: &R,
+    ) -> std::io::Result<()> {
+        let buffers = &mut self.buffers;
+        buffers.decode(record)?;
+        self.checksum += buffers.reference_span();
+        self.checksum += buffers
+            .sequence()
+            .iter()
+            .map(|&b| u64::from(b))
+            .sum::<u64>();
+        self.checksum += buffers
+            .qualities()
+            .iter()
+            .map(|&q| u64::from(q))
+            .sum::<u64>();
+        Ok(())
+    }
+}
+
+/// Counts the records a sink is given.
+struct Records<'a, S>(u64, &'a mut S);
+
+impl<S: RecordSink> RecordSink for Records<'_, S> {
+    fn add_record<R: Record + ?Sized>(
+        &mut self,
+        header: &sam::Header,
+        record: &R,
+    ) -> std::io::Result<()> {
+        self.0 += 1;
+        self.1.add_record(header, record)
+    }
+}
+
+/// A job of one sample over `region` (`chr6:START-END`) of a local BAM.
+fn region_job(
+    bam_path: &str,
+    reference: &str,
+    region: &str,
+) -> Result<RegionJob, Box<dyn std::error::Error>> {
     let parsed: Region = region.parse()?;
     let (start, end) = (
         parsed.interval().start().map_or(1, usize::from),
         parsed.interval().end().map_or(1, usize::from),
     );
-    let contig = String::from_utf8_lossy(parsed.name()).into_owned();
-    let job = RegionJob::new(
+    Ok(RegionJob::new(
         &RunContext {
-            run_id: "bytes".into(),
+            run_id: "floor".into(),
             reference: reference.into(),
             params: CallingParams::default(),
             model_version: esr1_worker::MODEL_VERSION.into(),
@@ -142,12 +105,71 @@ fn bytes(bam_path: &str, reference: &str, region: &str) -> Result<(), Box<dyn st
             index: None,
         },
         GenomicRegion {
-            contig: contig.clone(),
+            contig: String::from_utf8_lossy(parsed.name()).into_owned(),
             start: start as u64,
             end: end as u64,
         },
         Vec::new(),
+    ))
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [mode, bam_path, reference, region] = args.as_slice() else {
+        return Err("usage: decode_floor decode|count|bytes BAM REF chr6:START-END".into());
+    };
+    if mode == "bytes" {
+        return bytes(bam_path, reference, region);
+    }
+    let job = region_job(bam_path, reference, region)?;
+    let started = Instant::now();
+    let caches = Caches::default();
+    let opened = open_job(&job, &LocalStorage, &caches).map_err(|e| e.message)?;
+    let (records, checksum) = match mode.as_str() {
+        "count" => {
+            let mut counter = RegionCounter::new(
+                job.region.clone(),
+                opened.reference_sequence_id,
+                opened.reference.clone(),
+                CallingParams::default(),
+                Vec::new(),
+            );
+            let mut sink = Records(0, &mut counter);
+            read_job(&job, &LocalStorage, &caches, &opened, &mut sink).map_err(|e| e.message)?;
+            let records = sink.0;
+            // A digest of everything counted, to compare two builds' counts exactly.
+            let json = serde_json::to_vec(&counter.finish())?;
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            std::hash::Hash::hash(&json, &mut h);
+            (records, std::hash::Hasher::finish(&h))
+        }
+        "decode" => {
+            let mut decoded = Decoded::default();
+            let mut sink = Records(0, &mut decoded);
+            read_job(&job, &LocalStorage, &caches, &opened, &mut sink).map_err(|e| e.message)?;
+            (sink.0, decoded.checksum)
+        }
+        other => return Err(format!("unknown mode {other}: decode, count or bytes").into()),
+    };
+    println!(
+        "records {records} seconds {:.3} checksum {checksum}",
+        started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// The `bytes` mode: the job's fetched bytes against the blocks holding the region's records
+/// and the index chunks' span.
+fn bytes(bam_path: &str, reference: &str, region: &str) -> Result<(), Box<dyn std::error::Error>> {
+    use noodles::csi::BinningIndex;
+    use std::io::{Read, Seek, SeekFrom};
+    let parsed: Region = region.parse()?;
+    let (start, end) = (
+        parsed.interval().start().map_or(1, usize::from),
+        parsed.interval().end().map_or(1, usize::from),
+    );
+    let contig = String::from_utf8_lossy(parsed.name()).into_owned();
+    let job = region_job(bam_path, reference, region)?;
     let result = esr1_worker::run_local_job(&job).map_err(|e| e.message)?;
 
     // The blocks holding the records: from the block where the first overlapping record starts

@@ -48,6 +48,58 @@ pub fn run_job(
     storage: &dyn Storage,
     caches: &Caches,
 ) -> Result<RegionResult, JobError> {
+    let opened = open_job(job, storage, caches)?;
+    let mut counter = RegionCounter::new(
+        job.region.clone(),
+        opened.reference_sequence_id,
+        opened.reference.clone(),
+        job.params.clone(),
+        job.report_sites.clone(),
+    );
+    let read = read_job(job, storage, caches, &opened, &mut counter)?;
+    Ok(finish_result(job, counter, &opened.reference, read))
+}
+
+/// What a job does with each record of its region it reads: count it ([`RegionCounter`]),
+/// or, in the pileup benchmark's floor, only decode it. Records come in coordinate order.
+pub trait RecordSink {
+    /// Takes one record (a decoding error of the record is the job's `invalid record`).
+    fn add_record<R: noodles::sam::alignment::Record + ?Sized>(
+        &mut self,
+        header: &noodles::sam::Header,
+        record: &R,
+    ) -> std::io::Result<()>;
+}
+
+impl RecordSink for RegionCounter {
+    fn add_record<R: noodles::sam::alignment::Record + ?Sized>(
+        &mut self,
+        header: &noodles::sam::Header,
+        record: &R,
+    ) -> std::io::Result<()> {
+        RegionCounter::add_record(self, header, record)
+    }
+}
+
+/// A job's inputs, checked against its plan and opened: the sample's header and index, the
+/// reference bases from the region's start (with [`REFERENCE_PADDING`] after its end) and the
+/// contig's reference sequence in the header (`None`: absent, so no record is read).
+pub struct OpenedJob {
+    /// The alignment file's header and index (cached per worker).
+    pub source: std::sync::Arc<AlignmentSource>,
+    /// Reference bases from the region's start.
+    pub reference: Vec<u8>,
+    /// The contig's index in the header.
+    pub reference_sequence_id: Option<usize>,
+}
+
+/// Checks a job's region and inputs ([`check_inputs`], [`check_contents`], the index against
+/// the file) and reads its reference slice.
+pub fn open_job(
+    job: &RegionJob,
+    storage: &dyn Storage,
+    caches: &Caches,
+) -> Result<OpenedJob, JobError> {
     let r = &job.region;
     if r.start == 0 || r.end < r.start || r.len() > MAX_REGION_LEN || r.end > MAX_POSITION {
         return Err(JobError::permanent(format!(
@@ -65,130 +117,128 @@ pub fn run_job(
     caches
         .references
         .refresh(&job.reference, &job.inputs.reference);
-    let region = &job.region;
     let (reference, _) = read_reference(
         storage,
         &caches.references,
         &job.reference,
-        &region.contig,
-        region.start,
-        region.end + REFERENCE_PADDING,
+        &r.contig,
+        r.start,
+        r.end + REFERENCE_PADDING,
     )?;
-    let header = &source.header;
-    let rid = header
+    let reference_sequence_id = source
+        .header
         .reference_sequences()
-        .get_index_of(region.contig.as_bytes());
-    let mut counter = RegionCounter::new(
-        region.clone(),
-        rid,
-        reference.clone(),
-        job.params.clone(),
-        job.report_sites.clone(),
-    );
-    let (mut chunk_span, mut bytes, mut requests) = (0, 0, 0);
-    if let Some(rid) = rid {
-        let (Ok(s), Ok(e)) = (
-            Position::try_from(region.start as usize),
-            Position::try_from(region.end as usize),
-        ) else {
-            return Err(JobError::permanent(format!("invalid region {region}")));
-        };
-        let plan = plan_slice(&source, rid, Interval::from(s..=e))?;
-        chunk_span = plan.chunk_span;
-        if plan.ranges.is_empty() {
-            // Nothing indexed overlaps the region: no bytes to fetch, no records to count.
-            return Ok(finish_result(
-                job,
-                counter,
-                &reference,
-                (plan.chunk_span, 0, 0),
-            ));
-        }
-        let (chunks, probed) = match &source.index {
-            SourceIndex::Binning(_) if plan.chunk_span >= BISECT_MIN_SPAN => {
-                let first = plan.chunks[0].0;
-                let last = plan.chunks.iter().map(|c| c.1.compressed()).max();
-                let found = bisect_start(
-                    BamFile::of(storage, &source),
-                    (first, last.unwrap_or(first.compressed())),
-                    (rid, region.start),
-                )
-                .map_err(|e| storage_failure("alignment file", &e))?;
-                (
-                    chunks_from(&plan.chunks, found.start),
-                    (found.bytes, found.requests),
-                )
-            }
-            _ => (plan.chunks.clone(), (0, 0)),
-        };
-        let stats = SharedStats::default();
-        let slice = StreamedSlice::new(
-            storage,
-            (&source.uri, pinned_version(&source.stamps.alignments)),
-            plan.ranges.clone(),
-            source.size,
-            stats.clone(),
-        );
-        let query_region = Region::new(region.contig.as_str(), s..=e);
-        let corrupt = |e: std::io::Error| match stats.borrow_mut().failure.take() {
-            Some(failure) => storage_failure("alignment file", &failure),
-            None => JobError::permanent(format!(
-                "corrupt {} {} while reading {region}: {e}",
-                if source.is_cram() { "CRAM" } else { "BAM" },
-                source.uri
-            )),
-        };
-        let cannot_query = |e: std::io::Error| {
-            JobError::permanent(format!("cannot query {region} in {}: {e}", source.uri))
-        };
-        let invalid_record = |e: std::io::Error| {
-            JobError::permanent(format!("invalid record in {} at {region}: {e}", source.uri))
-        };
-        match &source.index {
-            SourceIndex::Binning(_) => {
-                count_sorted(
-                    &mut counter,
-                    header,
-                    slice,
-                    &chunks,
-                    (rid, s, e),
-                    corrupt,
-                    invalid_record,
-                )?;
-            }
-            SourceIndex::Crai(index) => {
-                let repository = cram_repository(
-                    storage,
-                    &caches.references,
-                    &job.reference,
-                    header,
-                    rid,
-                    index,
-                    region,
-                )?;
-                let mut reader = cram::io::reader::Builder::default()
-                    .set_reference_sequence_repository(repository)
-                    .build_from_reader(slice);
-                let query = reader
-                    .query(header, index, &query_region)
-                    .map_err(cannot_query)?;
-                count_all(
-                    &mut counter,
-                    header,
-                    query.records(),
-                    corrupt,
-                    invalid_record,
-                )?;
-            }
-        }
-        let stats = stats.borrow();
-        (bytes, requests) = (stats.bytes + probed.0, stats.requests + probed.1);
+        .get_index_of(r.contig.as_bytes());
+    Ok(OpenedJob {
+        source,
+        reference,
+        reference_sequence_id,
+    })
+}
+
+/// Reads the records of an opened job's region into `sink`, as every job reads them: only
+/// the byte ranges the index gives for the region, a long BAM chunk entered by bisection, a
+/// BAM read up to the first record past the region. Returns the byte accounting (chunk span,
+/// slice bytes, requests) of [`finish_result`].
+pub fn read_job<S: RecordSink>(
+    job: &RegionJob,
+    storage: &dyn Storage,
+    caches: &Caches,
+    opened: &OpenedJob,
+    sink: &mut S,
+) -> Result<(u64, u64, u64), JobError> {
+    let (region, source) = (&job.region, &opened.source);
+    let header = &source.header;
+    let Some(rid) = opened.reference_sequence_id else {
+        return Ok((0, 0, 0));
+    };
+    let (Ok(s), Ok(e)) = (
+        Position::try_from(region.start as usize),
+        Position::try_from(region.end as usize),
+    ) else {
+        return Err(JobError::permanent(format!("invalid region {region}")));
+    };
+    let plan = plan_slice(source, rid, Interval::from(s..=e))?;
+    if plan.ranges.is_empty() {
+        // Nothing indexed overlaps the region: no bytes to fetch, no records to count.
+        return Ok((plan.chunk_span, 0, 0));
     }
-    Ok(finish_result(
-        job,
-        counter,
-        &reference,
-        (chunk_span, bytes, requests),
+    let (chunks, probed) = match &source.index {
+        SourceIndex::Binning(_) if plan.chunk_span >= BISECT_MIN_SPAN => {
+            let first = plan.chunks[0].0;
+            let last = plan.chunks.iter().map(|c| c.1.compressed()).max();
+            let found = bisect_start(
+                BamFile::of(storage, source),
+                (first, last.unwrap_or(first.compressed())),
+                (rid, region.start),
+            )
+            .map_err(|e| storage_failure("alignment file", &e))?;
+            (
+                chunks_from(&plan.chunks, found.start),
+                (found.bytes, found.requests),
+            )
+        }
+        _ => (plan.chunks.clone(), (0, 0)),
+    };
+    let stats = SharedStats::default();
+    let slice = StreamedSlice::new(
+        storage,
+        (&source.uri, pinned_version(&source.stamps.alignments)),
+        plan.ranges.clone(),
+        source.size,
+        stats.clone(),
+    );
+    let query_region = Region::new(region.contig.as_str(), s..=e);
+    let corrupt = |e: std::io::Error| match stats.borrow_mut().failure.take() {
+        Some(failure) => storage_failure("alignment file", &failure),
+        None => JobError::permanent(format!(
+            "corrupt {} {} while reading {region}: {e}",
+            if source.is_cram() { "CRAM" } else { "BAM" },
+            source.uri
+        )),
+    };
+    let cannot_query = |e: std::io::Error| {
+        JobError::permanent(format!("cannot query {region} in {}: {e}", source.uri))
+    };
+    let invalid_record = |e: std::io::Error| {
+        JobError::permanent(format!("invalid record in {} at {region}: {e}", source.uri))
+    };
+    match &source.index {
+        SourceIndex::Binning(_) => {
+            count_sorted(
+                sink,
+                header,
+                slice,
+                &chunks,
+                (rid, s, e),
+                corrupt,
+                invalid_record,
+            )?;
+        }
+        SourceIndex::Crai(index) => {
+            let repository = cram_repository(
+                storage,
+                &caches.references,
+                &job.reference,
+                header,
+                rid,
+                index,
+                region,
+            )?;
+            let mut reader = cram::io::reader::Builder::default()
+                .set_reference_sequence_repository(repository)
+                .build_from_reader(slice);
+            let query = reader
+                .query(header, index, &query_region)
+                .map_err(cannot_query)?;
+            count_all(sink, header, query.records(), corrupt, invalid_record)?;
+        }
+    }
+    let stats = stats.borrow();
+    Ok((
+        plan.chunk_span,
+        stats.bytes + probed.0,
+        stats.requests + probed.1,
     ))
 }
 
@@ -266,8 +316,8 @@ pub fn check_contents(
 
 /// Feeds every record of a query to the counter; a decoding error is `corrupt`, a record the
 /// counter cannot read is `invalid`.
-fn count_all<R: noodles::sam::alignment::Record>(
-    counter: &mut RegionCounter,
+fn count_all<R: noodles::sam::alignment::Record, S: RecordSink>(
+    counter: &mut S,
     header: &noodles::sam::Header,
     records: impl Iterator<Item = std::io::Result<R>>,
     corrupt: impl Fn(std::io::Error) -> JobError,
@@ -303,8 +353,8 @@ fn chunks_from(
 /// reading the index `chunks` in order through `slice` and stopping at the first record that
 /// starts past the region (every later record starts later still), so the bytes after it are
 /// never fetched. The records counted are those of noodles' indexed query of the region.
-fn count_sorted(
-    counter: &mut RegionCounter,
+fn count_sorted<S: RecordSink>(
+    counter: &mut S,
     header: &noodles::sam::Header,
     slice: StreamedSlice<'_>,
     chunks: &[(VirtualPosition, VirtualPosition)],
