@@ -8,17 +8,17 @@ use super::direct::{count_runs, Run};
 use super::mates::{merge_pair, MateBuffer};
 use super::mnv::count_mnvs;
 use super::read::{read_events, ReadBuffers};
+use super::types::{cell_count, cell_of, mark_cells};
 use super::types::{
     Fragment, FragmentSink, IndelNames, Matches, MnvBases, PositionCounts, ReadEvent,
-    RegionReference, RunCodes, Tally, ERROR_UNIT, F1R2, FORWARD, NEAR_END, REVERSE,
+    RegionReference, RunCodes, Tally, ERROR_UNIT,
 };
-use esr1_proto::{
-    grid_line, AlleleCount, CallingParams, GenomicRegion, MnvCount, ReferenceBlock, RegionQc,
-    SiteCounts, BLOCK_GRID,
-};
+use esr1_proto::{AlleleCount, CallingParams, GenomicRegion, MnvCount, RegionQc};
 use noodles::sam::{self, alignment::Record};
 use std::collections::HashMap;
 use std::io;
+
+mod finish;
 
 /// Counts one region of one sample.
 pub struct RegionCounter {
@@ -40,6 +40,14 @@ pub struct RegionCounter {
     /// Per position: the expected errors of the bases counted, in [`ERROR_UNIT`]s
     /// ([`Tally::errors`]).
     errors: Vec<u64>,
+    /// Per [`BLOCK_GRID`] cell of the region (from the one holding its start): whether a
+    /// fragment reached it. The tables of the others hold only zeros, which
+    /// [`Self::finish`] writes as blocks without reading them (so their pages, allocated
+    /// zeroed, are never touched: a job over the whole gene pays for the exons its reads
+    /// cover, not for the introns between them).
+    touched: Vec<bool>,
+    /// The cell ([`cell_of`]) of the region's start: `touched[0]`'s.
+    first_cell: u64,
     indels: HashMap<u64, Vec<AlleleCount>>,
     mnvs: HashMap<u64, Vec<MnvCount>>,
     mnv_bases: MnvBases,
@@ -148,6 +156,10 @@ impl RegionCounter {
         report_sites.sort_unstable();
         report_sites.dedup();
         let reference = RegionReference::new(region, reference);
+        let (touched, first_cell) = (
+            vec![false; cell_count(&reference.region)],
+            cell_of(reference.region.start),
+        );
         Self {
             // No table yet: [`Self::cover_from`] makes it at the first record.
             counted: RegionReference {
@@ -163,6 +175,8 @@ impl RegionCounter {
             counts: Vec::new(),
             matches: Vec::new(),
             errors: Vec::new(),
+            touched,
+            first_cell,
             indels: HashMap::new(),
             mnvs: HashMap::new(),
             mnv_bases: MnvBases::new(),
@@ -179,6 +193,20 @@ impl RegionCounter {
     pub(crate) fn through_events(mut self) -> Self {
         self.direct = false;
         self
+    }
+
+    /// The same counter walking every cell in [`Self::finish`], reached or not (tests compare
+    /// the two).
+    #[cfg(test)]
+    pub(crate) fn walking_every_cell(mut self) -> Self {
+        self.touched.fill(true);
+        self
+    }
+
+    /// The cells no fragment has reached yet.
+    #[cfg(test)]
+    pub(crate) fn untouched_cells(&self) -> usize {
+        self.touched.iter().filter(|&&t| !t).count()
     }
 
     /// The reference base at a position (upper case, `N` when unknown).
@@ -293,9 +321,17 @@ impl RegionCounter {
         fn front<T: Clone>(table: &mut Vec<T>, zero: T, grow: usize) {
             table.splice(0..0, std::iter::repeat_n(zero, grow));
         }
-        front(&mut self.counts, PositionCounts::default(), grow);
-        front(&mut self.matches, Matches::default(), grow);
-        front(&mut self.errors, 0, grow);
+        if self.counts.is_empty() {
+            // The first record: zeroed tables (calloc'd; a page no read reaches is never
+            // written, nor read: see `touched`).
+            self.counts = vec![PositionCounts::default(); grow];
+            self.matches = vec![Matches::default(); grow];
+            self.errors = vec![0; grow];
+        } else {
+            front(&mut self.counts, PositionCounts::default(), grow);
+            front(&mut self.matches, Matches::default(), grow);
+            front(&mut self.errors, 0, grow);
+        }
         // The reference's tail from there, bases and match keys as they are.
         let region = &self.reference.region;
         let tail = |v: &[u8]| v.get(skip..).unwrap_or_default().to_vec();
@@ -335,6 +371,8 @@ impl RegionCounter {
             error_thirds,
             scratch,
             direct,
+            touched,
+            first_cell,
             ..
         } = self;
         let Scratch {
@@ -367,6 +405,16 @@ impl RegionCounter {
         };
         let min_bq = params.min_base_quality;
         let reads = (buffers(first.0), second.map(|(mate, _)| buffers(mate)));
+        // Every position the fragment can count lies in its reads' spans.
+        let span =
+            [Some(reads.0), reads.1]
+                .into_iter()
+                .flatten()
+                .fold((u64::MAX, 0), |(lo, hi), r| {
+                    let end = (r.start() + r.reference_span()).saturating_sub(1);
+                    (lo.min(r.start()), hi.max(end))
+                });
+        mark_cells(touched, *first_cell, span);
         if runs.is_none() {
             let low = &mut qc.low_base_quality;
             fragment_events(
@@ -444,151 +492,5 @@ impl RegionCounter {
             let _ = self.count_fragment(waiting.f1r2, first, None);
             self.mates.release(slot);
         }
-    }
-
-    /// Ends counting: sites with alt evidence or requested, reference blocks elsewhere.
-    pub fn finish(mut self) -> (Vec<SiteCounts>, Vec<ReferenceBlock>, RegionQc) {
-        self.flush_pending_before(u64::MAX);
-        let mut sites = Vec::new();
-        let mut blocks: Vec<ReferenceBlock> = Vec::new();
-        let mut open: Option<(ReferenceBlock, u32)> = None; // (block, first depth)
-        let band = 1.0 + self.params.block_depth_band.max(0.0);
-        let min_report = self.params.min_alt_to_report.max(1);
-        let len = self.reference.region.len() as usize;
-        // Positions before the tables: nothing was counted there. Runs of them that are not
-        // reported sites go into the blocks at once ([`add_to_blocks`]).
-        let (empty, unseen) = (PositionCounts::default(), Matches::default());
-        let walk_fast = !(self.indels.keys())
-            .chain(self.mnvs.keys())
-            .chain(self.mnv_bases.keys())
-            .any(|&p| p < self.counted.region.start);
-        let mut i = 0;
-        while i < len {
-            let pos = self.reference.region.start + i as u64;
-            if i < self.skip && walk_fast {
-                let next_site = self.report_sites
-                    [self.report_sites.partition_point(|&p| p < pos)..]
-                    .first()
-                    .copied()
-                    .unwrap_or(u64::MAX);
-                let run_end = (self.reference.region.start + self.skip as u64).min(next_site);
-                if run_end > pos {
-                    let run = (pos, run_end - 1);
-                    add_to_blocks((&mut open, &mut blocks), run, (0, 0), band);
-                    i = (run_end - self.reference.region.start) as usize;
-                    continue;
-                }
-            }
-            let mut zero;
-            let (c, m, expected_errors) = match i.checked_sub(self.skip) {
-                Some(j) => {
-                    let errors = self.errors[j] as f64 / ERROR_UNIT;
-                    (&mut self.counts[j], &self.matches[j], errors)
-                }
-                None => {
-                    zero = empty.clone();
-                    (&mut zero, &unseen, 0.0)
-                }
-            };
-            i += 1;
-            let ref_base = self.reference.base(pos);
-            c.add_matches(ref_base, m);
-            let (forward, reverse) = (c.row(FORWARD), c.row(REVERSE));
-            let depth = forward.total() + reverse.total();
-            let ref_count = forward.base(ref_base) + reverse.base(ref_base);
-            let indel_alt: u32 = self
-                .indels
-                .get(&pos)
-                .map_or(0, |v| v.iter().map(AlleleCount::total).max().unwrap_or(0));
-            let base_alt = if ref_base == b'N' {
-                0
-            } else {
-                depth - ref_count
-            };
-            let mnv_alt: u32 = self
-                .mnvs
-                .get(&pos)
-                .map_or(0, |v| v.iter().map(MnvCount::total).max().unwrap_or(0));
-            let alt = base_alt.max(indel_alt).max(mnv_alt);
-            let requested = self.report_sites.binary_search(&pos).is_ok();
-            if requested || alt >= min_report {
-                if let Some((b, _)) = open.take() {
-                    blocks.push(b);
-                }
-                let mut indels = self.indels.remove(&pos).unwrap_or_default();
-                indels.sort_by(|a, b| a.allele.cmp(&b.allele));
-                let mut mnvs = self.mnvs.remove(&pos).unwrap_or_default();
-                let [in_mnv, in_mnv_reverse] = self.mnv_bases.remove(&pos).unwrap_or_default();
-                mnvs.sort_by(|a, b| a.alt_allele.cmp(&b.alt_allele));
-                sites.push(SiteCounts {
-                    pos,
-                    ref_base: ref_base as char,
-                    forward,
-                    reverse,
-                    indels,
-                    expected_errors,
-                    mnvs,
-                    in_mnv,
-                    in_mnv_reverse,
-                    near_read_end: c.row(NEAR_END),
-                    f1r2: c.row(F1R2),
-                });
-                continue;
-            }
-            add_to_blocks((&mut open, &mut blocks), (pos, pos), (depth, alt), band);
-        }
-        if let Some((b, _)) = open.take() {
-            blocks.push(b);
-        }
-        (sites, blocks, self.qc)
-    }
-}
-
-/// Adds the positions `first..=last`, each of `depth` fragments with at most `alt` alt ones,
-/// to the reference blocks: they extend the open block (with the depth it started at) while
-/// their depth is within `band` times its first depth (and zero only where that was) and no
-/// [`BLOCK_GRID`] line lies between, and start a new one otherwise. A run of equal
-/// positions goes in at once, as one by one (split at the grid lines it crosses).
-///
-/// The grid makes blocks independent of where a sample is cut into jobs: the planner cuts
-/// on its lines, where every job restarts its blocks anyway, so one job over two regions
-/// makes the blocks the two jobs make. Blocks of depth 0 run on across it (a panel's
-/// introns would otherwise be a block per cell): cut or not, they say the same, no depth.
-fn add_to_blocks(
-    (open, blocks): (&mut Option<(ReferenceBlock, u32)>, &mut Vec<ReferenceBlock>),
-    (first, last): (u64, u64),
-    (depth, alt): (u32, u32),
-    band: f64,
-) {
-    let mut start = first;
-    while start <= last {
-        // The part of the run before the next grid line.
-        let from_line = start.saturating_sub(grid_line(start));
-        let end = last.min(start + (BLOCK_GRID - 1 - from_line));
-        match open {
-            Some((b, first_depth))
-                if (from_line != 0 || depth == 0)
-                    && (depth == 0) == (*first_depth == 0)
-                    && f64::from(depth) <= f64::from(*first_depth) * band
-                    && f64::from(depth) * band >= f64::from(*first_depth) =>
-            {
-                b.end = end;
-                b.min_depth = b.min_depth.min(depth);
-                b.max_alt = b.max_alt.max(alt);
-            }
-            _ => {
-                if let Some((b, _)) = open.take() {
-                    blocks.push(b);
-                }
-                let block = ReferenceBlock {
-                    start,
-                    end,
-                    min_depth: depth,
-                    max_alt: alt,
-                };
-                *open = Some((block, depth));
-            }
-        }
-        start = end + 1;
     }
 }

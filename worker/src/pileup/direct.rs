@@ -18,7 +18,7 @@
 //! [`ReadBuffers::aligned_run`]: super::read::ReadBuffers::aligned_run
 
 use super::read::{below_min_quality, READ_END_WINDOW};
-use super::types::{mismatch, Matches, RunCodes, Tally};
+use super::types::{match_lanes, mismatch, PositionTable, RunCodes, Tally};
 
 /// One read's run of aligned bases: where it starts, its bases and qualities, its strand.
 #[derive(Debug, Clone, Copy)]
@@ -99,7 +99,7 @@ const MATCH_LANES: [[[u64; 2]; 8]; 2] = {
         while c < 8 {
             if c & MATCHED != 0 {
                 table[f1r2][c as usize] =
-                    Matches::one(c & REVERSE != 0, f1r2 == 1, c & NEAR_END != 0);
+                    match_lanes(c & REVERSE != 0, f1r2 == 1, c & NEAR_END != 0);
             }
             c += 1;
         }
@@ -147,8 +147,8 @@ fn count_codes(
         let c = codes[x];
         let [strands, others] = lanes[usize::from(c & (MATCHED | REVERSE | NEAR_END))];
         let slot = &mut matches[x];
-        slot.lanes[0] += strands;
-        slot.lanes[1] += others;
+        slot[0] += strands;
+        slot[1] += others;
         tallies += TALLIES[usize::from(c >> 5)];
         sums[x] += kept(errors[usize::from(qualities[x])], c & MATCHED != 0);
     }

@@ -162,6 +162,11 @@ impl ReadBuffers {
         Some((self.start, bases, qualities))
     }
 
+    /// The read's 1-based alignment start (0 when unmapped).
+    pub fn start(&self) -> u64 {
+        self.start
+    }
+
     /// The decoded bases (upper case).
     pub fn sequence(&self) -> &[u8] {
         &self.sequence

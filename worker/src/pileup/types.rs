@@ -2,7 +2,7 @@
 //! fragment contributes ([`Fragment`]), the counts kept per position ([`PositionCounts`]) and
 //! the region with its reference bases ([`RegionReference`]).
 
-use esr1_proto::{AlleleCount, BaseCounts, GenomicRegion};
+use esr1_proto::{AlleleCount, BaseCounts, GenomicRegion, BLOCK_GRID};
 use std::collections::HashMap;
 
 /// An indel allele (`+SEQ` or `-N`) by its number in the counter's [`IndelNames`], so that
@@ -247,11 +247,12 @@ impl Fragment {
 /// predictor): rows [`FORWARD`], [`REVERSE`], [`F1R2`] and [`NEAR_END`], columns A, C, G, T
 /// and deletion ([`base_column`]). [`super::counter::RegionCounter::finish`] adds the
 /// matches into the reference base's column.
-#[derive(Debug, Clone, Default)]
-pub struct PositionCounts {
-    /// Fragments per row and column.
-    pub table: [[u32; 5]; 4],
-}
+///
+/// A plain array, so that a region's tables are allocated zeroed
+/// ([`super::counter::RegionCounter`]): the pages of stretches no read reaches (a panel's
+/// introns in a job over the whole gene) are never written. Its operations are
+/// [`PositionTable`]'s.
+pub type PositionCounts = [[u32; 5]; 4];
 
 /// What nearly every base adds at a position: a base equal to the position's reference base
 /// (A, C, G or T) and seen (at or above the minimum base quality), counted by strand,
@@ -260,23 +261,20 @@ pub struct PositionCounts {
 /// 16 bytes added to as two numbers: the few hundred positions a deep sample's reads cover
 /// at once take a few kB of the first-level cache, and a base updates them without first
 /// looking up its column (see [`super::direct`]).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Matches {
-    /// Matching bases in 32-bit lanes: on the forward strand (low half) and the reverse
-    /// strand (high half); of F1R2 fragments (low half) and near an end of their read (high
-    /// half). (A lane cannot carry into the next: a position holds fewer than 2^32 bases.)
-    pub lanes: [u64; 2],
-}
+///
+/// In 32-bit lanes of two numbers: on the forward strand (low half of the first) and the
+/// reverse strand (its high half); of F1R2 fragments (low half of the second) and near an
+/// end of their read (its high half). (A lane cannot carry into the next: a position holds
+/// fewer than 2^32 bases.) A plain array, allocated zeroed as [`PositionCounts`].
+pub type Matches = [u64; 2];
 
-impl Matches {
-    /// The lanes of one matching base read on the `reverse` strand, of an F1R2 fragment or
-    /// not, near an end of its read or not (what [`PositionCounts::add_matches`] unpacks).
-    pub const fn one(reverse: bool, f1r2: bool, near_end: bool) -> [u64; 2] {
-        [
-            1 << (32 * reverse as u64),
-            f1r2 as u64 | (near_end as u64) << 32,
-        ]
-    }
+/// The lanes of one matching base read on the `reverse` strand, of an F1R2 fragment or not,
+/// near an end of its read or not (what [`PositionTable::add_matches`] unpacks).
+pub const fn match_lanes(reverse: bool, f1r2: bool, near_end: bool) -> Matches {
+    [
+        1 << (32 * reverse as u64),
+        f1r2 as u64 | (near_end as u64) << 32,
+    ]
 }
 
 /// Per position of a run counted straight from its buffers ([`super::direct`]): the code of
@@ -337,16 +335,26 @@ pub fn base_column(base: u8) -> usize {
     usize::from(COLUMNS[usize::from(base)])
 }
 
-impl PositionCounts {
-    /// Counts one kept base read on the `reverse` strand, of an F1R2 fragment or not, near an
-    /// end of its read or not: A, C, G and T count (the answer is whether it did), any other
-    /// letter does not. Its expected error goes to the position's [`Tally::errors`].
+/// What is done with a position's [`PositionCounts`].
+pub trait PositionTable {
+    /// Counts one kept base read on the `reverse` strand, of an F1R2 fragment or not, near
+    /// an end of its read or not: A, C, G and T count (the answer is whether it did), any
+    /// other letter does not. Its expected error goes to the position's [`Tally::errors`].
+    fn add_base(&mut self, base: u8, strand: (bool, bool), near_end: bool) -> bool;
+    /// Adds a position's [`Matches`] into the column of its reference base (`N`, unknown,
+    /// has none, and no matches).
+    fn add_matches(&mut self, reference: u8, m: &Matches);
+    /// One row as base counts.
+    fn row(&self, row: usize) -> BaseCounts;
+}
+
+impl PositionTable for PositionCounts {
     #[inline]
-    pub fn add_base(&mut self, base: u8, (reverse, f1r2): (bool, bool), near_end: bool) -> bool {
+    fn add_base(&mut self, base: u8, (reverse, f1r2): (bool, bool), near_end: bool) -> bool {
         let column = base_column(base);
         let counted = column < DELETION;
         if counted {
-            let t = &mut self.table;
+            let t = self;
             t[FORWARD + usize::from(reverse)][column] += 1;
             // Branches, not stores of zero: `f1r2` is the same for a whole fragment and
             // `near_end` holds only at a read's ends, and stores are what bounds this loop.
@@ -360,13 +368,11 @@ impl PositionCounts {
         counted
     }
 
-    /// Adds a position's [`Matches`] into the column of its reference base (`N`, unknown,
-    /// has none, and no matches).
-    pub fn add_matches(&mut self, reference: u8, m: &Matches) {
+    fn add_matches(&mut self, reference: u8, m: &Matches) {
         let column = base_column(reference);
         if column < DELETION {
-            let t = &mut self.table;
-            let [strands, others] = m.lanes;
+            let t = self;
+            let [strands, others] = *m;
             t[FORWARD][column] += strands as u32;
             t[REVERSE][column] += (strands >> 32) as u32;
             t[F1R2][column] += others as u32;
@@ -374,9 +380,8 @@ impl PositionCounts {
         }
     }
 
-    /// One row as base counts.
-    pub fn row(&self, row: usize) -> BaseCounts {
-        let [a, c, g, t, del] = self.table[row];
+    fn row(&self, row: usize) -> BaseCounts {
+        let [a, c, g, t, del] = self[row];
         BaseCounts { a, c, g, t, del }
     }
 }
@@ -439,6 +444,30 @@ impl RegionReference {
     /// The index of a position of the region in per-position tables.
     pub fn offset(&self, pos: u64) -> Option<usize> {
         pos.checked_sub(self.region.start).map(|i| i as usize)
+    }
+}
+
+/// The [`BLOCK_GRID`] cell of a position: positions `k·BLOCK_GRID + 1 ..= (k + 1)·BLOCK_GRID`
+/// are cell `k`.
+pub fn cell_of(pos: u64) -> u64 {
+    pos.saturating_sub(1) / BLOCK_GRID
+}
+
+/// The cells a region's positions lie in.
+pub fn cell_count(region: &GenomicRegion) -> usize {
+    (cell_of(region.end).saturating_sub(cell_of(region.start)) + 1) as usize
+}
+
+/// Marks the cells of positions `lo..=hi` touched (`touched[0]` is cell `first_cell`; cells
+/// outside the slice are left out).
+pub fn mark_cells(touched: &mut [bool], first_cell: u64, (lo, hi): (u64, u64)) {
+    let Some(last) = cell_of(hi).checked_sub(first_cell).filter(|_| lo <= hi) else {
+        return;
+    };
+    let first = cell_of(lo).saturating_sub(first_cell) as usize;
+    let last = (last as usize).min(touched.len().saturating_sub(1));
+    if let Some(cells) = touched.get_mut(first..=last) {
+        cells.fill(true);
     }
 }
 
@@ -509,7 +538,7 @@ impl FragmentSink for Tally<'_> {
                 else {
                     return;
                 };
-                let t = &mut slot.table;
+                let t = slot;
                 t[FORWARD + usize::from(reverse)][DELETION] += 1;
                 t[F1R2][DELETION] += u32::from(self.f1r2);
             }

@@ -1,6 +1,7 @@
 //! Where a sample is cut into jobs changes nothing it reports: two jobs cut on a
 //! [`BLOCK_GRID`] line give the sites (expected errors to the last bit), blocks and QC of
-//! one job over both regions.
+//! one job over both regions. And the cells of the grid no fragment reached, written as
+//! depth 0 without reading their tables, report what walking them would.
 
 use super::util::*;
 use crate::pileup::counter::RegionCounter;
@@ -31,12 +32,22 @@ const READ: usize = 100;
 /// overlap, and some reach into a region only through their mate), each read of one quality
 /// (15–41, some below the minimum), a base in a thousand wrong; in coordinate order.
 fn fragments(reference: &[u8], rng: &mut Lcg) -> Vec<RecordBuf> {
+    fragments_over(reference, rng, (700, 600), "f")
+}
+
+/// [`fragments`] starting over `from..from + spread`, named `prefix` and a number.
+fn fragments_over(
+    reference: &[u8],
+    rng: &mut Lcg,
+    (from, spread): (usize, u64),
+    prefix: &str,
+) -> Vec<RecordBuf> {
     let mut reads: Vec<(usize, RecordBuf)> = Vec::new();
     for f in 0..400 {
-        let start = 700 + rng.below(600) as usize;
+        let start = from + rng.below(spread) as usize;
         let length = 110 + rng.below(91) as usize;
         let mate = start + length - READ;
-        let name = format!("f{f}");
+        let name = format!("{prefix}{f}");
         for (pos, flags, mate_start) in [(start, PAIRED_FWD, mate), (mate, PAIRED_REV, start)] {
             let mut seq: Vec<u8> = (pos..pos + READ)
                 .map(|p| reference[p - REF_START as usize])
@@ -137,4 +148,60 @@ fn a_stretch_without_reads_is_one_block_across_grid_lines() {
         max_alt: 0,
     };
     assert_eq!(blocks, [whole]);
+}
+
+#[test]
+fn cells_no_fragment_reached_report_what_walking_every_cell_does() {
+    // Two clusters of fragments (over cells 0-1 and 4-5) with cells 2 and 3 between them,
+    // which finish writes as depth 0 without reading their tables; reported sites inside
+    // them, at cells' first positions too.
+    let mut rng = Lcg(11);
+    let reference: Vec<u8> = (0..6_000).map(|_| BASES[rng.below(4) as usize]).collect();
+    let mut records = fragments_over(&reference, &mut rng, (700, 600), "a");
+    records.extend(fragments_over(&reference, &mut rng, (5_000, 300), "b"));
+    records.sort_by_key(|r| r.alignment_start().map_or(0, usize::from));
+    let cell = |k: u64| (k * BLOCK_GRID + 1, (k + 1) * BLOCK_GRID);
+    let sites_wanted = vec![cell(2).0, 2_500, cell(3).0, 5_100];
+    let new = || {
+        let region = GenomicRegion {
+            contig: "chr6".into(),
+            start: FIRST,
+            end: 6_500,
+        };
+        let bases = reference[(FIRST - REF_START) as usize..].to_vec();
+        let params = CallingParams::default();
+        RegionCounter::new(region, Some(0), bases, params, sites_wanted.clone())
+    };
+    let h = header();
+    let mut skipping = new();
+    for r in &records {
+        skipping.add_record(&h, r).unwrap_or_else(|e| panic!("{e}"));
+    }
+    // Cells 2 and 3, and 6 after the second cluster, were never reached.
+    assert_eq!(skipping.untouched_cells(), 3);
+    let (sites, blocks, qc) = skipping.finish();
+    let walked = count_with(new().walking_every_cell(), &records);
+    assert_eq!(sites, walked.0, "sites, expected errors to the last bit");
+    assert_eq!(blocks, walked.1);
+    assert_eq!(qc, walked.2);
+    // The requested sites in the unreached cells are there, at depth 0, between blocks of
+    // depth 0.
+    for pos in [cell(2).0, 2_500, cell(3).0] {
+        assert_eq!(
+            sites.iter().find(|s| s.pos == pos).map(|s| s.depth()),
+            Some(0)
+        );
+    }
+    let zero = |start, end| ReferenceBlock {
+        start,
+        end,
+        min_depth: 0,
+        max_alt: 0,
+    };
+    assert!(blocks.contains(&zero(cell(2).0 + 1, 2_499)));
+    assert!(blocks.contains(&zero(2_501, cell(3).0 - 1)));
+    assert!(blocks
+        .iter()
+        .any(|b| b.start == cell(3).0 + 1 && b.min_depth == 0));
+    assert!(sites.iter().any(|s| s.pos > 5_000 && s.depth() > 0));
 }
