@@ -23,12 +23,9 @@ impl RegionCounter {
         // Positions before the tables: nothing was counted there. Runs of them that are not
         // reported sites go into the blocks at once ([`add_to_blocks`]).
         let (empty, unseen) = (PositionCounts::default(), Matches::default());
-        let walk_fast = !(self.indels.keys())
-            .chain(self.mnvs.keys())
-            .chain(self.mnv_bases.keys())
-            .any(|&p| p < self.counted.region.start);
-        // The cells of indels and MNVs count as touched (their fragments touched them anyway),
-        // and only their positions are looked up.
+        // The positions of indels and MNVs, sorted: their cells count as touched (their
+        // fragments touched them anyway), only they are looked up in the maps, and the
+        // stretch before the tables is walked fast when none lies there.
         let mut keyed: Vec<u64> = (self.indels.keys())
             .chain(self.mnvs.keys())
             .chain(self.mnv_bases.keys())
@@ -36,6 +33,9 @@ impl RegionCounter {
             .collect();
         keyed.sort_unstable();
         keyed.dedup();
+        let walk_fast = keyed
+            .first()
+            .is_none_or(|&p| p >= self.counted.region.start);
         for &p in &keyed {
             mark_cells(&mut self.touched, self.first_cell, (p, p));
         }
