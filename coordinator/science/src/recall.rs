@@ -8,7 +8,7 @@
 //! test is left out of its background entirely (stricter than leaving out the sample: a
 //! patient's own baseline may carry the variant below the variant cut-off).
 
-use crate::background::{fit, variant_outliers, Background, Prior, Sums};
+use crate::background::{fit, variant_outlier_indices, Background, Prior, Sums};
 use crate::calling::INDEL_ERROR_RATE;
 use crate::esr1::{Build, Esr1Model};
 use crate::sample::{PositionWalk, SampleData};
@@ -123,60 +123,86 @@ impl RecalledCall {
     }
 }
 
-/// The background data of one allele: sums over all background samples and per material,
-/// each with every patient's share so that patient can be left out.
+/// The background data of one allele: sums over all background samples and per material, and
+/// which background samples were left out as variants. A patient's own share, to be left
+/// out of the sums, is summed again from its own one or two background samples when it is
+/// asked for ([`CohortCalls::background`]), not kept for every patient: kept, it would make
+/// the model grow as alleles × patients, faster than the cohort.
 #[derive(Debug, Clone, Default)]
 struct AlleleModel {
     total: Sums,
-    by_patient: HashMap<String, Sums>,
     by_material: HashMap<Material, Sums>,
-    by_patient_material: HashMap<(String, Material), Sums>,
+    /// Indices into [`CohortCalls`]' background samples of the observations flagged as
+    /// variants (ascending; usually none).
+    variants: Vec<usize>,
     prior: Prior,
     hotspot: bool,
 }
 
 impl AlleleModel {
-    fn add(&mut self, patient: &str, material: Material, one: &Sums) {
+    fn add(&mut self, material: Material, one: &Sums) {
         self.total.merge(one);
-        self.by_patient
-            .entry(patient.to_owned())
-            .or_default()
-            .merge(one);
         self.by_material.entry(material).or_default().merge(one);
-        self.by_patient_material
-            .entry((patient.to_owned(), material))
-            .or_default()
-            .merge(one);
-    }
-
-    /// The background for a sample of `patient` and `material`: the background samples of
-    /// the same material when at least [`MIN_MATERIAL_SAMPLES`] remain without the patient
-    /// (tumour, cfDNA and normal libraries differ in their errors), else all of them.
-    fn leave_out(&self, patient: &str, material: Material) -> Background {
-        let own_material = self
-            .by_material
-            .get(&material)
-            .map(|m| {
-                match self
-                    .by_patient_material
-                    .get(&(patient.to_owned(), material))
-                {
-                    Some(own) => m.without(own),
-                    None => *m,
-                }
-            })
-            .filter(|m| m.samples >= MIN_MATERIAL_SAMPLES);
-        let sums = own_material.unwrap_or_else(|| match self.by_patient.get(patient) {
-            Some(own) => self.total.without(own),
-            None => self.total,
-        });
-        fit(&sums, &self.prior)
     }
 }
 
-/// The re-called cohort.
+/// The background samples of a cohort and, per patient, the indices of its own among them
+/// (ascending, as the sums were taken).
+#[derive(Debug, Clone, Default)]
+struct BackgroundSamples<'a> {
+    samples: Vec<&'a SampleData>,
+    by_patient: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> BackgroundSamples<'a> {
+    fn of(samples: &[&'a SampleData]) -> Self {
+        let samples: Vec<&SampleData> = samples
+            .iter()
+            .copied()
+            .filter(|s| is_background(s))
+            .collect();
+        let mut by_patient: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, s) in samples.iter().enumerate() {
+            by_patient.entry(&s.sample.patient).or_default().push(i);
+        }
+        Self {
+            samples,
+            by_patient,
+        }
+    }
+
+    /// `patient`'s share of `model`'s sums: of all its background samples, and of those of
+    /// `material` (`None` where none was used), summed in the order the model's were, so
+    /// that leaving them out is exact.
+    fn own_share(
+        &self,
+        model: &AlleleModel,
+        key: &AlleleKey,
+        patient: &str,
+        material: Material,
+    ) -> (Option<Sums>, Option<Sums>) {
+        let (mut all, mut same): (Option<Sums>, Option<Sums>) = (None, None);
+        for &i in self.by_patient.get(patient).map_or(&[][..], Vec::as_slice) {
+            if model.variants.binary_search(&i).is_ok() {
+                continue;
+            }
+            let s = self.samples[i];
+            let (alt, depth) = s.allele_evidence(key.0, &key.1, &key.2);
+            let mut one = Sums::default();
+            if one.add(alt, depth) {
+                all.get_or_insert_with(Sums::default).merge(&one);
+                if s.sample.material == material {
+                    same.get_or_insert_with(Sums::default).merge(&one);
+                }
+            }
+        }
+        (all, same)
+    }
+}
+
+/// The re-called cohort (it looks into the background samples it was given).
 #[derive(Debug, Clone)]
-pub struct CohortCalls {
+pub struct CohortCalls<'a> {
     /// Every candidate with its test and filters, by sample then position.
     pub calls: Vec<RecalledCall>,
     /// Tests in the hotspot family (sample × hotspot allele with enough depth).
@@ -193,9 +219,10 @@ pub struct CohortCalls {
     pub prior_rho: f64,
     models: BTreeMap<AlleleKey, AlleleModel>,
     snv_priors: HashMap<(u8, u8), f64>,
+    background: BackgroundSamples<'a>,
 }
 
-impl CohortCalls {
+impl CohortCalls<'_> {
     /// A cohort in which nobody had a candidate: every allele's background is its prior alone
     /// (overdispersion `prior_rho`, the default error rate of its class), with these per-test
     /// thresholds. What [`recall`] gives for a cohort without calls; tests of the status rule
@@ -210,6 +237,7 @@ impl CohortCalls {
             prior_rho,
             models: BTreeMap::new(),
             snv_priors: HashMap::new(),
+            background: BackgroundSamples::default(),
         }
     }
 
@@ -217,9 +245,36 @@ impl CohortCalls {
     /// left out (the prior alone for an allele nobody had a candidate for).
     pub fn background(&self, key: &AlleleKey, patient: &str, material: Material) -> Background {
         match self.models.get(key) {
-            Some(m) => m.leave_out(patient, material),
+            Some(m) => self.leave_out(m, key, patient, material),
             None => fit(&Sums::default(), &self.prior_of(key)),
         }
+    }
+
+    /// The background of `model`'s allele for a sample of `patient` and `material`: the
+    /// background samples of the same material when at least [`MIN_MATERIAL_SAMPLES`]
+    /// remain without the patient (tumour, cfDNA and normal libraries differ in their
+    /// errors), else all of them.
+    fn leave_out(
+        &self,
+        model: &AlleleModel,
+        key: &AlleleKey,
+        patient: &str,
+        material: Material,
+    ) -> Background {
+        let (own_all, own_material) = self.background.own_share(model, key, patient, material);
+        let own_material = model
+            .by_material
+            .get(&material)
+            .map(|m| match &own_material {
+                Some(own) => m.without(own),
+                None => *m,
+            })
+            .filter(|m| m.samples >= MIN_MATERIAL_SAMPLES);
+        let sums = own_material.unwrap_or_else(|| match &own_all {
+            Some(own) => model.total.without(own),
+            None => model.total,
+        });
+        fit(&sums, &model.prior)
     }
 
     fn prior_of(&self, key: &AlleleKey) -> Prior {
@@ -350,12 +405,12 @@ fn germline_cis_p(cohort: &CohortCalls, s: &SampleData, c: &SampleCall) -> f64 {
 }
 
 /// Re-tests every candidate of every sample against the cohort background.
-pub fn recall(
-    samples: &[&SampleData],
+pub fn recall<'a>(
+    samples: &[&'a SampleData],
     model: &Esr1Model,
     build: Build,
     params: &CallingParams,
-) -> CohortCalls {
+) -> CohortCalls<'a> {
     let (snv_priors, prior_rho) = global_priors(samples);
     let hotspot_alleles: BTreeSet<(u64, String)> = model
         .hotspots
@@ -374,6 +429,7 @@ pub fn recall(
         prior_rho,
         models: BTreeMap::new(),
         snv_priors,
+        background: BackgroundSamples::of(samples),
     };
 
     // Every allele some sample has a candidate for, with its background sums. Alleles come
@@ -383,11 +439,7 @@ pub fn recall(
         .flat_map(|s| s.calls())
         .map(|c| (c.pos, c.ref_allele.clone(), c.alt_allele.clone()))
         .collect();
-    let background: Vec<&SampleData> = samples
-        .iter()
-        .copied()
-        .filter(|s| is_background(s))
-        .collect();
+    let background = out.background.samples.clone();
     let mut walks: Vec<PositionWalk> = background.iter().map(|s| PositionWalk::new(s)).collect();
     for key in keys {
         let mut model = AlleleModel {
@@ -399,13 +451,15 @@ pub fn recall(
             .iter_mut()
             .map(|w| w.allele_evidence(key.0, &key.1, &key.2))
             .collect();
-        let variants = variant_outliers(&observations, &model.prior);
-        for ((s, (alt, depth)), variant) in background.iter().zip(&observations).zip(variants) {
+        let variants = variant_outlier_indices(&observations, &model.prior);
+        let mut flagged = variants.iter().peekable();
+        for (i, (s, &(alt, depth))) in background.iter().zip(&observations).enumerate() {
             let mut one = Sums::default();
-            if !variant && one.add(*alt, *depth) {
-                model.add(&s.sample.patient, s.sample.material, &one);
+            if flagged.next_if_eq(&&i).is_none() && one.add(alt, depth) {
+                model.add(s.sample.material, &one);
             }
         }
+        model.variants = variants;
         out.models.insert(key, model);
     }
 
@@ -431,7 +485,7 @@ pub fn recall(
             let Some(m) = out.models.get(&key) else {
                 continue;
             };
-            let background = m.leave_out(&s.sample.patient, s.sample.material);
+            let background = out.leave_out(m, &key, &s.sample.patient, s.sample.material);
             let mut background_p = background.dist.sf(c.alt_reads(), c.depth);
             if class(&key) == Class::Mnv {
                 background_p = background_p.max(germline_cis_p(&out, s, c));

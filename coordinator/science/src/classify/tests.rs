@@ -111,7 +111,7 @@ fn key_of(change: Change) -> AlleleKey {
     (POS, text(change.r), text(change.a))
 }
 
-fn cohort() -> CohortCalls {
+fn cohort() -> CohortCalls<'static> {
     CohortCalls::prior_only(1e-4, 1e-6, 1e-4)
 }
 

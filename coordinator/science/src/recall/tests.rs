@@ -2,6 +2,7 @@
 
 use super::priors::{global_priors_within, prior_pair_rank};
 use super::*;
+use crate::background::variant_outliers;
 use esr1_proto::SiteCounts;
 
 #[test]
@@ -244,4 +245,103 @@ fn the_prior_overdispersion_comes_from_a_bounded_choice_of_pairs_whatever_the_or
     assert_eq!(bounded, expected);
     // A different choice of pairs gives a different median here: the bound is not idle.
     assert_ne!(bounded, rho);
+}
+
+/// Sums of `(alt, depth)` observations, in order, as the background takes them.
+fn sums_of(observations: impl Iterator<Item = (u32, u32)>) -> Sums {
+    let mut sums = Sums::default();
+    for (alt, depth) in observations {
+        let mut one = Sums::default();
+        if one.add(alt, depth) {
+            sums.merge(&one);
+        }
+    }
+    sums
+}
+
+#[test]
+fn a_patients_background_leaves_out_exactly_its_own_samples() {
+    let positions: Vec<u64> = (0..12).map(|i| 2_000 + 7 * i).collect();
+    let mut cohort = error_cohort(48, &positions);
+    for (i, s) in cohort.iter_mut().enumerate() {
+        // Later samples of every third patient are normals (background too), of others
+        // tumours; baselines alternate cfDNA and tumour.
+        s.sample.material = match (i < 24, i % 3) {
+            (false, 0) => Material::Normal,
+            (false, _) => Material::Tumor,
+            (true, _) if i % 2 == 0 => Material::Cfdna,
+            (true, _) => Material::Tumor,
+        };
+        let site = &mut s.results[0].sites[3];
+        if i == 27 {
+            // A real subclone in a normal of patient P3: flagged, never background.
+            site.forward.t = 55;
+        }
+        let (pos, alt, depth) = (site.pos, site.forward.t + site.reverse.t, site.depth());
+        s.results[0].calls.push(SampleCall {
+            pos,
+            ref_allele: "C".into(),
+            alt_allele: "T".into(),
+            alt_forward: alt,
+            alt_reverse: 0,
+            depth,
+            vaf: f64::from(alt) / f64::from(depth),
+            error_p: 1.0,
+            filters: Vec::new(),
+        });
+    }
+    let all: Vec<&SampleData> = cohort.iter().collect();
+    let out = recall(
+        &all,
+        &Esr1Model::builtin(),
+        Build::Grch38,
+        &CallingParams::default(),
+    );
+    let background: Vec<&SampleData> = all.iter().copied().filter(|s| is_background(s)).collect();
+    let key: AlleleKey = (positions[3], "C".into(), "T".into());
+    let prior = out.prior_of(&key);
+    let observations: Vec<(u32, u32)> = background
+        .iter()
+        .map(|s| s.allele_evidence(key.0, &key.1, &key.2))
+        .collect();
+    let flagged = variant_outliers(&observations, &prior);
+    let flagged_sample = background.iter().zip(&flagged).find(|(_, &f)| f);
+    assert_eq!(
+        flagged_sample.map(|(s, _)| s.sample.sample.as_str()),
+        Some("S27")
+    );
+    for patient in ["P0", "P3", "P4", "P11", "P30"] {
+        for material in [Material::Cfdna, Material::Tumor, Material::Normal] {
+            let others = |same_material: bool| {
+                sums_of(
+                    background
+                        .iter()
+                        .zip(&observations)
+                        .zip(&flagged)
+                        .filter(|((s, _), &f)| {
+                            !f && s.sample.patient != patient
+                                && (!same_material || s.sample.material == material)
+                        })
+                        .map(|((_, &o), _)| o),
+                )
+            };
+            let own_material = others(true);
+            let sums = if own_material.samples >= MIN_MATERIAL_SAMPLES {
+                own_material
+            } else {
+                others(false)
+            };
+            let expected = fit(&sums, &prior);
+            let got = out.background(&key, patient, material);
+            let what = format!("{patient} {material:?}: {got:?} against {expected:?}");
+            assert_eq!(
+                (got.samples, got.depth),
+                (expected.samples, expected.depth),
+                "{what}"
+            );
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
+            assert!(close(got.dist.mean, expected.dist.mean), "{what}");
+            assert!(close(got.dist.rho, expected.dist.rho), "{what}");
+        }
+    }
 }
