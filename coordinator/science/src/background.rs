@@ -80,6 +80,26 @@ pub fn variant_outliers(observations: &[(u32, u32)], prior: &Prior) -> Vec<bool>
 /// exactly 0 to Σ k²/n, so the sums, and so the result, are bit for bit those of adding every
 /// observation in order.
 pub fn variant_outlier_indices(observations: &[(u32, u32)], prior: &Prior) -> Vec<usize> {
+    let mut zeros = Sums::default();
+    let mut alts = Vec::new();
+    for (index, &(k, n)) in observations.iter().enumerate() {
+        if k == 0 {
+            zeros.add(k, n);
+        } else {
+            alts.push((index, k, n));
+        }
+    }
+    variant_outlier_indices_among(zeros, &alts, prior)
+}
+
+/// [`variant_outlier_indices`] of observations given as the sums of those without alt
+/// fragments (`zeros`: what [`Sums::add`] of each gives) and the others as `(index, alt,
+/// depth)`, in index order: the indices of the others it flags.
+pub fn variant_outlier_indices_among(
+    zeros: Sums,
+    observations: &[(usize, u32, u32)],
+    prior: &Prior,
+) -> Vec<usize> {
     // The core speaks for itself: its overdispersion is shrunk towards a small value, not
     // towards the cohort's typical site (which a few variable sites set).
     let prior = &Prior {
@@ -94,13 +114,8 @@ pub fn variant_outlier_indices(observations: &[(u32, u32)], prior: &Prior) -> Ve
         one: Sums,
         in_core: bool,
     }
-    let mut zeros = Sums::default();
     let mut alts: Vec<Alt> = Vec::new();
-    for (index, &(k, n)) in observations.iter().enumerate() {
-        if k == 0 {
-            zeros.add(k, n);
-            continue;
-        }
+    for &(index, k, n) in observations {
         let mut one = Sums::default();
         if one.add(k, n) {
             alts.push(Alt {

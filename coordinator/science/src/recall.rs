@@ -8,10 +8,10 @@
 //! test is left out of its background entirely (stricter than leaving out the sample: a
 //! patient's own baseline may carry the variant below the variant cut-off).
 
-use crate::background::{fit, variant_outlier_indices, Background, Prior, Sums};
+use crate::background::{fit, variant_outlier_indices_among, Background, Prior, Sums};
 use crate::calling::INDEL_ERROR_RATE;
 use crate::esr1::{Build, Esr1Model};
-use crate::sample::{PositionWalk, SampleData};
+use crate::sample::{Columns, SampleData};
 use crate::stats::{benjamini_hochberg, binomial_sf};
 use esr1_proto::{CallingParams, Material, SampleCall, SampleRef};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -70,6 +70,9 @@ pub mod filter {
     /// the indel misaligned ([`super::NEAR_INDEL_BASES`]).
     pub const NEAR_INDEL: &str = "near_indel";
 }
+
+/// Every material, in the order background sums are kept by material.
+const MATERIALS: [Material; 3] = [Material::Tumor, Material::Cfdna, Material::Normal];
 
 /// `(position, REF, ALT)`.
 pub type AlleleKey = (u64, String, String);
@@ -432,31 +435,52 @@ pub fn recall<'a>(
         background: BackgroundSamples::of(samples),
     };
 
-    // Every allele some sample has a candidate for, with its background sums. Alleles come
-    // in position order, so each background sample is walked once ([`PositionWalk`]).
+    // Every allele some sample has a candidate for, with its background sums. The background
+    // samples are taken column by column ([`Columns`]): at an allele's position only those
+    // with a reported site there can show it; the others add their depths, summed once per
+    // position and material.
     let keys: BTreeSet<AlleleKey> = samples
         .iter()
         .flat_map(|s| s.calls())
         .map(|c| (c.pos, c.ref_allele.clone(), c.alt_allele.clone()))
         .collect();
     let background = out.background.samples.clone();
-    let mut walks: Vec<PositionWalk> = background.iter().map(|s| PositionWalk::new(s)).collect();
+    let material_of = |i: usize| {
+        MATERIALS
+            .iter()
+            .position(|&m| m == background[i].sample.material)
+    };
+    let mut positions: Vec<u64> = keys.iter().map(|k| k.0).collect();
+    positions.dedup();
+    let columns = Columns::new(&background, positions, MATERIALS.len(), material_of);
+    let mut j = 0;
     for key in keys {
+        while columns.positions()[j] < key.0 {
+            j += 1;
+        }
         let mut model = AlleleModel {
             prior: out.prior_of(&key),
             hotspot: is_hotspot(&key),
             ..AlleleModel::default()
         };
-        let observations: Vec<(u32, u32)> = walks
-            .iter_mut()
-            .map(|w| w.allele_evidence(key.0, &key.1, &key.2))
-            .collect();
-        let variants = variant_outlier_indices(&observations, &model.prior);
+        let column = columns.allele(j, material_of, |site| {
+            let (forward, reverse) = site.allele_support(&key.1, &key.2);
+            forward + reverse
+        });
+        let variants =
+            variant_outlier_indices_among(column.zero_alt_total(), &column.alt, &model.prior);
+        // The samples without alt fragments first: whole numbers, so the sums are those of
+        // adding every observation in sample order.
+        for (zeros, &material) in column.zero_alt.iter().zip(&MATERIALS) {
+            if zeros.samples > 0.0 {
+                model.add(material, zeros);
+            }
+        }
         let mut flagged = variants.iter().peekable();
-        for (i, (s, &(alt, depth))) in background.iter().zip(&observations).enumerate() {
+        for &(i, alt, depth) in &column.alt {
             let mut one = Sums::default();
             if flagged.next_if_eq(&&i).is_none() && one.add(alt, depth) {
-                model.add(s.sample.material, &one);
+                model.add(background[i].sample.material, &one);
             }
         }
         model.variants = variants;

@@ -5,9 +5,8 @@ use super::{
     is_background, DEFAULT_PRIOR_RHO, MAX_PRIOR_PAIRS, MIN_PRIOR_ALT, MIN_PRIOR_SITES,
     PRIOR_RHO_FLOOR,
 };
-use crate::background::{variant_outlier_indices, Prior, Sums, RHO_FLOOR};
-use crate::sample::{PositionWalk, SampleData};
-use esr1_proto::SiteCounts;
+use crate::background::{variant_outlier_indices_among, Prior, Sums, RHO_FLOOR};
+use crate::sample::{Columns, SampleData};
 use std::collections::{BTreeMap, HashMap};
 
 /// The rank of a site × alt pair in the choice of [`MAX_PRIOR_PAIRS`]: a fixed mix of its
@@ -21,10 +20,10 @@ pub(super) fn prior_pair_rank(pos: u64, alt: u8) -> u64 {
 
 /// Global priors: the per-substitution error rate of the background samples at every
 /// reported site, and the median overdispersion of site × alt pairs with enough data (at most
-/// [`MAX_PRIOR_PAIRS`] of them). Every sample's depth and site at a position are found once
-/// per pass, by one forward walk per sample over the sorted positions ([`PositionWalk`]), not
-/// searched again for each alt: the first pass sums every pair and picks those that qualify,
-/// the second estimates the picked pairs' overdispersion.
+/// [`MAX_PRIOR_PAIRS`] of them). The samples are taken column by column ([`Columns`]): a pair's
+/// sums cost the samples with a reported site at its position, not every sample. The first
+/// pass sums every pair and picks those that qualify, the second estimates the picked pairs'
+/// overdispersion.
 pub(super) fn global_priors(samples: &[&SampleData]) -> (HashMap<(u8, u8), f64>, f64) {
     let (priors, rho, _) = global_priors_within(samples, MAX_PRIOR_PAIRS);
     (priors, rho)
@@ -46,24 +45,23 @@ pub(super) fn global_priors_within(
             }
         }
     }
-    let observe = |a: u8, &(depth, site): &(u32, Option<&SiteCounts>)| {
-        (site.map_or(0, |x: &SiteCounts| x.base_total(a)), depth)
-    };
     let alts = |r: u8| b"ACGT".iter().copied().filter(move |&a| a != r);
-    let mut walks: Vec<PositionWalk> = samples.iter().map(|s| PositionWalk::new(s)).collect();
-    let mut here: Vec<(u32, Option<&SiteCounts>)> = Vec::with_capacity(samples.len());
+    // Group 0 the background samples, 1 the others.
+    let group_of = |i: usize| Some(usize::from(!in_background[i]));
+    let columns = Columns::new(samples, positions.keys().copied().collect(), 2, group_of);
+    let column = |j: usize, a: u8| columns.allele(j, group_of, |site| site.base_total(a));
     let mut class_sums: HashMap<(u8, u8), Sums> = HashMap::new();
     // (rank, position, alt, sums of every sample) of every pair with enough data.
     let mut qualifying: Vec<(u64, u64, u8, Sums)> = Vec::new();
-    for (&pos, &r) in &positions {
-        here.clear();
-        here.extend(walks.iter_mut().map(|w| w.at(pos)));
+    for (j, (&pos, &r)) in positions.iter().enumerate() {
         for a in alts(r) {
-            let mut sums = Sums::default();
-            let mut all = Sums::default();
-            for (o, &background) in here.iter().zip(&in_background) {
-                let (alt, depth) = observe(a, o);
-                if background {
+            // The samples without alt fragments first: whole numbers, so the sums are those
+            // of adding every sample's observation in order.
+            let c = column(j, a);
+            let mut sums = c.zero_alt[0];
+            let mut all = c.zero_alt_total();
+            for &(i, alt, depth) in &c.alt {
+                if in_background[i] {
                     sums.add(alt, depth);
                 }
                 all.add(alt, depth);
@@ -81,36 +79,28 @@ pub(super) fn global_priors_within(
         qualifying.select_nth_unstable_by_key(max_pairs, |&(rank, pos, a, _)| (rank, pos, a));
         qualifying.truncate(max_pairs);
     }
-    let mut picked: BTreeMap<u64, Vec<(u8, Sums)>> = BTreeMap::new();
-    for &(_, pos, a, all) in &qualifying {
-        picked.entry(pos).or_default().push((a, all));
-    }
-    let mut walks: Vec<PositionWalk> = samples.iter().map(|s| PositionWalk::new(s)).collect();
     let mut rhos = Vec::with_capacity(qualifying.len());
-    // One site × alt's observations, every sample's; reused from pair to pair.
-    let mut observations: Vec<(u32, u32)> = Vec::with_capacity(samples.len());
-    for (&pos, picked_alts) in &picked {
-        here.clear();
-        here.extend(walks.iter_mut().map(|w| w.at(pos)));
-        for &(a, all) in picked_alts {
-            observations.clear();
-            observations.extend(here.iter().map(|o| observe(a, o)));
-            // Real subclones in baselines are no error: they must not set the prior.
-            // (Usually none is: then the sums are those of all.)
-            let flagged = variant_outlier_indices(&observations, &Prior::default_error());
-            let mut clean = all;
-            if !flagged.is_empty() {
-                clean = Sums::default();
-                let mut flagged = flagged.iter().peekable();
-                for (i, &(alt, depth)) in observations.iter().enumerate() {
-                    if flagged.next_if_eq(&&i).is_none() {
-                        clean.add(alt, depth);
-                    }
+    for &(_, pos, a, all) in &qualifying {
+        let Ok(j) = columns.positions().binary_search(&pos) else {
+            continue;
+        };
+        let c = column(j, a);
+        // Real subclones in baselines are no error: they must not set the prior.
+        // (Usually none is: then the sums are those of all.)
+        let flagged =
+            variant_outlier_indices_among(c.zero_alt_total(), &c.alt, &Prior::default_error());
+        let mut clean = all;
+        if !flagged.is_empty() {
+            clean = c.zero_alt_total();
+            let mut flagged = flagged.iter().peekable();
+            for &(i, alt, depth) in &c.alt {
+                if flagged.next_if_eq(&&i).is_none() {
+                    clean.add(alt, depth);
                 }
             }
-            if let Some((_, Some(rho))) = clean.moments() {
-                rhos.push(rho);
-            }
+        }
+        if let Some((_, Some(rho))) = clean.moments() {
+            rhos.push(rho);
         }
     }
     let priors = class_sums
