@@ -13,6 +13,7 @@
 //! the jobs queue), they are published again. When the run is complete its events and
 //! dead-letter queues are deleted.
 
+use crate::merge::Outcomes;
 use crate::metrics::CoordinatorMetrics;
 use crate::progress::Progress;
 use esr1_proto::{decode, EventKind, JobEvent, RegionJob};
@@ -131,7 +132,7 @@ pub fn published_count(storage: &SharedStorage, out: &str) -> Result<usize, Stor
 
 struct State<'a> {
     jobs: HashMap<String, RegionJob>,
-    outcomes: HashMap<String, JobOutcome>,
+    outcomes: Outcomes,
     store: &'a ResultStore,
     progress: &'a mut Progress,
     log: PublishedLog,
@@ -151,7 +152,7 @@ impl State<'_> {
     fn settle(&mut self, job_id: &str, outcome: JobOutcome) {
         if self.is_pending(job_id) {
             self.progress.tick(matches!(outcome, JobOutcome::Failed(_)));
-            self.outcomes.insert(job_id.to_owned(), outcome);
+            self.outcomes.insert(job_id.to_owned(), outcome.into());
         }
     }
 
@@ -288,7 +289,7 @@ pub fn run_distributed(
     store: &ResultStore,
     amqp: &AmqpOptions,
     progress: &mut Progress,
-) -> Result<HashMap<String, JobOutcome>, BrokerError> {
+) -> Result<Outcomes, BrokerError> {
     validate_run_id(run_id).map_err(BrokerError::InvalidRunId)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

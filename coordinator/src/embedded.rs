@@ -1,12 +1,13 @@
 //! The embedded backend: N in-process workers take jobs from an in-memory queue and run them
 //! exactly as a worker daemon does (same execution, same result store).
 
+use crate::merge::Outcomes;
 use crate::progress::Progress;
 use esr1_proto::RegionJob;
 use esr1_worker::daemon::{execute, store_outcome};
 use esr1_worker::store::{JobOutcome, ResultStore};
 use esr1_worker::Caches;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::{mpsc, Arc, Mutex};
 
 /// Attempts of a job that keeps failing transiently before it is reported failed.
@@ -44,7 +45,7 @@ pub fn run_embedded(
     store: &ResultStore,
     caches: &Arc<Caches>,
     progress: &mut Progress,
-) -> HashMap<String, JobOutcome> {
+) -> Outcomes {
     let queue = Arc::new(Mutex::new(jobs.into_iter().collect::<VecDeque<_>>()));
     let (tx, rx) = mpsc::channel::<(String, JobOutcome)>();
     let mut handles = Vec::new();
@@ -66,10 +67,10 @@ pub fn run_embedded(
         }));
     }
     drop(tx);
-    let mut outcomes = HashMap::new();
+    let mut outcomes = Outcomes::new();
     for (id, outcome) in rx {
         progress.tick(matches!(outcome, JobOutcome::Failed(_)));
-        outcomes.insert(id, outcome);
+        outcomes.insert(id, outcome.into());
     }
     for h in handles {
         let _ = h.join();

@@ -11,7 +11,7 @@
 use crate::plan::{Plan, PlannedSample};
 use crate::report::model::{BackgroundSummary, CallRow, PatientRow, QcRow, SampleStatus};
 use crate::report::vcf_matrix::vcf_matrix;
-use esr1_proto::{CallingParams, FileStamp, FilterCounts, Material, RegionQc, SampleRef};
+use esr1_proto::{CallingParams, FileStamp, Material, RegionQc, SampleRef};
 use esr1_science::classify::classify_patient;
 use esr1_science::cohort::{cohort_frequencies, OutcomeVariant, PatientOutcome};
 use esr1_science::consequence::CountRule;
@@ -21,12 +21,36 @@ use esr1_science::esr1::{Build, Esr1Model};
 use esr1_science::identity::{identity_mismatches, Concordance};
 use esr1_science::naming::Annotation;
 use esr1_science::recall::{is_background, recall, CohortCalls, RecalledCall};
-use esr1_science::sample::SampleData;
+use esr1_science::sample::{JobData, SampleData};
 use std::collections::{BTreeMap, HashMap};
 
 /// The merge's output: everything the reports are written from.
 pub use crate::report::model::CohortReport;
-pub use esr1_worker::store::JobOutcome;
+use esr1_worker::store::JobOutcome;
+
+/// A job's outcome as a run keeps it until the merge: its result reduced to what the merge
+/// reads ([`JobData`]: the full counts only at its calls' sites, about a fifth of the
+/// result), or why the job failed. Reduced as each outcome arrives, so a cohort's results
+/// are never all held in full.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The job's result, reduced.
+    Done(Box<JobData>),
+    /// The job failed permanently.
+    Failed(String),
+}
+
+impl From<JobOutcome> for Outcome {
+    fn from(o: JobOutcome) -> Self {
+        match o {
+            JobOutcome::Done(r) => Self::Done(Box::new(JobData::from(*r))),
+            JobOutcome::Failed(reason) => Self::Failed(reason),
+        }
+    }
+}
+
+/// Every job's outcome, by job id.
+pub type Outcomes = HashMap<String, Outcome>;
 
 /// A sample's merged results, or the sample and why it failed.
 enum SampleOutcome {
@@ -64,7 +88,7 @@ type Annotate<'a> = dyn Fn(u64, &str, &str) -> Annotation + 'a;
 /// each result moves into its sample's data, so the cohort's results are held once, not twice.
 pub fn merge(
     plan: &Plan,
-    outcomes: HashMap<String, JobOutcome>,
+    outcomes: Outcomes,
     params: &CallingParams,
     model: &Esr1Model,
     count: CountRule,
@@ -132,7 +156,7 @@ fn input_stamps(plan: &Plan) -> Vec<FileStamp> {
 /// numbers of jobs done and failed. Samples the planner already refused come first.
 fn collect_samples(
     plan: &Plan,
-    mut outcomes: HashMap<String, JobOutcome>,
+    mut outcomes: Outcomes,
     hotspot_positions: &[u64],
 ) -> (Vec<SampleOutcome>, usize, usize) {
     let mut jobs_done = 0;
@@ -155,7 +179,7 @@ fn collect_samples(
 /// sample, and a sample too shallow at `hotspot_positions` is low coverage.
 fn collect_sample(
     ps: &PlannedSample,
-    outcomes: &mut HashMap<String, JobOutcome>,
+    outcomes: &mut Outcomes,
     hotspot_positions: &[u64],
 ) -> (SampleOutcome, usize, usize) {
     let (mut done, mut failed) = (0, 0);
@@ -163,11 +187,11 @@ fn collect_sample(
     let mut failure = None;
     for job in &ps.jobs {
         match outcomes.remove(&job.job_id) {
-            Some(JobOutcome::Done(r)) => {
+            Some(Outcome::Done(r)) => {
                 done += 1;
                 results.push(*r);
             }
-            Some(JobOutcome::Failed(reason)) => {
+            Some(Outcome::Failed(reason)) => {
                 failed += 1;
                 failure.get_or_insert_with(|| format!("{}: {reason}", job.region));
             }
@@ -181,15 +205,7 @@ fn collect_sample(
         Some(reason) => SampleOutcome::Failed(ps.sample.clone(), reason),
         None => {
             results.sort_by_key(|r| r.region.start);
-            let mut qc = RegionQc::default();
-            for r in &results {
-                add_qc(&mut qc, &r.qc);
-            }
-            let data = SampleData {
-                sample: ps.sample.clone(),
-                results,
-                qc,
-            };
+            let data = SampleData::new(ps.sample.clone(), results);
             let coverage = HotspotCoverage::of_sample(&data, hotspot_positions);
             if coverage.is_low() {
                 SampleOutcome::LowCoverage(data, coverage)
@@ -316,7 +332,7 @@ fn qc_rows(data: &[SampleOutcome], hotspot_positions: &[u64]) -> Vec<QcRow> {
             .iter()
             .map(|&p| s.depth_at(p).unwrap_or(0))
             .collect(),
-        transitions: TransitionRates::of_sample(s),
+        transitions: s.transitions().rates(),
     };
     let mut rows: Vec<QcRow> = data
         .iter()
@@ -457,16 +473,4 @@ fn background_summary(cohort: &CohortCalls, ok: &[&SampleData]) -> BackgroundSum
         prior_rho: cohort.prior_rho,
         background_samples: ok.iter().filter(|s| is_background(s)).count(),
     }
-}
-
-fn add_qc(total: &mut RegionQc, q: &RegionQc) {
-    total.reads_seen += q.reads_seen;
-    let mut f: FilterCounts = total.filtered;
-    f.add(&q.filtered);
-    total.filtered = f;
-    total.low_base_quality += q.low_base_quality;
-    total.discordant_mate_bases += q.discordant_mate_bases;
-    total.bytes_fetched += q.bytes_fetched;
-    total.requests += q.requests;
-    total.chunk_span_bytes += q.chunk_span_bytes;
 }

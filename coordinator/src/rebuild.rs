@@ -11,6 +11,7 @@
 //! run gives byte-identical files.
 
 use crate::manifest::{read_manifest, ManifestError, StoredRun, MANIFEST_NAME};
+use crate::merge::Outcome;
 use crate::plan::{reference_build, FailedSample, Plan, PlannedSample, MODEL_VERSION};
 use crate::run::{
     absolute, load_model, merge_and_write, output_location, plan_warnings, stored_outcomes,
@@ -20,7 +21,7 @@ use crate::samplesheet::Samplesheet;
 use esr1_science::consequence::CountRule;
 use esr1_science::esr1::Build;
 use esr1_worker::storage::{join, SharedStorage};
-use esr1_worker::store::{JobOutcome, ResultStore};
+use esr1_worker::store::ResultStore;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -134,14 +135,14 @@ pub fn rebuild(
     let mut outcomes = stored_outcomes(&plan, &store).map_err(RebuildError::from)?;
     for job in plan.jobs() {
         outcomes.entry(job.job_id.clone()).or_insert_with(|| {
-            JobOutcome::Failed(
+            Outcome::Failed(
                 "no stored result (the run did not finish this job: run the cohort again)".into(),
             )
         });
     }
     let reused_jobs = outcomes
         .values()
-        .filter(|o| matches!(o, JobOutcome::Done(_)))
+        .filter(|o| matches!(o, Outcome::Done(_)))
         .count();
     let settings = MergeSettings {
         model: &model,

@@ -5,7 +5,7 @@
 use crate::distributed::{run_distributed, AmqpOptions, BrokerError};
 use crate::embedded::run_embedded;
 use crate::manifest::{utc_now, write_manifest, Manifest, ManifestError, RunTimes, StoredRun};
-use crate::merge::{merge, CohortReport};
+use crate::merge::{merge, CohortReport, Outcome, Outcomes};
 use crate::metrics::CoordinatorMetrics;
 use crate::phases::PhaseClock;
 use crate::plan::{plan, Plan, PlanError, PlanOptions, MODEL_VERSION};
@@ -18,7 +18,7 @@ use esr1_science::annotation::{load_annotation, AnnotatedExons, AnnotationError}
 use esr1_science::consequence::CountRule;
 use esr1_science::esr1::Esr1Model;
 use esr1_worker::storage::{SharedStorage, StorageError};
-use esr1_worker::store::{JobOutcome, ResultStore};
+use esr1_worker::store::ResultStore;
 use esr1_worker::Caches;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -169,10 +169,7 @@ pub fn plan_warnings(
 
 /// The stored outcome (result or failure) of every job of `plan` that has one: one listing
 /// of the store, then one read per job found in it.
-pub fn stored_outcomes(
-    plan: &Plan,
-    store: &ResultStore,
-) -> Result<HashMap<String, JobOutcome>, RunError> {
+pub fn stored_outcomes(plan: &Plan, store: &ResultStore) -> Result<Outcomes, RunError> {
     let ids = store.stored_ids().map_err(|error| RunError::Storage {
         action: "cannot list stored results",
         error,
@@ -184,7 +181,7 @@ pub fn stored_outcomes(
             error,
         })?;
         if let Some(o) = found {
-            outcomes.insert(job.job_id.clone(), o);
+            outcomes.insert(job.job_id.clone(), o.into());
         }
     }
     Ok(outcomes)
@@ -207,7 +204,7 @@ pub struct MergeSettings<'a> {
 /// the files written and all warnings.
 pub fn merge_and_write(
     plan: &Plan,
-    outcomes: HashMap<String, JobOutcome>,
+    outcomes: Outcomes,
     settings: &MergeSettings,
     mut warnings: Vec<String>,
     storage: &SharedStorage,
@@ -296,14 +293,14 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
     // the stamps of the files it reads, so a replaced file gives new jobs; a stored failure is
     // never reused (the cause — a missing index, an unreachable store — may be fixed now).
     let mut stored = stored_outcomes(&plan, &store)?;
-    let mut outcomes: HashMap<String, JobOutcome> = HashMap::new();
+    let mut outcomes = Outcomes::new();
     let mut pending = Vec::new();
     for job in plan.jobs() {
         match stored.remove(&job.job_id) {
-            Some(o @ JobOutcome::Done(_)) => {
+            Some(o @ Outcome::Done(_)) => {
                 outcomes.insert(job.job_id.clone(), o);
             }
-            Some(JobOutcome::Failed(_)) | None => pending.push(job.clone()),
+            Some(Outcome::Failed(_)) | None => pending.push(job.clone()),
         }
     }
     let reused_jobs = outcomes.len();

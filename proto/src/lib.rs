@@ -19,8 +19,8 @@ pub use job::{
     JOB_ID_LEN,
 };
 pub use result::{
-    grid_line, AlleleCount, BaseCounts, FilterCounts, MnvCount, ReferenceBlock, RegionQc,
-    RegionResult, SampleCall, SiteCounts, BLOCK_GRID,
+    depth_among, grid_line, AlleleCount, AlleleQuery, BaseCounts, FilterCounts, MnvCount,
+    ReferenceBlock, RegionQc, RegionResult, SampleCall, SiteCounts, BLOCK_GRID,
 };
 pub use sample::{Material, SampleRef};
 pub use version::{decode, encode, DecodeError, Versioned, SCHEMA_VERSION};

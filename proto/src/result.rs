@@ -160,30 +160,11 @@ impl SiteCounts {
     /// Letters are compared case-insensitively. The first base of `REF` must be this site's
     /// reference base, and anything else (complex alleles, `N`, empty) has no support: (0, 0).
     pub fn allele_support(&self, ref_allele: &str, alt: &str) -> (u32, u32) {
-        let (r, a) = (ref_allele.to_ascii_uppercase(), alt.to_ascii_uppercase());
-        let (rb, ab) = (r.as_bytes(), a.as_bytes());
-        if rb.first() != Some(&(self.ref_base.to_ascii_uppercase() as u8)) || ab.is_empty() {
-            return (0, 0);
-        }
-        let indel = |allele: String| {
-            self.indels
-                .iter()
-                .find(|c| c.allele == allele)
-                .map_or((0, 0), |c| (c.forward, c.reverse))
-        };
-        match (rb.len(), ab.len()) {
-            (1, 1) if rb != ab => (self.forward.base(ab[0]), self.reverse.base(ab[0])),
-            (1, n) if n > 1 && ab[0] == rb[0] => indel(format!("+{}", &a[1..])),
-            (n, 1) if n > 1 && ab[0] == rb[0] => indel(format!("-{}", n - 1)),
-            (n, m) if n == m && n > 1 => self
-                .mnvs
-                .iter()
-                .find(|c| {
-                    c.ref_allele.eq_ignore_ascii_case(&r) && c.alt_allele.eq_ignore_ascii_case(&a)
-                })
-                .map_or((0, 0), |c| (c.forward, c.reverse)),
-            _ => (0, 0),
-        }
+        AlleleQuery::of(self.ref_base, ref_allele, alt).support(
+            |b| (self.forward.base(b), self.reverse.base(b)),
+            &self.indels,
+            &self.mnvs,
+        )
     }
 
     /// Fragments (forward, reverse) reading `alt` here outside any MNV: the SNV alone
@@ -195,6 +176,62 @@ impl SiteCounts {
             self.forward.base(alt).saturating_sub(in_mnv_forward),
             self.reverse.base(alt).saturating_sub(in_mnv_reverse),
         )
+    }
+}
+
+/// One VCF allele anchored at a site, as a site's counts hold it (see
+/// [`SiteCounts::allele_support`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AlleleQuery {
+    /// An SNV to this base (upper case).
+    Snv(u8),
+    /// An insertion or deletion, as [`AlleleCount::allele`] spells it (`+SEQ`, `-N`).
+    Indel(String),
+    /// An MNV: `REF` and `ALT` (upper case).
+    Mnv(String, String),
+    /// Nothing a site can support (complex alleles, `N`, empty, another reference base).
+    Unsupported,
+}
+
+impl AlleleQuery {
+    /// `REF`/`ALT` at a site whose reference base is `ref_base` (letters in any case).
+    pub fn of(ref_base: char, ref_allele: &str, alt: &str) -> Self {
+        let (r, a) = (ref_allele.to_ascii_uppercase(), alt.to_ascii_uppercase());
+        let (rb, ab) = (r.as_bytes(), a.as_bytes());
+        if rb.first() != Some(&(ref_base.to_ascii_uppercase() as u8)) || ab.is_empty() {
+            return Self::Unsupported;
+        }
+        match (rb.len(), ab.len()) {
+            (1, 1) if rb != ab => Self::Snv(ab[0]),
+            (1, n) if n > 1 && ab[0] == rb[0] => Self::Indel(format!("+{}", &a[1..])),
+            (n, 1) if n > 1 && ab[0] == rb[0] => Self::Indel(format!("-{}", n - 1)),
+            (n, m) if n == m && n > 1 => Self::Mnv(r, a),
+            _ => Self::Unsupported,
+        }
+    }
+
+    /// Fragments (forward, reverse) supporting it, given a site's per-base fragments
+    /// (forward, reverse) and its indel and MNV alleles.
+    pub fn support(
+        &self,
+        base: impl Fn(u8) -> (u32, u32),
+        indels: &[AlleleCount],
+        mnvs: &[MnvCount],
+    ) -> (u32, u32) {
+        match self {
+            Self::Snv(b) => base(*b),
+            Self::Indel(allele) => indels
+                .iter()
+                .find(|c| &c.allele == allele)
+                .map_or((0, 0), |c| (c.forward, c.reverse)),
+            Self::Mnv(r, a) => mnvs
+                .iter()
+                .find(|c| {
+                    c.ref_allele.eq_ignore_ascii_case(r) && c.alt_allele.eq_ignore_ascii_case(a)
+                })
+                .map_or((0, 0), |c| (c.forward, c.reverse)),
+            Self::Unsupported => (0, 0),
+        }
     }
 }
 
@@ -329,6 +366,38 @@ pub struct RegionQc {
     pub chunk_span_bytes: u64,
 }
 
+impl RegionQc {
+    /// Adds another job's counters to these.
+    pub fn add(&mut self, q: &RegionQc) {
+        self.reads_seen += q.reads_seen;
+        self.filtered.add(&q.filtered);
+        self.low_base_quality += q.low_base_quality;
+        self.discordant_mate_bases += q.discordant_mate_bases;
+        self.bytes_fetched += q.bytes_fetched;
+        self.requests += q.requests;
+        self.chunk_span_bytes += q.chunk_span_bytes;
+    }
+}
+
+/// Depth at `pos` among a region's sites (in position order; `site` gives a site's position
+/// and depth) and reference blocks: exact at a site, the block minimum elsewhere, `None` where
+/// neither is.
+pub fn depth_among<S>(
+    sites: &[S],
+    site: impl Fn(&S) -> (u64, u32),
+    blocks: &[ReferenceBlock],
+    pos: u64,
+) -> Option<u32> {
+    if let Ok(i) = sites.binary_search_by_key(&pos, |s| site(s).0) {
+        return Some(site(&sites[i]).1);
+    }
+    let i = blocks.partition_point(|b| b.end < pos);
+    blocks
+        .get(i)
+        .filter(|b| b.start <= pos)
+        .map(|b| b.min_depth)
+}
+
 /// What a worker produces for one job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegionResult {
@@ -368,14 +437,7 @@ impl RegionResult {
     /// Depth at a position of the region: exact at a reported site, the block minimum
     /// elsewhere, `None` outside the region.
     pub fn depth_at(&self, pos: u64) -> Option<u32> {
-        if let Ok(i) = self.sites.binary_search_by_key(&pos, |s| s.pos) {
-            return Some(self.sites[i].depth());
-        }
-        let i = self.blocks.partition_point(|b| b.end < pos);
-        self.blocks
-            .get(i)
-            .filter(|b| b.start <= pos)
-            .map(|b| b.min_depth)
+        depth_among(&self.sites, |s| (s.pos, s.depth()), &self.blocks, pos)
     }
 }
 

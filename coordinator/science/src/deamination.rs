@@ -9,7 +9,7 @@
 //! other strand). The share of low-fraction C>T/G>A fragments in that orientation is about
 //! one half for sequencing errors and mutations and near one for formalin damage.
 
-use crate::sample::SampleData;
+use esr1_proto::SiteCounts;
 
 /// Alt fractions at or above this are variants, not damage, and are not counted.
 pub const MAX_DAMAGE_VAF: f64 = 0.05;
@@ -28,14 +28,28 @@ pub struct TransitionRates {
     pub damage_orientation: Option<f64>,
 }
 
-impl TransitionRates {
-    /// The low-fraction transition rates of a sample, over the sites its jobs reported (every
-    /// position with any alt evidence; positions without any add nothing to either rate's
-    /// numerator, and are left out of both denominators alike).
-    pub fn of_sample(sample: &SampleData) -> Self {
-        let (mut ct, mut cg, mut tc, mut ta) = (0u64, 0u64, 0u64, 0u64);
-        let mut damage_oriented = 0u64;
-        for site in sample.results.iter().flat_map(|r| r.sites.iter()) {
+/// The whole-number tallies behind [`TransitionRates`], which add up from job to job.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TransitionCounts {
+    /// Low-fraction C>T and G>A alt fragments.
+    c_to_t: u64,
+    /// Fragments at reference C and G sites where those were counted.
+    c_or_g: u64,
+    /// Low-fraction T>C and A>G alt fragments.
+    t_to_c: u64,
+    /// Fragments at reference T and A sites where those were counted.
+    t_or_a: u64,
+    /// Of `c_to_t`, those in the damage orientation.
+    damage_oriented: u64,
+}
+
+impl TransitionCounts {
+    /// The tallies over reported sites (every position with any alt evidence; positions
+    /// without any add nothing to either rate's numerator, and are left out of both
+    /// denominators alike).
+    pub fn of_sites<'a>(sites: impl IntoIterator<Item = &'a SiteCounts>) -> Self {
+        let mut t = Self::default();
+        for site in sites {
             let depth = site.depth();
             if depth == 0 {
                 continue;
@@ -53,14 +67,28 @@ impl TransitionRates {
             }
             if pair == 0 {
                 let (f1r2, f2r1) = site.orientations(alt);
-                damage_oriented += u64::from(if alt == b'T' { f1r2 } else { f2r1 });
-                ct += u64::from(k);
-                cg += u64::from(depth);
+                t.damage_oriented += u64::from(if alt == b'T' { f1r2 } else { f2r1 });
+                t.c_to_t += u64::from(k);
+                t.c_or_g += u64::from(depth);
             } else {
-                tc += u64::from(k);
-                ta += u64::from(depth);
+                t.t_to_c += u64::from(k);
+                t.t_or_a += u64::from(depth);
             }
         }
+        t
+    }
+
+    /// Adds another job's tallies.
+    pub fn add(&mut self, other: &Self) {
+        self.c_to_t += other.c_to_t;
+        self.c_or_g += other.c_or_g;
+        self.t_to_c += other.t_to_c;
+        self.t_or_a += other.t_or_a;
+        self.damage_oriented += other.damage_oriented;
+    }
+
+    /// The rates.
+    pub fn rates(&self) -> TransitionRates {
         let per_million = |k: u64, n: u64| {
             if n == 0 {
                 0.0
@@ -68,11 +96,11 @@ impl TransitionRates {
                 1e6 * k as f64 / n as f64
             }
         };
-        Self {
-            c_to_t_per_million: per_million(ct, cg),
-            t_to_c_per_million: per_million(tc, ta),
-            damage_orientation: (ct >= MIN_ORIENTATION_FRAGMENTS)
-                .then(|| damage_oriented as f64 / ct as f64),
+        TransitionRates {
+            c_to_t_per_million: per_million(self.c_to_t, self.c_or_g),
+            t_to_c_per_million: per_million(self.t_to_c, self.t_or_a),
+            damage_orientation: (self.c_to_t >= MIN_ORIENTATION_FRAGMENTS)
+                .then(|| self.damage_oriented as f64 / self.c_to_t as f64),
         }
     }
 }
@@ -80,7 +108,7 @@ impl TransitionRates {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use esr1_proto::{BaseCounts, GenomicRegion, RegionQc, RegionResult, SampleRef, SiteCounts};
+    use esr1_proto::{BaseCounts, SiteCounts};
 
     fn site(pos: u64, ref_base: char, counts: BaseCounts) -> SiteCounts {
         SiteCounts {
@@ -88,29 +116,6 @@ mod tests {
             ref_base,
             forward: counts,
             ..SiteCounts::default()
-        }
-    }
-
-    fn sample(sites: Vec<SiteCounts>) -> SampleData {
-        let region = GenomicRegion {
-            contig: "chr6".into(),
-            start: 1,
-            end: 100,
-        };
-        let mut r = RegionResult::new("j", "S", region);
-        r.sites = sites;
-        SampleData {
-            sample: SampleRef {
-                patient: "P".into(),
-                sample: "S".into(),
-                day: 10,
-                material: esr1_proto::Material::Tumor,
-                therapy: "AI".into(),
-                alignments: "S.bam".into(),
-                index: None,
-            },
-            results: vec![r],
-            qc: RegionQc::default(),
         }
     }
 
@@ -150,7 +155,7 @@ mod tests {
 
     #[test]
     fn formalin_damage_reads_in_one_orientation_errors_in_both() {
-        let share = |s| TransitionRates::of_sample(&sample(s)).damage_orientation;
+        let share = |s| TransitionCounts::of_sites(&s).rates().damage_orientation;
         // Damage: T of C in F1R2 pairs, A of G in F2R1 pairs.
         assert_eq!(share(oriented(30, 30, 20, 20)), Some(1.0));
         // Errors: half and half.
@@ -161,7 +166,7 @@ mod tests {
 
     #[test]
     fn damage_raises_c_to_t_only_and_variants_do_not_count() {
-        let s = sample(vec![
+        let s = vec![
             // C with 3 T of 1,000; G with 2 A of 1,000: 2,500 per million.
             site(
                 1,
@@ -209,8 +214,8 @@ mod tests {
                     ..Default::default()
                 },
             ),
-        ]);
-        let rates = TransitionRates::of_sample(&s);
+        ];
+        let rates = TransitionCounts::of_sites(&s).rates();
         assert!(
             (rates.c_to_t_per_million - 2500.0).abs() < 1e-6,
             "{rates:?}"

@@ -463,10 +463,7 @@ pub fn recall<'a>(
             hotspot: is_hotspot(&key),
             ..AlleleModel::default()
         };
-        let column = columns.allele(j, material_of, |site| {
-            let (forward, reverse) = site.allele_support(&key.1, &key.2);
-            forward + reverse
-        });
+        let column = columns.allele(j, material_of, |site| site.allele_total(&key.1, &key.2));
         let variants =
             variant_outlier_indices_among(column.zero_alt_total(), &column.alt, &model.prior);
         // The samples without alt fragments first: whole numbers, so the sums are those of

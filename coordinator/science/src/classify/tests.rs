@@ -101,7 +101,7 @@ fn sample_data_of(e: &Evidence, change: Change) -> SampleData {
             alignments: format!("{}.bam", e.name),
             index: None,
         },
-        results: vec![result],
+        results: vec![result.into()],
         qc: RegionQc::default(),
     }
 }

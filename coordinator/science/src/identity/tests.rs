@@ -87,7 +87,7 @@ fn sample(name: &str, day: i64, material: Material, alt: [u32; 4]) -> SampleData
             alignments: format!("{name}.bam"),
             index: None,
         },
-        results: vec![r],
+        results: vec![r.into()],
         qc: RegionQc::default(),
     }
 }

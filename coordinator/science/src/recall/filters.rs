@@ -38,7 +38,7 @@ pub(super) fn apply(out: &mut CohortCalls, samples: &[&SampleData], params: &Cal
         if c.error_p > params.max_error_p {
             f.push(filter::ERROR_EXPLAINED);
         }
-        if let Some(site) = s.site(c.pos) {
+        if let Some(site) = s.call_site(c.pos) {
             let alt = (c.alt_forward, c.alt_reverse);
             if strand_biased(reference_strands(site, &key, alt), alt) {
                 f.push(filter::STRAND_BIAS);

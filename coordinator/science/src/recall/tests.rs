@@ -27,7 +27,7 @@ fn read_end_bias_needs_alts_at_read_ends_unlike_the_reference() {
 
 #[test]
 fn an_error_next_to_an_inherited_snv_is_not_an_mnv_call() {
-    use esr1_proto::{BaseCounts, GenomicRegion, MnvCount, RegionQc, RegionResult};
+    use esr1_proto::{BaseCounts, GenomicRegion, MnvCount, RegionResult};
     // A heterozygous G>A at 1000 (4,000 of 8,000 fragments) and, on 5 of the fragments
     // carrying it, a C>T error at 1001: the worker reports GC>AT.
     let mut r = RegionResult::new(
@@ -84,8 +84,8 @@ fn an_error_next_to_an_inherited_snv_is_not_an_mnv_call() {
         filters: vec![],
     };
     r.calls.push(mnv.clone());
-    let s = SampleData {
-        sample: SampleRef {
+    let s = SampleData::new(
+        SampleRef {
             patient: "P1".into(),
             sample: "S1".into(),
             day: 100,
@@ -94,9 +94,8 @@ fn an_error_next_to_an_inherited_snv_is_not_an_mnv_call() {
             alignments: "s1.bam".into(),
             index: None,
         },
-        results: vec![r],
-        qc: RegionQc::default(),
-    };
+        vec![r.clone().into()],
+    );
     let model = Esr1Model::builtin();
     let cohort = recall(&[&s], &model, Build::Grch38, &CallingParams::default());
     // Tested among the 4,000 carriers of G>A, 5 C>T errors are unremarkable; tested
@@ -111,12 +110,12 @@ fn an_error_next_to_an_inherited_snv_is_not_an_mnv_call() {
         "conditional {p} vs naive {naive}"
     );
     // Without the inherited allele the MNV keeps its own test.
-    let mut no_het = s.clone();
-    no_het.results[0].sites[0].forward = BaseCounts {
+    r.sites[0].forward = BaseCounts {
         g: 4000,
         ..Default::default()
     };
-    no_het.results[0].sites[0].reverse = no_het.results[0].sites[0].forward;
+    r.sites[0].reverse = r.sites[0].forward;
+    let no_het = SampleData::new(s.sample.clone(), vec![r.into()]);
     assert_eq!(germline_cis_p(&cohort, &no_het, &mnv), 0.0);
 }
 
@@ -134,7 +133,15 @@ fn germline_windows() {
 /// C>T errors at rates varying between samples (2,000 fragments each), from a fixed
 /// generator.
 fn error_cohort(samples: usize, positions: &[u64]) -> Vec<SampleData> {
-    use esr1_proto::{BaseCounts, GenomicRegion, RegionQc, RegionResult};
+    error_results(samples, positions)
+        .into_iter()
+        .map(|(sample, r)| SampleData::new(sample, vec![r.into()]))
+        .collect()
+}
+
+/// The samples and results of [`error_cohort`].
+fn error_results(samples: usize, positions: &[u64]) -> Vec<(SampleRef, esr1_proto::RegionResult)> {
+    use esr1_proto::{BaseCounts, GenomicRegion, RegionResult};
     let mut state = 99u64;
     let mut next = move || {
         state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -176,19 +183,16 @@ fn error_cohort(samples: usize, positions: &[u64]) -> Vec<SampleData> {
                     ..Default::default()
                 });
             }
-            SampleData {
-                sample: SampleRef {
-                    patient: format!("P{}", i % (samples / 2)),
-                    sample: format!("S{i}"),
-                    day: if i < samples / 2 { 0 } else { 200 },
-                    material: Material::Cfdna,
-                    therapy: "AI".into(),
-                    alignments: format!("s{i}.bam"),
-                    index: None,
-                },
-                results: vec![r],
-                qc: RegionQc::default(),
-            }
+            let sample = SampleRef {
+                patient: format!("P{}", i % (samples / 2)),
+                sample: format!("S{i}"),
+                day: if i < samples / 2 { 0 } else { 200 },
+                material: Material::Cfdna,
+                therapy: "AI".into(),
+                alignments: format!("s{i}.bam"),
+                index: None,
+            };
+            (sample, r)
         })
         .collect()
 }
@@ -205,7 +209,7 @@ fn the_prior_overdispersion_comes_from_a_bounded_choice_of_pairs_whatever_the_or
             .iter()
             .flat_map(|s| &s.results[0].sites)
             .filter(|x| x.pos == pos)
-            .map(|x| x.forward.t + x.reverse.t)
+            .map(|x| x.base_total(b'T'))
             .sum()
     };
     let positions: Vec<u64> = positions
@@ -262,23 +266,23 @@ fn sums_of(observations: impl Iterator<Item = (u32, u32)>) -> Sums {
 #[test]
 fn a_patients_background_leaves_out_exactly_its_own_samples() {
     let positions: Vec<u64> = (0..12).map(|i| 2_000 + 7 * i).collect();
-    let mut cohort = error_cohort(48, &positions);
-    for (i, s) in cohort.iter_mut().enumerate() {
+    let mut results = error_results(48, &positions);
+    for (i, (sample, r)) in results.iter_mut().enumerate() {
         // Later samples of every third patient are normals (background too), of others
         // tumours; baselines alternate cfDNA and tumour.
-        s.sample.material = match (i < 24, i % 3) {
+        sample.material = match (i < 24, i % 3) {
             (false, 0) => Material::Normal,
             (false, _) => Material::Tumor,
             (true, _) if i % 2 == 0 => Material::Cfdna,
             (true, _) => Material::Tumor,
         };
-        let site = &mut s.results[0].sites[3];
+        let site = &mut r.sites[3];
         if i == 27 {
             // A real subclone in a normal of patient P3: flagged, never background.
             site.forward.t = 55;
         }
         let (pos, alt, depth) = (site.pos, site.forward.t + site.reverse.t, site.depth());
-        s.results[0].calls.push(SampleCall {
+        r.calls.push(SampleCall {
             pos,
             ref_allele: "C".into(),
             alt_allele: "T".into(),
@@ -290,6 +294,10 @@ fn a_patients_background_leaves_out_exactly_its_own_samples() {
             filters: Vec::new(),
         });
     }
+    let cohort: Vec<SampleData> = results
+        .into_iter()
+        .map(|(sample, r)| SampleData::new(sample, vec![r.into()]))
+        .collect();
     let all: Vec<&SampleData> = cohort.iter().collect();
     let out = recall(
         &all,

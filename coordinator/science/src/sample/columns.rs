@@ -6,8 +6,8 @@
 //! its depth counts, which the group's sums already hold.
 
 use super::SampleData;
+use super::SiteEvidence;
 use crate::background::Sums;
-use esr1_proto::SiteCounts;
 
 /// Depths of the samples of one group at one position: how many have any, Σ n and Σ n².
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -80,7 +80,7 @@ pub struct Columns<'a> {
     /// Per position, its entries in `sites` (`starts[j]..starts[j + 1]`).
     starts: Vec<usize>,
     /// `(sample, site)` by position, then sample.
-    sites: Vec<(usize, &'a SiteCounts)>,
+    sites: Vec<(usize, &'a SiteEvidence)>,
 }
 
 impl<'a> Columns<'a> {
@@ -97,7 +97,7 @@ impl<'a> Columns<'a> {
         // single-position changes of sites, then summed along the positions.
         let mut ranges = vec![DepthSums::default(); (np + 1) * groups];
         let mut points = vec![DepthSums::default(); np * groups];
-        let mut found: Vec<(usize, usize, &SiteCounts)> = Vec::new();
+        let mut found: Vec<(usize, usize, &SiteEvidence)> = Vec::new();
         let index = |pos: u64| positions.binary_search(&pos).ok();
         let span = |first: u64, last: u64| {
             positions.partition_point(|&p| p < first)..positions.partition_point(|&p| p <= last)
@@ -182,7 +182,7 @@ impl<'a> Columns<'a> {
     }
 
     /// The samples with a site at the `j`-th position, in sample order.
-    pub fn sites(&self, j: usize) -> &[(usize, &'a SiteCounts)] {
+    pub fn sites(&self, j: usize) -> &[(usize, &'a SiteEvidence)] {
         &self.sites[self.starts[j]..self.starts[j + 1]]
     }
 
@@ -192,7 +192,7 @@ impl<'a> Columns<'a> {
         &self,
         j: usize,
         group_of: impl Fn(usize) -> Option<usize>,
-        support: impl Fn(&SiteCounts) -> u32,
+        support: impl Fn(&SiteEvidence) -> u32,
     ) -> AlleleColumn {
         let groups = self.groups;
         let mut zero_alt: Vec<DepthSums> = self.depths[j * groups..(j + 1) * groups].to_vec();

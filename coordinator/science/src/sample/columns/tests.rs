@@ -1,8 +1,9 @@
 //! Tests of [`super`]: columns against the look-ups, position by position.
 
 use super::*;
+use crate::sample::JobData;
 use esr1_proto::{
-    AlleleCount, BaseCounts, GenomicRegion, ReferenceBlock, RegionQc, RegionResult, SampleRef,
+    AlleleCount, BaseCounts, GenomicRegion, ReferenceBlock, RegionResult, SampleRef, SiteCounts,
 };
 
 /// A fixed pseudo-random generator (SplitMix64).
@@ -81,8 +82,8 @@ fn result(rng: &mut Rng, start: u64, end: u64, messy: bool) -> RegionResult {
 }
 
 fn sample(i: usize, results: Vec<RegionResult>) -> SampleData {
-    SampleData {
-        sample: SampleRef {
+    SampleData::new(
+        SampleRef {
             patient: format!("P{i}"),
             sample: format!("S{i}"),
             day: 0,
@@ -91,9 +92,8 @@ fn sample(i: usize, results: Vec<RegionResult>) -> SampleData {
             alignments: "S.bam".into(),
             index: None,
         },
-        results,
-        qc: RegionQc::default(),
-    }
+        results.into_iter().map(JobData::from).collect(),
+    )
 }
 
 /// Samples of every shape: regions in order, adjacent or overlapping or with gaps, out of
@@ -135,10 +135,7 @@ fn columns_give_what_the_lookups_give_at_every_position() {
         assert_eq!(columns.positions(), positions.as_slice());
         for (j, &pos) in positions.iter().enumerate() {
             for (support, allele) in [(b'T', "T"), (b'A', "CA")] {
-                let got = columns.allele(j, group_of, |site| {
-                    let (f, r) = site.allele_support("C", allele);
-                    f + r
-                });
+                let got = columns.allele(j, group_of, |site| site.allele_total("C", allele));
                 let mut zero_alt = vec![Sums::default(); 3];
                 let mut alt = Vec::new();
                 for (i, s) in samples.iter().enumerate() {
