@@ -1,0 +1,208 @@
+//! Tests of [`super`]: region results, their sites' allele support and their wire format.
+use super::*;
+use crate::{decode, encode, DecodeError, EventKind, JobEvent, RegionJob};
+
+fn region() -> GenomicRegion {
+    GenomicRegion {
+        contig: "chr6".into(),
+        start: 100,
+        end: 200,
+    }
+}
+
+fn job() -> RegionJob {
+    RegionJob::new(
+        &crate::RunContext {
+            run_id: "run1".into(),
+            reference: "/ref.fa.gz".into(),
+            params: crate::CallingParams::default(),
+            model_version: "m1".into(),
+            output: "/out".into(),
+        },
+        crate::SampleRef {
+            patient: "P1".into(),
+            sample: "S1".into(),
+            day: -3,
+            material: crate::Material::Cfdna,
+            therapy: "AI".into(),
+            alignments: "/data/S1.bam".into(),
+            index: None,
+        },
+        region(),
+        vec![150],
+    )
+}
+
+#[test]
+fn result_round_trips_through_json() {
+    let mut r = RegionResult::new("j", "S1", region());
+    r.sites.push(SiteCounts {
+        pos: 150,
+        ref_base: 'A',
+        forward: BaseCounts {
+            a: 10,
+            c: 2,
+            ..Default::default()
+        },
+        reverse: BaseCounts::default(),
+        indels: vec![AlleleCount {
+            allele: "+TT".into(),
+            forward: 1,
+            reverse: 2,
+        }],
+        expected_errors: 0.01,
+        mnvs: vec![MnvCount {
+            ref_allele: "AC".into(),
+            alt_allele: "CG".into(),
+            forward: 1,
+            reverse: 0,
+        }],
+        in_mnv: BaseCounts {
+            c: 1,
+            ..Default::default()
+        },
+        in_mnv_reverse: BaseCounts::default(),
+        near_read_end: BaseCounts {
+            a: 3,
+            ..Default::default()
+        },
+        f1r2: BaseCounts {
+            a: 4,
+            ..Default::default()
+        },
+    });
+    r.blocks.push(ReferenceBlock {
+        start: 100,
+        end: 149,
+        min_depth: 7,
+        max_alt: 0,
+    });
+    r.qc.filtered.duplicate = 4;
+    let back: RegionResult = decode(&encode(&r)).unwrap();
+    assert_eq!(back, r);
+    assert_eq!(back.depth_at(150), Some(12));
+    assert_eq!(back.depth_at(120), Some(7));
+    assert_eq!(back.depth_at(180), None);
+}
+
+#[test]
+fn older_results_without_the_new_site_fields_still_decode() {
+    let old = r#"{"pos":5,"ref_base":"A","forward":{"a":1,"c":0,"g":0,"t":0,"del":0},
+        "reverse":{"a":0,"c":0,"g":0,"t":0,"del":0},"indels":[],"expected_errors":0.5}"#;
+    let s: SiteCounts = serde_json::from_str(old).unwrap();
+    assert!(s.mnvs.is_empty());
+    assert_eq!(s.in_mnv, BaseCounts::default());
+    assert_eq!(s.near_read_end.total(), 0);
+}
+
+#[test]
+fn allele_support_reads_snvs_indels_and_mnvs_in_vcf_style() {
+    let s = SiteCounts {
+        pos: 152_098_785,
+        ref_base: 'T',
+        forward: BaseCounts {
+            t: 90,
+            a: 7,
+            ..Default::default()
+        },
+        reverse: BaseCounts {
+            t: 80,
+            a: 5,
+            ..Default::default()
+        },
+        indels: vec![
+            AlleleCount {
+                allele: "+TT".into(),
+                forward: 2,
+                reverse: 1,
+            },
+            AlleleCount {
+                allele: "-2".into(),
+                forward: 4,
+                reverse: 0,
+            },
+        ],
+        mnvs: vec![MnvCount {
+            ref_allele: "TC".into(),
+            alt_allele: "AG".into(),
+            forward: 6,
+            reverse: 3,
+        }],
+        in_mnv: BaseCounts {
+            a: 9,
+            ..Default::default()
+        },
+        in_mnv_reverse: BaseCounts {
+            a: 3,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    assert_eq!(s.allele_support("T", "A"), (7, 5), "raw SNV");
+    assert_eq!(s.allele_support("t", "a"), (7, 5));
+    assert_eq!(s.snv_only_support(b'A'), (1, 2));
+    assert_eq!(s.allele_support("T", "TTT"), (2, 1));
+    assert_eq!(s.allele_support("TCA", "T"), (4, 0));
+    assert_eq!(s.allele_support("TC", "AG"), (6, 3));
+    assert_eq!(s.allele_support("TC", "AC"), (0, 0));
+    assert_eq!(
+        s.allele_support("G", "A"),
+        (0, 0),
+        "REF is not this site's base"
+    );
+    assert_eq!(s.allele_support("T", "T"), (0, 0));
+    assert_eq!(
+        s.allele_support("TC", "A"),
+        (0, 0),
+        "not a deletion of the anchor"
+    );
+    assert_eq!(s.allele_support("", ""), (0, 0));
+    assert_eq!(s.allele_support("TCA", "GG"), (0, 0), "complex");
+}
+
+#[test]
+fn job_and_event_round_trip_and_job_id_is_content_derived() {
+    let j = job();
+    let back: RegionJob = decode(&encode(&j)).unwrap();
+    assert_eq!(back, j);
+    let mut other = job();
+    other.run_id = "another-run".into();
+    other.output = "/elsewhere".into();
+    other.job_id = other.content_id();
+    assert_eq!(other.job_id, j.job_id, "run id is not part of the content");
+    let mut moved = job();
+    moved.region.end = 201;
+    assert_ne!(moved.content_id(), j.job_id);
+
+    let e = JobEvent::new(
+        "run1",
+        &j.job_id,
+        "S1",
+        EventKind::Failed {
+            reason: "corrupt".into(),
+        },
+        "w1",
+    );
+    let back: JobEvent = decode(&encode(&e)).unwrap();
+    assert_eq!(back, e);
+}
+
+#[test]
+fn unknown_schema_version_is_rejected_with_a_clear_error() {
+    let mut v: serde_json::Value = serde_json::from_slice(&encode(&job())).unwrap();
+    v["schema_version"] = serde_json::json!(99);
+    let err = decode::<RegionJob>(v.to_string().as_bytes()).unwrap_err();
+    assert_eq!(
+        err,
+        DecodeError::UnsupportedVersion {
+            kind: "region job",
+            found: Some(99),
+            supported: 1
+        }
+    );
+    assert!(err.to_string().contains("schema_version 99"));
+    let err = decode::<RegionJob>(b"{\"job_id\":\"x\"}").unwrap_err();
+    assert!(err.to_string().contains("no schema_version"), "{err}");
+    let err = decode::<RegionJob>(b"not json").unwrap_err();
+    assert!(matches!(err, DecodeError::Malformed { .. }));
+}
