@@ -393,6 +393,9 @@ async fn session(
                     None => return Err(QueueError { action: "receiving events".into(), detail: "consumer cancelled".into() }),
                 };
                 match decode::<JobEvent>(&delivery.data) {
+                    // An event of a job already settled (delivered again, or picked up from
+                    // the store first) or of no job of this run: its result is not read again.
+                    Ok(event) if !state.is_pending(&event.job_id) => {}
                     Ok(event) => {
                         let outcome = match (&event.kind, state.store.get(&event.job_id).ok().flatten()) {
                             (_, Some(o)) => Some(o),
