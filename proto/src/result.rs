@@ -160,7 +160,8 @@ impl SiteCounts {
     /// Letters are compared case-insensitively. The first base of `REF` must be this site's
     /// reference base, and anything else (complex alleles, `N`, empty) has no support: (0, 0).
     pub fn allele_support(&self, ref_allele: &str, alt: &str) -> (u32, u32) {
-        AlleleQuery::of(self.ref_base, ref_allele, alt).support(
+        AlleleQuery::new(ref_allele, alt).support(
+            self.ref_base,
             |b| (self.forward.base(b), self.reverse.base(b)),
             &self.indels,
             &self.mnvs,
@@ -179,58 +180,71 @@ impl SiteCounts {
     }
 }
 
-/// One VCF allele anchored at a site, as a site's counts hold it (see
+/// One VCF allele, read once to be looked up at many sites (see
 /// [`SiteCounts::allele_support`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AlleleQuery {
+pub struct AlleleQuery {
+    /// The first base of `REF` (upper case): a site of another reference base supports nothing.
+    ref_first: Option<u8>,
+    kind: AlleleKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum AlleleKind {
     /// An SNV to this base (upper case).
     Snv(u8),
     /// An insertion or deletion, as [`AlleleCount::allele`] spells it (`+SEQ`, `-N`).
     Indel(String),
     /// An MNV: `REF` and `ALT` (upper case).
     Mnv(String, String),
-    /// Nothing a site can support (complex alleles, `N`, empty, another reference base).
+    /// Nothing a site can support (complex alleles, `N`, empty).
     Unsupported,
 }
 
 impl AlleleQuery {
-    /// `REF`/`ALT` at a site whose reference base is `ref_base` (letters in any case).
-    pub fn of(ref_base: char, ref_allele: &str, alt: &str) -> Self {
+    /// `REF`/`ALT` (letters in any case).
+    pub fn new(ref_allele: &str, alt: &str) -> Self {
         let (r, a) = (ref_allele.to_ascii_uppercase(), alt.to_ascii_uppercase());
         let (rb, ab) = (r.as_bytes(), a.as_bytes());
-        if rb.first() != Some(&(ref_base.to_ascii_uppercase() as u8)) || ab.is_empty() {
-            return Self::Unsupported;
-        }
-        match (rb.len(), ab.len()) {
-            (1, 1) if rb != ab => Self::Snv(ab[0]),
-            (1, n) if n > 1 && ab[0] == rb[0] => Self::Indel(format!("+{}", &a[1..])),
-            (n, 1) if n > 1 && ab[0] == rb[0] => Self::Indel(format!("-{}", n - 1)),
-            (n, m) if n == m && n > 1 => Self::Mnv(r, a),
-            _ => Self::Unsupported,
+        let kind = match (rb.len(), ab.len()) {
+            (_, 0) => AlleleKind::Unsupported,
+            (1, 1) if rb != ab => AlleleKind::Snv(ab[0]),
+            (1, n) if n > 1 && ab[0] == rb[0] => AlleleKind::Indel(format!("+{}", &a[1..])),
+            (n, 1) if n > 1 && ab[0] == rb[0] => AlleleKind::Indel(format!("-{}", n - 1)),
+            (n, m) if n == m && n > 1 => AlleleKind::Mnv(r.clone(), a.clone()),
+            _ => AlleleKind::Unsupported,
+        };
+        Self {
+            ref_first: rb.first().copied(),
+            kind,
         }
     }
 
-    /// Fragments (forward, reverse) supporting it, given a site's per-base fragments
-    /// (forward, reverse) and its indel and MNV alleles.
+    /// Fragments (forward, reverse) supporting it at a site of reference base `ref_base`,
+    /// given the site's per-base fragments (forward, reverse) and its indel and MNV alleles.
     pub fn support(
         &self,
+        ref_base: char,
         base: impl Fn(u8) -> (u32, u32),
         indels: &[AlleleCount],
         mnvs: &[MnvCount],
     ) -> (u32, u32) {
-        match self {
-            Self::Snv(b) => base(*b),
-            Self::Indel(allele) => indels
+        if self.ref_first != Some(ref_base.to_ascii_uppercase() as u8) {
+            return (0, 0);
+        }
+        match &self.kind {
+            AlleleKind::Snv(b) => base(*b),
+            AlleleKind::Indel(allele) => indels
                 .iter()
                 .find(|c| &c.allele == allele)
                 .map_or((0, 0), |c| (c.forward, c.reverse)),
-            Self::Mnv(r, a) => mnvs
+            AlleleKind::Mnv(r, a) => mnvs
                 .iter()
                 .find(|c| {
                     c.ref_allele.eq_ignore_ascii_case(r) && c.alt_allele.eq_ignore_ascii_case(a)
                 })
                 .map_or((0, 0), |c| (c.forward, c.reverse)),
-            Self::Unsupported => (0, 0),
+            AlleleKind::Unsupported => (0, 0),
         }
     }
 }

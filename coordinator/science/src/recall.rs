@@ -13,7 +13,7 @@ use crate::calling::INDEL_ERROR_RATE;
 use crate::esr1::{Build, Esr1Model};
 use crate::sample::{Columns, SampleData};
 use crate::stats::{benjamini_hochberg, binomial_sf};
-use esr1_proto::{CallingParams, Material, SampleCall, SampleRef};
+use esr1_proto::{AlleleQuery, CallingParams, Material, SampleCall, SampleRef};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// False discovery rate across all non-hotspot tests.
@@ -463,7 +463,8 @@ pub fn recall<'a>(
             hotspot: is_hotspot(&key),
             ..AlleleModel::default()
         };
-        let column = columns.allele(j, material_of, |site| site.allele_total(&key.1, &key.2));
+        let allele = AlleleQuery::new(&key.1, &key.2);
+        let column = columns.allele(j, |site| site.support(&allele));
         let variants =
             variant_outlier_indices_among(column.zero_alt_total(), &column.alt, &model.prior);
         // The samples without alt fragments first: whole numbers, so the sums are those of
@@ -473,10 +474,9 @@ pub fn recall<'a>(
                 model.add(material, zeros);
             }
         }
-        let mut flagged = variants.iter().peekable();
-        for &(i, alt, depth) in &column.alt {
+        for (i, alt, depth) in column.alt_except(&variants) {
             let mut one = Sums::default();
-            if flagged.next_if_eq(&&i).is_none() && one.add(alt, depth) {
+            if one.add(alt, depth) {
                 model.add(background[i].sample.material, &one);
             }
         }

@@ -60,15 +60,17 @@ impl SiteEvidence {
     /// Fragments supporting one VCF allele anchored here, both strands: the sum of
     /// [`SiteCounts::allele_support`].
     pub fn allele_total(&self, ref_allele: &str, alt: &str) -> u32 {
+        self.support(&AlleleQuery::new(ref_allele, alt))
+    }
+
+    /// [`Self::allele_total`] of an allele read once for many sites.
+    pub fn support(&self, allele: &AlleleQuery) -> u32 {
         let (indels, mnvs) = self
             .alleles
             .as_deref()
             .map_or((&[][..], &[][..]), |(i, m)| (i.as_slice(), m.as_slice()));
-        let (forward, reverse) = AlleleQuery::of(self.ref_base, ref_allele, alt).support(
-            |b| (self.base_total(b), 0),
-            indels,
-            mnvs,
-        );
+        let (forward, reverse) =
+            allele.support(self.ref_base, |b| (self.base_total(b), 0), indels, mnvs);
         forward + reverse
     }
 }

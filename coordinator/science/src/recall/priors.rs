@@ -49,10 +49,10 @@ pub(super) fn global_priors_within(
     // Group 0 the background samples, 1 the others.
     let group_of = |i: usize| Some(usize::from(!in_background[i]));
     let columns = Columns::new(samples, positions.keys().copied().collect(), 2, group_of);
-    let column = |j: usize, a: u8| columns.allele(j, group_of, |site| site.base_total(a));
+    let column = |j: usize, a: u8| columns.allele(j, |site| site.base_total(a));
     let mut class_sums: HashMap<(u8, u8), Sums> = HashMap::new();
-    // (rank, position, alt, sums of every sample) of every pair with enough data.
-    let mut qualifying: Vec<(u64, u64, u8, Sums)> = Vec::new();
+    // (rank, position, its column, alt, sums of every sample) of every pair with enough data.
+    let mut qualifying: Vec<(u64, u64, usize, u8, Sums)> = Vec::new();
     for (j, (&pos, &r)) in positions.iter().enumerate() {
         for a in alts(r) {
             // The samples without alt fragments first: whole numbers, so the sums are those
@@ -70,20 +70,17 @@ pub(super) fn global_priors_within(
             // The overdispersion of errors is a property of sites, which every sample shows
             // (later ones too); real variants among them are left out below.
             if all.samples >= 5.0 && all.alt >= MIN_PRIOR_ALT {
-                qualifying.push((prior_pair_rank(pos, a), pos, a, all));
+                qualifying.push((prior_pair_rank(pos, a), pos, j, a, all));
             }
         }
     }
     if qualifying.len() > max_pairs {
         // (Ranks of distinct pairs tie only by a 64-bit collision; then position decides.)
-        qualifying.select_nth_unstable_by_key(max_pairs, |&(rank, pos, a, _)| (rank, pos, a));
+        qualifying.select_nth_unstable_by_key(max_pairs, |&(rank, pos, _, a, _)| (rank, pos, a));
         qualifying.truncate(max_pairs);
     }
     let mut rhos = Vec::with_capacity(qualifying.len());
-    for &(_, pos, a, all) in &qualifying {
-        let Ok(j) = columns.positions().binary_search(&pos) else {
-            continue;
-        };
+    for &(_, _, j, a, all) in &qualifying {
         let c = column(j, a);
         // Real subclones in baselines are no error: they must not set the prior.
         // (Usually none is: then the sums are those of all.)
@@ -92,11 +89,8 @@ pub(super) fn global_priors_within(
         let mut clean = all;
         if !flagged.is_empty() {
             clean = c.zero_alt_total();
-            let mut flagged = flagged.iter().peekable();
-            for &(i, alt, depth) in &c.alt {
-                if flagged.next_if_eq(&&i).is_none() {
-                    clean.add(alt, depth);
-                }
+            for (_, alt, depth) in c.alt_except(&flagged) {
+                clean.add(alt, depth);
             }
         }
         if let Some((_, Some(rho))) = clean.moments() {

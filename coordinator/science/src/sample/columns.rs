@@ -59,6 +59,19 @@ pub struct AlleleColumn {
 }
 
 impl AlleleColumn {
+    /// The samples with alt fragments except those in `flagged` (ascending indices among
+    /// theirs), in sample order.
+    pub fn alt_except<'s>(
+        &'s self,
+        flagged: &'s [usize],
+    ) -> impl Iterator<Item = (usize, u32, u32)> + 's {
+        let mut flagged = flagged.iter().peekable();
+        self.alt
+            .iter()
+            .copied()
+            .filter(move |&(i, _, _)| flagged.next_if_eq(&&i).is_none())
+    }
+
     /// The zero-alt sums of every group.
     pub fn zero_alt_total(&self) -> Sums {
         let mut total = Sums::default();
@@ -79,8 +92,8 @@ pub struct Columns<'a> {
     depths: Vec<DepthSums>,
     /// Per position, its entries in `sites` (`starts[j]..starts[j + 1]`).
     starts: Vec<usize>,
-    /// `(sample, site)` by position, then sample.
-    sites: Vec<(usize, &'a SiteEvidence)>,
+    /// `(sample, group, site)` by position, then sample.
+    sites: Vec<(usize, usize, &'a SiteEvidence)>,
 }
 
 impl<'a> Columns<'a> {
@@ -97,7 +110,7 @@ impl<'a> Columns<'a> {
         // single-position changes of sites, then summed along the positions.
         let mut ranges = vec![DepthSums::default(); (np + 1) * groups];
         let mut points = vec![DepthSums::default(); np * groups];
-        let mut found: Vec<(usize, usize, &SiteEvidence)> = Vec::new();
+        let mut found: Vec<(usize, usize, usize, &SiteEvidence)> = Vec::new();
         let index = |pos: u64| positions.binary_search(&pos).ok();
         let span = |first: u64, last: u64| {
             positions.partition_point(|&p| p < first)..positions.partition_point(|&p| p <= last)
@@ -113,7 +126,7 @@ impl<'a> Columns<'a> {
                     let depth = site.map_or_else(|| s.depth_at(pos).unwrap_or(0), |x| x.depth());
                     points[j * groups + g].add(&DepthSums::of(depth, 1));
                     if let Some(site) = site {
-                        found.push((j, i, site));
+                        found.push((j, i, g, site));
                     }
                 }
                 continue;
@@ -146,7 +159,7 @@ impl<'a> Columns<'a> {
                         points[j * groups + g].add(&DepthSums::of(b.min_depth, -1));
                     }
                     points[j * groups + g].add(&DepthSums::of(site.depth(), 1));
-                    found.push((j, i, site));
+                    found.push((j, i, g, site));
                 }
             }
         }
@@ -158,11 +171,11 @@ impl<'a> Columns<'a> {
                 depths[j * groups + g].add(&running[g]);
             }
         }
-        found.sort_unstable_by_key(|&(j, i, _)| (j, i));
+        found.sort_unstable_by_key(|&(j, i, _, _)| (j, i));
         let mut starts = Vec::with_capacity(np + 1);
         let mut k = 0;
         for j in 0..=np {
-            while found.get(k).is_some_and(|&(fj, _, _)| fj < j) {
+            while found.get(k).is_some_and(|&(fj, _, _, _)| fj < j) {
                 k += 1;
             }
             starts.push(k);
@@ -172,7 +185,10 @@ impl<'a> Columns<'a> {
             groups,
             depths,
             starts,
-            sites: found.into_iter().map(|(_, i, site)| (i, site)).collect(),
+            sites: found
+                .into_iter()
+                .map(|(_, i, g, site)| (i, g, site))
+                .collect(),
         }
     }
 
@@ -181,26 +197,18 @@ impl<'a> Columns<'a> {
         &self.positions
     }
 
-    /// The samples with a site at the `j`-th position, in sample order.
-    pub fn sites(&self, j: usize) -> &[(usize, &'a SiteEvidence)] {
+    /// The samples with a site at the `j`-th position, in sample order, with their groups.
+    pub fn sites(&self, j: usize) -> &[(usize, usize, &'a SiteEvidence)] {
         &self.sites[self.starts[j]..self.starts[j + 1]]
     }
 
     /// One allele's observations at the `j`-th position, `support` giving its alt fragments
-    /// at a site. A sample outside every group is left out.
-    pub fn allele(
-        &self,
-        j: usize,
-        group_of: impl Fn(usize) -> Option<usize>,
-        support: impl Fn(&SiteEvidence) -> u32,
-    ) -> AlleleColumn {
+    /// at a site (the samples of every group).
+    pub fn allele(&self, j: usize, support: impl Fn(&SiteEvidence) -> u32) -> AlleleColumn {
         let groups = self.groups;
         let mut zero_alt: Vec<DepthSums> = self.depths[j * groups..(j + 1) * groups].to_vec();
         let mut alt = Vec::new();
-        for &(i, site) in self.sites(j) {
-            let Some(g) = group_of(i).filter(|&g| g < groups) else {
-                continue;
-            };
+        for &(i, g, site) in self.sites(j) {
             let k = support(site);
             if k > 0 {
                 let n = site.depth();
