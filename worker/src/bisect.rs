@@ -12,11 +12,11 @@
 //! reach the region when their start lies further before it than the longest alignment span
 //! seen in the probed blocks ([`Bisection::margin`]).
 
+use crate::blocks::inflate_block;
 use crate::source::AlignmentSource;
 use crate::sparse::MAX_BLOCK;
 use crate::storage::{pinned_version, Storage, StorageError};
 use noodles::bgzf::VirtualPosition;
-use std::io::Read;
 
 /// Bytes fetched per probe: a BGZF block's start is found in them, and the block (BAM blocks
 /// compress 64 KiB of records to ~20–30 KiB) usually ends in them; fetched again whole when
@@ -200,9 +200,7 @@ fn inflate(block: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let mut data = Vec::with_capacity(65_536);
-    noodles::bgzf::io::Reader::new(block)
-        .read_to_end(&mut data)
-        .ok()?;
+    inflate_block(block, &mut libdeflater::Decompressor::new(), &mut data).ok()?;
     Some(data)
 }
 

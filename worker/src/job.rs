@@ -362,7 +362,7 @@ fn count_sorted<S: RecordSink>(
     corrupt: impl Fn(std::io::Error) -> JobError,
     invalid: impl Fn(std::io::Error) -> JobError,
 ) -> Result<(), JobError> {
-    let mut bgzf = noodles::bgzf::io::Reader::new(slice);
+    let mut bgzf = crate::blocks::BlockReader::new(slice);
     let chunks = chunks.iter().map(|&(s, e)| Chunk::new(s, e)).collect();
     let mut reader = bam::io::Reader::from(csi::io::Query::new(&mut bgzf, chunks));
     let mut record = bam::Record::default();

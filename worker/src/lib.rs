@@ -25,6 +25,7 @@
 //!   [`metrics`] — Prometheus exposition; [`daemon`] — the consumer loop.
 
 pub mod bisect;
+pub mod blocks;
 pub mod cache;
 pub mod checksum;
 pub mod contig;
