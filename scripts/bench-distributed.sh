@@ -6,8 +6,10 @@
 # DIR/cohort and reused), then for each worker count, N times: starts that many `esr1-worker`
 # daemons (queue prefix esr1bench, so nothing of another run's queues is touched), waits until
 # each consumes, runs `esr1-coordinator run --amqp-url …` into a fresh output and stops the
-# workers (SIGTERM, by pid). --region-size defaults to 500,000 bp: one job per sample over the
-# whole ESR1 span, so every job counts a whole sample (no empty jobs). Prints per worker count
+# workers (SIGTERM, by pid). Jobs are planned as `run` plans them by default (by compressed
+# bytes: every job holds data, and a plasma sample is cut into jobs the size of a biopsy's);
+# --region-size 500000 gives one job per sample over the whole ESR1 span instead (jobs of
+# unequal sizes, as the benches before the twelfth session ran). Prints per worker count
 # the jobs, the jobs phase's wall seconds (from publishing to the last result, from the
 # coordinator's phase log line), jobs/s (median of N) and the speed-up over the first count;
 # then `cargo bench -p esr1-worker --bench queue_overhead` (publish with confirm → delivery →
@@ -16,7 +18,7 @@
 # scripts/services.sh when none answers). NO_BUILD=1 uses the release binaries as built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-patients=20; scale=1; counts=1,2; region=500000; runs=1; queue_bench=1; work=""
+patients=20; scale=1; counts=1,2; region=""; runs=1; queue_bench=1; work=""
 while [ $# -gt 0 ]; do
   case $1 in
     --patients) patients=$2; shift 2 ;;
@@ -26,7 +28,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --no-queue-bench) queue_bench=""; shift ;;
     --work) work=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -81,7 +83,7 @@ for w in ${counts//,/ }; do
     status=0
     RUST_LOG=warn,esr1_coordinator::phases=info "$target/release/esr1-coordinator" run \
       --log-format json --samplesheet "$cohort/samplesheet.csv" \
-      --reference "$cohort/reference/chr6_esr1.fa.gz" --out "$out" --region-size "$region" \
+      --reference "$cohort/reference/chr6_esr1.fa.gz" --out "$out" ${region:+--region-size "$region"} \
       --amqp-url "$url" --queue-prefix "$prefix" --run-id "bench-$w-$r-$$" \
       >"$out.out" 2>"$out.log" || status=$?
     stop_workers

@@ -132,6 +132,8 @@ pub fn published_count(storage: &SharedStorage, out: &str) -> Result<usize, Stor
 
 struct State<'a> {
     jobs: HashMap<String, RegionJob>,
+    /// Each job's place in the order it was given (the order it is published in).
+    rank: HashMap<String, usize>,
     outcomes: Outcomes,
     store: &'a ResultStore,
     progress: &'a mut Progress,
@@ -204,6 +206,33 @@ impl Stall {
     }
 }
 
+/// Longest wait for the broker's answer to one request (a declaration, a consumer, a queue's
+/// depth, publishing with confirms): past it the session is given up and a new connection
+/// made, as after a lost connection. A broker restarted under a request can leave it
+/// unanswered on a connection the client still holds open, and the run would wait forever.
+const BROKER_REPLY: Duration = Duration::from_secs(30);
+
+/// `request`, given up after `wait` with an error naming `action`.
+async fn answered<T>(
+    action: &str,
+    wait: Duration,
+    request: impl std::future::Future<Output = Result<T, QueueError>>,
+) -> Result<T, QueueError> {
+    tokio::time::timeout(wait, request)
+        .await
+        .unwrap_or_else(|_| {
+            Err(QueueError {
+                action: action.to_owned(),
+                detail: format!("no answer from the broker in {} s", wait.as_secs()),
+            })
+        })
+}
+
+/// The wait for publishing `n` jobs with confirms: [`BROKER_REPLY`] and a millisecond a job.
+fn publishing_wait(n: usize) -> Duration {
+    BROKER_REPLY + Duration::from_millis(n as u64)
+}
+
 /// Publishes again the pending jobs when the jobs queue holds none: after a whole wait with
 /// nothing settled they are neither queued, nor done, nor (as far as can be told) in a
 /// worker's hands — lost with a queue the broker did not keep. Results are idempotent by job
@@ -215,7 +244,14 @@ async fn republish_lost(
     amqp: &AmqpOptions,
     state: &State<'_>,
 ) -> Result<(), QueueError> {
-    if topology.depth(ch, &topology.jobs()).await? > 0 {
+    if answered(
+        "reading the jobs queue's depth",
+        BROKER_REPLY,
+        topology.depth(ch, &topology.jobs()),
+    )
+    .await?
+        > 0
+    {
         return Ok(());
     }
     let mut lost: Vec<&RegionJob> = state
@@ -223,22 +259,25 @@ async fn republish_lost(
         .values()
         .filter(|j| !state.outcomes.contains_key(&j.job_id))
         .collect();
-    lost.sort_by(|a, b| {
-        (&a.sample.sample, a.region.start).cmp(&(&b.sample.sample, b.region.start))
-    });
+    lost.sort_by_key(|j| state.rank.get(&j.job_id).copied().unwrap_or(usize::MAX));
     tracing::warn!(
         "{} published jobs are neither queued nor done after {} s without progress (the \
          broker may have lost the jobs queue); publishing them again",
         lost.len(),
         amqp.republish_after.as_secs()
     );
-    publish_jobs(
-        ch,
-        &topology.jobs(),
-        run_id,
-        &lost,
-        amqp.job_key.as_ref(),
-        |_| {},
+    let wait = publishing_wait(lost.len());
+    answered(
+        "publishing lost jobs again",
+        wait,
+        publish_jobs(
+            ch,
+            &topology.jobs(),
+            run_id,
+            &lost,
+            amqp.job_key.as_ref(),
+            |_| {},
+        ),
     )
     .await
 }
@@ -296,6 +335,11 @@ pub fn run_distributed(
         .build()
         .map_err(BrokerError::Runtime)?;
     let mut state = State {
+        rank: jobs
+            .iter()
+            .enumerate()
+            .map(|(i, j)| (j.job_id.clone(), i))
+            .collect(),
         jobs: jobs.into_iter().map(|j| (j.job_id.clone(), j)).collect(),
         outcomes: HashMap::new(),
         store,
@@ -328,8 +372,13 @@ async fn session(
     state: &mut State<'_>,
 ) -> Result<(), QueueError> {
     let topology = Topology::new(&amqp.prefix);
-    topology.declare(&ch).await?;
-    topology.declare_run(&ch, run_id).await?;
+    answered("declaring the queues", BROKER_REPLY, topology.declare(&ch)).await?;
+    answered(
+        "declaring the run's queues",
+        BROKER_REPLY,
+        topology.declare_run(&ch, run_id),
+    )
+    .await?;
     let metrics = CoordinatorMetrics::global();
 
     // Publish what no coordinator process of this run has published yet.
@@ -338,22 +387,25 @@ async fn session(
         .values()
         .filter(|j| !state.outcomes.contains_key(&j.job_id) && !state.log.ids.contains(&j.job_id))
         .collect();
-    to_publish.sort_by(|a, b| {
-        (&a.sample.sample, a.region.start).cmp(&(&b.sample.sample, b.region.start))
-    });
+    // In the order given (largest first: `Plan::largest_first`).
+    to_publish.sort_by_key(|j| state.rank.get(&j.job_id).copied().unwrap_or(usize::MAX));
     let mut published = Vec::with_capacity(to_publish.len());
-    let publishing = publish_jobs(
-        &ch,
-        &topology.jobs(),
-        run_id,
-        &to_publish,
-        amqp.job_key.as_ref(),
-        |job| {
-            if let Some(m) = metrics {
-                m.published.inc();
-            }
-            published.push(job.job_id.clone());
-        },
+    let publishing = answered(
+        "publishing jobs",
+        publishing_wait(to_publish.len()),
+        publish_jobs(
+            &ch,
+            &topology.jobs(),
+            run_id,
+            &to_publish,
+            amqp.job_key.as_ref(),
+            |job| {
+                if let Some(m) = metrics {
+                    m.published.inc();
+                }
+                published.push(job.job_id.clone());
+            },
+        ),
     )
     .await;
     // What was confirmed before a failure is recorded, so a restart does not publish it again.
@@ -364,24 +416,28 @@ async fn session(
     publishing?;
     recorded?;
 
-    let mut events = ch
-        .basic_consume(
+    let mut events = answered("consuming the run's events", BROKER_REPLY, async {
+        ch.basic_consume(
             topology.run_events(run_id).as_str().into(),
             "esr1-coordinator-events".into(),
             BasicConsumeOptions::default(),
             FieldTable::default(),
         )
         .await
-        .context("consuming the run's events")?;
-    let mut dead = ch
-        .basic_consume(
+        .context("consuming the run's events")
+    })
+    .await?;
+    let mut dead = answered("consuming the run's dead letters", BROKER_REPLY, async {
+        ch.basic_consume(
             topology.run_dead_letters(run_id).as_str().into(),
             "esr1-coordinator-dead".into(),
             BasicConsumeOptions::default(),
             FieldTable::default(),
         )
         .await
-        .context("consuming the run's dead letters")?;
+        .context("consuming the run's dead letters")
+    })
+    .await?;
     let mut tick = tokio::time::interval(Duration::from_secs(2));
     let mut stalled = Stall::new(state.outcomes.len());
     while state.remaining() > 0 {
@@ -409,7 +465,7 @@ async fn session(
                     }
                     Err(err) => tracing::warn!(error = %err, "ignoring an undecodable event"),
                 }
-                delivery.ack(BasicAckOptions::default()).await.map(|_| ()).context("acknowledging an event")?;
+                answered("acknowledging an event", BROKER_REPLY, async { delivery.ack(BasicAckOptions::default()).await.map(|_| ()).context("acknowledging an event") }).await?;
             }
             d = dead.next() => {
                 let delivery = match d {
@@ -434,7 +490,7 @@ async fn session(
                         state.reconcile();
                     }
                 }
-                delivery.ack(BasicAckOptions::default()).await.map(|_| ()).context("acknowledging a dead letter")?;
+                answered("acknowledging a dead letter", BROKER_REPLY, async { delivery.ack(BasicAckOptions::default()).await.map(|_| ()).context("acknowledging a dead letter") }).await?;
             }
             _ = tick.tick() => {
                 state.reconcile();
@@ -444,7 +500,8 @@ async fn session(
                         ("dead_letters", topology.run_dead_letters(run_id)),
                         ("events", topology.run_events(run_id)),
                     ] {
-                        m.queue_depth(name, topology.depth(&ch, &queue).await?);
+                        let depth = answered("reading a queue's depth", BROKER_REPLY, topology.depth(&ch, &queue)).await?;
+                        m.queue_depth(name, depth);
                     }
                 }
                 if stalled.check(state.outcomes.len(), amqp.republish_after) {

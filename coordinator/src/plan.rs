@@ -11,6 +11,7 @@ use esr1_worker::source::{AlignmentSource, Located, SourceCache};
 use esr1_worker::storage::{Storage, StorageError};
 use noodles::fasta;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Version of the counting model; part of every job id (defined beside the counting core).
 pub use esr1_worker::MODEL_VERSION;
@@ -121,6 +122,21 @@ impl Plan {
     /// All jobs of the run.
     pub fn jobs(&self) -> impl Iterator<Item = &RegionJob> {
         self.samples.iter().flat_map(|s| s.jobs.iter())
+    }
+
+    /// Puts `jobs` (of this plan) in the order they are best handed out: largest first by
+    /// the compressed bytes the index gives them, plan order among equals (and for jobs
+    /// planned by base pairs, whose bytes are unknown). Workers that take the deep plasma
+    /// samples' jobs first end the run on small ones, so none waits long on the last: the
+    /// longest-first rule for sharing jobs among workers.
+    pub fn largest_first(&self, jobs: &mut [RegionJob]) {
+        let bytes: HashMap<&str, u64> = self
+            .samples
+            .iter()
+            .flat_map(|s| s.jobs.iter().zip(&s.job_bytes))
+            .map(|(job, &b)| (job.job_id.as_str(), b))
+            .collect();
+        jobs.sort_by_key(|j| std::cmp::Reverse(bytes.get(j.job_id.as_str()).copied().unwrap_or(0)));
     }
 }
 

@@ -303,6 +303,7 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
             Some(Outcome::Failed(_)) | None => pending.push(job.clone()),
         }
     }
+    plan.largest_first(&mut pending);
     let reused_jobs = outcomes.len();
     clock.end("plan");
     let mut progress = Progress::new(plan.jobs().count(), options.progress);

@@ -384,6 +384,22 @@ fn a_deep_sample_is_cut_into_jobs_of_about_the_target_size_and_a_shallow_one_is_
             }
         }
     }
+    // Handed out largest first; equal sizes keep the plan's order.
+    let mut jobs: Vec<RegionJob> = p.jobs().cloned().collect();
+    let bytes_of: std::collections::HashMap<String, u64> = p
+        .samples
+        .iter()
+        .flat_map(|s| s.jobs.iter().zip(&s.job_bytes))
+        .map(|(j, &b)| (j.job_id.clone(), b))
+        .collect();
+    p.largest_first(&mut jobs);
+    let sizes: Vec<u64> = jobs.iter().map(|j| bytes_of[&j.job_id]).collect();
+    assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+    assert_eq!(jobs.len(), p.jobs().count());
+    assert!(
+        jobs.iter().zip(p.jobs()).any(|(a, b)| a.job_id != b.job_id),
+        "the plan's own order is not largest first, so the order given out must differ"
+    );
 }
 
 #[test]
