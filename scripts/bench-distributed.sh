@@ -1,39 +1,46 @@
 #!/usr/bin/env bash
 # Distributed throughput: the same cohort run through RabbitMQ by 1, then 2 (…) worker processes.
 #   scripts/bench-distributed.sh [--patients 20] [--depth-scale 1] [--workers 1,2]
-#                                [--region-size BP] [--runs N] [--no-queue-bench] [--work DIR]
+#                                [--region-size BP] [--prefetch N] [--runs N] [--no-queue-bench]
+#                                [--work DIR]
 # Simulates one cohort (roles scenario, default depth: biopsies ~700x, plasma ~3,000x; kept in
 # DIR/cohort and reused), then for each worker count, N times: starts that many `esr1-worker`
 # daemons (queue prefix esr1bench, so nothing of another run's queues is touched), waits until
 # each consumes, runs `esr1-coordinator run --amqp-url …` into a fresh output and stops the
-# workers (SIGTERM, by pid). Jobs are planned as `run` plans them by default (by compressed
+# workers (SIGTERM, by pid); --prefetch is each worker's (default 1, as esr1-worker's). Jobs are planned as `run` plans them by default (by compressed
 # bytes: every job holds data, and a plasma sample is cut into jobs the size of a biopsy's);
 # --region-size 500000 gives one job per sample over the whole ESR1 span instead (jobs of
 # unequal sizes, as the benches before the twelfth session ran). Prints per worker count
 # the jobs, the jobs phase's wall seconds (from publishing to the last result, from the
-# coordinator's phase log line), jobs/s (median of N) and the speed-up over the first count;
+# coordinator's phase log line), the coordinator's CPU seconds in it, the workers' CPU seconds
+# (from their start to the run's end) and the broker's over the run (the process listening on
+# the broker's port, read from /proc; 0 when it cannot be told), jobs/s (median of N) and the
+# speed-up over the first count;
 # then `cargo bench -p esr1-worker --bench queue_overhead` (publish with confirm → delivery →
 # event → ack: sequential round trips and pipelined throughput) unless --no-queue-bench.
 # Needs a broker on ESR1_AMQP_URL (default amqp://guest:guest@127.0.0.1:5672/%2f; started with
 # scripts/services.sh when none answers). NO_BUILD=1 uses the release binaries as built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-patients=20; scale=1; counts=1,2; region=""; runs=1; queue_bench=1; work=""
+patients=20; scale=1; counts=1,2; region=""; prefetch=1; runs=1; queue_bench=1; work=""
 while [ $# -gt 0 ]; do
   case $1 in
     --patients) patients=$2; shift 2 ;;
     --depth-scale) scale=$2; shift 2 ;;
     --workers) counts=$2; shift 2 ;;
     --region-size) region=$2; shift 2 ;;
+    --prefetch) prefetch=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --no-queue-bench) queue_bench=""; shift ;;
     --work) work=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 url=${ESR1_AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/%2f}
 prefix=esr1bench
+url_port=$(echo "$url" | sed -E 's#^amqps?://([^@/]*@)?[^:/]*:?([0-9]*).*#\2#')
+url_port=${url_port:-5672}
 # shellcheck source=scripts/services.sh
 source scripts/services.sh
 port_open 5672 || ensure_rabbitmq
@@ -42,6 +49,20 @@ if [ -z "${NO_BUILD:-}" ]; then
 fi
 target=${CARGO_TARGET_DIR:-target}
 pids=()
+hz=$(getconf CLK_TCK)
+ticks_of() { # user + system CPU ticks of a process, 0 when it is gone
+  awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+worker_ticks() { # of the workers this script started (from their start: idle waits cost nothing)
+  local t=0
+  for pid in "${pids[@]}"; do t=$((t + $(ticks_of "$pid"))); done
+  echo "$t"
+}
+broker_ticks() { # of the process listening on the broker's port, when it can be told (else 0)
+  local pid
+  pid=$(ss -Hltnp "sport = :${url_port}" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+  if [ -n "$pid" ]; then ticks_of "$pid"; else echo 0; fi
+}
 stop_workers() { # the workers this script started, by pid (SIGTERM: each finishes its job)
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -66,7 +87,7 @@ for w in ${counts//,/ }; do
   for r in $(seq 1 "$runs"); do
     for i in $(seq 1 "$w"); do
       RUST_LOG=warn,esr1_worker=info "$target/release/esr1-worker" --amqp-url "$url" \
-        --queue-prefix "$prefix" >"$work/worker-$w-$r-$i.log" 2>&1 &
+        --queue-prefix "$prefix" --prefetch "$prefetch" >"$work/worker-$w-$r-$i.log" 2>&1 &
       pids+=($!)
     done
     for i in $(seq 1 "$w"); do # every worker consuming before the first job is published
@@ -81,18 +102,21 @@ for w in ${counts//,/ }; do
     rm -rf "$out"
     echo "run $r of $runs with $w worker process(es) …" >&2
     status=0
+    broker_before=$(broker_ticks)
     RUST_LOG=warn,esr1_coordinator::phases=info "$target/release/esr1-coordinator" run \
       --log-format json --samplesheet "$cohort/samplesheet.csv" \
       --reference "$cohort/reference/chr6_esr1.fa.gz" --out "$out" ${region:+--region-size "$region"} \
       --amqp-url "$url" --queue-prefix "$prefix" --run-id "bench-$w-$r-$$" \
       >"$out.out" 2>"$out.log" || status=$?
+    broker_cpu=$(echo "($(broker_ticks) - $broker_before) / $hz" | bc -l)
+    workers_cpu=$(echo "$(worker_ticks) / $hz" | bc -l)
     stop_workers
     if [ "$status" -gt 1 ]; then
       echo "run with $w workers failed (exit $status):" >&2; tail -20 "$out.log" >&2; exit 1
     fi
-    python3 - "$w" "$out/summary.json" "$out.log" >> "$rows" <<'EOF'
+    python3 - "$w" "$out/summary.json" "$out.log" "$workers_cpu" "$broker_cpu" >> "$rows" <<'EOF'
 import json, sys
-w, summary, log = sys.argv[1:4]
+w, summary, log, workers_cpu, broker_cpu = sys.argv[1:6]
 jobs = json.load(open(summary))["jobs"]
 wall = cpu = None
 for line in open(log):
@@ -102,7 +126,7 @@ for line in open(log):
             wall, cpu = e["wall_seconds"], e["cpu_seconds"]
 if wall is None:
     sys.exit(f"{log}: no jobs phase line")
-print(w, jobs["total"], jobs["failed"], wall, cpu, sep="\t")
+print(w, jobs["total"], jobs["failed"], wall, cpu, workers_cpu, broker_cpu, sep="\t")
 EOF
   done
 done
@@ -110,19 +134,23 @@ python3 - "$rows" <<'EOF'
 import statistics, sys
 rows = [line.split("\t") for line in open(sys.argv[1]) if line.strip()]
 by = {}
-for w, jobs, failed, wall, cpu in rows:
-    by.setdefault(int(w), []).append((int(jobs), int(failed), float(wall), float(cpu)))
+for w, jobs, failed, wall, cpu, workers_cpu, broker_cpu in rows:
+    by.setdefault(int(w), []).append(
+        (int(jobs), int(failed), float(wall), float(cpu), float(workers_cpu), float(broker_cpu)))
 print(f"{'workers':>7} {'jobs':>5} {'failed':>6} {'jobs phase s':>12} {'coord CPU s':>11} "
-      f"{'jobs/s':>7} {'speed-up':>8}   (median of {len(next(iter(by.values())))})")
+      f"{'workers CPU s':>13} {'broker CPU s':>12} {'jobs/s':>7} {'speed-up':>8}"
+      f"   (median of {len(next(iter(by.values())))})")
 first = None
 for w in sorted(by):
     jobs, failed = by[w][0][0], by[w][0][1]
     wall = statistics.median(r[2] for r in by[w])
     cpu = statistics.median(r[3] for r in by[w])
+    workers_cpu = statistics.median(r[4] for r in by[w])
+    broker_cpu = statistics.median(r[5] for r in by[w])
     rate = jobs / wall
     first = first or rate
-    print(f"{w:>7} {jobs:>5} {failed:>6} {wall:>12.2f} {cpu:>11.2f} {rate:>7.2f} "
-          f"{rate / first:>8.2f}")
+    print(f"{w:>7} {jobs:>5} {failed:>6} {wall:>12.2f} {cpu:>11.2f} {workers_cpu:>13.2f} "
+          f"{broker_cpu:>12.2f} {rate:>7.2f} {rate / first:>8.2f}")
 EOF
 if [ -n "$queue_bench" ]; then
   echo "queue overhead (cargo bench -p esr1-worker --bench queue_overhead):"
