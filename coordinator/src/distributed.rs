@@ -132,8 +132,9 @@ pub fn published_count(storage: &SharedStorage, out: &str) -> Result<usize, Stor
 
 struct State<'a> {
     jobs: HashMap<String, RegionJob>,
-    /// Each job's place in the order it was given (the order it is published in).
-    rank: HashMap<String, usize>,
+    /// The jobs' ids in the order they were given (largest first: `Plan::largest_first`),
+    /// the order they are published in.
+    order: Vec<String>,
     outcomes: Outcomes,
     store: &'a ResultStore,
     progress: &'a mut Progress,
@@ -143,6 +144,16 @@ struct State<'a> {
 impl State<'_> {
     fn remaining(&self) -> usize {
         self.jobs.len() - self.outcomes.len()
+    }
+
+    /// The jobs without an outcome that `keep` accepts, in the order they were given.
+    fn pending_in_order(&self, keep: impl Fn(&RegionJob) -> bool) -> Vec<&RegionJob> {
+        self.order
+            .iter()
+            .filter(|id| !self.outcomes.contains_key(*id))
+            .filter_map(|id| self.jobs.get(id))
+            .filter(|j| keep(j))
+            .collect()
     }
 
     /// Whether a job of the run has no outcome yet.
@@ -254,12 +265,7 @@ async fn republish_lost(
     {
         return Ok(());
     }
-    let mut lost: Vec<&RegionJob> = state
-        .jobs
-        .values()
-        .filter(|j| !state.outcomes.contains_key(&j.job_id))
-        .collect();
-    lost.sort_by_key(|j| state.rank.get(&j.job_id).copied().unwrap_or(usize::MAX));
+    let lost = state.pending_in_order(|_| true);
     tracing::warn!(
         "{} published jobs are neither queued nor done after {} s without progress (the \
          broker may have lost the jobs queue); publishing them again",
@@ -335,11 +341,7 @@ pub fn run_distributed(
         .build()
         .map_err(BrokerError::Runtime)?;
     let mut state = State {
-        rank: jobs
-            .iter()
-            .enumerate()
-            .map(|(i, j)| (j.job_id.clone(), i))
-            .collect(),
+        order: jobs.iter().map(|j| j.job_id.clone()).collect(),
         jobs: jobs.into_iter().map(|j| (j.job_id.clone(), j)).collect(),
         outcomes: HashMap::new(),
         store,
@@ -382,13 +384,7 @@ async fn session(
     let metrics = CoordinatorMetrics::global();
 
     // Publish what no coordinator process of this run has published yet.
-    let mut to_publish: Vec<&RegionJob> = state
-        .jobs
-        .values()
-        .filter(|j| !state.outcomes.contains_key(&j.job_id) && !state.log.ids.contains(&j.job_id))
-        .collect();
-    // In the order given (largest first: `Plan::largest_first`).
-    to_publish.sort_by_key(|j| state.rank.get(&j.job_id).copied().unwrap_or(usize::MAX));
+    let to_publish = state.pending_in_order(|j| !state.log.ids.contains(&j.job_id));
     let mut published = Vec::with_capacity(to_publish.len());
     let publishing = answered(
         "publishing jobs",
