@@ -12,7 +12,7 @@
 //! reach the region when their start lies further before it than the longest alignment span
 //! seen in the probed blocks ([`Bisection::margin`]).
 
-use crate::blocks::inflate_block;
+use crate::blocks::{block_size, inflate_block};
 use crate::source::AlignmentSource;
 use crate::sparse::MAX_BLOCK;
 use crate::storage::{pinned_version, Storage, StorageError};
@@ -186,11 +186,8 @@ pub fn probe(file: BamFile<'_>, offset: u64, limit: u64) -> Result<Probed, Stora
 fn find_block(bytes: &[u8], limit: u64) -> Option<(usize, usize)> {
     let last = bytes.len().min(limit as usize);
     (0..last).find_map(|i| {
-        let h = bytes.get(i..i + 18)?;
-        let is_header = h[..4] == [0x1f, 0x8b, 0x08, 0x04]
-            && h[10..12] == [6, 0]
-            && h[12..16] == [b'B', b'C', 2, 0];
-        is_header.then(|| (i, usize::from(u16::from_le_bytes([h[16], h[17]])) + 1))
+        let header = bytes.get(i..)?.first_chunk()?;
+        block_size(header).ok().map(|size| (i, size))
     })
 }
 

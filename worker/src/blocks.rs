@@ -29,7 +29,7 @@ fn invalid(message: impl Into<String>) -> io::Error {
 
 /// The size of the block whose header is `header`, checked: a gzip member with one `BC`
 /// extra field, as the SAM specification (section 4.1) defines BGZF.
-fn block_size(header: &[u8; HEADER]) -> io::Result<usize> {
+pub(crate) fn block_size(header: &[u8; HEADER]) -> io::Result<usize> {
     let is_bgzf = header[..4] == [0x1f, 0x8b, 0x08, 0x04]
         && header[10..12] == [6, 0]
         && header[12..16] == [b'B', b'C', 2, 0];
