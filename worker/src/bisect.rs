@@ -8,15 +8,23 @@
 //! starts in it (a record boundary is recognised by its fields: sizes that fit, reference ids
 //! and positions in range, a NUL-terminated printable name, the bin its position and CIGAR
 //! give, and a next record that passes the same checks), read its position, and halve the
-//! interval. The records skipped are those that start before the chosen record; they cannot
-//! reach the region when their start lies further before it than the longest alignment span
-//! seen in the probed blocks ([`Bisection::margin`]).
+//! interval. The records skipped are those that start before the chosen record and lie in the
+//! region's finest-level bin (records that cross a 16-kb window boundary lie in coarser bins,
+//! whose chunks are read whole: [`bisected_chunks`]); they cannot reach the region when their
+//! start lies further before it than the longest alignment span seen in the probed blocks
+//! ([`Bisection::margin`]). A rare alignment wholly inside the region's window, longer than
+//! every one the probes saw and starting further before the region than that, is the one
+//! record this can miss.
 
 use crate::blocks::{block_size, inflate_block};
 use crate::source::AlignmentSource;
+#[cfg(doc)]
+use crate::source::CrossingIndex;
 use crate::sparse::MAX_BLOCK;
 use crate::storage::{pinned_version, Storage, StorageError};
 use noodles::bgzf::VirtualPosition;
+use noodles::csi::binning_index::index::reference_sequence::bin::Chunk;
+use noodles::csi::binning_index::merge_chunks;
 
 /// Bytes fetched per probe: a BGZF block's start is found in them, and the block (BAM blocks
 /// compress 64 KiB of records to ~20–30 KiB) usually ends in them; fetched again whole when
@@ -137,6 +145,28 @@ pub fn bisect_start(
         bytes,
         requests,
     })
+}
+
+/// The chunks a bisected query reads, merged and in file order: the index `chunks` from the
+/// bisected `start` on, and before it the chunks of the coarser bins (`crossing`, from
+/// [`CrossingIndex::crossing_chunks`]), read whole. The records skipped are then only those of
+/// the region's finest-level bin (a 16-kb window) that start before `start`: records that
+/// start and end inside the window, which reach the region only when longer than the margin.
+pub fn bisected_chunks(
+    chunks: &[(VirtualPosition, VirtualPosition)],
+    crossing: &[Chunk],
+    start: VirtualPosition,
+) -> Vec<(VirtualPosition, VirtualPosition)> {
+    let wanted: Vec<Chunk> = chunks
+        .iter()
+        .filter(|(_, end)| *end > start)
+        .map(|&(s, e)| Chunk::new(s.max(start), e))
+        .chain(crossing.iter().copied())
+        .collect();
+    merge_chunks(&wanted)
+        .into_iter()
+        .map(|c| (c.start(), c.end()))
+        .collect()
 }
 
 /// A probe's result and its cost.

@@ -4,7 +4,7 @@
 //! [`crate::reference`], [`crate::cram_reference`] and [`crate::pileup`]; only the daemon uses
 //! it.
 
-use crate::bisect::{bisect_start, BamFile};
+use crate::bisect::{bisect_start, bisected_chunks, BamFile};
 use crate::cram_reference::cram_repository;
 use crate::error::{storage_failure, JobError};
 use crate::integrity::check_index_fits;
@@ -164,7 +164,7 @@ pub fn read_job<S: RecordSink>(
         return Ok((plan.chunk_span, 0, 0));
     }
     let (chunks, probed) = match &source.index {
-        SourceIndex::Binning(_) if plan.chunk_span >= BISECT_MIN_SPAN => {
+        SourceIndex::Binning(index) if plan.chunk_span >= BISECT_MIN_SPAN => {
             let first = plan.chunks[0].0;
             let last = plan.chunks.iter().map(|c| c.1.compressed()).max();
             let found = bisect_start(
@@ -173,8 +173,9 @@ pub fn read_job<S: RecordSink>(
                 (rid, region.start),
             )
             .map_err(|e| storage_failure("alignment file", &e))?;
+            let crossing = index.crossing_chunks(rid, region.start, region.end);
             (
-                chunks_from(&plan.chunks, found.start),
+                bisected_chunks(&plan.chunks, &crossing, found.start),
                 (found.bytes, found.requests),
             )
         }
@@ -336,18 +337,6 @@ fn count_all<R: noodles::sam::alignment::Record, S: RecordSink>(
 /// then reads ~1 MB of a chunk of tens of MB. Below it the probes would cost about what they
 /// save.
 pub const BISECT_MIN_SPAN: u64 = 1 << 20;
-
-/// The chunks from the record start `from` on (every record before it is skipped).
-fn chunks_from(
-    chunks: &[(VirtualPosition, VirtualPosition)],
-    from: VirtualPosition,
-) -> Vec<(VirtualPosition, VirtualPosition)> {
-    chunks
-        .iter()
-        .filter(|(_, end)| *end > from)
-        .map(|&(start, end)| (start.max(from), end))
-        .collect()
-}
 
 /// Feeds the records of a coordinate-sorted BAM that overlap `rid:start-end` to the counter,
 /// reading the index `chunks` in order through `slice` and stopping at the first record that

@@ -10,6 +10,9 @@ use crate::error::{storage_failure, JobError};
 use crate::sparse::SparseFile;
 use crate::storage::{pinned_version, ObjectMeta, Storage, StorageErrorKind};
 use esr1_proto::FileStamp;
+use noodles::bgzf::VirtualPosition;
+use noodles::core::Position;
+use noodles::csi::binning_index::index::reference_sequence::bin::Chunk;
 use noodles::csi::{self, BinningIndex};
 use noodles::sam;
 use noodles::{bam, cram};
@@ -22,7 +25,58 @@ use std::time::Duration;
 const HEADER_FIRST: u64 = crate::checksum::END_BYTES;
 
 /// A BAI or CSI index.
-pub type Index = Box<dyn BinningIndex + Send + Sync>;
+pub type Index = Box<dyn CrossingIndex>;
+
+/// A binning index that also gives where the records crossing a window boundary lie.
+///
+/// A record goes to the smallest bin that holds it whole, so a finest-level bin (a 16-kb
+/// window in a BAI) holds only records that start and end in its window; every record that
+/// starts in an earlier window and reaches into a later one lies in a coarser bin. Reading the
+/// coarser bins' chunks beside a bisected start ([`crate::bisect`]) is what keeps such a
+/// record, however long, in the job.
+pub trait CrossingIndex: BinningIndex + Send + Sync {
+    /// The chunks of the bins above the finest level that overlap 1-based `start..=end` of
+    /// reference sequence `rid`, merged, from the linear index's first offset for `start` on
+    /// (as [`BinningIndex::query`] gives its chunks).
+    fn crossing_chunks(&self, rid: usize, start: u64, end: u64) -> Vec<Chunk>;
+}
+
+impl<I> CrossingIndex for csi::binning_index::Index<I>
+where
+    I: csi::binning_index::index::reference_sequence::Index + Send + Sync,
+{
+    fn crossing_chunks(&self, rid: usize, start: u64, end: u64) -> Vec<Chunk> {
+        let Some(rs) = self.reference_sequences().get(rid) else {
+            return Vec::new();
+        };
+        let (min_shift, depth) = (self.min_shift(), self.depth());
+        let (beg, last) = (
+            start.saturating_sub(1),
+            end.saturating_sub(1).max(start.saturating_sub(1)),
+        );
+        let mut chunks = Vec::new();
+        for level in 0..u32::from(depth) {
+            // Bins of a level are numbered from (8^level - 1) / 7; an index of an impossible
+            // depth (checked when it was read) gives no bins rather than an overflow.
+            let (Some(first_id), Some(shift)) = (
+                1u64.checked_shl(3 * level).map(|n| (n - 1) / 7),
+                Some(u32::from(min_shift) + 3 * (u32::from(depth) - level)).filter(|&s| s < 64),
+            ) else {
+                break;
+            };
+            for id in first_id.saturating_add(beg >> shift)..=first_id.saturating_add(last >> shift)
+            {
+                let bin = usize::try_from(id).ok().and_then(|id| rs.bins().get(&id));
+                chunks.extend(bin.into_iter().flat_map(|b| b.chunks()).copied());
+            }
+        }
+        let min_offset = Position::try_from(usize::try_from(start).unwrap_or(usize::MAX))
+            .map_or(VirtualPosition::default(), |p| {
+                rs.min_offset(min_shift, depth, p)
+            });
+        csi::binning_index::optimize_chunks(&chunks, min_offset)
+    }
+}
 
 /// What is known of one alignment file: its size, header and index.
 pub struct AlignmentSource {

@@ -22,6 +22,12 @@ use std::path::Path;
 /// Reads of 100 bp (one in 97 with a 400-bp deletion) every 2 bp over chr2:1-100,000, after
 /// 2,000 on chr1: about 50,000 records, hundreds of BGZF blocks.
 fn write_bam(dir: &Path) -> (String, sam::Header) {
+    write_bam_with(dir, |i| i.is_multiple_of(97).then_some(400))
+}
+
+/// The BAM of [`write_bam`], with the `i`th read's deletion (of chr1 and chr2 alike) given
+/// by `deletion`.
+fn write_bam_with(dir: &Path, deletion: impl Fn(usize) -> Option<usize>) -> (String, sam::Header) {
     let length = NonZeroUsize::new(1_000_000).unwrap_or(NonZeroUsize::MIN);
     let hd = Map::<HeaderMap>::builder()
         .insert(SORT_ORDER, COORDINATE)
@@ -37,14 +43,13 @@ fn write_bam(dir: &Path) -> (String, sam::Header) {
     let mut writer = bam::io::Writer::new(file);
     writer.write_header(&header).expect("header");
     let mut add = |rid: usize, start: usize, i: usize| {
-        let cigar: Vec<Op> = if i.is_multiple_of(97) {
-            vec![
+        let cigar: Vec<Op> = match deletion(i) {
+            Some(len) => vec![
                 Op::new(Kind::Match, 50),
-                Op::new(Kind::Deletion, 400),
+                Op::new(Kind::Deletion, len),
                 Op::new(Kind::Match, 50),
-            ]
-        } else {
-            vec![Op::new(Kind::Match, 100)]
+            ],
+            None => vec![Op::new(Kind::Match, 100)],
         };
         let record = RecordBuf::builder()
             .set_name(format!("r{rid}_{i}"))
@@ -232,4 +237,84 @@ fn reading_from_the_bisected_start_gives_the_indexed_querys_records() {
             );
         }
     }
+}
+
+/// Names of the records overlapping `chr2:start-end` read through `chunks` of the BAM.
+fn names_in_chunks(
+    uri: &str,
+    chunks: &[(VirtualPosition, VirtualPosition)],
+    start: usize,
+    end: usize,
+) -> Vec<String> {
+    let mut bgzf = noodles::bgzf::io::Reader::new(std::fs::File::open(uri).expect("open"));
+    let chunks = chunks.iter().map(|&(s, e)| Chunk::new(s, e)).collect();
+    let mut reader = bam::io::Reader::from(noodles::csi::io::Query::new(&mut bgzf, chunks));
+    let mut record = bam::Record::default();
+    let mut out = Vec::new();
+    while reader.read_record(&mut record).expect("read") != 0 {
+        let id = record.reference_sequence_id().transpose().expect("id");
+        let pos = |p: Option<std::io::Result<Position>>| p.transpose().expect("pos");
+        let (s, e) = (pos(record.alignment_start()), pos(record.alignment_end()));
+        let (s, e) = (s.map_or(0, usize::from), e.map_or(0, usize::from));
+        if id == Some(1) && s <= end && e >= start {
+            out.push(
+                String::from_utf8_lossy(record.name().map(|n| n.as_ref()).unwrap_or_default())
+                    .into_owned(),
+            );
+        }
+    }
+    out
+}
+
+/// A long alignment that starts windows before a bisected region and reaches into it lies in
+/// a coarser bin: its chunk is read whole beside the bisected start, so the record is counted
+/// though no probe saw a span that long.
+#[test]
+fn a_long_alignment_from_an_earlier_window_is_read_beside_the_bisected_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // chr2's 20,750th read starts at 41,501 (window 2) and, with a 19,100-bp deletion, ends
+    // at 60,700 (window 3); every other read spans 100 bp.
+    let (uri, header) = write_bam_with(dir.path(), |i| (i == 20_750).then_some(19_100));
+    let size = std::fs::metadata(&uri).expect("size").len();
+    let index = bam::bai::fs::read(format!("{uri}.bai")).expect("bai");
+    let (start, end) = (60_500, 60_510);
+    let chunks: Vec<_> = noodles::csi::BinningIndex::query(
+        &index,
+        1,
+        noodles::core::region::Interval::from(
+            Position::try_from(start).expect("s")..=Position::try_from(end).expect("e"),
+        ),
+    )
+    .expect("query")
+    .iter()
+    .map(|c| (c.start(), c.end()))
+    .collect();
+    let last = chunks
+        .iter()
+        .map(|c| c.1.compressed())
+        .max()
+        .expect("chunks");
+    let found =
+        bisect_start(file(&uri, size), (chunks[0].0, last), (1, start as u64)).expect("bisect");
+    assert!(
+        found.margin < 1_000,
+        "no probe saw the long read: {}",
+        found.margin
+    );
+    let (expected, _) = names(&uri, &header, None, start, end);
+    assert!(expected.iter().any(|n| n == "r1_20750"), "{expected:?}");
+    // From the bisected start alone, the long read is skipped ...
+    let (from_start, _) = names(&uri, &header, Some(found.start), start, end);
+    assert!(!from_start.iter().any(|n| n == "r1_20750"));
+    // ... and with the coarser bins' chunks, every record of the indexed query is read.
+    let crossing =
+        crate::source::CrossingIndex::crossing_chunks(&index, 1, start as u64, end as u64);
+    assert!(!crossing.is_empty());
+    let read = names_in_chunks(
+        &uri,
+        &bisected_chunks(&chunks, &crossing, found.start),
+        start,
+        end,
+    );
+    assert_eq!(read, expected);
 }
