@@ -7,7 +7,7 @@
 # DIR/cohort and reused), then for each worker count, N times: starts that many `esr1-worker`
 # daemons (queue prefix esr1bench, so nothing of another run's queues is touched), waits until
 # each consumes, runs `esr1-coordinator run --amqp-url …` into a fresh output and stops the
-# workers (SIGTERM, by pid); --prefetch is each worker's (default 1, as esr1-worker's). Jobs are planned as `run` plans them by default (by compressed
+# workers (SIGTERM, by pid); --prefetch is each worker's (default 2, as esr1-worker's). Jobs are planned as `run` plans them by default (by compressed
 # bytes: every job holds data, and a plasma sample is cut into jobs the size of a biopsy's);
 # --region-size 500000 gives one job per sample over the whole ESR1 span instead (jobs of
 # unequal sizes, as the benches before the twelfth session ran). Prints per worker count
@@ -22,7 +22,7 @@
 # scripts/services.sh when none answers). NO_BUILD=1 uses the release binaries as built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-patients=20; scale=1; counts=1,2; region=""; prefetch=1; runs=1; queue_bench=1; work=""
+patients=20; scale=1; counts=1,2; region=""; prefetch=2; runs=1; queue_bench=1; work=""
 while [ $# -gt 0 ]; do
   case $1 in
     --patients) patients=$2; shift 2 ;;

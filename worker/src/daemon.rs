@@ -26,6 +26,7 @@ use crate::store::ResultStore;
 use crate::untrusted::decode_job;
 use esr1_proto::{EventKind, JobEvent, RegionJob, RegionResult};
 use futures_lite::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use lapin::message::Delivery;
 use lapin::options::{
     BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions,
@@ -35,7 +36,7 @@ use lapin::types::{AMQPValue, FieldTable};
 use lapin::Channel;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
 use tracing::Instrument;
 
 /// Daemon settings.
@@ -185,26 +186,40 @@ async fn session(
         prefetch = config.prefetch,
         "consuming jobs"
     );
+    // One job counts at a time; the jobs before it store their results, publish their events
+    // and are acknowledged meanwhile (with a prefetch of 2 or more), so the core is not idle
+    // during a job's write and round trips.
+    let compute = Semaphore::new(1);
     let handler = Consumer {
         config,
         storage,
         caches,
         metrics,
         ch: &ch,
+        compute: &compute,
     };
+    let mut in_hand = FuturesUnordered::new();
+    let most = usize::from(config.prefetch.max(1));
     loop {
         tokio::select! {
             biased;
             _ = shutdown.changed() => {
                 metrics.ready.set(0);
-                // Deliveries prefetched but not started are requeued when the channel closes.
+                // The jobs in hand are finished; those still waiting for the counting slot are
+                // requeued (and any prefetched later ones when the channel closes).
+                compute.close();
                 let _ = ch.basic_cancel(tag.as_str().into(), BasicCancelOptions::default()).await;
+                let mut finished = Ok(());
+                while let Some(done) = in_hand.next().await {
+                    finished = finished.and(done);
+                }
                 let _ = ch.close(200, "worker shutting down".into()).await;
                 let _ = conn.close(200, "worker shutting down".into()).await;
-                return Ok(());
+                return finished;
             }
-            next = consumer.next() => match next {
-                Some(Ok(delivery)) => handle(&handler, delivery).await?,
+            Some(done) = in_hand.next(), if !in_hand.is_empty() => done?,
+            next = consumer.next(), if in_hand.len() < most => match next {
+                Some(Ok(delivery)) => in_hand.push(handle(&handler, delivery)),
                 Some(Err(e)) => return Err(QueueError { action: "receiving a job".into(), detail: e.to_string() }),
                 None => return Err(QueueError { action: "receiving a job".into(), detail: "the broker cancelled the consumer".into() }),
             }
@@ -284,6 +299,8 @@ struct Consumer<'a> {
     caches: &'a Arc<Caches>,
     metrics: &'a WorkerMetrics,
     ch: &'a Channel,
+    /// The counting slot: held while a job runs, released before its result is stored.
+    compute: &'a Semaphore,
 }
 
 async fn handle(c: &Consumer<'_>, delivery: Delivery) -> Result<(), QueueError> {
@@ -316,6 +333,24 @@ async fn handle(c: &Consumer<'_>, delivery: Delivery) -> Result<(), QueueError> 
     handled
 }
 
+/// Runs `task` on the blocking pool, in the current span; a task that ended abnormally is a
+/// transient failure.
+async fn on_blocking<T: Send + 'static>(
+    task: impl FnOnce() -> Result<T, JobError> + Send + 'static,
+) -> Result<T, JobError> {
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
+        task()
+    })
+    .await
+    .unwrap_or_else(|e| {
+        Err(JobError::transient(format!(
+            "job task ended abnormally: {e}"
+        )))
+    })
+}
+
 async fn run_and_settle(
     c: &Consumer<'_>,
     delivery: Delivery,
@@ -327,40 +362,38 @@ async fn run_and_settle(
         caches,
         metrics,
         ch,
+        compute,
     } = *c;
+    let Ok(slot) = compute.acquire().await else {
+        // Shutting down before the job started: it goes back to the queue.
+        return delivery
+            .nack(BasicNackOptions {
+                requeue: true,
+                ..BasicNackOptions::default()
+            })
+            .await
+            .map(|_| ())
+            .context("requeueing a job not started");
+    };
     let started = Instant::now();
     tracing::info!(sample = %job.sample.sample, region = %job.region, "job started");
     if !config.fault_delay.is_zero() {
         tokio::time::sleep(config.fault_delay).await;
     }
-    let worker = config.worker_name.clone();
-    let job_for_task = job.clone();
-    let storage = storage.clone();
-    let caches = Arc::clone(caches);
-    let span = tracing::Span::current();
-    let stored = tokio::task::spawn_blocking(move || {
-        let _entered = span.enter();
-        let outcome = execute(&job_for_task, &storage, &caches);
-        let seen = outcome
-            .as_ref()
-            .map(|r| (r.qc.reads_seen, r.qc.bytes_fetched))
-            .unwrap_or_default();
-        (
-            store_outcome(&job_for_task, outcome, &worker, &storage),
-            seen,
-        )
-    })
-    .await;
-    metrics.job_seconds.observe(started.elapsed().as_secs_f64());
-    let (stored, (reads, bytes)) = match stored {
-        Ok(v) => v,
-        Err(e) => (
-            Err(JobError::transient(format!(
-                "job task ended abnormally: {e}"
-            ))),
-            (0, 0),
-        ),
+    let outcome = {
+        let (job, storage, caches) = (job.clone(), storage.clone(), Arc::clone(caches));
+        on_blocking(move || execute(&job, &storage, &caches)).await
     };
+    drop(slot);
+    let (reads, bytes) = outcome
+        .as_ref()
+        .map(|r| (r.qc.reads_seen, r.qc.bytes_fetched))
+        .unwrap_or_default();
+    let stored = {
+        let (job, storage, worker) = (job.clone(), storage.clone(), config.worker_name.clone());
+        on_blocking(move || store_outcome(&job, outcome, &worker, &storage)).await
+    };
+    metrics.job_seconds.observe(started.elapsed().as_secs_f64());
     metrics.reads.inc_by(reads);
     metrics.bytes_read.inc_by(bytes);
     match stored {

@@ -33,8 +33,9 @@ struct Args {
     /// Broker URL, e.g. amqp://guest:guest@127.0.0.1:5672/%2f
     #[arg(long, env = "ESR1_AMQP_URL", hide_env_values = true)]
     amqp_url: String,
-    /// Unacknowledged jobs held at once.
-    #[arg(long, default_value_t = 1)]
+    /// Unacknowledged jobs held at once. One job counts at a time; with 2 or more, the next
+    /// one counts while the last stores its result and is acknowledged.
+    #[arg(long, default_value_t = 2)]
     prefetch: u16,
     /// Serve /metrics, /healthz and /readyz here (e.g. 0.0.0.0:9100).
     #[arg(long, env = "ESR1_METRICS_ADDR")]
