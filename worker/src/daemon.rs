@@ -11,7 +11,11 @@
 //! * Connection lost → the whole session is retried; every (re)connection has the
 //!   `--connect-timeout` budget (jittered back-off, a log line per attempt), after which the
 //!   daemon stops with an error naming the broker (exit 3): an orchestrator restarts it.
-//! * Shutdown (SIGTERM/SIGINT) → stop consuming, finish the job in hand, close, return.
+//! * One job counts at a time (one counting slot); with a prefetch of 2 or more the next one
+//!   counts while the last one's result is stored, its event published and it is
+//!   acknowledged, so the core does not wait on the write and the round trips.
+//! * Shutdown (SIGTERM/SIGINT) → stop consuming, finish the jobs in hand (counting or
+//!   settling), requeue those not started, close, return.
 
 use crate::error::{FailureKind, JobError};
 use crate::job::{run_job, Caches};
