@@ -16,7 +16,7 @@
 //! every one the probes saw and starting further before the region than that, is the one
 //! record this can miss.
 
-use crate::blocks::{block_size, inflate_block};
+use crate::blocks::{header_block_size, inflate_block};
 use crate::source::AlignmentSource;
 #[cfg(doc)]
 use crate::source::CrossingIndex;
@@ -217,7 +217,7 @@ fn find_block(bytes: &[u8], limit: u64) -> Option<(usize, usize)> {
     let last = bytes.len().min(limit as usize);
     (0..last).find_map(|i| {
         let header = bytes.get(i..)?.first_chunk()?;
-        block_size(header).ok().map(|size| (i, size))
+        header_block_size(header).map(|size| (i, size))
     })
 }
 

@@ -30,17 +30,30 @@ fn invalid(message: impl Into<String>) -> io::Error {
 /// The size of the block whose header is `header`, checked: a gzip member with one `BC`
 /// extra field, as the SAM specification (section 4.1) defines BGZF.
 pub(crate) fn block_size(header: &[u8; HEADER]) -> io::Result<usize> {
-    let is_bgzf = header[..4] == [0x1f, 0x8b, 0x08, 0x04]
-        && header[10..12] == [6, 0]
-        && header[12..16] == [b'B', b'C', 2, 0];
-    if !is_bgzf {
+    if !is_bgzf(header) {
         return Err(invalid("invalid BGZF header"));
     }
-    let size = usize::from(u16::from_le_bytes([header[16], header[17]])) + 1;
-    if size < HEADER + TRAILER {
-        return Err(invalid(format!("invalid BGZF block size {size}")));
-    }
-    Ok(size)
+    header_block_size(header)
+        .ok_or_else(|| invalid(format!("invalid BGZF block size {}", stated_size(header))))
+}
+
+/// [`block_size`] as an option, which costs nothing when `header` is not one: the
+/// bisection's probes try it at every byte offset until one is.
+pub(crate) fn header_block_size(header: &[u8; HEADER]) -> Option<usize> {
+    let size = stated_size(header);
+    (is_bgzf(header) && size >= HEADER + TRAILER).then_some(size)
+}
+
+/// Whether `header` is a BGZF block's header (its size not checked).
+fn is_bgzf(header: &[u8; HEADER]) -> bool {
+    header[..4] == [0x1f, 0x8b, 0x08, 0x04]
+        && header[10..12] == [6, 0]
+        && header[12..16] == [b'B', b'C', 2, 0]
+}
+
+/// The block size a header states.
+fn stated_size(header: &[u8; HEADER]) -> usize {
+    usize::from(u16::from_le_bytes([header[16], header[17]])) + 1
 }
 
 /// Inflates one whole BGZF block (`frame`: header, deflated data, trailer) into `data`

@@ -8,9 +8,9 @@ use super::direct::{count_runs, Run};
 use super::mates::{merge_pair, MateBuffer};
 use super::mnv::count_mnvs;
 use super::read::{read_events, ReadBuffers};
-use super::types::{cell_count, cell_of, mark_cells};
+use super::types::{cell_count, cell_of, mark_cells, put_before};
 use super::types::{
-    Fragment, FragmentSink, IndelNames, Matches, MnvBases, PositionCounts, ReadEvent,
+    Fragment, FragmentSink, IndelNames, MatchTally, MnvBases, PositionCounts, ReadEvent,
     RegionReference, RunCodes, Tally, ERROR_UNIT,
 };
 use esr1_proto::{AlleleCount, CallingParams, GenomicRegion, MnvCount, RegionQc};
@@ -35,8 +35,8 @@ pub struct RegionCounter {
     params: CallingParams,
     report_sites: Vec<u64>,
     counts: Vec<PositionCounts>,
-    /// Per position as `counts`: the bases matching the reference.
-    matches: Vec<Matches>,
+    /// Per position as `counts`: the bases matching the reference ([`MatchTally`]).
+    matches: MatchTally,
     /// Per position: the expected errors of the bases counted, in [`ERROR_UNIT`]s
     /// ([`Tally::errors`]).
     errors: Vec<u64>,
@@ -173,7 +173,7 @@ impl RegionCounter {
             params,
             report_sites,
             counts: Vec::new(),
-            matches: Vec::new(),
+            matches: MatchTally::default(),
             errors: Vec::new(),
             touched,
             first_cell,
@@ -318,19 +318,16 @@ impl RegionCounter {
         }
         let grow = self.skip.min(len) - skip;
         // (At the first record the tables are empty and `grow` is the rest of the region.)
-        fn front<T: Clone>(table: &mut Vec<T>, zero: T, grow: usize) {
-            table.splice(0..0, std::iter::repeat_n(zero, grow));
-        }
         if self.counts.is_empty() {
             // The first record: zeroed tables (calloc'd; a page no read reaches is never
             // written, nor read: see `touched`).
             self.counts = vec![PositionCounts::default(); grow];
-            self.matches = vec![Matches::default(); grow];
+            self.matches = MatchTally::zeroed(grow);
             self.errors = vec![0; grow];
         } else {
-            front(&mut self.counts, PositionCounts::default(), grow);
-            front(&mut self.matches, Matches::default(), grow);
-            front(&mut self.errors, 0, grow);
+            put_before(&mut self.counts, PositionCounts::default(), grow);
+            self.matches.grow_front(grow);
+            put_before(&mut self.errors, 0, grow);
         }
         // The reference's tail from there, bases and match keys as they are.
         let region = &self.reference.region;

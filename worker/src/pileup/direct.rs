@@ -10,15 +10,17 @@
 //! 1. one byte per position says what is kept there ([`MATCHED`], [`REVERSE`], [`ODD`] …):
 //!    byte operations only, which the compiler does sixteen positions at a time (the
 //!    better mate of an overlap is selected by masks);
-//! 2. the codes are counted: a base matching the reference (nearly all) adds to its
-//!    position's [`Matches`] lanes and expected errors, without looking up its column; the
-//!    few odd ones (other bases, unknown reference) are counted exactly afterwards.
+//! 2. the codes are counted: a stretch adds one matching base to each of its positions at
+//!    once (two entries of a difference array, [`MatchTally`]); per position, without a
+//!    branch, only the expected error and whether the base kept was a reverse-strand match
+//!    are added; the few positions that keep no match, or a match near a read's end, are
+//!    corrected and counted exactly afterwards.
 //!
-//! [`Matches`]: super::types::Matches
+//! [`MatchTally`]: super::types::MatchTally
 //! [`ReadBuffers::aligned_run`]: super::read::ReadBuffers::aligned_run
 
 use super::read::{below_min_quality, READ_END_WINDOW};
-use super::types::{match_lanes, mismatch, PositionTable, RunCodes, Tally};
+use super::types::{bulk_lanes, mismatch, PositionTable, RunCodes, Tally};
 
 /// One read's run of aligned bases: where it starts, its bases and qualities, its strand.
 #[derive(Debug, Clone, Copy)]
@@ -68,10 +70,11 @@ fn bits(flag: bool, mask: u8) -> u8 {
 
 /// Sets [`NEAR_END`] on the codes of the positions whose kept base came from a read (the
 /// second mate when `second`) and lies within [`READ_END_WINDOW`] of its ends, the read's
-/// base at code 0 being its `i`-th of `len`: at most twice the window of positions.
+/// base at code 0 being its `i`-th of `len`: at most twice the window of positions. Returns
+/// where those may lie, as [`NearEnds`] entries of the codes: the head's and the tail's.
 ///
 /// [`READ_END_WINDOW`]: super::read::READ_END_WINDOW
-fn mark_near_ends(codes: &mut [u8], i: usize, len: usize, second: bool) {
+fn mark_near_ends(codes: &mut [u8], i: usize, len: usize, second: bool) -> [NearEnd; 2] {
     let n = codes.len();
     // `near_read_end(i + x, len)`: `i + x` below the window, or at least `len - window`.
     let head = READ_END_WINDOW.saturating_sub(i).min(n);
@@ -86,89 +89,112 @@ fn mark_near_ends(codes: &mut [u8], i: usize, len: usize, second: bool) {
             *c |= NEAR_END;
         }
     }
+    [(0, head, want), (tail, n, want)]
 }
 
-/// What a code adds to its position's [`Matches`] lanes, by the code's [`MATCHED`],
-/// [`REVERSE`] and [`NEAR_END`] bits (its three lowest), for fragments that are not F1R2
-/// (`[0]`) and that are (`[1]`): one table lookup per position instead of shifts and masks.
-const MATCH_LANES: [[[u64; 2]; 8]; 2] = {
-    let mut table = [[[0; 2]; 8]; 2];
-    let mut f1r2 = 0;
-    while f1r2 < 2 {
-        let mut c = 0;
-        while c < 8 {
-            if c & MATCHED != 0 {
-                table[f1r2][c as usize] =
-                    match_lanes(c & REVERSE != 0, f1r2 == 1, c & NEAR_END != 0);
-            }
-            c += 1;
-        }
-        f1r2 += 1;
-    }
-    table
-};
+/// Codes `from..to` that may be near an end of the read whose [`SECOND`] bit is the third:
+/// [`count_codes`] counts the matches among them.
+type NearEnd = (usize, usize, u8);
+
+/// Moves [`NearEnd`] entries made on a slice of codes starting at `offset`.
+fn shifted(entries: [NearEnd; 2], offset: usize) -> [NearEnd; 2] {
+    entries.map(|(from, to, want)| (from + offset, to + offset, want))
+}
+
+/// A byte of ones in each lane of a word of eight codes.
+const LANES: u64 = u64::from_le_bytes([1; 8]);
+
+/// The sum of a word's eight bytes (each at most 31).
+#[inline]
+fn byte_sum(word: u64) -> u64 {
+    word.wrapping_mul(LANES) >> 56
+}
 
 /// Positions `[lo, hi)` of the region (the caller clips to it): counts them from the codes
-/// made for them, with the bases and qualities kept there. Matches are counted without a
-/// branch on the base; the odd bases (a few per cent) are counted exactly afterwards.
+/// made for them, with the bases and qualities kept there, and the matches near a read's
+/// end among the codes `near` names. Every position is first counted as a match at once
+/// ([`MatchTally::bulk`]); then, without a branch on the base, the expected errors and the
+/// reverse-strand matches; last, eight codes at a time, the unseen and differing bases are
+/// summed and the few positions that keep no match are taken back and counted exactly.
 /// Returns (mismatches, bases below the minimum quality, positions where the mates differ).
+///
+/// [`MatchTally::bulk`]: super::types::MatchTally::bulk
 fn count_codes(
     tally: &mut Tally<'_>,
     (lo, hi): (u64, u64),
-    codes: &[u8],
-    bases: &[u8],
-    qualities: &[u8],
+    (codes, bases, qualities): (&[u8], &[u8], &[u8]),
+    near: &[NearEnd],
 ) -> (usize, u64, u64) {
     let Some(first) = tally.reference.offset(lo).filter(|_| lo < hi) else {
         return (0, 0, 0);
     };
-    let range = first..first + (hi - lo) as usize;
+    let n = (hi - lo) as usize;
+    let range = first..first + n;
+    let matched = &mut *tally.matches;
     let found = (
-        tally.matches.get_mut(range.clone()),
+        matched.corrections.get_mut(range.clone()),
+        matched.reverse.get_mut(range.clone()),
+        matched.bulk.get_mut(first..=first + n),
         tally.errors.get_mut(range.clone()),
         tally.reference.bases.get(range.clone()),
     );
     debug_assert!(
-        found.0.is_some() && found.1.is_some() && found.2.is_some(),
+        found.0.is_some()
+            && found.1.is_some()
+            && found.2.is_some()
+            && found.3.is_some()
+            && found.4.is_some(),
         "{lo}-{hi} outside the region"
     );
-    let (Some(matches), Some(sums), Some(reference)) = found else {
+    let (Some(corrections), Some(reverse), Some(bulk), Some(sums), Some(reference)) = found else {
         return (0, 0, 0);
     };
-    let n = matches.len();
     let (codes, qualities) = (&codes[..n], &qualities[..n]);
     let errors = tally.error_thirds;
-    let lanes = &MATCH_LANES[usize::from(tally.f1r2)];
-    // Unseen bases (low half) and differing positions (high half), from the top three
-    // bits of a code.
-    const TALLIES: [u64; 8] = [0, 1, 1, 2, 1 << 32, 1 | 1 << 32, 1 | 1 << 32, 2 | 1 << 32];
-    let mut tallies = 0u64;
+    let lanes = bulk_lanes(tally.f1r2);
+    bulk[0] = bulk[0].wrapping_add(lanes);
+    bulk[n] = bulk[n].wrapping_sub(lanes);
     for x in 0..n {
-        let c = codes[x];
-        let [strands, others] = lanes[usize::from(c & (MATCHED | REVERSE | NEAR_END))];
-        let slot = &mut matches[x];
-        slot[0] += strands;
-        slot[1] += others;
-        tallies += TALLIES[usize::from(c >> 5)];
-        sums[x] += kept(errors[usize::from(qualities[x])], c & MATCHED != 0);
+        sums[x] += kept(errors[usize::from(qualities[x])], codes[x] & MATCHED != 0);
     }
-    let mut mismatches = 0;
-    let counts = &mut tally.counts[range];
-    // Found sixteen codes at a time: most stretches have none.
-    let odd = codes
-        .chunks(16)
-        .enumerate()
-        .filter(|(_, chunk)| chunk.iter().fold(0, |any, c| any | c) & ODD != 0)
-        .flat_map(|(k, chunk)| (k * 16..).zip(chunk))
-        .filter(|(_, &c)| c & ODD != 0);
-    for (x, &c) in odd {
-        mismatches += usize::from(mismatch(reference[x], bases[x]));
-        let (reverse, near_end) = (c & REVERSE != 0, c & NEAR_END != 0);
-        if counts[x].add_base(bases[x], (reverse, tally.f1r2), near_end) {
-            sums[x] += errors[usize::from(qualities[x])];
+    for (r, &c) in reverse.iter_mut().zip(codes) {
+        *r += u32::from(c & (MATCHED | REVERSE) == MATCHED | REVERSE);
+    }
+    for &(from, to, want) in near {
+        let wanted = MATCHED | NEAR_END | want;
+        for (slot, &c) in corrections[from..to].iter_mut().zip(&codes[from..to]) {
+            slot[1] += u64::from(c & (MATCHED | NEAR_END | SECOND) == wanted);
         }
     }
-    (mismatches, tallies & u64::from(u32::MAX), tallies >> 32)
+    let (mut unseen, mut differ, mut mismatches) = (0, 0, 0);
+    let counts = &mut tally.counts[range];
+    let words = codes.chunks_exact(8);
+    // The last few codes padded with matches (which take nothing back).
+    let mut tail = [MATCHED; 8];
+    tail[..words.remainder().len()].copy_from_slice(words.remainder());
+    let tail = (!words.remainder().is_empty()).then_some(u64::from_le_bytes(tail));
+    let words = words.map(|w| u64::from_le_bytes(w.try_into().unwrap_or_default()));
+    for (k, word) in words.chain(tail).enumerate() {
+        unseen += byte_sum((word >> 5) & LANES) + byte_sum((word >> 6) & LANES);
+        differ += byte_sum(word >> 7 & LANES);
+        // One bit per code that keeps no match.
+        let mut others = !word & LANES;
+        while others != 0 {
+            let x = k * 8 + (others.trailing_zeros() / 8) as usize;
+            others &= others - 1;
+            corrections[x][0] = corrections[x][0].wrapping_sub(lanes);
+            let c = codes[x];
+            if c & ODD == 0 {
+                continue;
+            }
+            mismatches += usize::from(mismatch(reference[x], bases[x]));
+            let (reverse, near_end) = (c & REVERSE != 0, c & NEAR_END != 0);
+            if counts[x].add_base(bases[x], (reverse, tally.f1r2), near_end) {
+                sums[x] += errors[usize::from(qualities[x])];
+            }
+        }
+    }
+    (mismatches, unseen, differ)
 }
 
 /// `error` where `keep`, else 0, without a branch.
@@ -211,20 +237,42 @@ impl Run<'_> {
         let (k0, n) = ((lo - self.start) as usize, keys.len());
         let (bases, qualities) = (&self.bases[k0..k0 + n], &self.qualities[k0..k0 + n]);
         let (codes, _, _) = scratch.kept(n);
-        let reverse = bits(self.reverse, REVERSE);
+        self.code(k0, keys, min_bq, false, codes);
+        let near = mark_near_ends(codes, k0, self.bases.len(), false);
+        let (mismatches, unseen, _) =
+            count_codes(tally, (lo, hi), (codes, bases, qualities), &near);
+        *low += unseen;
+        tally.mismatches += mismatches;
+    }
+
+    /// The codes of this read's bases from its `k0`-th on, one per match key, with
+    /// [`SECOND`] when it is a fragment's second mate.
+    fn code(&self, k0: usize, keys: &[u8], min_bq: u8, second: bool, codes: &mut [u8]) {
+        let n = keys.len();
+        let (bases, qualities) = (&self.bases[k0..k0 + n], &self.qualities[k0..k0 + n]);
+        let fixed = bits(self.reverse, REVERSE) | bits(second, SECOND);
         for x in 0..n {
             let (base, key) = (bases[x], keys[x]);
             let seen = !below_min_quality(qualities[x], min_bq);
             let matched = seen & is_match(base, key);
-            codes[x] = u8::from(matched)
-                | reverse
-                | bits(seen & !matched, ODD)
-                | bits(!seen, FIRST_UNSEEN);
+            codes[x] =
+                u8::from(matched) | fixed | bits(seen & !matched, ODD) | bits(!seen, FIRST_UNSEEN);
         }
-        mark_near_ends(codes, k0, self.bases.len(), false);
-        let (mismatches, unseen, _) = count_codes(tally, (lo, hi), codes, bases, qualities);
-        *low += unseen;
-        tally.mismatches += mismatches;
+    }
+
+    /// Codes this read's bases at positions `[lo, hi)` (inside the read) into the first
+    /// `hi - lo` of `codes`, `bases` and `qualities` (see [`Self::code`]).
+    fn code_into(
+        &self,
+        (lo, hi): (u64, u64),
+        keys: &[u8],
+        (min_bq, second): (u8, bool),
+        (codes, bases, qualities): (&mut [u8], &mut [u8], &mut [u8]),
+    ) {
+        let (k0, n) = ((lo - self.start) as usize, (hi - lo) as usize);
+        self.code(k0, &keys[..n], min_bq, second, codes);
+        bases[..n].copy_from_slice(&self.bases[k0..k0 + n]);
+        qualities[..n].copy_from_slice(&self.qualities[k0..k0 + n]);
     }
 }
 
@@ -243,42 +291,76 @@ pub(super) fn count_runs(
         first.give((lo, hi), min_bq, low, tally, scratch);
         return;
     };
-    let mut overlap = (
+    let overlap = (
         first.start.max(second.start).max(lo),
         first.end().min(second.end()).min(hi),
     );
     if overlap.0 >= overlap.1 {
-        // Mates apart: each read counted whole, around an empty overlap.
-        overlap = (lo, lo);
-    }
-    for run in [first, second] {
-        run.give((lo, overlap.0), min_bq, low, tally, scratch);
-        run.give((overlap.1, hi), min_bq, low, tally, scratch);
-    }
-    if overlap.0 >= overlap.1 {
+        // Mates apart: each read counted whole.
+        for run in [first, second] {
+            run.give((lo, hi), min_bq, low, tally, scratch);
+        }
         return;
     }
-    let Some(keys) = keys(tally, overlap) else {
+    // One stretch from the fragment's first base to its last, counted at once: the read
+    // that starts first alone before the overlap, both in it, the one that ends last after.
+    let span = (
+        first.start.min(second.start).max(lo),
+        first.end().max(second.end()).min(hi),
+    );
+    let Some(keys) = keys(tally, span) else {
         return;
     };
+    let (lead, trail) = (
+        if second.start < first.start {
+            (second, true)
+        } else {
+            (first, false)
+        },
+        if second.end() > first.end() {
+            (second, true)
+        } else {
+            (first, false)
+        },
+    );
     let n = keys.len();
+    let (o0, o1) = ((overlap.0 - span.0) as usize, (overlap.1 - span.0) as usize);
+    let (codes, bases, qualities) = scratch.kept(n);
+    lead.0.code_into(
+        (span.0, overlap.0),
+        keys,
+        (min_bq, lead.1),
+        (&mut *codes, &mut *bases, &mut *qualities),
+    );
+    trail.0.code_into(
+        (overlap.1, span.1),
+        &keys[o1..],
+        (min_bq, trail.1),
+        (&mut codes[o1..], &mut bases[o1..], &mut qualities[o1..]),
+    );
     let (i, j) = (
         (overlap.0 - first.start) as usize,
         (overlap.0 - second.start) as usize,
     );
-    let (a_bases, a_qualities) = (&first.bases[i..i + n], &first.qualities[i..i + n]);
-    let (b_bases, b_qualities) = (&second.bases[j..j + n], &second.qualities[j..j + n]);
-    let (codes, bases, qualities) = scratch.kept(n);
+    let m = o1 - o0;
+    let (a_bases, a_qualities) = (&first.bases[i..i + m], &first.qualities[i..i + m]);
+    let (b_bases, b_qualities) = (&second.bases[j..j + m], &second.qualities[j..j + m]);
+    let (keys_in, codes_in, bases_in, qualities_in) = (
+        &keys[o0..o1],
+        &mut codes[o0..o1],
+        &mut bases[o0..o1],
+        &mut qualities[o0..o1],
+    );
     let strands = (bits(first.reverse, REVERSE), bits(second.reverse, REVERSE));
     // Byte operations only, nothing branched on (which mate is better is a coin toss per
     // position): sixteen positions at a time.
-    for x in 0..n {
+    for x in 0..m {
         let (a, qa, b, qb, key) = (
             a_bases[x],
             a_qualities[x],
             b_bases[x],
             b_qualities[x],
-            keys[x],
+            keys_in[x],
         );
         let (first_seen, second_seen) = (
             !below_min_quality(qa, min_bq),
@@ -291,7 +373,7 @@ pub(super) fn count_runs(
         let mask = bits(take_second, u8::MAX);
         let base = (b & mask) | (a & !mask);
         let matched = counted & is_match(base, key);
-        codes[x] = u8::from(matched)
+        codes_in[x] = u8::from(matched)
             | (strands.1 & mask)
             | (strands.0 & !mask)
             | bits(counted & !matched, ODD)
@@ -299,12 +381,23 @@ pub(super) fn count_runs(
             | bits(!first_seen, FIRST_UNSEEN)
             | bits(!second_seen, SECOND_UNSEEN)
             | bits(differ, DIFFER);
-        bases[x] = base;
-        qualities[x] = (qb & mask) | (qa & !mask);
+        bases_in[x] = base;
+        qualities_in[x] = (qb & mask) | (qa & !mask);
     }
-    mark_near_ends(codes, i, first.bases.len(), false);
-    mark_near_ends(codes, j, second.bases.len(), true);
-    let (mismatches, unseen, differ) = count_codes(tally, overlap, codes, bases, qualities);
+    let mut near = [(0, 0, 0); 4];
+    for (k, (run, is_second)) in [(first, false), (second, true)].into_iter().enumerate() {
+        let (from, to) = (run.start.max(span.0), run.end().min(span.1));
+        let offset = (from - span.0) as usize;
+        let part = &mut codes[offset..(to - span.0) as usize];
+        let marked = mark_near_ends(
+            part,
+            (from - run.start) as usize,
+            run.bases.len(),
+            is_second,
+        );
+        near[2 * k..2 * k + 2].copy_from_slice(&shifted(marked, offset));
+    }
+    let (mismatches, unseen, differ) = count_codes(tally, span, (codes, bases, qualities), &near);
     *low += unseen;
     *discordant += differ;
     tally.mismatches += mismatches;

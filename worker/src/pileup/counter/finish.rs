@@ -23,6 +23,15 @@ impl RegionCounter {
         // Positions before the tables: nothing was counted there. Runs of them that are not
         // reported sites go into the blocks at once ([`add_to_blocks`]).
         let (empty, unseen) = (PositionCounts::default(), Matches::default());
+        // The matching bases of every position fragments reached (calloc'd: the pages of
+        // the others are never written).
+        let mut matches = vec![Matches::default(); self.counts.len()];
+        let (start, first_cell, touched) =
+            (self.counted.region.start, self.first_cell, &self.touched);
+        self.matches.settle(&mut matches, |j| {
+            let cell = cell_of(start + j as u64).saturating_sub(first_cell) as usize;
+            touched.get(cell).copied().unwrap_or(true)
+        });
         // The positions of indels and MNVs, sorted: their cells count as touched (their
         // fragments touched them anyway), only they are looked up in the maps, and the
         // stretch before the tables is walked fast when none lies there.
@@ -75,7 +84,7 @@ impl RegionCounter {
             let (c, m, expected_errors) = match i.checked_sub(self.skip) {
                 Some(j) => {
                     let errors = self.errors[j] as f64 / ERROR_UNIT;
-                    (&mut self.counts[j], &self.matches[j], errors)
+                    (&mut self.counts[j], &matches[j], errors)
                 }
                 None => {
                     zero = empty;
