@@ -55,6 +55,8 @@ pub struct RegionCounter {
     qc: RegionQc,
     /// [`error_thirds`].
     error_thirds: [u64; 256],
+    /// [`kept_errors`].
+    kept_errors: [u64; 256],
     /// Buffers reused from read to read, so that counting allocates nothing per read.
     scratch: Scratch,
     /// Reads without indels are counted straight from their buffers ([`super::direct`]);
@@ -94,6 +96,18 @@ struct Scratch {
 fn error_thirds() -> [u64; 256] {
     std::array::from_fn(|q| {
         (10f64.powf(-(q.min(93) as f64) / 10.0) / 3.0 * ERROR_UNIT).round() as u64
+    })
+}
+
+/// [`Tally::kept_errors`]: the error thirds of kept qualities below
+/// [`super::direct::UNMATCHED`], nothing above.
+fn kept_errors(thirds: &[u64; 256]) -> [u64; 256] {
+    std::array::from_fn(|q| {
+        if q < usize::from(super::direct::UNMATCHED) {
+            thirds[q]
+        } else {
+            0
+        }
     })
 }
 
@@ -183,6 +197,7 @@ impl RegionCounter {
             mates: MateBuffer::default(),
             qc: RegionQc::default(),
             error_thirds: error_thirds(),
+            kept_errors: kept_errors(&error_thirds()),
             scratch: Scratch::default(),
             direct: true,
         }
@@ -366,6 +381,7 @@ impl RegionCounter {
             mates,
             qc,
             error_thirds,
+            kept_errors,
             scratch,
             direct,
             touched,
@@ -428,6 +444,7 @@ impl RegionCounter {
             errors,
             reference,
             error_thirds,
+            kept_errors,
             indels,
             names,
             f1r2,

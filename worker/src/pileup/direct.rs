@@ -150,12 +150,12 @@ fn count_codes(
         return (0, 0, 0);
     };
     let (codes, qualities) = (&codes[..n], &qualities[..n]);
-    let errors = tally.error_thirds;
+    let (errors, kept_errors) = (tally.error_thirds, tally.kept_errors);
     let lanes = bulk_lanes(tally.f1r2);
     bulk[0] = bulk[0].wrapping_add(lanes);
     bulk[n] = bulk[n].wrapping_sub(lanes);
-    for x in 0..n {
-        sums[x] += kept(errors[usize::from(qualities[x])], codes[x] & MATCHED != 0);
+    for (sum, &quality) in sums.iter_mut().zip(qualities) {
+        *sum += kept_errors[usize::from(quality)];
     }
     for (r, &c) in reverse.iter_mut().zip(codes) {
         *r += u32::from(c & (MATCHED | REVERSE) == MATCHED | REVERSE);
@@ -190,17 +190,11 @@ fn count_codes(
             mismatches += usize::from(mismatch(reference[x], bases[x]));
             let (reverse, near_end) = (c & REVERSE != 0, c & NEAR_END != 0);
             if counts[x].add_base(bases[x], (reverse, tally.f1r2), near_end) {
-                sums[x] += errors[usize::from(qualities[x])];
+                sums[x] += errors[usize::from(qualities[x] & !UNMATCHED)];
             }
         }
     }
     (mismatches, unseen, differ)
-}
-
-/// `error` where `keep`, else 0, without a branch.
-#[inline]
-fn kept(error: u64, keep: bool) -> u64 {
-    error & 0u64.wrapping_sub(u64::from(keep))
 }
 
 /// The reference's match keys of positions `[lo, hi)` (`lo < hi`, inside the region).
@@ -234,47 +228,66 @@ impl Run<'_> {
         let Some(keys) = keys(tally, (lo, hi)) else {
             return;
         };
-        let (k0, n) = ((lo - self.start) as usize, keys.len());
-        let (bases, qualities) = (&self.bases[k0..k0 + n], &self.qualities[k0..k0 + n]);
-        let (codes, _, _) = scratch.kept(n);
-        self.code(k0, keys, min_bq, false, codes);
-        let near = mark_near_ends(codes, k0, self.bases.len(), false);
+        let (codes, bases, qualities) = scratch.kept(keys.len());
+        self.code(
+            (lo, hi),
+            keys,
+            (min_bq, false),
+            (&mut *codes, &mut *bases, &mut *qualities),
+        );
+        let near = mark_near_ends(codes, (lo - self.start) as usize, self.bases.len(), false);
         let (mismatches, unseen, _) =
             count_codes(tally, (lo, hi), (codes, bases, qualities), &near);
         *low += unseen;
         tally.mismatches += mismatches;
     }
 
-    /// The codes of this read's bases from its `k0`-th on, one per match key, with
-    /// [`SECOND`] when it is a fragment's second mate.
-    fn code(&self, k0: usize, keys: &[u8], min_bq: u8, second: bool, codes: &mut [u8]) {
-        let n = keys.len();
-        let (bases, qualities) = (&self.bases[k0..k0 + n], &self.qualities[k0..k0 + n]);
-        let fixed = bits(self.reverse, REVERSE) | bits(second, SECOND);
-        for x in 0..n {
-            let (base, key) = (bases[x], keys[x]);
-            let seen = !below_min_quality(qualities[x], min_bq);
-            let matched = seen & is_match(base, key);
-            codes[x] =
-                u8::from(matched) | fixed | bits(seen & !matched, ODD) | bits(!seen, FIRST_UNSEEN);
-        }
-    }
-
-    /// Codes this read's bases at positions `[lo, hi)` (inside the read) into the first
-    /// `hi - lo` of `codes`, `bases` and `qualities` (see [`Self::code`]).
-    fn code_into(
+    /// Codes this read's bases at positions `[lo, hi)` (inside the read; `keys` from `lo`
+    /// on), with [`SECOND`] when it is a fragment's second mate, into the first `hi - lo`
+    /// of `codes`, with the bases and their kept qualities ([`kept_quality`]).
+    fn code(
         &self,
         (lo, hi): (u64, u64),
         keys: &[u8],
         (min_bq, second): (u8, bool),
-        (codes, bases, qualities): (&mut [u8], &mut [u8], &mut [u8]),
+        (codes, bases_out, qualities_out): (&mut [u8], &mut [u8], &mut [u8]),
     ) {
         let (k0, n) = ((lo - self.start) as usize, (hi - lo) as usize);
-        self.code(k0, &keys[..n], min_bq, second, codes);
-        bases[..n].copy_from_slice(&self.bases[k0..k0 + n]);
-        qualities[..n].copy_from_slice(&self.qualities[k0..k0 + n]);
+        let (bases, qualities, keys) = (
+            &self.bases[k0..k0 + n],
+            &self.qualities[k0..k0 + n],
+            &keys[..n],
+        );
+        let (codes, bases_out, qualities_out) = (
+            &mut codes[..n],
+            &mut bases_out[..n],
+            &mut qualities_out[..n],
+        );
+        let fixed = bits(self.reverse, REVERSE) | bits(second, SECOND);
+        for x in 0..n {
+            let (base, key, quality) = (bases[x], keys[x], qualities[x]);
+            let seen = !below_min_quality(quality, min_bq);
+            let matched = seen & is_match(base, key);
+            codes[x] =
+                u8::from(matched) | fixed | bits(seen & !matched, ODD) | bits(!seen, FIRST_UNSEEN);
+            bases_out[x] = base;
+            qualities_out[x] = kept_quality(quality, matched);
+        }
     }
 }
+
+/// What a position keeps of its base's quality: at most 93 (93's error above, as for 255,
+/// unknown), with [`UNMATCHED`] set when the base is no match, so that the expected errors
+/// of matches are added without looking at the codes ([`Tally::kept_errors`]).
+///
+/// [`Tally::kept_errors`]: super::types::Tally::kept_errors
+#[inline]
+fn kept_quality(quality: u8, matched: bool) -> u8 {
+    quality.min(93) | bits(!matched, UNMATCHED)
+}
+
+/// The bit of a kept quality ([`kept_quality`]) that says the base is no match.
+pub(super) const UNMATCHED: u8 = 128;
 
 /// Counts a fragment of one or two runs inside `[lo, hi)` (the region): bases below `min_bq`
 /// in `low`, and positions where the mates disagree in `discordant`. Where both mates read
@@ -326,13 +339,13 @@ pub(super) fn count_runs(
     let n = keys.len();
     let (o0, o1) = ((overlap.0 - span.0) as usize, (overlap.1 - span.0) as usize);
     let (codes, bases, qualities) = scratch.kept(n);
-    lead.0.code_into(
+    lead.0.code(
         (span.0, overlap.0),
         keys,
         (min_bq, lead.1),
         (&mut *codes, &mut *bases, &mut *qualities),
     );
-    trail.0.code_into(
+    trail.0.code(
         (overlap.1, span.1),
         &keys[o1..],
         (min_bq, trail.1),
@@ -382,7 +395,7 @@ pub(super) fn count_runs(
             | bits(!second_seen, SECOND_UNSEEN)
             | bits(differ, DIFFER);
         bases_in[x] = base;
-        qualities_in[x] = (qb & mask) | (qa & !mask);
+        qualities_in[x] = ((qb & mask) | (qa & !mask)) | bits(!matched, UNMATCHED);
     }
     let mut near = [(0, 0, 0); 4];
     for (k, (run, is_second)) in [(first, false), (second, true)].into_iter().enumerate() {

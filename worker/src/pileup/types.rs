@@ -568,6 +568,10 @@ pub struct Tally<'a> {
     pub(super) reference: &'a RegionReference,
     /// `10^(-Q/10) / 3` for every quality 0–93 (93's above), in [`ERROR_UNIT`]s.
     pub(super) error_thirds: &'a [u64; 256],
+    /// What a base's kept quality (below [`super::direct::UNMATCHED`]: a match) adds to
+    /// its position's expected errors: its error third, and nothing for a base that is no
+    /// match (counted apart, if at all).
+    pub(super) kept_errors: &'a [u64; 256],
     pub(super) indels: &'a mut HashMap<u64, Vec<AlleleCount>>,
     pub(super) names: &'a IndelNames,
     /// The fragment is F1R2.
