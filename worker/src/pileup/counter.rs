@@ -5,13 +5,14 @@
 //! reference blocks (the gVCF model).
 
 use super::direct::{count_runs, Run};
+use super::matches::{put_before, MatchTally};
 use super::mates::{merge_pair, MateBuffer};
 use super::mnv::count_mnvs;
 use super::read::{read_events, ReadBuffers};
-use super::types::{cell_count, cell_of, mark_cells, put_before};
+use super::types::{cell_count, cell_of, mark_cells};
 use super::types::{
-    Fragment, FragmentSink, IndelNames, MatchTally, MnvBases, PositionCounts, ReadEvent,
-    RegionReference, RunCodes, Tally, ERROR_UNIT,
+    Fragment, FragmentSink, IndelNames, MnvBases, PositionCounts, ReadEvent, RegionReference,
+    RunCodes, Tally, ERROR_UNIT,
 };
 use esr1_proto::{AlleleCount, CallingParams, GenomicRegion, MnvCount, RegionQc};
 use noodles::sam::{self, alignment::Record};

@@ -5,22 +5,26 @@
 //! [`super::read::read_events`] and [`super::mates::merge_pair`] would give (a unit test
 //! compares the two on random fragments), base for base.
 //!
-//! A stretch of positions is counted in two passes, so that neither loop holds more than a
-//! few values per position and neither branches on a base:
-//! 1. one byte per position says what is kept there ([`MATCHED`], [`REVERSE`], [`ODD`] …):
-//!    byte operations only, which the compiler does sixteen positions at a time (the
-//!    better mate of an overlap is selected by masks);
-//! 2. the codes are counted: a stretch adds one matching base to each of its positions at
+//! A fragment is counted as one stretch of positions, from its first base to its last (two
+//! mates that do not overlap: one stretch each), in two passes, so that neither loop holds
+//! more than a few values per position and neither branches on a base:
+//! 1. one byte per position says what is kept there ([`MATCHED`], [`REVERSE`], [`ODD`] …),
+//!    with the base and its kept quality ([`kept_quality`]): byte operations only, which the
+//!    compiler does sixteen positions at a time (the better mate of an overlap is selected
+//!    by masks);
+//! 2. the codes are counted: the stretch adds one matching base to each of its positions at
 //!    once (two entries of a difference array, [`MatchTally`]); per position, without a
-//!    branch, only the expected error and whether the base kept was a reverse-strand match
-//!    are added; the few positions that keep no match, or a match near a read's end, are
-//!    corrected and counted exactly afterwards.
+//!    branch, only the expected error (from the kept quality alone) and whether the base
+//!    kept was a reverse-strand match are added; the matches near a read's end (at most
+//!    twenty positions a read) are counted where they can lie; the few positions that keep
+//!    no match, found eight codes at a time, take their base back and are counted exactly.
 //!
 //! [`MatchTally`]: super::types::MatchTally
 //! [`ReadBuffers::aligned_run`]: super::read::ReadBuffers::aligned_run
 
+use super::matches::bulk_lanes;
 use super::read::{below_min_quality, READ_END_WINDOW};
-use super::types::{bulk_lanes, mismatch, PositionTable, RunCodes, Tally};
+use super::types::{mismatch, PositionTable, RunCodes, Tally};
 
 /// One read's run of aligned bases: where it starts, its bases and qualities, its strand.
 #[derive(Debug, Clone, Copy)]

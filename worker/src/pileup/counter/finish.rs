@@ -2,9 +2,10 @@
 //! gVCF model), reading only the [`BLOCK_GRID`] cells fragments reached.
 
 use super::RegionCounter;
+use crate::pileup::matches::Matches;
 use crate::pileup::types::{
-    cell_of, mark_cells, Matches, PositionCounts, PositionTable, ERROR_UNIT, F1R2, FORWARD,
-    NEAR_END, REVERSE,
+    cell_of, mark_cells, PositionCounts, PositionTable, ERROR_UNIT, F1R2, FORWARD, NEAR_END,
+    REVERSE,
 };
 use esr1_proto::{
     grid_line, AlleleCount, MnvCount, ReferenceBlock, RegionQc, SiteCounts, BLOCK_GRID,

@@ -285,3 +285,51 @@ fn a_base_no_letter_names_matches_no_unknown_reference_base() {
         assert_eq!(qc.low_base_quality, 0);
     }
 }
+
+/// The matches a stretch adds at once and the corrections its positions make settle into the
+/// [`crate::pileup::matches::Matches`] of each position, lanes apart; positions not reached are
+/// left alone and a stretch that ended before them does not run on past them.
+#[test]
+fn match_tallies_settle_into_each_positions_lanes() {
+    use crate::pileup::matches::{bulk_lanes, MatchTally};
+    let mut tally = MatchTally::zeroed(10);
+    // Two stretches: 2..6 of an F1R2 fragment, 4..10 of another.
+    for (from, to, f1r2) in [(2, 6, true), (4, 10, false)] {
+        tally.bulk[from] = tally.bulk[from].wrapping_add(bulk_lanes(f1r2));
+        tally.bulk[to] = tally.bulk[to].wrapping_sub(bulk_lanes(f1r2));
+    }
+    // Position 3 keeps no match (taken back), 4 has a match near a read's end and 5 two
+    // reverse-strand matches.
+    tally.corrections[3][0] = tally.corrections[3][0].wrapping_sub(bulk_lanes(true));
+    tally.corrections[4][1] += 1;
+    tally.reverse[5] = 2;
+    let lanes = |forward: u64, reverse: u64, f1r2: u64, near: u64| {
+        [forward | reverse << 32, f1r2 | near << 32]
+    };
+    let mut matches = vec![[0; 2]; 10];
+    tally.settle(&mut matches, |_| true);
+    let want = [
+        lanes(0, 0, 0, 0),
+        lanes(0, 0, 0, 0),
+        lanes(1, 0, 1, 0),
+        lanes(0, 0, 0, 0),
+        lanes(2, 0, 1, 1),
+        lanes(0, 2, 1, 0),
+        lanes(1, 0, 0, 0),
+        lanes(1, 0, 0, 0),
+        lanes(1, 0, 0, 0),
+        lanes(1, 0, 0, 0),
+    ];
+    assert_eq!(matches, want);
+    // Positions 6 and 7 not reached: left as they were, and what runs on resumes from 8 at
+    // zero (no stretch may cover an unreached position).
+    let mut matches = vec![[7; 2]; 10];
+    let mut apart = MatchTally::zeroed(10);
+    apart.bulk[2] = bulk_lanes(false);
+    apart.bulk[6] = 0u64.wrapping_sub(bulk_lanes(false));
+    apart.bulk[8] = bulk_lanes(false);
+    apart.settle(&mut matches, |j| !(6..8).contains(&j));
+    assert_eq!(matches[5], lanes(1, 0, 0, 0));
+    assert_eq!(matches[6..8], [[7; 2]; 2]);
+    assert_eq!(matches[8], lanes(1, 0, 0, 0));
+}
