@@ -70,25 +70,23 @@ impl MatchTally {
         put_before(&mut self.reverse, 0, n);
     }
 
-    /// The [`Matches`] of every position, into `matches` (as long as the positions), for
-    /// the positions `reached` says fragments reached (its argument: the position's index).
-    /// The others are left alone, and their pages unread: no stretch covers them, so every
+    /// The [`Matches`] of every position (made in the place of the corrections), for the
+    /// positions `reached` says fragments reached (its argument: the position's index). The
+    /// others are left alone, zero, and their pages unread: no stretch covers them, so every
     /// stretch added before one has ended by its first position, where the running sum
     /// starts again from zero.
-    pub fn settle(&self, matches: &mut [Matches], reached: impl Fn(usize) -> bool) {
+    pub fn settle(self, reached: impl Fn(usize) -> bool) -> Vec<Matches> {
+        let (bulk, mut matches, reverse) = (self.bulk, self.corrections, self.reverse);
         let mut running = 0u64;
         for (j, slot) in matches.iter_mut().enumerate() {
             if !reached(j) {
                 running = 0;
                 continue;
             }
-            let (Some(&bulk), Some(&[fixed, near]), Some(&reverse)) = (
-                self.bulk.get(j),
-                self.corrections.get(j),
-                self.reverse.get(j),
-            ) else {
+            let (Some(&bulk), Some(&reverse)) = (bulk.get(j), reverse.get(j)) else {
                 break;
             };
+            let [fixed, near] = *slot;
             running = running.wrapping_add(bulk);
             let matched = running.wrapping_add(fixed);
             let (total, f1r2) = (matched as u32, (matched >> 32) as u32);
@@ -98,5 +96,6 @@ impl MatchTally {
                 u64::from(f1r2) | (near & u64::from(u32::MAX)) << 32,
             ];
         }
+        matches
     }
 }

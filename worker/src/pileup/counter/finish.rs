@@ -24,12 +24,10 @@ impl RegionCounter {
         // Positions before the tables: nothing was counted there. Runs of them that are not
         // reported sites go into the blocks at once ([`add_to_blocks`]).
         let (empty, unseen) = (PositionCounts::default(), Matches::default());
-        // The matching bases of every position fragments reached (calloc'd: the pages of
-        // the others are never written).
-        let mut matches = vec![Matches::default(); self.counts.len()];
+        // The matching bases of every position fragments reached.
         let (start, first_cell, touched) =
             (self.counted.region.start, self.first_cell, &self.touched);
-        self.matches.settle(&mut matches, |j| {
+        let matches = std::mem::take(&mut self.matches).settle(|j| {
             let cell = cell_of(start + j as u64).saturating_sub(first_cell) as usize;
             touched.get(cell).copied().unwrap_or(true)
         });
