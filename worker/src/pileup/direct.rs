@@ -19,7 +19,7 @@
 //!    twenty positions a read) are counted where they can lie; the few positions that keep
 //!    no match, found eight codes at a time, take their base back and are counted exactly.
 //!
-//! [`MatchTally`]: super::types::MatchTally
+//! [`MatchTally`]: super::matches::MatchTally
 //! [`ReadBuffers::aligned_run`]: super::read::ReadBuffers::aligned_run
 
 use super::matches::bulk_lanes;
@@ -75,7 +75,7 @@ fn bits(flag: bool, mask: u8) -> u8 {
 /// Sets [`NEAR_END`] on the codes of the positions whose kept base came from a read (the
 /// second mate when `second`) and lies within [`READ_END_WINDOW`] of its ends, the read's
 /// base at code 0 being its `i`-th of `len`: at most twice the window of positions. Returns
-/// where those may lie, as [`NearEnds`] entries of the codes: the head's and the tail's.
+/// where those may lie, as [`NearEnd`] entries of the codes: the head's and the tail's.
 ///
 /// [`READ_END_WINDOW`]: super::read::READ_END_WINDOW
 fn mark_near_ends(codes: &mut [u8], i: usize, len: usize, second: bool) -> [NearEnd; 2] {
@@ -122,7 +122,7 @@ fn byte_sum(word: u64) -> u64 {
 /// summed and the few positions that keep no match are taken back and counted exactly.
 /// Returns (mismatches, bases below the minimum quality, positions where the mates differ).
 ///
-/// [`MatchTally::bulk`]: super::types::MatchTally::bulk
+/// [`MatchTally::bulk`]: super::matches::MatchTally::bulk
 fn count_codes(
     tally: &mut Tally<'_>,
     (lo, hi): (u64, u64),
