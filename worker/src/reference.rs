@@ -1,6 +1,7 @@
 //! Reference slices from a FASTA in storage (plain or bgzip), reading only the bytes of the
 //! requested interval through its `.fai` (and `.gzi` for bgzip). The indexes are read once
-//! per worker and held in a [`ReferenceCache`].
+//! per worker and held in a [`ReferenceCache`], with the last few slices read (a cohort's
+//! jobs ask for the same few regions again and again).
 
 use crate::cache::KeyedCache;
 use crate::contig::find_contig;
@@ -25,13 +26,26 @@ struct ReferenceIndex {
 pub struct ReferenceCache(
     KeyedCache<String, ReferenceIndex>,
     std::sync::Mutex<std::collections::HashMap<String, Vec<FileStamp>>>,
+    std::sync::Mutex<RecentSlices>,
 );
 
 impl Default for ReferenceCache {
     fn default() -> Self {
-        Self(KeyedCache::new(8), Default::default())
+        Self(KeyedCache::new(8), Default::default(), Default::default())
     }
 }
+
+/// A slice read: the FASTA, the version its reads were pinned to, the contig asked for and
+/// the interval.
+type SliceKey = (String, String, String, u64, u64);
+
+/// The slices read last, the newest at the back: at most [`RECENT_SLICES`].
+#[derive(Default)]
+struct RecentSlices(std::collections::VecDeque<(SliceKey, Vec<u8>)>);
+
+/// Slices kept per worker: a cohort's jobs cover a few regions (the gene's span, its
+/// exons), each at most the gene's length.
+const RECENT_SLICES: usize = 4;
 
 impl ReferenceCache {
     /// Records that the reference `uri`'s files now have `stamps` (as a job checked them);
@@ -48,6 +62,9 @@ impl ReferenceCache {
         if seen.get(uri).map(Vec::as_slice) != Some(stamps) {
             seen.insert(uri.to_owned(), stamps.to_vec());
             self.0.remove(&uri.to_owned());
+            if let Ok(mut recent) = self.2.lock() {
+                recent.0.retain(|((u, ..), _)| u != uri);
+            }
         }
     }
 }
@@ -59,6 +76,25 @@ impl ReferenceCache {
         let seen = self.1.lock().ok()?;
         let stamp = seen.get(uri)?.iter().find(|s| s.uri == uri)?;
         pinned_version(stamp).map(str::to_owned)
+    }
+
+    /// The bases of a slice read before from the same version of the FASTA.
+    fn recent(&self, key: &SliceKey) -> Option<Vec<u8>> {
+        let recent = self.2.lock().ok()?;
+        let (_, bases) = recent.0.iter().find(|(k, _)| k == key)?;
+        Some(bases.clone())
+    }
+
+    /// Keeps a slice read (the oldest kept goes when there are [`RECENT_SLICES`]).
+    fn keep(&self, key: SliceKey, bases: &[u8]) {
+        let Ok(mut recent) = self.2.lock() else {
+            return;
+        };
+        recent.0.retain(|(k, _)| *k != key);
+        if recent.0.len() >= RECENT_SLICES {
+            recent.0.pop_front();
+        }
+        recent.0.push_back((key, bases.to_vec()));
     }
 }
 
@@ -101,7 +137,9 @@ fn load_index(storage: &dyn Storage, uri: &str) -> Result<ReferenceIndex, JobErr
 
 /// Bases `start..=end` (1-based) of `contig` (or one of its aliases), upper case, clamped to
 /// the contig; returns the bases and the number of bytes read from storage. The FASTA's
-/// indexes come from `cache` (read through `storage` on first use).
+/// indexes come from `cache` (read through `storage` on first use), and so does a slice read
+/// before from the same version of the FASTA (the version a job checked,
+/// [`ReferenceCache::refresh`]; nothing is kept of a FASTA whose version is not pinned).
 pub fn read_reference(
     storage: &dyn Storage,
     cache: &ReferenceCache,
@@ -109,6 +147,27 @@ pub fn read_reference(
     contig: &str,
     start: u64,
     end: u64,
+) -> Result<(Vec<u8>, u64), JobError> {
+    let key = cache
+        .pinned(uri)
+        .map(|version| (uri.to_owned(), version, contig.to_owned(), start, end));
+    if let Some(bases) = key.as_ref().and_then(|key| cache.recent(key)) {
+        return Ok((bases, 0));
+    }
+    let (bases, fetched) = read_slice(storage, cache, uri, contig, (start, end))?;
+    if let Some(key) = key {
+        cache.keep(key, &bases);
+    }
+    Ok((bases, fetched))
+}
+
+/// [`read_reference`] from storage.
+fn read_slice(
+    storage: &dyn Storage,
+    cache: &ReferenceCache,
+    uri: &str,
+    contig: &str,
+    (start, end): (u64, u64),
 ) -> Result<(Vec<u8>, u64), JobError> {
     let ix = cache
         .0
@@ -261,8 +320,8 @@ mod tests {
         let cache = ReferenceCache::default();
         let checked = write_reference(dir.path(), "ACGT");
         cache.refresh(&uri, &checked);
-        let read = || read_reference(&LocalStorage, &cache, &uri, "chr6", 1, 4);
-        assert_eq!(read().map(|(b, _)| b), Ok(b"ACGT".to_vec()));
+        let read = |end| read_reference(&LocalStorage, &cache, &uri, "chr6", 1, end);
+        assert_eq!(read(4).map(|(b, _)| b), Ok(b"ACGT".to_vec()));
         // Replaced (same size, a second newer) after the job checked it, before it read it.
         std::fs::write(&uri, ">chr6\nTTTT\n").unwrap_or_else(|e| panic!("{e}"));
         let later = std::time::SystemTime::now() + std::time::Duration::from_secs(1);
@@ -271,7 +330,11 @@ mod tests {
             .open(&uri)
             .and_then(|f| f.set_modified(later))
             .unwrap_or_else(|e| panic!("{e}"));
-        let e = read().unwrap_err();
+        // The slice read before is the checked version's, kept: the same again, from
+        // storage nothing.
+        assert_eq!(read(4), Ok((b"ACGT".to_vec(), 0)));
+        // Another slice is read from storage, pinned to the checked version: refused.
+        let e = read(3).unwrap_err();
         assert_eq!(e.kind, crate::FailureKind::Permanent, "{e}");
         assert!(e.message.contains("changed while it was read"), "{e}");
     }
