@@ -9,6 +9,7 @@ use super::matches::{put_before, MatchTally};
 use super::mates::{merge_pair, MateBuffer};
 use super::mnv::count_mnvs;
 use super::read::{read_events, ReadBuffers};
+use super::tables::Tables;
 use super::types::{cell_count, cell_of, mark_cells};
 use super::types::{
     Fragment, FragmentSink, IndelNames, MnvBases, PositionCounts, ReadEvent, RegionReference,
@@ -335,11 +336,11 @@ impl RegionCounter {
         let grow = self.skip.min(len) - skip;
         // (At the first record the tables are empty and `grow` is the rest of the region.)
         if self.counts.is_empty() {
-            // The first record: zeroed tables (calloc'd; a page no read reaches is never
-            // written, nor read: see `touched`).
-            self.counts = vec![PositionCounts::default(); grow];
-            self.matches = MatchTally::zeroed(grow);
-            self.errors = vec![0; grow];
+            // The first record: zeroed tables, the last job's or new ones (calloc'd; a page
+            // no read reaches is never written, nor read: see `touched`).
+            let tables = Tables::zeroed(grow);
+            (self.counts, self.errors, self.matches) =
+                (tables.counts, tables.errors, tables.matches);
         } else {
             put_before(&mut self.counts, PositionCounts::default(), grow);
             self.matches.grow_front(grow);
@@ -439,10 +440,13 @@ impl RegionCounter {
                 names,
             )?;
         }
+        // The tables may run on past the region (see [`super::tables`]): nothing past it.
+        let n = reference.region.len() as usize;
+        let (n_counts, n_errors) = (n.min(counts.len()), n.min(errors.len()));
         let mut tally = Tally {
-            counts,
+            counts: &mut counts[..n_counts],
             matches,
-            errors,
+            errors: &mut errors[..n_errors],
             reference,
             error_thirds,
             kept_errors,

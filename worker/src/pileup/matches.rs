@@ -70,20 +70,19 @@ impl MatchTally {
         put_before(&mut self.reverse, 0, n);
     }
 
-    /// The [`Matches`] of every position (made in the place of the corrections), for the
-    /// positions `reached` says fragments reached (its argument: the position's index). The
-    /// others are left alone, zero, and their pages unread: no stretch covers them, so every
-    /// stretch added before one has ended by its first position, where the running sum
-    /// starts again from zero.
-    pub fn settle(self, reached: impl Fn(usize) -> bool) -> Vec<Matches> {
-        let (bulk, mut matches, reverse) = (self.bulk, self.corrections, self.reverse);
+    /// Makes the [`Matches`] of the first `n` positions in the place of their corrections
+    /// ([`Self::corrections`] holds them then), for the positions `reached` says fragments
+    /// reached (its argument: the position's index). The others are left alone, zero, and
+    /// their pages unread: no stretch covers them, so every stretch added before one has
+    /// ended by its first position, where the running sum starts again from zero.
+    pub fn settle(&mut self, n: usize, reached: impl Fn(usize) -> bool) {
         let mut running = 0u64;
-        for (j, slot) in matches.iter_mut().enumerate() {
+        for (j, slot) in self.corrections.iter_mut().enumerate().take(n) {
             if !reached(j) {
                 running = 0;
                 continue;
             }
-            let (Some(&bulk), Some(&reverse)) = (bulk.get(j), reverse.get(j)) else {
+            let (Some(&bulk), Some(&reverse)) = (self.bulk.get(j), self.reverse.get(j)) else {
                 break;
             };
             let [fixed, near] = *slot;
@@ -96,6 +95,5 @@ impl MatchTally {
                 u64::from(f1r2) | (near & u64::from(u32::MAX)) << 32,
             ];
         }
-        matches
     }
 }

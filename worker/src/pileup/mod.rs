@@ -16,6 +16,7 @@
 //! Layout (no file names another's parent; shared types sit in [`types`]):
 //! * [`types`] — read events, fragments, per-position counts, the region's reference;
 //! * [`matches`] — the matching bases of a region, kept cheaply while it is counted;
+//! * [`tables`] — a region's per-position tables, kept zeroed from job to job;
 //! * [`read`] — a record's CIGAR walk into events, and indel left-alignment;
 //! * [`direct`] — reads without indels counted straight from their decoded buffers;
 //! * [`mates`] — reads waiting for their mates, and merging two mates into one fragment;
@@ -28,6 +29,7 @@ pub mod matches;
 pub mod mates;
 pub mod mnv;
 pub mod read;
+pub mod tables;
 pub mod types;
 
 pub use counter::RegionCounter;

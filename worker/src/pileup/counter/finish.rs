@@ -3,6 +3,7 @@
 
 use super::RegionCounter;
 use crate::pileup::matches::Matches;
+use crate::pileup::tables::Tables;
 use crate::pileup::types::{
     cell_of, mark_cells, PositionCounts, PositionTable, ERROR_UNIT, F1R2, FORWARD, NEAR_END,
     REVERSE,
@@ -27,7 +28,8 @@ impl RegionCounter {
         // The matching bases of every position fragments reached.
         let (start, first_cell, touched) =
             (self.counted.region.start, self.first_cell, &self.touched);
-        let matches = std::mem::take(&mut self.matches).settle(|j| {
+        let counted = len.saturating_sub(self.skip);
+        self.matches.settle(counted, |j| {
             let cell = cell_of(start + j as u64).saturating_sub(first_cell) as usize;
             touched.get(cell).copied().unwrap_or(true)
         });
@@ -83,7 +85,7 @@ impl RegionCounter {
             let (c, m, expected_errors) = match i.checked_sub(self.skip) {
                 Some(j) => {
                     let errors = self.errors[j] as f64 / ERROR_UNIT;
-                    (&mut self.counts[j], &matches[j], errors)
+                    (&mut self.counts[j], &self.matches.corrections[j], errors)
                 }
                 None => {
                     zero = empty;
@@ -144,7 +146,35 @@ impl RegionCounter {
         if let Some((b, _)) = open.take() {
             blocks.push(b);
         }
+        self.give_back_tables();
         (sites, blocks, self.qc)
+    }
+
+    /// Gives the per-position tables back for the next job ([`Tables::give_back`]), with
+    /// the positions of the cells fragments reached (everything written lies there, or one
+    /// past a stretch that ends there) to be zeroed.
+    fn give_back_tables(&mut self) {
+        let start = self.counted.region.start;
+        let counted = (self.reference.region.len() as usize).saturating_sub(self.skip);
+        let first_cell = self.first_cell;
+        let written = self
+            .touched
+            .iter()
+            .enumerate()
+            .filter(|&(_, &reached)| reached)
+            .filter_map(move |(k, _)| {
+                let cell = first_cell + k as u64;
+                let (lo, hi) = (cell * BLOCK_GRID + 1, (cell + 1) * BLOCK_GRID);
+                let from = lo.saturating_sub(start) as usize;
+                let to = ((hi + 1).saturating_sub(start) as usize).min(counted);
+                (from < to).then_some(from..to)
+            });
+        let tables = Tables {
+            counts: std::mem::take(&mut self.counts),
+            errors: std::mem::take(&mut self.errors),
+            matches: std::mem::take(&mut self.matches),
+        };
+        tables.give_back(written.collect::<Vec<_>>());
     }
 }
 
