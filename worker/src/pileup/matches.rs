@@ -2,6 +2,8 @@
 //! are kept while the region is counted ([`MatchTally`]: a difference array for stretches,
 //! per-position corrections) so that a base costs little.
 
+use std::ops::Range;
+
 /// What nearly every base adds at a position: a base equal to the position's reference base
 /// (A, C, G or T) and seen (at or above the minimum base quality), counted by strand,
 /// orientation and read end without its column, which is the reference's.
@@ -70,30 +72,33 @@ impl MatchTally {
         put_before(&mut self.reverse, 0, n);
     }
 
-    /// Makes the [`Matches`] of the first `n` positions in the place of their corrections
-    /// ([`Self::corrections`] holds them then), for the positions `reached` says fragments
-    /// reached (its argument: the position's index). The others are left alone, zero, and
-    /// their pages unread: no stretch covers them, so every stretch added before one has
-    /// ended by its first position, where the running sum starts again from zero.
-    pub fn settle(&mut self, n: usize, reached: impl Fn(usize) -> bool) {
-        let mut running = 0u64;
-        for (j, slot) in self.corrections.iter_mut().enumerate().take(n) {
-            if !reached(j) {
+    /// Makes the [`Matches`] of the positions in `reached` (the index ranges of what
+    /// fragments reached, in order) in the place of their corrections ([`Self::corrections`]
+    /// holds them then). The others are left alone, zero, and their pages unread: no stretch
+    /// covers them, so every stretch added before a gap has ended by its first position, and
+    /// the running sum starts again from zero after it.
+    pub fn settle(&mut self, reached: &[Range<usize>]) {
+        let (mut running, mut last_end) = (0u64, 0);
+        for range in reached {
+            if range.start != last_end {
                 running = 0;
-                continue;
             }
-            let (Some(&bulk), Some(&reverse)) = (self.bulk.get(j), self.reverse.get(j)) else {
-                break;
-            };
-            let [fixed, near] = *slot;
-            running = running.wrapping_add(bulk);
-            let matched = running.wrapping_add(fixed);
-            let (total, f1r2) = (matched as u32, (matched >> 32) as u32);
-            let forward = total.wrapping_sub(reverse);
-            *slot = [
-                u64::from(forward) | u64::from(reverse) << 32,
-                u64::from(f1r2) | (near & u64::from(u32::MAX)) << 32,
-            ];
+            last_end = range.end;
+            let end = range.end.min(self.corrections.len());
+            for j in range.start.min(end)..end {
+                let (Some(&bulk), Some(&reverse)) = (self.bulk.get(j), self.reverse.get(j)) else {
+                    return;
+                };
+                let [fixed, near] = self.corrections[j];
+                running = running.wrapping_add(bulk);
+                let matched = running.wrapping_add(fixed);
+                let (total, f1r2) = (matched as u32, (matched >> 32) as u32);
+                let forward = total.wrapping_sub(reverse);
+                self.corrections[j] = [
+                    u64::from(forward) | u64::from(reverse) << 32,
+                    u64::from(f1r2) | (near & u64::from(u32::MAX)) << 32,
+                ];
+            }
         }
     }
 }

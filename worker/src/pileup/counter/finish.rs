@@ -25,14 +25,10 @@ impl RegionCounter {
         // Positions before the tables: nothing was counted there. Runs of them that are not
         // reported sites go into the blocks at once ([`add_to_blocks`]).
         let (empty, unseen) = (PositionCounts::default(), Matches::default());
-        // The matching bases of every position fragments reached.
-        let (start, first_cell, touched) =
-            (self.counted.region.start, self.first_cell, &self.touched);
-        let counted = len.saturating_sub(self.skip);
-        self.matches.settle(counted, |j| {
-            let cell = cell_of(start + j as u64).saturating_sub(first_cell) as usize;
-            touched.get(cell).copied().unwrap_or(true)
-        });
+        // The matching bases of every position fragments reached; the same positions are
+        // zeroed when the tables are given back.
+        let reached = self.reached_positions();
+        self.matches.settle(&reached);
         // The positions of indels and MNVs, sorted: their cells count as touched (their
         // fragments touched them anyway), only they are looked up in the maps, and the
         // stretch before the tables is walked fast when none lies there.
@@ -146,35 +142,33 @@ impl RegionCounter {
         if let Some((b, _)) = open.take() {
             blocks.push(b);
         }
-        self.give_back_tables();
-        (sites, blocks, self.qc)
-    }
-
-    /// Gives the per-position tables back for the next job ([`Tables::give_back`]), with
-    /// the positions of the cells fragments reached (everything written lies there, or one
-    /// past a stretch that ends there) to be zeroed.
-    fn give_back_tables(&mut self) {
-        let start = self.counted.region.start;
-        let counted = (self.reference.region.len() as usize).saturating_sub(self.skip);
-        let first_cell = self.first_cell;
-        let written = self
-            .touched
-            .iter()
-            .enumerate()
-            .filter(|&(_, &reached)| reached)
-            .filter_map(move |(k, _)| {
-                let cell = first_cell + k as u64;
-                let (lo, hi) = (cell * BLOCK_GRID + 1, (cell + 1) * BLOCK_GRID);
-                let from = lo.saturating_sub(start) as usize;
-                let to = ((hi + 1).saturating_sub(start) as usize).min(counted);
-                (from < to).then_some(from..to)
-            });
         let tables = Tables {
             counts: std::mem::take(&mut self.counts),
             errors: std::mem::take(&mut self.errors),
             matches: std::mem::take(&mut self.matches),
         };
-        tables.give_back(written.collect::<Vec<_>>());
+        tables.give_back(reached);
+        (sites, blocks, self.qc)
+    }
+
+    /// The table indexes of the cells fragments reached, in order: everything counted lies
+    /// there (or, for a stretch's difference entry, one past).
+    fn reached_positions(&self) -> Vec<std::ops::Range<usize>> {
+        let start = self.counted.region.start;
+        let counted = (self.reference.region.len() as usize).saturating_sub(self.skip);
+        let first_cell = self.first_cell;
+        self.touched
+            .iter()
+            .enumerate()
+            .filter(|&(_, &reached)| reached)
+            .filter_map(|(k, _)| {
+                let cell = first_cell + k as u64;
+                let (lo, hi) = (cell * BLOCK_GRID + 1, (cell + 1) * BLOCK_GRID);
+                let from = lo.saturating_sub(start) as usize;
+                let to = ((hi + 1).saturating_sub(start) as usize).min(counted);
+                (from < to).then_some(from..to)
+            })
+            .collect()
     }
 }
 

@@ -306,7 +306,7 @@ fn match_tallies_settle_into_each_positions_lanes() {
     let lanes = |forward: u64, reverse: u64, f1r2: u64, near: u64| {
         [forward | reverse << 32, f1r2 | near << 32]
     };
-    tally.settle(10, |_| true);
+    tally.settle(std::slice::from_ref(&(0..10)));
     let matches = &tally.corrections;
     let want = [
         lanes(0, 0, 0, 0),
@@ -327,7 +327,7 @@ fn match_tallies_settle_into_each_positions_lanes() {
     apart.bulk[2] = bulk_lanes(false);
     apart.bulk[6] = 0u64.wrapping_sub(bulk_lanes(false));
     apart.bulk[8] = bulk_lanes(false);
-    apart.settle(10, |j| !(6..8).contains(&j));
+    apart.settle(&[0..6, 8..10]);
     let matches = &apart.corrections;
     assert_eq!(matches[5], lanes(1, 0, 0, 0));
     assert_eq!(matches[6..8], [[0; 2]; 2]);
