@@ -5,7 +5,9 @@ use crate::version::{Versioned, SCHEMA_VERSION};
 use serde::{Deserialize, Serialize};
 
 /// Fragment counts of one strand at one position. Each fragment (read pair) counts once.
+/// Stored as the array `[a, c, g, t, del]` (a result holds thousands of them).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "[u32; 5]", into = "[u32; 5]")]
 pub struct BaseCounts {
     /// Fragments reading A.
     pub a: u32,
@@ -19,7 +21,24 @@ pub struct BaseCounts {
     pub del: u32,
 }
 
+impl From<[u32; 5]> for BaseCounts {
+    fn from([a, c, g, t, del]: [u32; 5]) -> Self {
+        Self { a, c, g, t, del }
+    }
+}
+
+impl From<BaseCounts> for [u32; 5] {
+    fn from(b: BaseCounts) -> Self {
+        [b.a, b.c, b.g, b.t, b.del]
+    }
+}
+
 impl BaseCounts {
+    /// No fragment at all (what a result leaves out).
+    pub fn is_zero(&self) -> bool {
+        *self == Self::default()
+    }
+
     /// Count for a base letter (`A`, `C`, `G`, `T`, upper or lower case); 0 for anything else.
     pub fn base(&self, base: u8) -> u32 {
         match base.to_ascii_uppercase() {
@@ -100,34 +119,35 @@ pub struct SiteCounts {
     /// Reverse-strand fragments.
     pub reverse: BaseCounts,
     /// Insertions after and deletions starting after this position.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indels: Vec<AlleleCount>,
     /// Expected number of fragments showing one specific wrong base by sequencing error alone:
     /// the sum over the bases here of their error probability 10^(-Q/10) / 3.
     pub expected_errors: f64,
     /// Multi-nucleotide variants starting at this position (see [`MnvCount`]), sorted by
     /// alt allele. Every changed position of an MNV is itself a reported site.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mnvs: Vec<MnvCount>,
     /// Of the fragments in `forward` + `reverse`, those whose base here is part of an MNV
     /// recorded at this or an earlier site (every position of its span, an unchanged middle
     /// base included; `del` is always 0). `alt − in_mnv` fragments carry the SNV alone: see
     /// [`SiteCounts::snv_only_support`].
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BaseCounts::is_zero")]
     pub in_mnv: BaseCounts,
     /// The reverse-strand part of `in_mnv` (counted on the strand the base was counted on).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BaseCounts::is_zero")]
     pub in_mnv_reverse: BaseCounts,
     /// Of the fragments in `forward` + `reverse`, those whose base here lies within
     /// `READ_END_WINDOW` (10) aligned bases of either end of the read it was taken from, soft
     /// clips excluded (for overlapping mates, the mate whose base was counted). `del` is
     /// always 0. An alt seen only near read ends is a classic artefact.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BaseCounts::is_zero")]
     pub near_read_end: BaseCounts,
     /// Of the fragments in `forward` + `reverse`, those in F1R2 orientation: the first read of
     /// the pair on the forward strand (its mate reverse), or an unpaired read forward. The
     /// rest are F2R1. Damage on one strand of the original molecule (formalin deamination,
     /// oxidation) shows in one orientation only; a real mutation shows in both.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BaseCounts::is_zero")]
     pub f1r2: BaseCounts,
 }
 
@@ -263,8 +283,9 @@ pub fn grid_line(pos: u64) -> u64 {
 }
 
 /// A run of consecutive positions without reportable alt evidence (the gVCF model), inside
-/// one cell of [`BLOCK_GRID`].
+/// one cell of [`BLOCK_GRID`]. Stored as the array `[start, end, min_depth, max_alt]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "(u64, u64, u32, u32)", into = "(u64, u64, u32, u32)")]
 pub struct ReferenceBlock {
     /// First position, 1-based.
     pub start: u64,
@@ -275,6 +296,23 @@ pub struct ReferenceBlock {
     /// Upper bound of alt fragments at any position of the block (below the reporting
     /// threshold, so 0 with the default threshold of one fragment).
     pub max_alt: u32,
+}
+
+impl From<(u64, u64, u32, u32)> for ReferenceBlock {
+    fn from((start, end, min_depth, max_alt): (u64, u64, u32, u32)) -> Self {
+        Self {
+            start,
+            end,
+            min_depth,
+            max_alt,
+        }
+    }
+}
+
+impl From<ReferenceBlock> for (u64, u64, u32, u32) {
+    fn from(b: ReferenceBlock) -> Self {
+        (b.start, b.end, b.min_depth, b.max_alt)
+    }
 }
 
 /// One candidate variant of one sample, with the per-sample test and its verdict.

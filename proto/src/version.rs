@@ -4,7 +4,10 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::fmt;
 
 /// The schema version written by this build. Bump it on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// 2: a result's base counts and reference blocks are arrays, and a site leaves out its empty
+/// indels and MNVs and its all-zero MNV, read-end and orientation counts.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A message type that carries a schema version and a human name for errors.
 pub trait Versioned: Serialize + DeserializeOwned {
@@ -72,24 +75,35 @@ pub fn encode<T: Versioned>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }
 
-/// Decodes a message, checking its schema version before its shape so that a message from a
-/// newer writer is reported as such rather than as a confusing missing-field error.
+/// Decodes a message and refuses one of another schema version. The bytes are parsed once;
+/// only when they do not fit this build's shape are they probed for their version, so that a
+/// message from a newer writer is reported as such rather than as a confusing missing-field
+/// error.
 pub fn decode<T: Versioned>(bytes: &[u8]) -> Result<T, DecodeError> {
-    let probe: VersionProbe =
-        serde_json::from_slice(bytes).map_err(|e| DecodeError::Malformed {
-            kind: T::KIND,
-            reason: e.to_string(),
-        })?;
-    let found = probe.schema_version.as_ref().and_then(|v| v.as_u64());
-    if found != Some(u64::from(SCHEMA_VERSION)) {
-        return Err(DecodeError::UnsupportedVersion {
-            kind: T::KIND,
-            found,
-            supported: SCHEMA_VERSION,
-        });
-    }
-    serde_json::from_slice(bytes).map_err(|e| DecodeError::Malformed {
+    let unsupported = |found| DecodeError::UnsupportedVersion {
         kind: T::KIND,
-        reason: e.to_string(),
-    })
+        found,
+        supported: SCHEMA_VERSION,
+    };
+    match serde_json::from_slice::<T>(bytes) {
+        Ok(value) if value.schema_version() == SCHEMA_VERSION => Ok(value),
+        Ok(value) => Err(unsupported(Some(u64::from(value.schema_version())))),
+        Err(e) => match serde_json::from_slice::<VersionProbe>(bytes) {
+            Ok(probe) => {
+                let found = probe.schema_version.as_ref().and_then(|v| v.as_u64());
+                if found == Some(u64::from(SCHEMA_VERSION)) {
+                    Err(DecodeError::Malformed {
+                        kind: T::KIND,
+                        reason: e.to_string(),
+                    })
+                } else {
+                    Err(unsupported(found))
+                }
+            }
+            Err(_) => Err(DecodeError::Malformed {
+                kind: T::KIND,
+                reason: e.to_string(),
+            }),
+        },
+    }
 }

@@ -86,13 +86,70 @@ fn result_round_trips_through_json() {
 }
 
 #[test]
-fn older_results_without_the_new_site_fields_still_decode() {
-    let old = r#"{"pos":5,"ref_base":"A","forward":{"a":1,"c":0,"g":0,"t":0,"del":0},
-        "reverse":{"a":0,"c":0,"g":0,"t":0,"del":0},"indels":[],"expected_errors":0.5}"#;
-    let s: SiteCounts = serde_json::from_str(old).unwrap();
-    assert!(s.mnvs.is_empty());
-    assert_eq!(s.in_mnv, BaseCounts::default());
-    assert_eq!(s.near_read_end.total(), 0);
+fn a_site_stores_its_counts_as_arrays_and_leaves_out_what_is_empty() {
+    let plain = SiteCounts {
+        pos: 5,
+        ref_base: 'A',
+        forward: BaseCounts {
+            a: 1,
+            t: 2,
+            ..Default::default()
+        },
+        expected_errors: 0.5,
+        ..Default::default()
+    };
+    let json = serde_json::to_string(&plain).unwrap();
+    assert_eq!(
+        json,
+        r#"{"pos":5,"ref_base":"A","forward":[1,0,0,2,0],"reverse":[0,0,0,0,0],"expected_errors":0.5}"#
+    );
+    assert_eq!(serde_json::from_str::<SiteCounts>(&json).unwrap(), plain);
+    let full = SiteCounts {
+        indels: vec![AlleleCount {
+            allele: "-2".into(),
+            forward: 1,
+            reverse: 0,
+        }],
+        mnvs: vec![MnvCount {
+            ref_allele: "AC".into(),
+            alt_allele: "GT".into(),
+            forward: 0,
+            reverse: 1,
+        }],
+        in_mnv: BaseCounts {
+            g: 1,
+            ..Default::default()
+        },
+        in_mnv_reverse: BaseCounts {
+            g: 1,
+            ..Default::default()
+        },
+        near_read_end: BaseCounts {
+            t: 1,
+            ..Default::default()
+        },
+        f1r2: BaseCounts {
+            a: 1,
+            del: 3,
+            ..Default::default()
+        },
+        ..plain
+    };
+    let json = serde_json::to_string(&full).unwrap();
+    assert!(json.contains(r#""f1r2":[1,0,0,0,3]"#), "{json}");
+    assert_eq!(serde_json::from_str::<SiteCounts>(&json).unwrap(), full);
+    let block = ReferenceBlock {
+        start: 1,
+        end: 1024,
+        min_depth: 30,
+        max_alt: 2,
+    };
+    let json = serde_json::to_string(&block).unwrap();
+    assert_eq!(json, "[1,1024,30,2]");
+    assert_eq!(
+        serde_json::from_str::<ReferenceBlock>(&json).unwrap(),
+        block
+    );
 }
 
 #[test]
@@ -197,7 +254,7 @@ fn unknown_schema_version_is_rejected_with_a_clear_error() {
         DecodeError::UnsupportedVersion {
             kind: "region job",
             found: Some(99),
-            supported: 1
+            supported: crate::SCHEMA_VERSION
         }
     );
     assert!(err.to_string().contains("schema_version 99"));

@@ -90,7 +90,7 @@ fn token() -> impl Strategy<Value = &'static [u8]> {
         b"\"\\ud800\"",
         b",",
         b":",
-        b"\"schema_version\":1,",
+        b"\"schema_version\":2,",
         b"\"status\":\"done\",",
         b"9",
     ])
