@@ -7,7 +7,7 @@
 //! throughput, and the publish rate with confirms, one at a time and pipelined.
 
 use esr1_proto::{EventKind, JobEvent, RegionJob};
-use esr1_worker::queue::{connect, publish, publish_jobs, Topology, CONFIRM_WINDOW};
+use esr1_worker::queue::{connect, publish, publish_event, publish_jobs, Topology, CONFIRM_WINDOW};
 use futures_lite::StreamExt;
 use lapin::options::{
     BasicAckOptions, BasicConsumeOptions, BasicQosOptions, ExchangeDeleteOptions,
@@ -70,7 +70,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             FieldTable::default(),
         )
         .await?;
-    let events_exchange = t.events_exchange();
+    let topology = t.clone();
     let worker_task = tokio::spawn(async move {
         while let Some(Ok(d)) = jobs.next().await {
             let Ok(job) = esr1_proto::decode::<RegionJob>(&d.data) else {
@@ -85,10 +85,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 },
                 "bench",
             );
-            if publish(&worker, &events_exchange, run, &job.job_id, &event)
-                .await
-                .is_err()
-            {
+            if publish_event(&worker, &topology, &event).await.is_err() {
                 break;
             }
             let _ = d.ack(BasicAckOptions::default()).await;

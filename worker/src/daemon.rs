@@ -21,8 +21,8 @@ use crate::error::{FailureKind, JobError};
 use crate::job::{run_job, Caches};
 use crate::metrics::WorkerMetrics;
 use crate::queue::{
-    connect_within, publish, publish_body, redact, ConnectError, Context, QueueError, Topology,
-    REFUSED_HEADER,
+    connect_within, publish_body, publish_event, redact, ConnectError, Context, QueueError,
+    Topology, REFUSED_HEADER,
 };
 use crate::signing::{JobKey, SIGNATURE_HEADER};
 use crate::storage::SharedStorage;
@@ -403,14 +403,7 @@ async fn run_and_settle(
     match stored {
         Ok(Some(event)) => {
             let failed = matches!(event.kind, EventKind::Failed { .. });
-            let published = publish(
-                ch,
-                &Topology::new(&config.prefix).events_exchange(),
-                &job.run_id,
-                &job.job_id,
-                &event,
-            )
-            .await;
+            let published = publish_event(ch, &Topology::new(&config.prefix), &event).await;
             match published {
                 Ok(()) => {}
                 // The run's coordinator finished and removed its events queue: the result

@@ -4,24 +4,31 @@
 //! <p>.jobs (topic exchange) ──#──▶ <p>.jobs (quorum queue, delivery limit, DLX <p>.dlx)
 //! <p>.dlx  (topic exchange) ──#──▶ <p>.dead             every dead letter (operators)
 //!                           ──run─▶ <p>.dead.<run>      the run's dead jobs (coordinator)
-//! <p>.events (direct)       ──run─▶ <p>.events.<run>    the run's job events (coordinator)
+//! <p>.events (direct)       ──run─▶ <p>.events.<run>    the run's job events (coordinator;
+//!                                                          classic queue, transient events)
 //! ```
 //! Jobs are published with the run id as routing key, so a dead-lettered job (which keeps its
 //! routing key) reaches its run's dead-letter queue. Everything is declared idempotently by
-//! whoever starts first; messages are persistent and every publish is confirmed; jobs are published with
-//! pipelined confirms ([`publish_jobs`]).
+//! whoever starts first; every publish is confirmed; jobs are published with pipelined
+//! confirms ([`publish_jobs`]). Jobs and dead letters are persistent, in quorum queues. A
+//! job's event only tells the coordinator early that its outcome is in the store, which the
+//! coordinator also lists every two seconds and when it starts, so events are transient, in
+//! a classic queue ([`publish_event`]): a broker restart may drop some, and their jobs are
+//! settled from the store. That spares the broker a quorum-log write and sync per job.
+
+mod publish;
+
+pub use publish::{
+    message_properties, publish, publish_body, publish_event, publish_job, publish_jobs,
+    CONFIRM_WINDOW,
+};
 
 use crate::retry::RetryBudget;
-use crate::signing::{JobKey, SIGNATURE_HEADER};
-use esr1_proto::{encode, RegionJob, Versioned, SCHEMA_VERSION};
 use lapin::options::{
-    BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions,
-    QueueDeclareOptions,
+    ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
 };
 use lapin::types::{AMQPValue, FieldTable};
-use lapin::{
-    BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind, PublisherConfirm,
-};
+use lapin::{Channel, Connection, ConnectionProperties, ExchangeKind};
 use std::time::Duration;
 
 /// Default prefix of every exchange and queue name.
@@ -101,13 +108,18 @@ fn durable_queue() -> QueueDeclareOptions {
     }
 }
 
-fn quorum_args() -> FieldTable {
+fn queue_type(kind: &str) -> FieldTable {
     let mut args = FieldTable::default();
-    args.insert(
-        "x-queue-type".into(),
-        AMQPValue::LongString("quorum".into()),
-    );
+    args.insert("x-queue-type".into(), AMQPValue::LongString(kind.into()));
     args
+}
+
+fn quorum_args() -> FieldTable {
+    queue_type("quorum")
+}
+
+fn classic_args() -> FieldTable {
+    queue_type("classic")
 }
 
 impl Topology {
@@ -226,13 +238,21 @@ impl Topology {
         Ok(())
     }
 
-    /// Declares a run's events and dead-letter queues (idempotent).
+    /// Declares a run's events (classic) and dead-letter (quorum) queues (idempotent).
     pub async fn declare_run(&self, ch: &Channel, run_id: &str) -> Result<(), QueueError> {
-        for (queue, exchange) in [
-            (self.run_events(run_id), self.events_exchange()),
-            (self.run_dead_letters(run_id), self.dead_letter_exchange()),
+        for (queue, exchange, args) in [
+            (
+                self.run_events(run_id),
+                self.events_exchange(),
+                classic_args(),
+            ),
+            (
+                self.run_dead_letters(run_id),
+                self.dead_letter_exchange(),
+                quorum_args(),
+            ),
         ] {
-            ch.queue_declare(queue.as_str().into(), durable_queue(), quorum_args())
+            ch.queue_declare(queue.as_str().into(), durable_queue(), args)
                 .await
                 .context(format!("declaring queue {queue}"))?;
             ch.queue_bind(
@@ -414,149 +434,6 @@ pub fn redact(url: &str) -> String {
             format!("{}{user}:***{}", &url[..s + 3], &url[at..])
         }
         _ => url.to_owned(),
-    }
-}
-
-/// Publishes a versioned message persistently and waits for the broker's confirm. The
-/// message is mandatory: an unroutable message is an error, not a silent drop.
-pub async fn publish<T: Versioned>(
-    ch: &Channel,
-    exchange: &str,
-    routing_key: &str,
-    message_id: &str,
-    message: &T,
-) -> Result<(), QueueError> {
-    let what = format!("{} {message_id}", T::KIND);
-    let props = message_properties(message_id, FieldTable::default());
-    publish_body(ch, exchange, routing_key, &what, &encode(message), props).await
-}
-
-/// Publishes a job, signed with `key` when there is one (see [`crate::signing`]).
-pub async fn publish_job(
-    ch: &Channel,
-    exchange: &str,
-    routing_key: &str,
-    job: &RegionJob,
-    key: Option<&JobKey>,
-) -> Result<(), QueueError> {
-    publish_jobs(ch, exchange, routing_key, &[job], key, |_| {}).await
-}
-
-/// Publishes at most this many jobs ahead of their confirms (see [`publish_jobs`]).
-pub const CONFIRM_WINDOW: usize = 512;
-
-/// Publishes jobs with pipelined confirms: up to [`CONFIRM_WINDOW`] messages are in flight
-/// before the oldest confirm is awaited, so publishing costs about one round trip per window,
-/// not per job. Confirms are checked in publish order and `confirmed` is called for each job
-/// the broker accepted, before the next is awaited; the first refusal (unroutable, nack, lost
-/// connection) is the error, and jobs after it may or may not have been queued (publishing
-/// again is safe: results are idempotent by job id).
-pub async fn publish_jobs(
-    ch: &Channel,
-    exchange: &str,
-    routing_key: &str,
-    jobs: &[&RegionJob],
-    key: Option<&JobKey>,
-    mut confirmed: impl FnMut(&RegionJob),
-) -> Result<(), QueueError> {
-    let mut in_flight = std::collections::VecDeque::with_capacity(CONFIRM_WINDOW.min(jobs.len()));
-    for job in jobs {
-        if in_flight.len() == CONFIRM_WINDOW {
-            if let Some((done, confirm)) = in_flight.pop_front() {
-                settle(confirm)
-                    .await
-                    .map_err(|detail| job_failed(done, exchange, detail))?;
-                confirmed(done);
-            }
-        }
-        let body = encode(*job);
-        let mut headers = FieldTable::default();
-        if let Some(key) = key {
-            headers.insert(
-                SIGNATURE_HEADER.into(),
-                AMQPValue::LongString(key.sign(&body).as_str().into()),
-            );
-        }
-        let props = message_properties(&job.job_id, headers);
-        let confirm = send(ch, exchange, routing_key, &body, props)
-            .await
-            .map_err(|e| job_failed(job, exchange, e.to_string()))?;
-        in_flight.push_back((*job, confirm));
-    }
-    for (done, confirm) in in_flight {
-        settle(confirm)
-            .await
-            .map_err(|detail| job_failed(done, exchange, detail))?;
-        confirmed(done);
-    }
-    Ok(())
-}
-
-/// The error of a job's publish (named only when it failed: nothing is formatted per job
-/// that succeeds).
-fn job_failed(job: &RegionJob, exchange: &str, detail: String) -> QueueError {
-    QueueError {
-        action: format!(
-            "publishing {} {} to {exchange}",
-            RegionJob::KIND,
-            job.job_id
-        ),
-        detail,
-    }
-}
-
-/// The properties of a persistent JSON message of this schema, with extra headers.
-pub fn message_properties(message_id: &str, mut headers: FieldTable) -> BasicProperties {
-    headers.insert("schema_version".into(), AMQPValue::LongUInt(SCHEMA_VERSION));
-    BasicProperties::default()
-        .with_message_id(message_id.into())
-        .with_content_type("application/json".into())
-        .with_delivery_mode(2)
-        .with_headers(headers)
-}
-
-/// Publishes bytes with their properties (mandatory, persistent as the properties say) and
-/// waits for the confirm; `what` names the message in errors.
-pub async fn publish_body(
-    ch: &Channel,
-    exchange: &str,
-    routing_key: &str,
-    what: &str,
-    body: &[u8],
-    props: BasicProperties,
-) -> Result<(), QueueError> {
-    let answer = match send(ch, exchange, routing_key, body, props).await {
-        Ok(confirm) => settle(confirm).await,
-        Err(e) => Err(e.to_string()),
-    };
-    answer.map_err(|detail| QueueError {
-        action: format!("publishing {what} to {exchange}"),
-        detail,
-    })
-}
-
-/// Sends one mandatory message; the broker's answer comes with [`settle`].
-async fn send(
-    ch: &Channel,
-    exchange: &str,
-    routing_key: &str,
-    body: &[u8],
-    props: BasicProperties,
-) -> Result<PublisherConfirm, lapin::Error> {
-    let options = BasicPublishOptions {
-        mandatory: true,
-        ..BasicPublishOptions::default()
-    };
-    ch.basic_publish(exchange.into(), routing_key.into(), options, body, props)
-        .await
-}
-
-/// The broker's answer to one publish: accepted and routed, or what went wrong.
-async fn settle(confirm: PublisherConfirm) -> Result<(), String> {
-    match confirm.await.map_err(|e| e.to_string())? {
-        lapin::Confirmation::Ack(None) => Ok(()),
-        lapin::Confirmation::Ack(Some(_)) => Err(UNROUTABLE.into()),
-        other => Err(format!("the broker did not accept the message ({other:?})")),
     }
 }
 
