@@ -45,21 +45,15 @@ impl Counts<'_> {
 /// Walks a BAI's counts: every count must be one the bytes that follow can hold (a mutated
 /// count made noodles reserve 247 GB).
 pub fn check_bai_counts(uri: &str, bytes: &[u8]) -> Result<(), JobError> {
-    let c = Counts { uri, bytes };
     // After the magic (noodles checks it): the reference sequences, each its bins (an id,
     // then chunks of 16 bytes) and its linear index (8 bytes an interval).
-    let (references, mut at) = c.count(4, "number of reference sequences", 8)?;
-    for _ in 0..references {
-        let (bins, next) = c.count(at, "number of bins", 8)?;
-        at = next;
-        for _ in 0..bins {
-            let (chunks, next) = c.count(at + 4, "number of chunks", 16)?;
-            at = next + chunks * 16;
-        }
-        let (intervals, next) = c.count(at, "number of intervals", 8)?;
-        at = next + intervals * 8;
-    }
-    Ok(())
+    let bai = Layout {
+        reference_bytes: 8,
+        bin_bytes: 8,
+        chunks_at: 4,
+        intervals: true,
+    };
+    bai.walk(&Counts { uri, bytes }, 4)
 }
 
 /// Inflates a CSI (BGZF) and walks its counts as [`check_bai_counts`] does a BAI's; a CSI that
@@ -83,16 +77,46 @@ fn check_csi_within(uri: &str, compressed: &[u8], most: u64) -> Result<(), JobEr
     // After the magic, minimum shift and depth: the auxiliary data, then the reference
     // sequences, each its bins (an id, an offset, then chunks of 16 bytes).
     let (aux, at) = c.count(12, "auxiliary data length", 1)?;
-    let (references, mut at) = c.count(at + aux, "number of reference sequences", 4)?;
-    for _ in 0..references {
-        let (bins, next) = c.count(at, "number of bins", 16)?;
-        at = next;
-        for _ in 0..bins {
-            let (chunks, next) = c.count(at + 12, "number of chunks", 16)?;
-            at = next + chunks * 16;
+    let csi = Layout {
+        reference_bytes: 4,
+        bin_bytes: 16,
+        chunks_at: 12,
+        intervals: false,
+    };
+    csi.walk(&c, at + aux)
+}
+
+/// Where a binning index's counts lie in a reference sequence's entry.
+struct Layout {
+    /// Fewest bytes of a reference sequence (its counts).
+    reference_bytes: usize,
+    /// Fewest bytes of a bin (before its chunks).
+    bin_bytes: usize,
+    /// Offset of a bin's chunk count in the bin.
+    chunks_at: usize,
+    /// Whether a linear index (8 bytes an interval) follows the bins.
+    intervals: bool,
+}
+
+impl Layout {
+    /// Walks the reference sequences from their count at `at`.
+    fn walk(&self, c: &Counts<'_>, at: usize) -> Result<(), JobError> {
+        let (references, mut at) =
+            c.count(at, "number of reference sequences", self.reference_bytes)?;
+        for _ in 0..references {
+            let (bins, next) = c.count(at, "number of bins", self.bin_bytes)?;
+            at = next;
+            for _ in 0..bins {
+                let (chunks, next) = c.count(at + self.chunks_at, "number of chunks", 16)?;
+                at = next + chunks * 16;
+            }
+            if self.intervals {
+                let (intervals, next) = c.count(at, "number of intervals", 8)?;
+                at = next + intervals * 8;
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Refuses a BAI/CSI holding a bin beyond its depth's last bin: noodles' query indexes a
