@@ -23,6 +23,7 @@ pub(super) struct Seeds {
     bai: Vec<u8>,
     pub(super) reference: [Vec<u8>; 3],
     cram: OnceLock<[Vec<u8>; 2]>,
+    csi: OnceLock<Vec<u8>>,
 }
 
 /// The files of sample P01_C1 of the seed cohort in `format`, and its reference's path.
@@ -58,6 +59,24 @@ impl Seeds {
     }
 }
 
+impl Seeds {
+    /// A CSI of the seed BAM, made by `samtools index -c`.
+    fn csi(&self) -> &[u8] {
+        self.csi.get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            let bam = dir.path().join("s.bam");
+            std::fs::write(&bam, &self.bam).unwrap_or_else(|e| panic!("{e}"));
+            let status = std::process::Command::new("samtools")
+                .args(["index", "-c"])
+                .arg(&bam)
+                .status()
+                .unwrap_or_else(|e| panic!("samtools (Debian package samtools): {e}"));
+            assert!(status.success(), "samtools index -c failed");
+            read(&dir.path().join("s.bam.csi"))
+        })
+    }
+}
+
 pub(super) fn seeds() -> &'static Seeds {
     static SEEDS: OnceLock<Seeds> = OnceLock::new();
     SEEDS.get_or_init(|| {
@@ -74,9 +93,13 @@ pub(super) fn seeds() -> &'static Seeds {
             bai: read(&bams.join("P01_C1.bam.bai")),
             reference: [read(&fa), side(".fai"), side(".gzi")],
             cram: OnceLock::new(),
+            csi: OnceLock::new(),
         }
     })
 }
+
+/// Names of the seed BAM beside a CSI (and no BAI).
+const CSI: (&str, &str) = ("mem/s.bam", "mem/s.bam.csi");
 
 /// Regions of the seed's hotspot window (reads) and one past its reads (no chunks).
 const REGIONS: [(u64, u64); 3] = [
@@ -93,13 +116,22 @@ fn run(
     index: Vec<u8>,
     region: (u64, u64),
 ) -> Result<esr1_proto::RegionResult, esr1_worker::JobError> {
+    if cram {
+        run_as(("mem/s.cram", "mem/s.cram.crai"), file, index, region)
+    } else {
+        run_as(("mem/s.bam", "mem/s.bam.bai"), file, index, region)
+    }
+}
+
+/// [`run`] with the alignment file and its index stored under these names.
+fn run_as(
+    (name, ix): (&str, &str),
+    file: Vec<u8>,
+    index: Vec<u8>,
+    region: (u64, u64),
+) -> Result<esr1_proto::RegionResult, esr1_worker::JobError> {
     let s = seeds();
     let storage = MemoryStorage::default();
-    let (name, ix) = if cram {
-        ("mem/s.cram", "mem/s.cram.crai")
-    } else {
-        ("mem/s.bam", "mem/s.bam.bai")
-    };
     storage.insert(name, file);
     storage.insert(ix, index);
     storage.insert("mem/ref.fa.gz", s.reference[0].clone());
@@ -326,6 +358,25 @@ proptest! {
     }
 
     #[test]
+    fn csi_bytes_mutated_give_an_error_never_a_panic(
+        inside in any::<bool>(),
+        edits in mutations(6),
+        region in 0usize..3,
+    ) {
+        let csi = seeds().csi();
+        // Raw bytes (mostly stopped by the BGZF checksums), or the inflated index mutated and
+        // compressed again, so the mutations reach the counts and offsets.
+        let mutated = if inside {
+            let mut w = bgzf::io::Writer::new(Vec::new());
+            w.write_all(&mutate(&inflate(csi), &edits)).unwrap_or_else(|e| panic!("{e}"));
+            w.finish().unwrap_or_else(|e| panic!("{e}"))
+        } else {
+            mutate(csi, &edits)
+        };
+        let _ = run_as(CSI, seeds().bam.clone(), mutated, REGIONS[region]);
+    }
+
+    #[test]
     fn arbitrary_bytes_as_alignment_file_or_index_give_an_error_never_a_panic(
         cram in any::<bool>(),
         file in prop::collection::vec(any::<u8>(), 0..256),
@@ -363,6 +414,13 @@ fn the_seeds_count_reads_so_mutations_start_from_a_working_file() {
             "cram={cram}: the seed job counted no reads: {reads:?}"
         );
     }
+    let with_csi = run_as(CSI, s.bam.clone(), s.csi().to_vec(), REGIONS[0]);
+    let with_bai = run(false, s.bam.clone(), s.bai.clone(), REGIONS[0]);
+    assert_eq!(
+        with_csi.map(|r| r.qc.reads_seen).ok(),
+        with_bai.map(|r| r.qc.reads_seen).ok(),
+        "the seed BAM counts the same reads through its CSI"
+    );
 }
 
 /// Found by `bai_offsets_pointing_anywhere…` (minimal input: the third virtual position of
