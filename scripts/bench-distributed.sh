@@ -15,7 +15,9 @@
 # coordinator's phase log line), the coordinator's CPU seconds in it, the workers' CPU seconds
 # (from their start to the run's end) and the broker's over the run (the process listening on
 # the broker's port, read from /proc; 0 when it cannot be told), jobs/s (median of N) and the
-# speed-up over the first count;
+# speed-up over the first count, and the bound the cores set on it (the first count's phase over
+# this count's CPU seconds of workers, coordinator and broker spread over min(workers, cores)
+# cores with none idle; the workers' CPU includes their start, so it errs low);
 # then `cargo bench -p esr1-worker --bench queue_overhead` (publish with confirm → delivery →
 # event → ack: sequential round trips and pipelined throughput) unless --no-queue-bench.
 # Needs a broker on ESR1_AMQP_URL (default amqp://guest:guest@127.0.0.1:5672/%2f; started with
@@ -33,7 +35,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --no-queue-bench) queue_bench=""; shift ;;
     --work) work=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -131,16 +133,16 @@ EOF
   done
 done
 python3 - "$rows" <<'EOF'
-import statistics, sys
+import os, statistics, sys
 rows = [line.split("\t") for line in open(sys.argv[1]) if line.strip()]
 by = {}
 for w, jobs, failed, wall, cpu, workers_cpu, broker_cpu in rows:
     by.setdefault(int(w), []).append(
         (int(jobs), int(failed), float(wall), float(cpu), float(workers_cpu), float(broker_cpu)))
 print(f"{'workers':>7} {'jobs':>5} {'failed':>6} {'jobs phase s':>12} {'coord CPU s':>11} "
-      f"{'workers CPU s':>13} {'broker CPU s':>12} {'jobs/s':>7} {'speed-up':>8}"
+      f"{'workers CPU s':>13} {'broker CPU s':>12} {'jobs/s':>7} {'speed-up':>8} {'bound':>6}"
       f"   (median of {len(next(iter(by.values())))})")
-first = None
+first = first_wall = None
 for w in sorted(by):
     jobs, failed = by[w][0][0], by[w][0][1]
     wall = statistics.median(r[2] for r in by[w])
@@ -149,8 +151,13 @@ for w in sorted(by):
     broker_cpu = statistics.median(r[5] for r in by[w])
     rate = jobs / wall
     first = first or rate
+    first_wall = first_wall or wall
+    # The speed-up the cores allow: the first count's phase over this one's CPU (workers,
+    # coordinator, broker) spread over min(workers, cores) cores with none idle.
+    busy = min(w, os.cpu_count() or 1)
+    bound = f"{first_wall / ((workers_cpu + cpu + broker_cpu) / busy):.2f}" if w > 1 else "-"
     print(f"{w:>7} {jobs:>5} {failed:>6} {wall:>12.2f} {cpu:>11.2f} {workers_cpu:>13.2f} "
-          f"{broker_cpu:>12.2f} {rate:>7.2f} {rate / first:>8.2f}")
+          f"{broker_cpu:>12.2f} {rate:>7.2f} {rate / first:>8.2f} {bound:>6}")
 EOF
 if [ -n "$queue_bench" ]; then
   echo "queue overhead (cargo bench -p esr1-worker --bench queue_overhead):"
