@@ -88,22 +88,17 @@ pub fn decode<T: Versioned>(bytes: &[u8]) -> Result<T, DecodeError> {
     match serde_json::from_slice::<T>(bytes) {
         Ok(value) if value.schema_version() == SCHEMA_VERSION => Ok(value),
         Ok(value) => Err(unsupported(Some(u64::from(value.schema_version())))),
-        Err(e) => match serde_json::from_slice::<VersionProbe>(bytes) {
-            Ok(probe) => {
-                let found = probe.schema_version.as_ref().and_then(|v| v.as_u64());
-                if found == Some(u64::from(SCHEMA_VERSION)) {
-                    Err(DecodeError::Malformed {
-                        kind: T::KIND,
-                        reason: e.to_string(),
-                    })
-                } else {
-                    Err(unsupported(found))
-                }
+        Err(e) => {
+            // The version the bytes carry, when they are JSON with such a field at all.
+            let probed = serde_json::from_slice::<VersionProbe>(bytes)
+                .map(|p| p.schema_version.as_ref().and_then(|v| v.as_u64()));
+            match probed {
+                Ok(found) if found != Some(u64::from(SCHEMA_VERSION)) => Err(unsupported(found)),
+                _ => Err(DecodeError::Malformed {
+                    kind: T::KIND,
+                    reason: e.to_string(),
+                }),
             }
-            Err(_) => Err(DecodeError::Malformed {
-                kind: T::KIND,
-                reason: e.to_string(),
-            }),
-        },
+        }
     }
 }

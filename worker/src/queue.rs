@@ -114,14 +114,6 @@ fn queue_type(kind: &str) -> FieldTable {
     args
 }
 
-fn quorum_args() -> FieldTable {
-    queue_type("quorum")
-}
-
-fn classic_args() -> FieldTable {
-    queue_type("classic")
-}
-
 impl Topology {
     /// The topology under a name prefix.
     pub fn new(prefix: &str) -> Self {
@@ -182,7 +174,7 @@ impl Topology {
         .await
         .context(format!("declaring exchange {dlx}"))?;
         let dead = self.dead_letters();
-        ch.queue_declare(dead.as_str().into(), durable_queue(), quorum_args())
+        ch.queue_declare(dead.as_str().into(), durable_queue(), queue_type("quorum"))
             .await
             .context(format!("declaring queue {dead}"))?;
         ch.queue_bind(
@@ -204,7 +196,7 @@ impl Topology {
         )
         .await
         .context(format!("declaring exchange {jobs}"))?;
-        let mut args = quorum_args();
+        let mut args = queue_type("quorum");
         args.insert(
             "x-delivery-limit".into(),
             AMQPValue::LongInt(DELIVERY_LIMIT),
@@ -244,12 +236,12 @@ impl Topology {
             (
                 self.run_events(run_id),
                 self.events_exchange(),
-                classic_args(),
+                queue_type("classic"),
             ),
             (
                 self.run_dead_letters(run_id),
                 self.dead_letter_exchange(),
-                quorum_args(),
+                queue_type("quorum"),
             ),
         ] {
             ch.queue_declare(queue.as_str().into(), durable_queue(), args)

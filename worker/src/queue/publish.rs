@@ -17,9 +17,7 @@ pub async fn publish<T: Versioned>(
     message_id: &str,
     message: &T,
 ) -> Result<(), QueueError> {
-    let what = format!("{} {message_id}", T::KIND);
-    let props = message_properties(message_id, FieldTable::default());
-    publish_body(ch, exchange, routing_key, &what, &encode(message), props).await
+    publish_as(ch, (exchange, routing_key), message_id, message, PERSISTENT).await
 }
 
 /// Publishes a job's event to its run's events queue, transient (see the module docs), and
@@ -29,15 +27,34 @@ pub async fn publish_event(
     topology: &Topology,
     event: &JobEvent,
 ) -> Result<(), QueueError> {
-    let what = format!("{} {}", JobEvent::KIND, event.job_id);
-    let props =
-        message_properties(&event.job_id, FieldTable::default()).with_delivery_mode(TRANSIENT);
     let exchange = topology.events_exchange();
-    publish_body(ch, &exchange, &event.run_id, &what, &encode(event), props).await
+    publish_as(
+        ch,
+        (&exchange, &event.run_id),
+        &event.job_id,
+        event,
+        TRANSIENT,
+    )
+    .await
 }
 
-/// AMQP delivery mode of a message the broker keeps in memory only.
+/// AMQP delivery modes: kept in memory only, or written to disk.
 const TRANSIENT: u8 = 1;
+const PERSISTENT: u8 = 2;
+
+/// [`publish`] with the given delivery mode.
+async fn publish_as<T: Versioned>(
+    ch: &Channel,
+    (exchange, routing_key): (&str, &str),
+    message_id: &str,
+    message: &T,
+    delivery_mode: u8,
+) -> Result<(), QueueError> {
+    let what = format!("{} {message_id}", T::KIND);
+    let props =
+        message_properties(message_id, FieldTable::default()).with_delivery_mode(delivery_mode);
+    publish_body(ch, exchange, routing_key, &what, &encode(message), props).await
+}
 
 /// Publishes a job, signed with `key` when there is one (see [`crate::signing`]).
 pub async fn publish_job(
@@ -119,7 +136,7 @@ pub fn message_properties(message_id: &str, mut headers: FieldTable) -> BasicPro
     BasicProperties::default()
         .with_message_id(message_id.into())
         .with_content_type("application/json".into())
-        .with_delivery_mode(2)
+        .with_delivery_mode(PERSISTENT)
         .with_headers(headers)
 }
 

@@ -57,7 +57,9 @@ pub fn check_bai_counts(uri: &str, bytes: &[u8]) -> Result<(), JobError> {
 }
 
 /// Inflates a CSI (BGZF) and walks its counts as [`check_bai_counts`] does a BAI's; a CSI that
-/// does not inflate, or inflates past [`MAX_CSI_BYTES`], is refused.
+/// does not inflate, or inflates past [`MAX_CSI_BYTES`], is refused. noodles inflates it
+/// again to read it (its reader of inflated bytes is private): once per sample and worker,
+/// a few MB at most.
 pub fn check_csi_counts(uri: &str, compressed: &[u8]) -> Result<(), JobError> {
     check_csi_within(uri, compressed, MAX_CSI_BYTES)
 }
