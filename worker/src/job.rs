@@ -5,6 +5,7 @@
 //! it.
 
 use crate::bisect::{bisect_start, bisected_chunks, BamFile};
+use crate::cram_query::{count_cram, CramError};
 use crate::cram_reference::cram_repository;
 use crate::error::{storage_failure, JobError};
 use crate::integrity::check_index_fits;
@@ -20,7 +21,7 @@ use noodles::bgzf::VirtualPosition;
 use noodles::core::region::Interval;
 use noodles::csi::{self, binning_index::index::reference_sequence::bin::Chunk};
 use noodles::sam::alignment::Record as _;
-use noodles::{bam, core::Position, core::Region, cram};
+use noodles::{bam, core::Position, cram};
 
 /// What a worker keeps between jobs: opened alignment files and reference indexes. The daemon
 /// holds one for its life, the embedded runner one per run; nothing is cached process-wide.
@@ -189,7 +190,6 @@ pub fn read_job<S: RecordSink>(
         source.size,
         stats.clone(),
     );
-    let query_region = Region::new(region.contig.as_str(), s..=e);
     let corrupt = |e: std::io::Error| match stats.borrow_mut().failure.take() {
         Some(failure) => storage_failure("alignment file", &failure),
         None => JobError::permanent(format!(
@@ -197,9 +197,6 @@ pub fn read_job<S: RecordSink>(
             if source.is_cram() { "CRAM" } else { "BAM" },
             source.uri
         )),
-    };
-    let cannot_query = |e: std::io::Error| {
-        JobError::permanent(format!("cannot query {region} in {}: {e}", source.uri))
     };
     let invalid_record = |e: std::io::Error| {
         JobError::permanent(format!("invalid record in {} at {region}: {e}", source.uri))
@@ -226,13 +223,18 @@ pub fn read_job<S: RecordSink>(
                 index,
                 region,
             )?;
-            let mut reader = cram::io::reader::Builder::default()
-                .set_reference_sequence_repository(repository)
-                .build_from_reader(slice);
-            let query = reader
-                .query(header, index, &query_region)
-                .map_err(cannot_query)?;
-            count_all(sink, header, query.records(), corrupt, invalid_record)?;
+            let mut reader = cram::io::Reader::new(slice);
+            count_cram(
+                &mut reader,
+                &repository,
+                (header, index),
+                (rid, Interval::from(s..=e)),
+                sink,
+            )
+            .map_err(|e| match e {
+                CramError::Corrupt(e) => corrupt(e),
+                CramError::Invalid(e) => invalid_record(e),
+            })?;
         }
     }
     let stats = stats.borrow();
@@ -311,23 +313,6 @@ pub fn check_contents(
                 return Err(differs(planned, want, &now));
             }
         }
-    }
-    Ok(())
-}
-
-/// Feeds every record of a query to the counter; a decoding error is `corrupt`, a record the
-/// counter cannot read is `invalid`.
-fn count_all<R: noodles::sam::alignment::Record, S: RecordSink>(
-    counter: &mut S,
-    header: &noodles::sam::Header,
-    records: impl Iterator<Item = std::io::Result<R>>,
-    corrupt: impl Fn(std::io::Error) -> JobError,
-    invalid: impl Fn(std::io::Error) -> JobError,
-) -> Result<(), JobError> {
-    for record in records {
-        counter
-            .add_record(header, &record.map_err(&corrupt)?)
-            .map_err(&invalid)?;
     }
     Ok(())
 }

@@ -15,7 +15,8 @@
 //!   per-worker [`source::SourceCache`]; [`slice`](mod@slice) — planning and fetching the bytes of one region;
 //!   [`reference`](mod@reference) — FASTA slices through `.fai`/`.gzi` and the per-worker
 //!   [`reference::ReferenceCache`]; [`cram_reference`] — the reference a CRAM query decodes
-//!   with, read for the containers' span only; [`bisect`] — where a small region's records
+//!   with, read for the containers' span only; [`cram_query`] — a CRAM region's records
+//!   handed to the counter as they are decoded; [`bisect`] — where a small region's records
 //!   start in a large BAM index chunk.
 //! * [`integrity`] — whether an opened alignment file is whole and its index its own (for
 //!   `check`).
@@ -29,6 +30,7 @@ pub mod blocks;
 pub mod cache;
 pub mod checksum;
 pub mod contig;
+pub mod cram_query;
 pub mod cram_reference;
 pub mod daemon;
 pub mod error;
@@ -52,6 +54,6 @@ pub mod untrusted;
 pub use error::{FailureKind, JobError};
 
 /// Version of the counting model; part of every job id (the coordinator stamps it on jobs)
-/// and of `esr1_*_build_info`.
-pub const MODEL_VERSION: &str = concat!("esr1-count-5-", env!("CARGO_PKG_VERSION"));
+/// and of `esr1_*_build_info`. 6: a CRAM container with several slices is counted once.
+pub const MODEL_VERSION: &str = concat!("esr1-count-6-", env!("CARGO_PKG_VERSION"));
 pub use job::{run_job, run_local_job, Caches};
