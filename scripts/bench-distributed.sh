@@ -4,7 +4,7 @@
 #                                [--region-size BP] [--prefetch N] [--runs N] [--no-queue-bench]
 #                                [--work DIR]
 # Simulates one cohort (roles scenario, default depth: biopsies ~700x, plasma ~3,000x; kept in
-# DIR/cohort and reused), then for each worker count, N times: starts that many `esr1-worker`
+# DIR/cohort and reused), then N rounds of each worker count in turn: starts that many `esr1-worker`
 # daemons (queue prefix esr1bench, so nothing of another run's queues is touched), waits until
 # each consumes, runs `esr1-coordinator run --amqp-url …` into a fresh output and stops the
 # workers (SIGTERM, by pid); --prefetch is each worker's (default 2, as esr1-worker's). Jobs are planned as `run` plans them by default (by compressed
@@ -15,7 +15,8 @@
 # coordinator's phase log line), the coordinator's CPU seconds in it, the workers' CPU seconds
 # (from their start to the run's end) and the broker's over the run (the process listening on
 # the broker's port, read from /proc; 0 when it cannot be told), jobs/s (median of N) and the
-# speed-up over the first count, and the bound the cores set on it (the first count's phase over
+# speed-up over the first count (the median of the rounds' ratios: runs go in rounds of every
+# count in turn, so a machine's drift between minutes hits every count), and the bound the cores set on it (the first count's phase over
 # this count's CPU seconds of workers, coordinator and broker spread over min(workers, cores)
 # cores with none idle; the workers' CPU includes their start, so it errs low);
 # then `cargo bench -p esr1-worker --bench queue_overhead` (publish with confirm → delivery →
@@ -85,8 +86,8 @@ fi
 
 rows=$work/rows.tsv
 : > "$rows"
-for w in ${counts//,/ }; do
-  for r in $(seq 1 "$runs"); do
+for r in $(seq 1 "$runs"); do # rounds: every worker count once per round, so drift hits all
+  for w in ${counts//,/ }; do
     for i in $(seq 1 "$w"); do
       RUST_LOG=warn,esr1_worker=info "$target/release/esr1-worker" --amqp-url "$url" \
         --queue-prefix "$prefix" --prefetch "$prefetch" >"$work/worker-$w-$r-$i.log" 2>&1 &
@@ -141,8 +142,9 @@ for w, jobs, failed, wall, cpu, workers_cpu, broker_cpu in rows:
         (int(jobs), int(failed), float(wall), float(cpu), float(workers_cpu), float(broker_cpu)))
 print(f"{'workers':>7} {'jobs':>5} {'failed':>6} {'jobs phase s':>12} {'coord CPU s':>11} "
       f"{'workers CPU s':>13} {'broker CPU s':>12} {'jobs/s':>7} {'speed-up':>8} {'bound':>6}"
-      f"   (median of {len(next(iter(by.values())))})")
-first = first_wall = None
+      f"   (median of {len(next(iter(by.values())))}; speed-up: of the rounds' ratios)")
+first_wall = None
+by_round = []
 for w in sorted(by):
     jobs, failed = by[w][0][0], by[w][0][1]
     wall = statistics.median(r[2] for r in by[w])
@@ -150,14 +152,19 @@ for w in sorted(by):
     workers_cpu = statistics.median(r[4] for r in by[w])
     broker_cpu = statistics.median(r[5] for r in by[w])
     rate = jobs / wall
-    first = first or rate
     first_wall = first_wall or wall
+    # Each round ran every count once, in turn: its ratio compares runs minutes apart at most.
+    ratios = [f[2] / r[2] for f, r in zip(by[min(by)], by[w])]
+    speedup = statistics.median(ratios)
+    by_round.append((w, ratios))
     # The speed-up the cores allow: the first count's phase over this one's CPU (workers,
     # coordinator, broker) spread over min(workers, cores) cores with none idle.
     busy = min(w, os.cpu_count() or 1)
     bound = f"{first_wall / ((workers_cpu + cpu + broker_cpu) / busy):.2f}" if w > 1 else "-"
     print(f"{w:>7} {jobs:>5} {failed:>6} {wall:>12.2f} {cpu:>11.2f} {workers_cpu:>13.2f} "
-          f"{broker_cpu:>12.2f} {rate:>7.2f} {rate / first:>8.2f} {bound:>6}")
+          f"{broker_cpu:>12.2f} {rate:>7.2f} {speedup:>8.2f} {bound:>6}")
+for w, ratios in by_round[1:]:
+    print(f"speed-up of {w} workers by round: {', '.join(f'{r:.2f}' for r in ratios)}")
 EOF
 if [ -n "$queue_bench" ]; then
   echo "queue overhead (cargo bench -p esr1-worker --bench queue_overhead):"
