@@ -1,0 +1,3 @@
+pub mod value;
+
+pub use self::value::Value;
