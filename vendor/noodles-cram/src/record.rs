@@ -182,6 +182,16 @@ impl sam::alignment::Record for Record<'_> {
         }
     }
 
+    // Patched (vendor/README.md): scores stored as an array are lent as bytes, not through a
+    // boxed iterator per score.
+    fn quality_scores_ref(&self) -> sam::alignment::record::QualityScoresRef<'_> {
+        if self.bam_flags.is_unmapped() || self.cram_flags.quality_scores_are_stored_as_array() {
+            sam::alignment::record::QualityScoresRef::Raw(&self.quality_scores[..])
+        } else {
+            sam::alignment::record::QualityScoresRef::QualityScores(self.quality_scores())
+        }
+    }
+
     fn data(&self) -> Box<dyn sam::alignment::record::Data<'_> + '_> {
         if let Some(header) = self.header {
             Box::new(Data::new(header, &self.data, self.read_group_id))
