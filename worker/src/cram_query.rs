@@ -8,7 +8,7 @@
 //! the CIGAR spans nothing). A container that several index entries name (one per slice) is
 //! read once, where noodles' query would read it, and count its records, once per entry.
 
-use crate::job::RecordSink;
+use crate::pileup::RecordSink;
 use noodles::core::{region::Interval, Position};
 use noodles::cram::{self, crai, io::reader::Container};
 use noodles::fasta;

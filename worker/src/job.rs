@@ -9,6 +9,7 @@ use crate::cram_query::{count_cram, CramError};
 use crate::cram_reference::cram_repository;
 use crate::error::{storage_failure, JobError};
 use crate::integrity::check_index_fits;
+pub use crate::pileup::RecordSink;
 use crate::pileup::RegionCounter;
 use crate::reference::{read_reference, ReferenceCache};
 use crate::slice::plan_slice;
@@ -59,27 +60,6 @@ pub fn run_job(
     );
     let read = read_job(job, storage, caches, &opened, &mut counter)?;
     Ok(finish_result(job, counter, &opened.reference, read))
-}
-
-/// What a job does with each record of its region it reads: count it ([`RegionCounter`]),
-/// or, in the pileup benchmark's floor, only decode it. Records come in coordinate order.
-pub trait RecordSink {
-    /// Takes one record (a decoding error of the record is the job's `invalid record`).
-    fn add_record<R: noodles::sam::alignment::Record + ?Sized>(
-        &mut self,
-        header: &noodles::sam::Header,
-        record: &R,
-    ) -> std::io::Result<()>;
-}
-
-impl RecordSink for RegionCounter {
-    fn add_record<R: noodles::sam::alignment::Record + ?Sized>(
-        &mut self,
-        header: &noodles::sam::Header,
-        record: &R,
-    ) -> std::io::Result<()> {
-        RegionCounter::add_record(self, header, record)
-    }
 }
 
 /// A job's inputs, checked against its plan and opened: the sample's header and index, the

@@ -36,5 +36,26 @@ pub use counter::RegionCounter;
 pub use mnv::MNV_MAX_SPAN;
 pub use read::READ_END_WINDOW;
 
+/// What a job does with each record of its region it reads: count it ([`RegionCounter`]),
+/// or, in the pileup benchmark's floor, only decode it. Records come in coordinate order.
+pub trait RecordSink {
+    /// Takes one record (a decoding error of the record is the job's `invalid record`).
+    fn add_record<R: noodles::sam::alignment::Record + ?Sized>(
+        &mut self,
+        header: &noodles::sam::Header,
+        record: &R,
+    ) -> std::io::Result<()>;
+}
+
+impl RecordSink for RegionCounter {
+    fn add_record<R: noodles::sam::alignment::Record + ?Sized>(
+        &mut self,
+        header: &noodles::sam::Header,
+        record: &R,
+    ) -> std::io::Result<()> {
+        RegionCounter::add_record(self, header, record)
+    }
+}
+
 #[cfg(test)]
 mod tests;
