@@ -6,8 +6,9 @@
 //! selected are those of noodles' query: on the region's reference sequence, overlapping it
 //! from their alignment start to their end as a `RecordBuf` computes it (the start alone when
 //! the CIGAR spans nothing). A container that several index entries name (one per slice) is
-//! read once, where noodles' query would read it, and count its records, once per entry.
+//! read once; noodles' query read it, and counted its records, once per entry.
 
+use crate::cram_reference::entry_overlaps;
 use crate::pileup::RecordSink;
 use noodles::core::{region::Interval, Position};
 use noodles::cram::{self, crai, io::reader::Container};
@@ -71,24 +72,6 @@ impl From<io::Error> for CramError {
     fn from(e: io::Error) -> Self {
         CramError::Corrupt(e)
     }
-}
-
-/// Whether an index entry (a slice) may hold records of `rid` overlapping `interval`; an
-/// entry with no span holds none.
-fn entry_overlaps(entry: &crai::Record, rid: usize, interval: Interval) -> bool {
-    let (Some(id), Some(start)) = (entry.reference_sequence_id(), entry.alignment_start()) else {
-        return false;
-    };
-    let span = entry.alignment_span();
-    if id != rid || span == 0 {
-        return false;
-    }
-    // An end past the largest position (an index's bytes are untrusted) still overlaps.
-    let end = usize::from(start)
-        .checked_add(span - 1)
-        .and_then(Position::new)
-        .unwrap_or(Position::MAX);
-    interval.intersects((start..=end).into())
 }
 
 /// Whether a decoded record lies on `rid` and overlaps `interval`, as noodles' query decides

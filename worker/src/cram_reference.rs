@@ -13,12 +13,12 @@
 use crate::error::JobError;
 use crate::reference::{read_reference, ReferenceCache};
 use crate::storage::Storage;
-use esr1_proto::GenomicRegion;
+use noodles::core::{region::Interval, Position};
 use noodles::{cram, fasta, sam};
 use std::io;
 
 /// The repository holding contig `rid` of `header`, with the bases of every container of
-/// `index` that overlaps `region` read from the FASTA `reference_uri` (every slice of such a
+/// `index` that overlaps `interval` read from the FASTA `reference_uri` (every slice of such a
 /// container, since the decoder decodes whole containers).
 pub fn cram_repository(
     storage: &dyn Storage,
@@ -27,7 +27,7 @@ pub fn cram_repository(
     header: &sam::Header,
     rid: usize,
     index: &cram::crai::Index,
-    region: &GenomicRegion,
+    interval: Interval,
 ) -> Result<fasta::Repository, JobError> {
     let Some((name, map)) = header.reference_sequences().get_index(rid) else {
         return Err(JobError::permanent(format!(
@@ -35,7 +35,7 @@ pub fn cram_repository(
         )));
     };
     let length = usize::from(map.length());
-    let (lo, hi) = decoded_span(index, rid, region);
+    let (lo, hi) = decoded_span(index, rid, interval);
     let mut sequence = vec![0u8; length];
     if lo <= hi {
         let contig = String::from_utf8_lossy(name);
@@ -52,27 +52,44 @@ pub fn cram_repository(
 }
 
 /// The 1-based span `(first, last)` covered by the slices of the containers that hold a slice
-/// of reference sequence `rid` overlapping `region`; `first > last` when there are none.
-fn decoded_span(index: &cram::crai::Index, rid: usize, region: &GenomicRegion) -> (u64, u64) {
+/// of reference sequence `rid` overlapping `interval` (the containers [`crate::cram_query`]
+/// decodes); `first > last` when there are none.
+fn decoded_span(index: &cram::crai::Index, rid: usize, interval: Interval) -> (u64, u64) {
     let span = |r: &cram::crai::Record| {
         let s = usize::from(r.alignment_start()?) as u64;
-        Some((s, s + r.alignment_span() as u64))
+        Some((s, s.saturating_add(r.alignment_span() as u64)))
     };
-    let on_contig = || {
-        index
-            .iter()
-            .filter(|r| r.reference_sequence_id() == Some(rid))
-    };
-    let mut offsets: Vec<u64> = on_contig()
-        .filter(|r| span(r).is_some_and(|(s, e)| s <= region.end && e > region.start))
+    let mut offsets: Vec<u64> = index
+        .iter()
+        .filter(|r| entry_overlaps(r, rid, interval))
         .map(|r| r.offset())
         .collect();
     offsets.sort_unstable();
     offsets.dedup();
-    on_contig()
+    index
+        .iter()
+        .filter(|r| r.reference_sequence_id() == Some(rid))
         .filter(|r| offsets.binary_search(&r.offset()).is_ok())
         .filter_map(span)
         .fold((u64::MAX, 0), |(lo, hi), (s, e)| (lo.min(s), hi.max(e)))
+}
+
+/// Whether a CRAM index entry (a slice) may hold records of `rid` overlapping `interval`; an
+/// entry with no span holds none. An end past the largest position (an index's bytes are
+/// untrusted) still overlaps.
+pub fn entry_overlaps(entry: &cram::crai::Record, rid: usize, interval: Interval) -> bool {
+    let (Some(id), Some(start)) = (entry.reference_sequence_id(), entry.alignment_start()) else {
+        return false;
+    };
+    let span = entry.alignment_span();
+    if id != rid || span == 0 {
+        return false;
+    }
+    let end = usize::from(start)
+        .checked_add(span - 1)
+        .and_then(Position::new)
+        .unwrap_or(Position::MAX);
+    interval.intersects((start..=end).into())
 }
 
 /// A repository adapter serving one record, handed over (not copied) on the decoder's first

@@ -139,7 +139,8 @@ pub fn read_job<S: RecordSink>(
     ) else {
         return Err(JobError::permanent(format!("invalid region {region}")));
     };
-    let plan = plan_slice(source, rid, Interval::from(s..=e))?;
+    let interval = Interval::from(s..=e);
+    let plan = plan_slice(source, rid, interval)?;
     if plan.ranges.is_empty() {
         // Nothing indexed overlaps the region: no bytes to fetch, no records to count.
         return Ok((plan.chunk_span, 0, 0));
@@ -201,14 +202,14 @@ pub fn read_job<S: RecordSink>(
                 header,
                 rid,
                 index,
-                region,
+                interval,
             )?;
             let mut reader = cram::io::Reader::new(slice);
             count_cram(
                 &mut reader,
                 &repository,
                 (header, index),
-                (rid, Interval::from(s..=e)),
+                (rid, interval),
                 sink,
             )
             .map_err(|e| match e {
