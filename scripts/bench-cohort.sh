@@ -12,8 +12,9 @@
 # exponent of the merge's wall and CPU time between consecutive sizes (log t2/t1 ÷ log n2/n1
 # in samples: 1 is linear, n·log n is a little above 1, 2 quadratic), and the largest job's
 # estimated compressed bytes over the median job's (from jobs.json). --job-bytes passes the
-# planner's job size target (default auto: twice the median sample, which cuts these cohorts'
-# plasma samples into jobs about the biopsies' size; 8388608 leaves every sample one job).
+# planner's job size target (default auto: the largest power of two that keeps the largest job
+# within 1.75 times the median one, which cuts these cohorts' plasma samples in two or three;
+# 8388608 leaves every sample one job).
 # Needs Debian's time (installed when missing). NO_BUILD=1 uses the release binaries as built.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -191,9 +191,10 @@ pub struct ThresholdArgs {
     #[arg(long, value_name = "FILE.gtf|gff3")]
     pub annotation: Option<PathBuf>,
     /// Compressed bytes of alignment data per job, from the samples' indexes: a sample up to
-    /// this size is one job, a larger one several of about this size. `auto` (the default):
-    /// twice the cohort's median sample, rounded down to a power of two, from 256 KiB to
-    /// 8 MiB, so jobs come out about even. A number (at least 64 KiB) fixes it.
+    /// this size is one job, a larger one as many equal jobs as this size requires. `auto`
+    /// (the default): the largest power of two from 256 KiB to 8 MiB that keeps the largest
+    /// job within 1.75 times the median one (fewest jobs, about even). A number (at least
+    /// 64 KiB) fixes it.
     #[arg(long, value_name = "auto|BYTES", default_value = "auto")]
     pub job_bytes: JobBytes,
     /// Cut every sample into regions of this many base pairs instead (1,000 to 20,000,000).

@@ -4,7 +4,9 @@
 //!
 //! `cargo bench -p esr1-worker --bench queue_overhead` (broker from `ESR1_BENCH_AMQP_URL`,
 //! default guest@127.0.0.1:5672). Prints sequential round-trip percentiles and pipelined
-//! throughput, and the publish rate with confirms, one at a time and pipelined.
+//! throughput, and the publish rate with confirms, one at a time and pipelined. With
+//! `ESR1_BENCH_BROKER_PID` (the broker's process, e.g. from `ss -ltnp 'sport = :5672'`), also
+//! the broker's CPU milliseconds per job of each part (user + system, from `/proc`).
 
 use esr1_proto::{EventKind, JobEvent, RegionJob};
 use esr1_worker::queue::{connect, publish, publish_event, publish_jobs, Topology, CONFIRM_WINDOW};
@@ -41,6 +43,28 @@ fn job(i: usize) -> RegionJob {
         },
         vec![152_098_788, 152_098_791],
     )
+}
+
+/// The broker's user + system CPU seconds so far, when its process is known and readable.
+fn broker_cpu() -> Option<f64> {
+    let pid = std::env::var("ESR1_BENCH_BROKER_PID").ok()?;
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).ok()?;
+    // Fields after the command (which may hold spaces) end with ')'; utime and stime are the
+    // 14th and 15th fields, in clock ticks of 1/100 s (USER_HZ on Linux).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0)
+}
+
+/// " (broker X ms CPU per job)" since `since`, or nothing when the broker is not measured.
+fn broker_per_job(since: Option<f64>, jobs: usize) -> String {
+    match (since, broker_cpu()) {
+        (Some(a), Some(b)) => format!(
+            " (broker {:.3} ms CPU per job)",
+            (b - a) * 1e3 / jobs as f64
+        ),
+        _ => String::new(),
+    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -103,7 +127,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Warm up, then sequential round trips: one job in flight at a time.
     let n = 1000;
     let mut lat = Vec::with_capacity(n);
+    let mut broker_start = None;
     for i in 0..(n + 50) {
+        if i == 50 {
+            broker_start = broker_cpu();
+        }
         let j = job(i);
         let start = Instant::now();
         publish(&coord, &t.jobs(), run, &j.job_id, &j).await?;
@@ -113,10 +141,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             lat.push(start.elapsed());
         }
     }
+    let broker_sequential = broker_per_job(broker_start, n);
     lat.sort();
     println!("sequential round trip (publish+confirm → deliver → event publish+confirm → ack → event received), n={n}:");
     println!(
-        "  p50 {:.2} ms  p95 {:.2} ms  p99 {:.2} ms  mean {:.2} ms",
+        "  p50 {:.2} ms  p95 {:.2} ms  p99 {:.2} ms  mean {:.2} ms{broker_sequential}",
         percentile(&lat, 0.5),
         percentile(&lat, 0.95),
         percentile(&lat, 0.99),
@@ -125,6 +154,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Pipelined: publish everything (each confirm awaited, as the coordinator does) while the
     // worker drains; time until the last event arrives.
+    let broker_start = broker_cpu();
     let start = Instant::now();
     let publisher = {
         let coord = coord.clone();
@@ -152,10 +182,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let total = start.elapsed();
     let _ = publisher.await;
     println!(
-        "pipelined, n={n}: {:.0} jobs/s end to end ({:.2} ms per job; first event after {:.2} ms)",
+        "pipelined, n={n}: {:.0} jobs/s end to end ({:.2} ms per job; first event after {:.2} ms){}",
         n as f64 / total.as_secs_f64(),
         total.as_secs_f64() * 1e3 / n as f64,
-        published_in.as_secs_f64() * 1e3
+        published_in.as_secs_f64() * 1e3,
+        broker_per_job(broker_start, n)
     );
 
     worker_task.abort();
@@ -172,13 +203,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let piped: Vec<RegionJob> = (0..piped_n).map(|i| job(300_000 + i)).collect();
     let refs: Vec<&RegionJob> = piped.iter().collect();
     let mut confirmed = 0usize;
+    let broker_start = broker_cpu();
     let start = Instant::now();
     publish_jobs(&coord, &t.jobs(), run, &refs, None, |_| confirmed += 1).await?;
     let piped_rate = piped_n as f64 / start.elapsed().as_secs_f64();
+    let broker_publishing = broker_per_job(broker_start, piped_n);
     assert_eq!(confirmed, piped_n, "every job confirmed");
     println!(
         "publishing with confirms, no consumer: one at a time {serial_rate:.0} jobs/s (n={serial_n}); \
-         pipelined (window {CONFIRM_WINDOW}) {piped_rate:.0} jobs/s (n={piped_n}), {:.1}x",
+         pipelined (window {CONFIRM_WINDOW}) {piped_rate:.0} jobs/s (n={piped_n}), {:.1}x{broker_publishing}",
         piped_rate / serial_rate
     );
     for q in t.queues(Some(run)) {

@@ -138,22 +138,73 @@ impl SampleLayout {
     }
 }
 
+/// How much larger than the median job the largest may be planned ([`cohort_target`]); the
+/// jobs come out within half a piece of their planned size, so this leaves room under 2.
+pub const BALANCE: f64 = 1.75;
+
 /// The job target for a cohort whose samples hold `sizes` compressed bytes over ESR1 (those
-/// without data left out): twice the median sample, rounded down to a power of two, within
-/// [`AUTO_MIN_JOB_BYTES`]..=[`DEFAULT_JOB_BYTES`]. A sample up to the median is one job; a
-/// larger one (plasma at thousands-fold depth beside shallow biopsies) is cut into jobs of
-/// half the target or more, so the largest job stays about twice the median one, and a deep
-/// sample is shared by several workers. The power of two keeps the target, and so the jobs
-/// and the results a rerun can reuse, unchanged when a few samples join the cohort.
+/// without data left out): the largest power of two within
+/// [`AUTO_MIN_JOB_BYTES`]..=[`DEFAULT_JOB_BYTES`] whose jobs keep the largest within
+/// [`BALANCE`] times the median one — the fewest jobs that still share out evenly, since
+/// every job costs a queue round trip, its sample's header and index and a result file
+/// whatever its size. A sample up to the target is one job; a larger one (plasma at
+/// thousands-fold depth beside shallow biopsies) is cut into as many jobs of equal size as
+/// the target requires, so a deep sample is shared by several workers. When no target
+/// balances (samples of wildly different sizes), twice the median sample rounded down to a
+/// power of two. The power of two keeps the target, and so the jobs and the results a rerun
+/// can reuse, unchanged when a few samples join the cohort.
 pub fn cohort_target(sizes: &[u64]) -> u64 {
     let mut sizes: Vec<u64> = sizes.iter().copied().filter(|&b| b > 0).collect();
     if sizes.is_empty() {
         return DEFAULT_JOB_BYTES;
     }
+    let candidates = std::iter::successors(Some(DEFAULT_JOB_BYTES), |t| Some(t / 2))
+        .take_while(|&t| t >= AUTO_MIN_JOB_BYTES);
+    for target in candidates {
+        if planned_balance(&sizes, target) <= BALANCE {
+            return target;
+        }
+    }
     let middle = sizes.len() / 2;
     let median = *sizes.select_nth_unstable(middle).1;
     let twice = median.saturating_mul(2).max(1);
     (1u64 << twice.ilog2()).clamp(AUTO_MIN_JOB_BYTES, DEFAULT_JOB_BYTES)
+}
+
+/// The largest job over the median job (the mean of the middle two for an even count) when
+/// samples of `sizes` bytes are each cut into `ceil(size / target)` equal jobs.
+fn planned_balance(sizes: &[u64], target: u64) -> f64 {
+    let mut jobs: Vec<(u64, u64)> = sizes
+        .iter()
+        .map(|&s| {
+            let k = s.div_ceil(target).max(1);
+            (s / k, k)
+        })
+        .collect();
+    jobs.sort_unstable();
+    let count: u64 = jobs.iter().map(|&(_, k)| k).sum();
+    // The job sizes at 0-based ranks `rank`, walking the sorted (size, copies) runs.
+    let at = |rank: u64| {
+        let mut seen = 0;
+        for &(size, k) in &jobs {
+            seen += k;
+            if rank < seen {
+                return size;
+            }
+        }
+        jobs.last().map_or(0, |&(size, _)| size)
+    };
+    let median = if count % 2 == 1 {
+        at(count / 2) as f64
+    } else {
+        (at(count / 2 - 1) as f64 + at(count / 2) as f64) / 2.0
+    };
+    let largest = jobs.last().map_or(0, |&(size, _)| size) as f64;
+    if median > 0.0 {
+        largest / median
+    } else {
+        f64::INFINITY
+    }
 }
 
 /// The 16-kb windows of the span that hold data: (first position, last position, offset of
@@ -304,9 +355,11 @@ fn containers(
     pieces
 }
 
-/// Gathers pieces into regions of about `target` bytes tiling `start..=end`, cut only on
-/// [`esr1_proto::BLOCK_GRID`] lines (a piece's start is moved back to the line before it; a piece whose
-/// line is not past the region's start stays in it).
+/// Gathers pieces into regions tiling `start..=end`, as many as `target` requires and each
+/// about the same size (a sample of 2.2 targets is three jobs of 0.73, not two full ones and
+/// a sliver): a region ends before the piece whose middle lies past its share of the bytes.
+/// Cuts fall only on [`esr1_proto::BLOCK_GRID`] lines (a piece's start is moved back to the
+/// line before it; a piece whose line is not past the region's start stays in it).
 fn group(
     contig: &str,
     (start, end): (u64, u64),
@@ -323,9 +376,16 @@ fn group(
         region: region(start, end),
         bytes: 0,
     };
+    let total: u128 = pieces.iter().map(|p| u128::from(p.bytes)).sum();
+    let jobs = total.div_ceil(u128::from(target.max(1))).max(1);
+    let mut before = 0u128;
     for p in pieces {
         let cut = grid_line(p.start);
-        if current.bytes > 0 && current.bytes + p.bytes > target && cut > current.region.start {
+        // The piece's middle past the end of this region's share (job n ends at n/jobs of
+        // the total), in doubled units to stay in integers.
+        let past = (2 * before + u128::from(p.bytes)) * jobs > 2 * total * (out.len() as u128 + 1);
+        before += u128::from(p.bytes);
+        if current.bytes > 0 && past && cut > current.region.start {
             let mut done = current.clone();
             done.region.end = cut - 1;
             out.push(done);
@@ -382,23 +442,47 @@ mod tests {
     }
 
     #[test]
-    fn a_cohort_target_is_twice_its_median_sample_rounded_down_to_a_power_of_two() {
-        // Biopsies of ~130 KB and plasma of ~750 KB (two to one): 256 KiB, so the plasma
-        // is cut into about three jobs of the biopsies' size or a little more.
+    fn a_cohort_target_is_the_largest_that_keeps_its_jobs_balanced() {
+        // Biopsies of ~130 KB and plasma of ~750 KB: 512 KiB cuts each plasma sample in two
+        // (376 KB), the largest job 1.47 times the median one; at 1 MiB the plasma would be
+        // one job each, 5.6 times the median biopsy.
         let mut sizes = vec![0, 0];
         for _ in 0..100 {
             sizes.extend([131_000, 135_000, 753_000]);
         }
-        assert_eq!(cohort_target(&sizes), 256 << 10);
+        assert_eq!(cohort_target(&sizes), 512 << 10);
+        assert!(planned_balance(&sizes[2..], 512 << 10) <= BALANCE);
+        assert!(planned_balance(&sizes[2..], 1 << 20) > BALANCE);
         // A few more samples do not move it (the jobs, and so the reusable results, stay).
         sizes.extend([300_000; 10]);
-        assert_eq!(cohort_target(&sizes), 256 << 10);
-        // Deep samples only: capped at the default; tiny ones: at the floor; none: default.
+        assert_eq!(cohort_target(&sizes), 512 << 10);
+        // Samples of one size, tiny or deep: the default (deep ones cut into equal jobs);
+        // none: the default.
         assert_eq!(cohort_target(&[80 << 20, 90 << 20]), DEFAULT_JOB_BYTES);
-        assert_eq!(cohort_target(&[3_000, 5_000]), AUTO_MIN_JOB_BYTES);
+        assert_eq!(cohort_target(&[3_000, 5_000]), DEFAULT_JOB_BYTES);
+        assert_eq!(cohort_target(&[1_500_000]), DEFAULT_JOB_BYTES);
         assert_eq!(cohort_target(&[0, 0]), DEFAULT_JOB_BYTES);
         assert_eq!(cohort_target(&[]), DEFAULT_JOB_BYTES);
-        assert_eq!(cohort_target(&[1_500_000]), 2 << 20);
+        // No target balances one sample a hundred times the others (it stays one job even at
+        // the floor): twice the median, at the floor.
+        assert_eq!(
+            cohort_target(&[1_000, 1_000, 1_000, 1_000, 1_000, 100_000]),
+            AUTO_MIN_JOB_BYTES
+        );
+    }
+
+    #[test]
+    fn a_sample_over_the_target_is_cut_into_equal_jobs_not_full_ones_and_a_sliver() {
+        // 22 pieces of 1 byte, target 10: three jobs of 7-8 bytes (greedy filling would
+        // give 10, 10 and 2).
+        let pieces: Vec<Piece> = (0..22).map(|i| piece(1 + i * BLOCK_GRID, 1)).collect();
+        let regions = group("chr6", (1, 22 * BLOCK_GRID), &pieces, 10);
+        let bytes: Vec<u64> = regions.iter().map(|r| r.bytes).collect();
+        assert_eq!(bytes, vec![7, 8, 7], "{regions:?}");
+        assert!(regions
+            .windows(2)
+            .all(|w| w[0].region.end + 1 == w[1].region.start));
+        assert_eq!(regions.last().map(|r| r.region.end), Some(22 * BLOCK_GRID));
     }
 
     #[test]

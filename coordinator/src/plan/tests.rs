@@ -442,18 +442,24 @@ fn by_default_the_job_target_follows_the_cohort_so_a_deep_sample_among_shallow_o
         assert!(p.failed.is_empty(), "{:?}", p.failed);
         p
     };
-    // Two shallow samples and a deep one: the target is about twice the shallow samples'
-    // bytes, so they are one job each and the deep one (one job at the 8 MiB default) is cut.
+    // Two shallow samples and a deep one: the target is the largest that keeps the jobs
+    // within BALANCE of the median one, so the shallow samples are one job each and the deep
+    // one (one job at the 8 MiB default) is cut into jobs of about the same bytes.
     let cohort = [("S1", &*shallow), ("S2", &*shallow), ("D", &*deep)];
     let p = plan_with(&PlanOptions::default(), &cohort);
     let target = p.job_target.expect("a target");
     assert!(
-        target > median / 2 && target <= 2 * median,
+        target.is_power_of_two() && target < DEFAULT_JOB_BYTES && target > median,
         "{target} for {median}"
     );
     let jobs: Vec<usize> = p.samples.iter().map(|s| s.jobs.len()).collect();
     assert_eq!(jobs[..2], [1, 1]);
     assert!(jobs[2] >= 2, "{jobs:?}");
+    let mut sizes: Vec<u64> = p.samples.iter().flat_map(|s| s.job_bytes.clone()).collect();
+    sizes.sort_unstable();
+    let middle = (sizes[(sizes.len() - 1) / 2] + sizes[sizes.len() / 2]) as f64 / 2.0;
+    let largest = *sizes.last().expect("jobs") as f64;
+    assert!(largest / middle <= 2.0, "{sizes:?}");
     // A fixed target overrides it; tiling by base pairs has none.
     let fixed = PlanOptions {
         job_bytes: JobBytes::Fixed(DEFAULT_JOB_BYTES),
