@@ -8,7 +8,7 @@
 # daemons (queue prefix esr1bench, so nothing of another run's queues is touched), waits until
 # each consumes, runs `esr1-coordinator run --amqp-url …` into a fresh output and stops the
 # workers (SIGTERM, by pid); --prefetch is each worker's (default 2, as esr1-worker's). Jobs are planned as `run` plans them by default (by compressed
-# bytes: every job holds data, and a plasma sample is cut into jobs the size of a biopsy's);
+# bytes: every job holds data, and a plasma sample is cut into a few equal jobs, the largest within 1.75 times the median);
 # --region-size 500000 gives one job per sample over the whole ESR1 span instead (jobs of
 # unequal sizes, as the benches before the twelfth session ran). Prints per worker count
 # the jobs, the jobs phase's wall seconds (from publishing to the last result, from the
