@@ -20,7 +20,8 @@
 # this count's CPU seconds of workers, coordinator and broker spread over min(workers, cores)
 # cores with none idle; the workers' CPU includes their start, so it errs low);
 # then `cargo bench -p esr1-worker --bench queue_overhead` (publish with confirm → delivery →
-# event → ack: sequential round trips and pipelined throughput) unless --no-queue-bench.
+# event → ack: sequential round trips and pipelined throughput, with the broker's CPU per job)
+# unless --no-queue-bench.
 # Needs a broker on ESR1_AMQP_URL (default amqp://guest:guest@127.0.0.1:5672/%2f; started with
 # scripts/services.sh when none answers). NO_BUILD=1 uses the release binaries as built.
 set -euo pipefail
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --no-queue-bench) queue_bench=""; shift ;;
     --work) work=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -61,9 +62,12 @@ worker_ticks() { # of the workers this script started (from their start: idle wa
   for pid in "${pids[@]}"; do t=$((t + $(ticks_of "$pid"))); done
   echo "$t"
 }
-broker_ticks() { # of the process listening on the broker's port, when it can be told (else 0)
+broker_pid() { # of the process listening on the broker's port, when it can be told (else empty)
+  ss -Hltnp "sport = :${url_port}" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true
+}
+broker_ticks() { # of the broker (broker_pid), 0 when it cannot be told
   local pid
-  pid=$(ss -Hltnp "sport = :${url_port}" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+  pid=$(broker_pid)
   if [ -n "$pid" ]; then ticks_of "$pid"; else echo 0; fi
 }
 stop_workers() { # the workers this script started, by pid (SIGTERM: each finishes its job)
@@ -168,7 +172,8 @@ for w, ratios in by_round[1:]:
 EOF
 if [ -n "$queue_bench" ]; then
   echo "queue overhead (cargo bench -p esr1-worker --bench queue_overhead):"
-  ESR1_BENCH_AMQP_URL=$url cargo bench -q -p esr1-worker --bench queue_overhead 2>&1 \
+  ESR1_BENCH_AMQP_URL=$url ESR1_BENCH_BROKER_PID=$(broker_pid) \
+    cargo bench -q -p esr1-worker --bench queue_overhead 2>&1 \
     | grep -v '^\s*$'
 fi
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)," \
