@@ -107,8 +107,8 @@ impl MnvCount {
     }
 }
 
-/// Exact strand-aware counts at one reported position.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Exact strand-aware counts at one reported position. Stored as an array (see [`wire`]).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SiteCounts {
     /// 1-based position.
     pub pos: u64,
@@ -119,35 +119,29 @@ pub struct SiteCounts {
     /// Reverse-strand fragments.
     pub reverse: BaseCounts,
     /// Insertions after and deletions starting after this position.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indels: Vec<AlleleCount>,
     /// Expected number of fragments showing one specific wrong base by sequencing error alone:
     /// the sum over the bases here of their error probability 10^(-Q/10) / 3.
     pub expected_errors: f64,
     /// Multi-nucleotide variants starting at this position (see [`MnvCount`]), sorted by
     /// alt allele. Every changed position of an MNV is itself a reported site.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mnvs: Vec<MnvCount>,
     /// Of the fragments in `forward` + `reverse`, those whose base here is part of an MNV
     /// recorded at this or an earlier site (every position of its span, an unchanged middle
     /// base included; `del` is always 0). `alt − in_mnv` fragments carry the SNV alone: see
     /// [`SiteCounts::snv_only_support`].
-    #[serde(default, skip_serializing_if = "BaseCounts::is_zero")]
     pub in_mnv: BaseCounts,
     /// The reverse-strand part of `in_mnv` (counted on the strand the base was counted on).
-    #[serde(default, skip_serializing_if = "BaseCounts::is_zero")]
     pub in_mnv_reverse: BaseCounts,
     /// Of the fragments in `forward` + `reverse`, those whose base here lies within
     /// `READ_END_WINDOW` (10) aligned bases of either end of the read it was taken from, soft
     /// clips excluded (for overlapping mates, the mate whose base was counted). `del` is
     /// always 0. An alt seen only near read ends is a classic artefact.
-    #[serde(default, skip_serializing_if = "BaseCounts::is_zero")]
     pub near_read_end: BaseCounts,
     /// Of the fragments in `forward` + `reverse`, those in F1R2 orientation: the first read of
     /// the pair on the forward strand (its mate reverse), or an unpaired read forward. The
     /// rest are F2R1. Damage on one strand of the original molecule (formalin deamination,
     /// oxidation) shows in one orientation only; a real mutation shows in both.
-    #[serde(default, skip_serializing_if = "BaseCounts::is_zero")]
     pub f1r2: BaseCounts,
 }
 
@@ -502,3 +496,4 @@ impl Versioned for RegionResult {
 
 #[cfg(test)]
 mod tests;
+mod wire;

@@ -7,7 +7,9 @@ use std::fmt;
 ///
 /// 2: a result's base counts and reference blocks are arrays, and a site leaves out its empty
 /// indels and MNVs and its all-zero MNV, read-end and orientation counts.
-pub const SCHEMA_VERSION: u32 = 2;
+///
+/// 3: a result's site is an array without field names (`result/wire.rs`).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// A message type that carries a schema version and a human name for errors.
 pub trait Versioned: Serialize + DeserializeOwned {

@@ -1,12 +1,14 @@
 //! Criterion benchmark of the counting core alone: the records of a simulated BAM decoded into
 //! memory once, then counted by [`RegionCounter`] (mate merge, per-site counts, reference
 //! blocks) on every iteration — no I/O, no inflate. Two inputs: ~30× over the whole ESR1 gene
-//! and cfDNA over exons 7–8 (`ESR1_BENCH_DEEP_DEPTH`, default 2,000×).
+//! and cfDNA over exons 7–8 (`ESR1_BENCH_DEEP_DEPTH`, default 2,000×). Then the result of
+//! each, as a worker writes it (`encode`) and the coordinator reads it (`decode`): the
+//! coordinator's largest cost per job.
 //!
 //!     cargo bench -p esr1-worker --bench counting
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use esr1_proto::{CallingParams, GenomicRegion};
+use esr1_proto::{decode, encode, CallingParams, GenomicRegion, RegionResult};
 use esr1_simulate::bench::write_pileup_bench;
 use esr1_worker::pileup::counter::RegionCounter;
 use esr1_worker::reference::{read_reference, ReferenceCache};
@@ -75,20 +77,27 @@ fn inputs() -> Vec<Input> {
         .collect()
 }
 
+impl Input {
+    fn counter(&self) -> RegionCounter {
+        RegionCounter::new(
+            self.region.clone(),
+            Some(0),
+            self.reference.clone(),
+            CallingParams::default(),
+            Vec::new(),
+        )
+    }
+}
+
 fn counting(c: &mut Criterion) {
+    let inputs = inputs();
     let mut group = c.benchmark_group("counting_core");
     group.sample_size(10);
-    for input in inputs() {
+    for input in &inputs {
         group.throughput(Throughput::Elements(input.records.len() as u64));
         group.bench_function(input.name, |b| {
             b.iter(|| {
-                let mut counter = RegionCounter::new(
-                    input.region.clone(),
-                    Some(0),
-                    input.reference.clone(),
-                    CallingParams::default(),
-                    Vec::new(),
-                );
+                let mut counter = input.counter();
                 for record in &input.records {
                     counter
                         .add_record(&input.header, record)
@@ -96,6 +105,35 @@ fn counting(c: &mut Criterion) {
                 }
                 black_box(counter.finish())
             })
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("result_codec");
+    for input in &inputs {
+        let mut counter = input.counter();
+        for record in &input.records {
+            counter
+                .add_record(&input.header, record)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let (sites, blocks, qc) = counter.finish();
+        let mut result = RegionResult::new("job", "sample", input.region.clone());
+        (result.sites, result.blocks, result.qc) = (sites, blocks, qc);
+        let bytes = encode(&result);
+        eprintln!(
+            "{}: result of {} sites, {} blocks: {} bytes",
+            input.name,
+            result.sites.len(),
+            result.blocks.len(),
+            bytes.len()
+        );
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_function(format!("{}/encode", input.name), |b| {
+            b.iter(|| black_box(encode(&result)))
+        });
+        group.bench_function(format!("{}/decode", input.name), |b| {
+            b.iter(|| black_box(decode::<RegionResult>(&bytes).unwrap_or_else(|e| panic!("{e}"))))
         });
     }
     group.finish();

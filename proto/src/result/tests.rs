@@ -86,7 +86,7 @@ fn result_round_trips_through_json() {
 }
 
 #[test]
-fn a_site_stores_its_counts_as_arrays_and_leaves_out_what_is_empty() {
+fn a_site_is_an_array_of_its_counts_and_leaves_out_what_is_empty() {
     let plain = SiteCounts {
         pos: 5,
         ref_base: 'A',
@@ -101,7 +101,7 @@ fn a_site_stores_its_counts_as_arrays_and_leaves_out_what_is_empty() {
     let json = serde_json::to_string(&plain).unwrap();
     assert_eq!(
         json,
-        r#"{"pos":5,"ref_base":"A","forward":[1,0,0,2,0],"reverse":[0,0,0,0,0],"expected_errors":0.5}"#
+        r#"[5,"A",[1,0,0,2,0],[0,0,0,0,0],0.5,[0,0,0,0,0],[0,0,0,0,0]]"#
     );
     assert_eq!(serde_json::from_str::<SiteCounts>(&json).unwrap(), plain);
     let full = SiteCounts {
@@ -136,8 +136,43 @@ fn a_site_stores_its_counts_as_arrays_and_leaves_out_what_is_empty() {
         ..plain
     };
     let json = serde_json::to_string(&full).unwrap();
-    assert!(json.contains(r#""f1r2":[1,0,0,0,3]"#), "{json}");
+    assert_eq!(
+        json,
+        r#"[5,"A",[1,0,0,2,0],[0,0,0,0,0],0.5,[0,0,0,1,0],[1,0,0,0,3],{"indels":[{"allele":"-2","forward":1,"reverse":0}],"mnvs":[{"ref_allele":"AC","alt_allele":"GT","forward":0,"reverse":1}],"in_mnv":[0,0,1,0,0],"in_mnv_reverse":[0,0,1,0,0]}]"#
+    );
     assert_eq!(serde_json::from_str::<SiteCounts>(&json).unwrap(), full);
+    // Only what a site has is written; what is missing reads back empty.
+    let only_indel = SiteCounts {
+        mnvs: Vec::new(),
+        in_mnv: BaseCounts::default(),
+        in_mnv_reverse: BaseCounts::default(),
+        ..full.clone()
+    };
+    let json = serde_json::to_string(&only_indel).unwrap();
+    assert!(
+        json.ends_with(r#"{"indels":[{"allele":"-2","forward":1,"reverse":0}]}]"#),
+        "{json}"
+    );
+    assert_eq!(
+        serde_json::from_str::<SiteCounts>(&json).unwrap(),
+        only_indel
+    );
+    // A site short of its seven counts, with one too many, or with an unknown rare field is
+    // refused, naming what was expected.
+    for bad in [
+        r#"[5,"A",[1,0,0,2,0],[0,0,0,0,0],0.5,[0,0,0,0,0]]"#,
+        r#"[5,"A",[1,0,0,2,0],[0,0,0,0,0],0.5,[0,0,0,0,0],[0,0,0,0,0],{},1]"#,
+        r#"[5,"A",[1,0,0,2,0],[0,0,0,0,0],0.5,[0,0,0,0,0],[0,0,0,0,0],{"indel":[]}]"#,
+        r#"{"pos":5,"ref_base":"A","forward":[1,0,0,2,0],"reverse":[0,0,0,0,0],"expected_errors":0.5}"#,
+    ] {
+        let e = serde_json::from_str::<SiteCounts>(bad)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("site") || e.contains("unknown field") || e.contains("trailing"),
+            "{bad}: {e}"
+        );
+    }
     let block = ReferenceBlock {
         start: 1,
         end: 1024,
