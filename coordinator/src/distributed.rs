@@ -412,11 +412,17 @@ async fn session(
     publishing?;
     recorded?;
 
+    // Events are taken without acknowledgements (the broker forgets each one as it sends
+    // it; one operation less per job): an event only says early what the store holds, and
+    // the store is read again on every tick and when a coordinator starts.
     let mut events = answered("consuming the run's events", BROKER_REPLY, async {
         ch.basic_consume(
             topology.run_events(run_id).as_str().into(),
             "esr1-coordinator-events".into(),
-            BasicConsumeOptions::default(),
+            BasicConsumeOptions {
+                no_ack: true,
+                ..BasicConsumeOptions::default()
+            },
             FieldTable::default(),
         )
         .await
@@ -461,7 +467,6 @@ async fn session(
                     }
                     Err(err) => tracing::warn!(error = %err, "ignoring an undecodable event"),
                 }
-                answered("acknowledging an event", BROKER_REPLY, async { delivery.ack(BasicAckOptions::default()).await.map(|_| ()).context("acknowledging an event") }).await?;
             }
             d = dead.next() => {
                 let delivery = match d {
