@@ -1,6 +1,7 @@
 //! Queue overhead per job on a real broker: the coordinator publishes a job with a confirm, a
 //! worker receives it (prefetch 1), publishes the completion event with a confirm and acks,
-//! and the coordinator receives the event — everything but the counting itself.
+//! and the coordinator receives the event (without acknowledging it, as the coordinator
+//! takes events) — everything but the counting itself.
 //!
 //! `cargo bench -p esr1-worker --bench queue_overhead` (broker from `ESR1_BENCH_AMQP_URL`,
 //! default guest@127.0.0.1:5672). Prints sequential round-trip percentiles and pipelined
@@ -119,7 +120,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .basic_consume(
             t.run_events(run).as_str().into(),
             "bench-coordinator".into(),
-            BasicConsumeOptions::default(),
+            BasicConsumeOptions {
+                no_ack: true,
+                ..BasicConsumeOptions::default()
+            },
             FieldTable::default(),
         )
         .await?;
@@ -135,8 +139,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let j = job(i);
         let start = Instant::now();
         publish(&coord, &t.jobs(), run, &j.job_id, &j).await?;
-        let e = events.next().await.ok_or("events ended")??;
-        e.ack(BasicAckOptions::default()).await?;
+        events.next().await.ok_or("events ended")??;
         if i >= 50 {
             lat.push(start.elapsed());
         }
@@ -173,8 +176,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let mut published_in = Duration::ZERO;
     for k in 0..n {
-        let e = events.next().await.ok_or("events ended")??;
-        e.ack(BasicAckOptions::default()).await?;
+        events.next().await.ok_or("events ended")??;
         if k == 0 {
             published_in = start.elapsed();
         }
