@@ -14,7 +14,8 @@
 //! job's event only tells the coordinator early that its outcome is in the store, which the
 //! coordinator also lists every two seconds and when it starts, so events are transient, in
 //! a classic queue ([`publish_event`]): a broker restart may drop some, and their jobs are
-//! settled from the store. That spares the broker a quorum-log write and sync per job.
+//! settled from the store. That spares the broker a quorum-log write and sync per job. For the
+//! same reason the coordinator takes events without acknowledgements.
 
 mod publish;
 
