@@ -1,5 +1,6 @@
 //! A site's wire format: one JSON array, no field names, so that a result (hundreds to
-//! thousands of sites) is about half the bytes and parses in about half the time.
+//! thousands of sites) is about 40 % smaller and is read about a fifth faster than with
+//! named fields (criterion: `cargo bench -p esr1-worker --bench counting -- result_codec`).
 //!
 //! `[pos, ref_base, forward, reverse, expected_errors, near_read_end, f1r2]`, each count an
 //! array `[a, c, g, t, del]`, then — only at the few sites that have any — an object with
@@ -39,7 +40,7 @@ impl RareRef<'_> {
 }
 
 /// The same fields, read back (any may be missing).
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Rare {
     #[serde(default)]
@@ -105,13 +106,7 @@ impl<'de> Visitor<'de> for SiteVisitor {
         let expected_errors = required(&mut seq, 4)?;
         let near_read_end = required(&mut seq, 5)?;
         let f1r2 = required(&mut seq, 6)?;
-        let rare: Option<Rare> = seq.next_element()?;
-        let rare = rare.unwrap_or(Rare {
-            indels: Vec::new(),
-            mnvs: Vec::new(),
-            in_mnv: BaseCounts::default(),
-            in_mnv_reverse: BaseCounts::default(),
-        });
+        let rare: Rare = seq.next_element()?.unwrap_or_default();
         Ok(SiteCounts {
             pos,
             ref_base,
