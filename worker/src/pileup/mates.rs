@@ -10,8 +10,9 @@ use super::read::ReadBuffers;
 use super::types::{FragmentSink, ReadEvent};
 use foldhash::fast::RandomState;
 use std::cmp::Reverse;
+use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap};
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 /// A read waiting for its mate: its strand, where it and its mate start, and the read as
 /// decoded ([`ReadBuffers`]); it is counted from those (or from its events, made then) when
@@ -33,6 +34,28 @@ pub struct PendingRead {
 const RING: u64 = 1024;
 /// No slot (an end of a bucket's list).
 const NONE: u32 = u32::MAX;
+
+/// Hashes a key that is already a keyed hash (a name's, [`MateBuffer`]'s seeded foldhash) to
+/// itself, so that a lookup by name hashes the name once, not its hash again.
+#[derive(Debug, Default, Clone, Copy)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are hashed ([`Self::write_u64`]); any other input still mixes in.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
 
 /// One waiting read and its name; a slot and its buffers are reused by later reads.
 #[derive(Debug)]
@@ -80,7 +103,8 @@ impl Default for Slot {
 pub struct MateBuffer {
     slots: Vec<Slot>,
     free: Vec<usize>,
-    by_name: HashMap<u64, usize, RandomState>,
+    /// The first slot of each name hash's chain (keyed by the hash itself: [`Prehashed`]).
+    by_name: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
     /// Per bucket (mate start modulo [`RING`]): its first and last slot, [`NONE`] when empty.
     buckets: Vec<[u32; 2]>,
     /// The ring holds mate starts in `[ring_base, ring_base + RING)`; none below waits in it.
@@ -91,9 +115,30 @@ pub struct MateBuffer {
     far: BinaryHeap<Reverse<(u64, u64, usize)>>,
     tickets: u64,
     hasher: RandomState,
+    /// Tests only: every name hashes alike, so that names are told apart on their chains.
+    #[cfg(test)]
+    colliding: bool,
 }
 
 impl MateBuffer {
+    /// A buffer in which every name has the same hash (tests of the chains).
+    #[cfg(test)]
+    pub(crate) fn colliding() -> Self {
+        Self {
+            colliding: true,
+            ..Self::default()
+        }
+    }
+
+    /// A name's keyed hash.
+    fn hash(&self, name: &[u8]) -> u64 {
+        #[cfg(test)]
+        if self.colliding {
+            return 7;
+        }
+        self.hasher.hash_one(name)
+    }
+
     /// Holds a read (`reverse`, `f1r2`, `mate_start`) until its mate (same name) arrives. Its
     /// decoded buffers are swapped in: `decoded` gets the buffers of a read that left, to be
     /// decoded into again.
@@ -107,7 +152,7 @@ impl MateBuffer {
             self.slots.push(Slot::default());
             self.slots.len() - 1
         });
-        let hash = self.hasher.hash_one(name);
+        let hash = self.hash(name);
         let ticket = self.tickets;
         self.tickets += 1;
         let next = self.by_name.insert(hash, i);
@@ -168,18 +213,39 @@ impl MateBuffer {
     }
 
     /// The waiting mate of a read named `name` (the latest one of that name), if any: a slot
-    /// to [`Self::read`] and then [`Self::release`].
+    /// to [`Self::read`] and then [`Self::release`]. One lookup of the name's hash finds it
+    /// and, when it heads its chain (as nearly always: chains hold names whose hashes
+    /// collide), takes it out.
     pub fn take(&mut self, name: &[u8]) -> Option<usize> {
-        let hash = self.hasher.hash_one(name);
-        let mut cur = self.by_name.get(&hash).copied();
-        while let Some(i) = cur {
-            if self.slots[i].name == name {
-                self.detach(hash, i);
-                return Some(i);
+        let hash = self.hash(name);
+        let Entry::Occupied(mut head) = self.by_name.entry(hash) else {
+            return None;
+        };
+        let first = *head.get();
+        let found = if self.slots[first].name == name {
+            match self.slots[first].next.take() {
+                Some(next) => *head.get_mut() = next,
+                None => {
+                    head.remove();
+                }
             }
-            cur = self.slots[i].next;
+            first
+        } else {
+            let mut prev = first;
+            loop {
+                let i = self.slots[prev].next?;
+                if self.slots[i].name == name {
+                    self.slots[prev].next = self.slots[i].next.take();
+                    break i;
+                }
+                prev = i;
+            }
+        };
+        if self.slots[found].in_ring {
+            self.ring_remove(found);
         }
-        None
+        self.slots[found].ticket = None;
+        Some(found)
     }
 
     /// Removes waiting slot `i` from its name's chain and from the ring, and marks it taken.
@@ -272,7 +338,7 @@ impl MateBuffer {
                     continue; // taken by its mate: a stale entry
                 }
             }
-            let hash = self.hasher.hash_one(&self.slots[i].name);
+            let hash = self.hash(&self.slots[i].name);
             self.detach(hash, i);
             return Some(i);
         }

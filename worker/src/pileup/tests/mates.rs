@@ -77,6 +77,28 @@ fn two_waiting_reads_of_one_name_are_both_kept_the_latest_found_first() {
 }
 
 #[test]
+fn names_whose_hashes_collide_are_told_apart_wherever_they_wait_on_the_chain() {
+    let mut b = MateBuffer::colliding();
+    for (name, mate_start) in [(&b"a"[..], 100), (b"b", 110), (b"c", 120), (b"d", 130)] {
+        wait(&mut b, name, mate_start, false);
+    }
+    // The chain is d, c, b, a: taken from its middle, its head and its tail.
+    for name in [&b"b"[..], b"d", b"a"] {
+        let slot = b.take(name).expect("waits");
+        assert_eq!(b.name(slot), name);
+        b.release(slot);
+        assert_eq!(b.take(name), None, "taken once");
+    }
+    assert_eq!(
+        b.take(b"e"),
+        None,
+        "a name not waiting is not found on the chain"
+    );
+    assert_eq!(given_up(&mut b, 1_000), ["c"]);
+    assert_eq!(b.take(b"c"), None);
+}
+
+#[test]
 fn released_slots_are_reused_without_growing() {
     let mut b = MateBuffer::default();
     for round in 0..1_000u64 {
