@@ -63,8 +63,9 @@ pub struct DaemonConfig {
     pub job_key: Option<JobKey>,
 }
 
-/// Runs one job with the worker's caches, turning a panic in the counting code into a
-/// permanent failure.
+/// Runs one job with the worker's caches, turning a panic into a permanent failure of that
+/// job that names the file being read and what gave way: a decoder's assertion on bytes it
+/// did not expect (a malformed file) or a bug of ours.
 pub fn execute(
     job: &RegionJob,
     storage: &SharedStorage,
@@ -74,11 +75,24 @@ pub fn execute(
         run_job(job, storage.as_ref(), caches)
     })) {
         Ok(r) => r,
-        Err(_) => Err(JobError::permanent(format!(
-            "internal error while counting {} of {} (a bug: please report it)",
-            job.region, job.sample.sample
-        ))),
+        Err(payload) => Err(panicked(job, payload.as_ref())),
     }
+}
+
+/// The failure of a job whose counting panicked, with the panic's message (bounded).
+fn panicked(job: &RegionJob, payload: &(dyn std::any::Any + Send)) -> JobError {
+    let what = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message");
+    let what: String = what.chars().take(300).collect();
+    JobError::permanent(format!(
+        "reading {} failed while counting {} of sample {}: {what} (the file or its index may \
+         be malformed: check it with samtools quickcheck and samtools view; if they read it, \
+         this is a bug: please report it)",
+        job.sample.alignments, job.region, job.sample.sample
+    ))
 }
 
 /// Stores a job's outcome in its run's output location; returns the event to publish, or
@@ -446,4 +460,109 @@ async fn run_and_settle(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::{ObjectMeta, Storage, StorageError};
+    use esr1_proto::{CallingParams, GenomicRegion, Material, RunContext, SampleRef};
+    use std::ops::Range;
+
+    /// Storage whose every read panics as a decoder's assertion on unexpected bytes does.
+    struct Panicking;
+
+    impl Storage for Panicking {
+        fn get_range_if(
+            &self,
+            _: &str,
+            _: Range<u64>,
+            _: Option<&str>,
+        ) -> Result<Vec<u8>, StorageError> {
+            panic!("invalid container header");
+        }
+        fn get(&self, _: &str) -> Result<Vec<u8>, StorageError> {
+            panic!("invalid container header");
+        }
+        fn put(&self, _: &str, _: &[u8]) -> Result<(), StorageError> {
+            panic!("invalid container header");
+        }
+        fn list(&self, _: &str) -> Result<Vec<String>, StorageError> {
+            panic!("invalid container header");
+        }
+        fn head(&self, uri: &str) -> Result<ObjectMeta, StorageError> {
+            panic!("invalid container header in {uri}");
+        }
+    }
+
+    #[test]
+    fn a_panic_while_reading_is_a_permanent_failure_naming_the_file_and_what_gave_way() {
+        let job = RegionJob::new(
+            &RunContext {
+                run_id: "r".into(),
+                reference: "/data/ref.fa.gz".into(),
+                params: CallingParams::default(),
+                model_version: "m".into(),
+                output: "/data/out".into(),
+            },
+            SampleRef {
+                patient: "P".into(),
+                sample: "S7".into(),
+                day: 0,
+                material: Material::Cfdna,
+                therapy: "AI".into(),
+                alignments: "/data/s7.cram".into(),
+                index: None,
+            },
+            GenomicRegion {
+                contig: "chr6".into(),
+                start: 152_098_700,
+                end: 152_098_900,
+            },
+            vec![],
+        );
+        let storage: SharedStorage = Arc::new(Panicking);
+        let e = execute(&job, &storage, &Caches::default()).unwrap_err();
+        assert_eq!(e.kind, FailureKind::Permanent);
+        for part in [
+            "/data/s7.cram",
+            "chr6:152098700-152098900",
+            "sample S7",
+            "invalid container header",
+        ] {
+            assert!(e.message.contains(part), "{part} not in: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn a_panic_message_of_any_kind_is_bounded() {
+        let job = RegionJob::new(
+            &RunContext {
+                run_id: "r".into(),
+                reference: "/r.fa".into(),
+                params: CallingParams::default(),
+                model_version: "m".into(),
+                output: "/o".into(),
+            },
+            SampleRef {
+                patient: "P".into(),
+                sample: "S".into(),
+                day: 0,
+                material: Material::Tumor,
+                therapy: "AI".into(),
+                alignments: "/s.bam".into(),
+                index: None,
+            },
+            GenomicRegion {
+                contig: "chr6".into(),
+                start: 1,
+                end: 2,
+            },
+            vec![],
+        );
+        let long = "x".repeat(10_000);
+        let e = panicked(&job, &long);
+        assert!(e.message.len() < 1_000, "{}", e.message.len());
+        assert!(panicked(&job, &42u8).message.contains("no message"));
+    }
 }
