@@ -8,7 +8,8 @@
 #   ours     esr1-coordinator run --workers 1 on a one-sample sheet   (plan + job + merge)
 #   count    the same records read as a job reads them, and counted   (decode_floor count)
 #   floor    the same records read as a job reads them, only decoded  (decode_floor decode)
-# and prints median CPU seconds (user + sys), peak RSS, and the ratios the README reports.
+# and prints median CPU seconds (user + sys), peak RSS, and the ratios the README reports:
+# of the medians, and the median of each run's own ratio (steadier on a drifting machine).
 # Then the deep BAM as CRAM (samtools view -C against the same reference, once per DIR):
 # view-c and ours, for CRAM's CPU time and peak RSS.
 # Needs Debian's samtools and time (installed when missing). NO_BUILD=1 skips the release build.
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --deep-depth) deep=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -53,9 +54,17 @@ measure() { # label command… → appends "label cpu_s rss_kb" to $work/times
   echo "$label $(echo "$user + $sys" | bc -l) $rss" >> "$work/times"
 }
 
+middle() { # numbers on stdin → their median
+  sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'
+}
+
 median() { # label field → median of that field over the label's rows
-  awk -v l="$1" -v f="$2" '$1 == l {print $f}' "$work/times" | sort -g \
-    | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'
+  awk -v l="$1" -v f="$2" '$1 == l {print $f}' "$work/times" | middle
+}
+
+paired() { # label-a label-b → median over the runs of a's CPU seconds over b's in the same run
+  awk -v a="$1" -v b="$2" '$1 == a {x[++na] = $2} $1 == b {y[++nb] = $2}
+    END {for (i = 1; i <= na && i <= nb; i++) if (y[i] > 0) print x[i] / y[i]}' "$work/times" | middle
 }
 
 printf '%-16s %-8s %9s %10s %12s\n' sample tool records "cpu s" "peak RSS MB"
@@ -79,6 +88,10 @@ while read -r name bam sheet region records; do
   printf '%-16s ratios: ours/mpileup %.2f  ours/view-c %.2f  ours/floor %.2f  count/floor %.2f  (median of %d)\n' \
     "$name" "$(echo "$ours / $(median mpileup 2)" | bc -l)" "$(echo "$ours / $(median view-c 2)" | bc -l)" \
     "$(echo "$ours / $(median floor 2)" | bc -l)" "$(echo "$count / $(median floor 2)" | bc -l)" "$runs"
+  # The same ratios taken within each run, then their median: a machine whose speed drifts
+  # from minute to minute moves both sides of a run's ratio alike.
+  printf '%-16s per-run ratios: ours/mpileup %.2f  ours/view-c %.2f  ours/floor %.2f  count/floor %.2f  (median of %d)\n' \
+    "$name" "$(paired ours mpileup)" "$(paired ours view-c)" "$(paired ours floor)" "$(paired count floor)" "$runs"
 done < "$work/inputs.txt"
 
 # The deep sample as CRAM: what decoding CRAM costs, and the peak RSS of a CRAM run (the
@@ -105,3 +118,4 @@ for tool in view-c ours; do
 done
 printf '%-16s ratios: ours/view-c %.2f  (median of %d)\n' deep_cram \
   "$(echo "$(median ours 2) / $(median view-c 2)" | bc -l)" "$runs"
+printf '%-16s per-run ratios: ours/view-c %.2f  (median of %d)\n' deep_cram "$(paired ours view-c)" "$runs"
