@@ -466,7 +466,6 @@ async fn run_and_settle(
 mod tests {
     use super::*;
     use crate::storage::{ObjectMeta, Storage, StorageError};
-    use esr1_proto::{CallingParams, GenomicRegion, Material, RunContext, SampleRef};
     use std::ops::Range;
 
     /// Storage whose every read panics as a decoder's assertion on unexpected bytes does.
@@ -497,29 +496,10 @@ mod tests {
 
     #[test]
     fn a_panic_while_reading_is_a_permanent_failure_naming_the_file_and_what_gave_way() {
-        let job = RegionJob::new(
-            &RunContext {
-                run_id: "r".into(),
-                reference: "/data/ref.fa.gz".into(),
-                params: CallingParams::default(),
-                model_version: "m".into(),
-                output: "/data/out".into(),
-            },
-            SampleRef {
-                patient: "P".into(),
-                sample: "S7".into(),
-                day: 0,
-                material: Material::Cfdna,
-                therapy: "AI".into(),
-                alignments: "/data/s7.cram".into(),
-                index: None,
-            },
-            GenomicRegion {
-                contig: "chr6".into(),
-                start: 152_098_700,
-                end: 152_098_900,
-            },
-            vec![],
+        let job = crate::testing::job(
+            ("/data/ref.fa.gz", "/data/s7.cram"),
+            "S7",
+            (152_098_700, 152_098_900),
         );
         let storage: SharedStorage = Arc::new(Panicking);
         let e = execute(&job, &storage, &Caches::default()).unwrap_err();
@@ -536,30 +516,7 @@ mod tests {
 
     #[test]
     fn a_panic_message_of_any_kind_is_bounded() {
-        let job = RegionJob::new(
-            &RunContext {
-                run_id: "r".into(),
-                reference: "/r.fa".into(),
-                params: CallingParams::default(),
-                model_version: "m".into(),
-                output: "/o".into(),
-            },
-            SampleRef {
-                patient: "P".into(),
-                sample: "S".into(),
-                day: 0,
-                material: Material::Tumor,
-                therapy: "AI".into(),
-                alignments: "/s.bam".into(),
-                index: None,
-            },
-            GenomicRegion {
-                contig: "chr6".into(),
-                start: 1,
-                end: 2,
-            },
-            vec![],
-        );
+        let job = crate::testing::job(("/r.fa", "/s.bam"), "S", (1, 2));
         let long = "x".repeat(10_000);
         let e = panicked(&job, &long);
         assert!(e.message.len() < 1_000, "{}", e.message.len());

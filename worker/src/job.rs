@@ -390,34 +390,10 @@ pub fn build_result(job: &RegionJob, counter: RegionCounter, reference: &[u8]) -
 mod tests {
     use super::*;
     use crate::error::FailureKind;
-    use esr1_proto::{CallingParams, GenomicRegion, Material, RunContext, SampleRef};
 
     /// A job of sample S over chr6:1-`end` of `alignments`, against `reference`.
     fn job(reference: &str, alignments: &str, end: u64) -> RegionJob {
-        RegionJob::new(
-            &RunContext {
-                run_id: "r".into(),
-                reference: reference.into(),
-                params: CallingParams::default(),
-                model_version: "m".into(),
-                output: "/nonexistent".into(),
-            },
-            SampleRef {
-                patient: "P".into(),
-                sample: "S".into(),
-                day: 0,
-                material: Material::Tumor,
-                therapy: "AI".into(),
-                alignments: alignments.into(),
-                index: None,
-            },
-            GenomicRegion {
-                contig: "chr6".into(),
-                start: 1,
-                end,
-            },
-            vec![],
-        )
+        crate::testing::job((reference, alignments), "S", (1, end))
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub mod storage;
 pub mod store;
 pub mod streamed;
 pub mod telemetry;
+#[cfg(test)]
+mod testing;
 pub mod untrusted;
 
 pub use error::{FailureKind, JobError};

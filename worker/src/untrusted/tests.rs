@@ -1,33 +1,10 @@
 //! Tests of job-message validation.
 
 use super::*;
-use esr1_proto::{encode, CallingParams, GenomicRegion, Material, RunContext, SampleRef};
+use esr1_proto::encode;
 
 fn job() -> RegionJob {
-    RegionJob::new(
-        &RunContext {
-            run_id: "r".into(),
-            reference: "/data/ref.fa.gz".into(),
-            params: CallingParams::default(),
-            model_version: "m".into(),
-            output: "/data/out".into(),
-        },
-        SampleRef {
-            patient: "P".into(),
-            sample: "S".into(),
-            day: 0,
-            material: Material::Tumor,
-            therapy: "AI".into(),
-            alignments: "/data/s.bam".into(),
-            index: None,
-        },
-        GenomicRegion {
-            contig: "chr6".into(),
-            start: 1,
-            end: 100,
-        },
-        vec![],
-    )
+    crate::testing::job(("/data/ref.fa.gz", "/data/s.bam"), "S", (1, 100))
 }
 
 fn refused(j: &RegionJob) -> String {
