@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # How a run's cost grows with the cohort: plan, jobs and merge timed apart, and peak memory.
-#   scripts/bench-cohort.sh [--patients 100,300,999] [--depth-scale X] [--workers N]
+#   scripts/bench-cohort.sh [--patients 100,300,1000] [--depth-scale X] [--workers N]
 #                           [--job-bytes B] [--work DIR]
-# (the simulator makes at most 999 patients; default depth scale 0.1: biopsies ~70x, plasma ~300x)
+# (the simulator makes up to 9,999 patients; default depth scale 0.1: biopsies ~70x, plasma ~300x)
 # For each size: `esr1-coordinator simulate --patients N --depth-scale X` (roles scenario, 3
 # samples per patient: baseline biopsy, later biopsy, later plasma; kept in DIR/cohort-N and
 # reused), then `esr1-coordinator run --workers N` embedded (default 1) into a fresh output,
@@ -18,7 +18,7 @@
 # Needs Debian's time (installed when missing). NO_BUILD=1 uses the release binaries as built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sizes=100,300,999; scale=0.1; workers=1; work=""; job_bytes=()
+sizes=100,300,1000; scale=0.1; workers=1; work=""; job_bytes=()
 while [ $# -gt 0 ]; do
   case $1 in
     --patients) sizes=$2; shift 2 ;;

@@ -3,7 +3,7 @@
 //! allele fraction, negatives in between, and a normal for every fifth patient.
 
 use crate::error::SimulateError;
-use crate::options::SimulateOptions;
+use crate::options::{SimulateOptions, MAX_PATIENTS};
 use crate::rng::Rng;
 use crate::sites::GermlineSite;
 use crate::truth::{truth_sample, TruthPatient};
@@ -28,9 +28,9 @@ pub fn validate(patients: usize, cfdna_depth: u32, vafs: &[f64]) -> Result<(), S
     {
         return bad(format!("VAFs must be in (0, 1), got {v}"));
     }
-    if !(vafs.len()..=999).contains(&patients) {
+    if !(vafs.len()..=MAX_PATIENTS).contains(&patients) {
         return bad(format!(
-            "the accuracy scenario needs between {} (one per VAF) and 999 patients, got {patients}",
+            "the accuracy scenario needs between {} (one per VAF) and {MAX_PATIENTS} patients, got {patients}",
             vafs.len()
         ));
     }

@@ -38,7 +38,9 @@ pub mod variants;
 
 pub use cohort::{simulate, SimulatedCohort};
 pub use error::SimulateError;
-pub use options::{AlignmentFormat, Scenario, SimulateOptions, ACCURACY_DEPTH, ACCURACY_VAFS};
+pub use options::{
+    AlignmentFormat, Scenario, SimulateOptions, ACCURACY_DEPTH, ACCURACY_VAFS, MAX_PATIENTS,
+};
 pub use roles::{CFDNA_DEPTH, SHALLOW_BASELINE_DEPTH, TUMOR_DEPTH};
 pub use scenario::scenario;
 pub use sites::{capture_targets, TARGET_PADDING};

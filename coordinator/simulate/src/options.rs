@@ -43,6 +43,11 @@ pub enum Scenario {
     },
 }
 
+/// Most patients a simulated cohort may have: a trial of a few thousand (a 1,000-patient trial
+/// with serial plasma is 4,000–6,000 samples), not more, so that a mistyped count cannot
+/// start hours of writing.
+pub const MAX_PATIENTS: usize = 9_999;
+
 /// The allele fractions of the default accuracy scenario.
 pub const ACCURACY_VAFS: [f64; 6] = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05];
 /// The cfDNA fragment depth of the default accuracy scenario.

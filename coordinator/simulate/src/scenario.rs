@@ -3,7 +3,7 @@
 
 use crate::accuracy;
 use crate::error::SimulateError;
-use crate::options::{scaled_depth, Scenario, SimulateOptions};
+use crate::options::{scaled_depth, Scenario, SimulateOptions, MAX_PATIENTS};
 use crate::reference::{self, RefWindow};
 use crate::rng::Rng;
 use crate::roles::{build_roles, FIXED_ROLES};
@@ -22,9 +22,9 @@ pub(crate) fn validate(opts: &SimulateOptions) -> Result<(), SimulateError> {
             opts.patients
         )));
     }
-    if opts.patients > 999 {
+    if opts.patients > MAX_PATIENTS {
         return Err(SimulateError::Options(format!(
-            "at most 999 patients, got {}",
+            "at most {MAX_PATIENTS} patients, got {}",
             opts.patients
         )));
     }

@@ -206,3 +206,17 @@ fn simulate_accuracy_scenario_spreads_mutations_over_vaf_bins() {
     assert!(names.len() >= 10, "{names:?}");
     assert!(scenario(&accuracy_options(Path::new("unused"), 3, 4000, false)).is_err());
 }
+
+#[test]
+fn a_trial_of_a_thousand_patients_and_more_can_be_simulated_up_to_the_maximum() {
+    let mut opts = SimulateOptions::new(Path::new("unused"));
+    opts.patients = 1_000;
+    let patients = scenario(&opts).expect("1,000 patients");
+    let names: std::collections::BTreeSet<&str> =
+        patients.iter().map(|p| p.patient.as_str()).collect();
+    assert_eq!(names.len(), 1_000, "every patient named once");
+    assert!(names.contains("P1000") && names.contains("P01"));
+    opts.patients = crate::options::MAX_PATIENTS + 1;
+    let e = scenario(&opts).expect_err("over the maximum");
+    assert!(e.to_string().contains("at most 9999 patients"), "{e}");
+}
