@@ -213,16 +213,21 @@ impl MateBuffer {
     }
 
     /// The waiting mate of a read named `name` (the latest one of that name), if any: a slot
-    /// to [`Self::read`] and then [`Self::release`]. One lookup of the name's hash finds it
-    /// and, when it heads its chain (as nearly always: chains hold names whose hashes
-    /// collide), takes it out.
+    /// to [`Self::read`] and then [`Self::release`].
     pub fn take(&mut self, name: &[u8]) -> Option<usize> {
         let hash = self.hash(name);
+        self.detach(hash, |_, slot| slot.name == name)
+    }
+
+    /// Takes the first slot `wanted` accepts out of the chain of name hash `hash` (one
+    /// lookup of the hash: the slot nearly always heads its chain, which holds only names
+    /// whose hashes collide) and out of the ring, and marks it taken.
+    fn detach(&mut self, hash: u64, wanted: impl Fn(usize, &Slot) -> bool) -> Option<usize> {
         let Entry::Occupied(mut head) = self.by_name.entry(hash) else {
             return None;
         };
         let first = *head.get();
-        let found = if self.slots[first].name == name {
+        let found = if wanted(first, &self.slots[first]) {
             match self.slots[first].next.take() {
                 Some(next) => *head.get_mut() = next,
                 None => {
@@ -234,7 +239,7 @@ impl MateBuffer {
             let mut prev = first;
             loop {
                 let i = self.slots[prev].next?;
-                if self.slots[i].name == name {
+                if wanted(i, &self.slots[i]) {
                     self.slots[prev].next = self.slots[i].next.take();
                     break i;
                 }
@@ -246,30 +251,6 @@ impl MateBuffer {
         }
         self.slots[found].ticket = None;
         Some(found)
-    }
-
-    /// Removes waiting slot `i` from its name's chain and from the ring, and marks it taken.
-    fn detach(&mut self, hash: u64, i: usize) {
-        if self.slots[i].in_ring {
-            self.ring_remove(i);
-        }
-        let next = self.slots[i].next.take();
-        self.slots[i].ticket = None;
-        let mut cur = self.by_name.get(&hash).copied();
-        if cur == Some(i) {
-            match next {
-                Some(n) => self.by_name.insert(hash, n),
-                None => self.by_name.remove(&hash),
-            };
-            return;
-        }
-        while let Some(p) = cur {
-            if self.slots[p].next == Some(i) {
-                self.slots[p].next = next;
-                return;
-            }
-            cur = self.slots[p].next;
-        }
     }
 
     /// The name of the read in a slot.
@@ -339,8 +320,7 @@ impl MateBuffer {
                 }
             }
             let hash = self.hash(&self.slots[i].name);
-            self.detach(hash, i);
-            return Some(i);
+            return self.detach(hash, |j, _| j == i);
         }
     }
 }
