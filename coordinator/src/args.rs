@@ -193,9 +193,10 @@ pub struct ThresholdArgs {
     /// Compressed bytes of alignment data per job, from the samples' indexes: a sample up to
     /// this size is one job, a larger one as many equal jobs as this size requires. `auto`
     /// (the default): the largest power of two from 256 KiB to 8 MiB that keeps the largest
-    /// job within 1.75 times the median one (fewest jobs, about even). A number (at least
-    /// 64 KiB) fixes it.
-    #[arg(long, value_name = "auto|BYTES", default_value = "auto")]
+    /// job within 1.75 times the median one (fewest jobs, about even); with one in-process
+    /// worker (--workers 1), `whole`. `whole`: every sample one job (cutting a sample only
+    /// lets several workers share it). A number (at least 64 KiB) fixes it.
+    #[arg(long, value_name = "auto|whole|BYTES", default_value = "auto")]
     pub job_bytes: JobBytes,
     /// Cut every sample into regions of this many base pairs instead (1,000 to 20,000,000).
     #[arg(long, value_name = "BP", value_parser = clap::value_parser!(u64).range(1_000..=20_000_000))]

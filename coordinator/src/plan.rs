@@ -25,6 +25,10 @@ pub use bytes::{AUTO_MIN_JOB_BYTES, DEFAULT_JOB_BYTES, MIN_JOB_BYTES};
 pub enum JobBytes {
     /// From the cohort's samples ([`bytes::cohort_target`]): the default.
     Auto,
+    /// Every sample one job, however large: what `Auto` gives a single in-process worker
+    /// ([`PlanOptions::for_workers`]), since cutting a sample only lets several workers share
+    /// it, and each cut decodes the records that cross it twice.
+    Whole,
     /// This many.
     Fixed(u64),
 }
@@ -32,17 +36,22 @@ pub enum JobBytes {
 impl std::str::FromStr for JobBytes {
     type Err = String;
 
-    /// `auto`, or a number of bytes of at least [`MIN_JOB_BYTES`].
+    /// `auto`, `whole`, or a number of bytes of at least [`MIN_JOB_BYTES`].
     fn from_str(s: &str) -> Result<Self, String> {
         if s.eq_ignore_ascii_case("auto") {
             return Ok(Self::Auto);
+        }
+        if s.eq_ignore_ascii_case("whole") {
+            return Ok(Self::Whole);
         }
         match s.parse::<u64>() {
             Ok(n) if n >= MIN_JOB_BYTES => Ok(Self::Fixed(n)),
             Ok(n) => Err(format!(
                 "{n} is below the smallest job, {MIN_JOB_BYTES} bytes"
             )),
-            Err(_) => Err(format!("expected auto or a number of bytes, not {s:?}")),
+            Err(_) => Err(format!(
+                "expected auto, whole or a number of bytes, not {s:?}"
+            )),
         }
     }
 }
@@ -61,6 +70,20 @@ pub struct PlanOptions {
     /// `--verify-inputs`: stamp every alignment file and index with a content checksum too
     /// (part of the job ids; workers compare it before counting).
     pub verify_inputs: bool,
+}
+
+impl PlanOptions {
+    /// These options for a run on `workers` in-process workers: with one, `auto` becomes
+    /// [`JobBytes::Whole`] (no other worker could share a cut sample; each cut would only
+    /// decode the records across it twice). With several, or with worker daemons (whose
+    /// number the plan cannot know), they are kept.
+    pub fn for_workers(&self, workers: usize) -> Self {
+        let mut options = self.clone();
+        if workers == 1 && options.job_bytes == JobBytes::Auto {
+            options.job_bytes = JobBytes::Whole;
+        }
+        options
+    }
 }
 
 impl Default for PlanOptions {
@@ -446,6 +469,15 @@ pub fn plan(
     let job_target = match (options.region_size, options.job_bytes) {
         (Some(_), _) => None,
         (None, JobBytes::Fixed(target)) => Some(target),
+        // The largest sample's bytes: every sample fits one job.
+        (None, JobBytes::Whole) => Some(
+            checked_samples
+                .iter()
+                .map(|(.., l)| l.bytes())
+                .max()
+                .unwrap_or(0)
+                .max(MIN_JOB_BYTES),
+        ),
         (None, JobBytes::Auto) => {
             let sizes: Vec<u64> = checked_samples.iter().map(|(.., l)| l.bytes()).collect();
             Some(bytes::cohort_target(&sizes))

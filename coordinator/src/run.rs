@@ -262,12 +262,16 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
     // One set of caches for the run: headers and indexes opened by the planner are reused by
     // the in-process workers.
     let caches = Arc::new(Caches::default());
+    let planning = match options.backend {
+        Backend::Embedded { workers } => options.plan.for_workers(workers),
+        Backend::Amqp(_) => options.plan.clone(),
+    };
     let plan = plan(
         &run_id,
         &sheet,
         &reference,
         &output,
-        &options.plan,
+        &planning,
         storage.as_ref(),
         &caches.sources,
     )?;

@@ -482,6 +482,67 @@ fn the_job_size_option_reads_auto_or_bytes_and_names_what_it_expected() {
     assert_eq!("262144".parse::<JobBytes>(), Ok(JobBytes::Fixed(262_144)));
     let small = "1000".parse::<JobBytes>().expect_err("too small");
     assert!(small.contains("65536"), "{small}");
+    assert_eq!("whole".parse::<JobBytes>(), Ok(JobBytes::Whole));
+    assert_eq!("Whole".parse::<JobBytes>(), Ok(JobBytes::Whole));
     let word = "big".parse::<JobBytes>().expect_err("not a number");
-    assert!(word.contains("auto or a number"), "{word}");
+    assert!(word.contains("auto, whole or a number"), "{word}");
+}
+
+#[test]
+fn auto_is_whole_for_one_in_process_worker_and_kept_for_several() {
+    let auto = PlanOptions::default();
+    assert_eq!(auto.for_workers(1).job_bytes, JobBytes::Whole);
+    assert_eq!(auto.for_workers(2).job_bytes, JobBytes::Auto);
+    let fixed = PlanOptions {
+        job_bytes: JobBytes::Fixed(1 << 20),
+        ..PlanOptions::default()
+    };
+    assert_eq!(fixed.for_workers(1).job_bytes, JobBytes::Fixed(1 << 20));
+}
+
+#[test]
+fn whole_makes_every_sample_one_job_over_the_span_however_deep() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (reference, bams) =
+        esr1_simulate::bench::write_pileup_bench(dir.path(), 3, 2_000).expect("bench BAMs");
+    let sheet = || {
+        sheet(
+            bams.iter()
+                .map(|b| sheet_sample(b.name, &b.bam, None))
+                .collect(),
+        )
+    };
+    let plan_with = |job_bytes| {
+        let options = PlanOptions {
+            job_bytes,
+            ..PlanOptions::default()
+        };
+        plan(
+            "run1",
+            &sheet(),
+            &reference.to_string_lossy(),
+            "/out",
+            &options,
+            &LocalStorage,
+            &SourceCache::default(),
+        )
+        .expect("plan")
+    };
+    let (whole, cut) = (
+        plan_with(JobBytes::Whole),
+        plan_with(JobBytes::Fixed(1 << 20)),
+    );
+    // The deep sample is cut at 1 MiB, so `whole` has something to keep whole.
+    let (jobs, samples) = (cut.jobs().count(), cut.samples.len());
+    assert!(jobs > samples, "{jobs} jobs for {samples} samples");
+    let (start, end) = Build::Grch38.gene_span();
+    assert_eq!(whole.samples.len(), bams.len());
+    for s in &whole.samples {
+        let jobs: Vec<_> = s.jobs.iter().map(|j| &j.region).collect();
+        assert_eq!(jobs.len(), 1, "{}: {jobs:?}", s.sample.sample);
+        assert_eq!((jobs[0].start, jobs[0].end), (start, end));
+    }
+    // The target recorded is the largest sample's bytes, which every job is within.
+    let largest = whole.samples.iter().flat_map(|s| &s.job_bytes).max();
+    assert_eq!(whole.job_target, largest.map(|&b| b.max(MIN_JOB_BYTES)));
 }

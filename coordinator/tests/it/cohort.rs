@@ -307,6 +307,47 @@ fn a_cohort_cut_into_smaller_jobs_reports_the_same_calls_statuses_and_counts() {
 }
 
 #[test]
+fn one_in_process_worker_counts_every_sample_as_one_job_with_the_same_results() {
+    use esr1_coordinator::plan::PlanOptions;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sim = cohort(dir.path(), 7, 23);
+    let run_on = |workers: usize| {
+        let out = dir.path().join(format!("workers-{workers}"));
+        let done = crate::util::run_on_workers(
+            &sim,
+            &sim.samplesheet,
+            &out,
+            PlanOptions::default(),
+            workers,
+        );
+        (out, done.plan)
+    };
+    let (two, shared) = run_on(2);
+    let (one, alone) = run_on(1);
+    // With two workers `auto` cuts the deepest samples so that both share them; with one,
+    // every sample is one job over the whole span.
+    let cut = shared.samples.iter().filter(|s| s.jobs.len() > 1).count();
+    assert!(cut > 0, "no sample was cut for two workers");
+    assert_eq!(alone.samples.len(), shared.samples.len());
+    assert!(alone.samples.iter().all(|s| s.jobs.len() == 1));
+    assert_eq!(alone.jobs().count(), alone.samples.len());
+    let read = |out: &std::path::Path, n: &str| {
+        std::fs::read_to_string(out.join(n)).unwrap_or_else(|e| panic!("{n}: {e}"))
+    };
+    for name in ["calls.tsv", "patients.tsv", "frequencies.tsv"] {
+        assert_eq!(read(&two, name), read(&one, name), "{name}");
+    }
+    let jobs = |out: &std::path::Path| -> Vec<String> {
+        read_tsv(&out.join("qc.tsv"))
+            .into_iter()
+            .map(|row| row["jobs"].clone())
+            .collect()
+    };
+    assert!(jobs(&one).iter().all(|j| j == "1"), "{:?}", jobs(&one));
+    assert!(jobs(&two).iter().any(|j| j != "1"), "{:?}", jobs(&two));
+}
+
+#[test]
 fn a_bam_rewritten_after_its_index_is_refused_with_the_reason() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let sim = cohort(dir.path(), 7, 5);

@@ -114,13 +114,24 @@ pub fn run_planned(
     out: &Path,
     plan: PlanOptions,
 ) -> RunOutput {
+    run_on_workers(cohort, samplesheet, out, plan, 2)
+}
+
+/// [`run_planned`] with `workers` in-process workers.
+pub fn run_on_workers(
+    cohort: &SimulatedCohort,
+    samplesheet: &Path,
+    out: &Path,
+    plan: PlanOptions,
+    workers: usize,
+) -> RunOutput {
     run(
         &RunOptions {
             count: Default::default(),
             samplesheet: samplesheet.to_owned(),
             reference: cohort.reference.clone(),
             out: out.to_string_lossy().into_owned(),
-            backend: esr1_coordinator::run::Backend::Embedded { workers: 2 },
+            backend: esr1_coordinator::run::Backend::Embedded { workers },
             plan,
             run_id: None,
             progress: false,
