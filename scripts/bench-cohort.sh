@@ -5,7 +5,9 @@
 # (the simulator makes up to 9,999 patients; default depth scale 0.1: biopsies ~70x, plasma ~300x)
 # For each size: `esr1-coordinator simulate --patients N --depth-scale X` (roles scenario, 3
 # samples per patient: baseline biopsy, later biopsy, later plasma; kept in DIR/cohort-N and
-# reused), then `esr1-coordinator run --workers N` embedded (default 1) into a fresh output,
+# reused), then `esr1-coordinator run --workers N` embedded (default 2: with one in-process
+# worker `auto` keeps every sample one job, so jobs are planned for sharing only with two or
+# more, as they are for worker daemons) into a fresh output,
 # under /usr/bin/time -v. The coordinator logs each phase's wall and CPU seconds (JSON log
 # lines of target esr1_coordinator::phases); this prints per size: patients, samples, jobs,
 # plan / jobs / merge wall and CPU seconds, the run's CPU seconds, peak RSS, and the growth
@@ -18,7 +20,7 @@
 # Needs Debian's time (installed when missing). NO_BUILD=1 uses the release binaries as built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sizes=100,300,1000; scale=0.1; workers=1; work=""; job_bytes=()
+sizes=100,300,1000; scale=0.1; workers=2; work=""; job_bytes=()
 while [ $# -gt 0 ]; do
   case $1 in
     --patients) sizes=$2; shift 2 ;;
@@ -26,7 +28,7 @@ while [ $# -gt 0 ]; do
     --workers) workers=$2; shift 2 ;;
     --job-bytes) job_bytes=(--job-bytes "$2"); shift 2 ;;
     --work) work=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done

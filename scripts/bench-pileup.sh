@@ -5,7 +5,10 @@
 # cfDNA-like BAM over exons 7-8 (over a million records), then times on each, N times in turn:
 #   mpileup  samtools mpileup -B -d 0 -Q 20 -q 20 -f REF -r REGION   (htslib's pileup)
 #   view-c   samtools view -c BAM REGION                              (htslib's decode floor)
-#   ours     esr1-coordinator run --workers 1 on a one-sample sheet   (plan + job + merge)
+#   ours     esr1-coordinator run --workers 1 on a one-sample sheet   (plan + job + merge:
+#            one job, as one in-process worker plans a sample)
+#   shared   the same with --workers 2: the sample cut into jobs two workers share (its CPU
+#            seconds, summed over both: what sharing costs beyond one job)
 #   count    the same records read as a job reads them, and counted   (decode_floor count)
 #   floor    the same records read as a job reads them, only decoded  (decode_floor decode)
 # and prints median CPU seconds (user + sys), peak RSS, and the ratios the README reports:
@@ -21,7 +24,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --deep-depth) deep=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -76,11 +79,13 @@ while read -r name bam sheet region records; do
     measure view-c samtools view -c "$bam" "$region"
     rm -rf "$work/run"
     measure ours "$bin" run --quiet --workers 1 --samplesheet "$sheet" --reference "$ref" --out "$work/run"
+    rm -rf "$work/run"
+    measure shared "$bin" run --quiet --workers 2 --samplesheet "$sheet" --reference "$ref" --out "$work/run"
     measure count "$floor" count "$bam" "$ref" "$region"
     measure floor "$floor" decode "$bam" "$ref" "$region"
     echo "  $name: run $i of $runs done" >&2
   done
-  for tool in mpileup view-c ours count floor; do
+  for tool in mpileup view-c ours shared count floor; do
     printf '%-16s %-8s %9s %10.2f %12.1f\n' "$name" "$tool" "$records" \
       "$(median "$tool" 2)" "$(echo "$(median "$tool" 3) / 1024" | bc -l)"
   done
@@ -92,6 +97,8 @@ while read -r name bam sheet region records; do
   # from minute to minute moves both sides of a run's ratio alike.
   printf '%-16s per-run ratios: ours/mpileup %.2f  ours/view-c %.2f  ours/floor %.2f  count/floor %.2f  (median of %d)\n' \
     "$name" "$(paired ours mpileup)" "$(paired ours view-c)" "$(paired ours floor)" "$(paired count floor)" "$runs"
+  printf '%-16s shared (cut for two workers): shared/floor %.2f  shared/view-c %.2f  shared/ours %.2f  (per run, median of %d)\n' \
+    "$name" "$(paired shared floor)" "$(paired shared view-c)" "$(paired shared ours)" "$runs"
 done < "$work/inputs.txt"
 
 # The deep sample as CRAM: what decoding CRAM costs, and the peak RSS of a CRAM run (the
