@@ -418,6 +418,9 @@ fn two_workers_reading_and_writing_s3_give_the_embedded_outputs() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let (url, prefix) = (crate::broker::amqp_url(), crate::broker::unique("s3"));
+    // Dropped after the workers (declared before them): a worker still consuming would
+    // declare the deleted queues again when its consumer is cancelled.
+    let _c = crate::distributed::Cleanup(&url, &prefix, "s3run");
     let _w1 = crate::broker::Worker::start_with_env(
         &url,
         &prefix,
@@ -443,7 +446,6 @@ fn two_workers_reading_and_writing_s3_give_the_embedded_outputs() {
     let remote_ref = format!("s3://{BUCKET}/cohort/reference/chr6_esr1.fa.gz");
     opts.reference = std::path::PathBuf::from(&remote_ref);
     let result = run(&opts, &storage).unwrap_or_else(|e| panic!("{e:#}"));
-    crate::broker::cleanup(&url, &prefix, "s3run");
     assert_eq!(result.report.jobs_failed, 0);
     assert_eq!(
         read_reports(&storage, &local_out),
