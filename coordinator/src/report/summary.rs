@@ -123,8 +123,8 @@ pub struct JobCounts {
     pub done: usize,
     /// Jobs that failed or never reported.
     pub failed: usize,
-    /// Compressed bytes per job the samples were cut into (`--job-bytes`; null when tiled
-    /// by base pairs with `--region-size`).
+    /// Compressed bytes per job the samples were cut into (`--job-bytes`; with `whole`, the
+    /// largest sample's bytes; null when tiled by base pairs with `--region-size`).
     pub target_bytes: Option<u64>,
     /// All jobs.
     pub total: usize,
