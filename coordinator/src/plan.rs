@@ -466,22 +466,13 @@ pub fn plan(
             }),
         }
     }
+    let sizes = || checked_samples.iter().map(|(.., l)| l.bytes());
     let job_target = match (options.region_size, options.job_bytes) {
         (Some(_), _) => None,
         (None, JobBytes::Fixed(target)) => Some(target),
         // The largest sample's bytes: every sample fits one job.
-        (None, JobBytes::Whole) => Some(
-            checked_samples
-                .iter()
-                .map(|(.., l)| l.bytes())
-                .max()
-                .unwrap_or(0)
-                .max(MIN_JOB_BYTES),
-        ),
-        (None, JobBytes::Auto) => {
-            let sizes: Vec<u64> = checked_samples.iter().map(|(.., l)| l.bytes()).collect();
-            Some(bytes::cohort_target(&sizes))
-        }
+        (None, JobBytes::Whole) => Some(sizes().max().unwrap_or(0).max(MIN_JOB_BYTES)),
+        (None, JobBytes::Auto) => Some(bytes::cohort_target(&sizes().collect::<Vec<_>>())),
     };
     let mut samples = Vec::new();
     for (s, contig, stamps, layout) in checked_samples {
