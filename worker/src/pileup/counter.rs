@@ -54,6 +54,8 @@ pub struct RegionCounter {
     mnvs: HashMap<u64, Vec<MnvCount>>,
     mnv_bases: MnvBases,
     mates: MateBuffer,
+    /// The last record start whose waiting mates were prepared ([`MateBuffer::prepare`]).
+    prepared: u64,
     qc: RegionQc,
     /// [`error_thirds`].
     error_thirds: [u64; 256],
@@ -197,6 +199,7 @@ impl RegionCounter {
             mnvs: HashMap::new(),
             mnv_bases: MnvBases::new(),
             mates: MateBuffer::default(),
+            prepared: 0,
             qc: RegionQc::default(),
             error_thirds: error_thirds(),
             kept_errors: kept_errors(&error_thirds()),
@@ -275,6 +278,12 @@ impl RegionCounter {
         }
         self.cover_from(start);
         self.flush_pending_before(start);
+        if start > self.prepared {
+            // The first record starting here: the reads whose mates start here are taken
+            // next (see [`MateBuffer::prepare`]).
+            self.mates.prepare(start);
+            self.prepared = start;
+        }
 
         let reverse = flags.is_reverse_complemented();
         self.scratch.read.decode(record)?;

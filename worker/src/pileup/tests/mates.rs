@@ -172,3 +172,23 @@ fn reads_near_and_far_ahead_are_given_up_in_one_order() {
     assert!(!b.waits_before(u64::MAX));
     assert_eq!(b.take(b"far-a"), None, "given up once");
 }
+
+#[test]
+fn preparing_a_position_loads_the_reads_whose_mates_start_there_and_no_others() {
+    let mut b = MateBuffer::default();
+    wait(&mut b, b"a", 130, false);
+    wait(&mut b, b"b", 131, false);
+    wait(&mut b, b"c", 130, true);
+    // A mate far ahead waits outside the ring.
+    wait(&mut b, b"far", 130 + 5_000, false);
+    assert_eq!(b.prepare(130), 2);
+    assert_eq!(b.prepare(131), 1);
+    assert_eq!(b.prepare(132), 0);
+    assert_eq!(b.prepare(130 + 5_000), 0, "outside the ring");
+    let slot = b.take(b"a").expect("a waits");
+    b.release(slot);
+    assert_eq!(b.prepare(130), 1, "a taken read is not prepared again");
+    // Preparing changes nothing that is found.
+    assert!(b.take(b"c").is_some_and(|slot| b.read(slot).reverse));
+    assert!(b.take(b"far").is_some());
+}
