@@ -172,9 +172,7 @@ impl MateBuffer {
         std::mem::swap(&mut slot.read.read, decoded);
         slot.next = next;
         slot.ticket = Some(ticket);
-        let in_window = mate_start
-            .checked_sub(self.ring_base)
-            .is_some_and(|d| d < RING);
+        let in_window = self.in_ring_window(mate_start);
         match u32::try_from(i) {
             Ok(link) if in_window && link != NONE => self.ring_push(link, mate_start),
             _ => {
@@ -182,6 +180,14 @@ impl MateBuffer {
                 self.far.push(Reverse((mate_start, ticket, i)));
             }
         }
+    }
+
+    /// Whether a read whose mate starts at `mate_start` waits in the ring (its window is
+    /// `[ring_base, ring_base + RING)`), not in the heap of reads far ahead.
+    fn in_ring_window(&self, mate_start: u64) -> bool {
+        mate_start
+            .checked_sub(self.ring_base)
+            .is_some_and(|d| d < RING)
     }
 
     /// Appends slot `i` to the bucket of `mate_start` (inside the ring's window).
@@ -271,10 +277,7 @@ impl MateBuffer {
     /// qualities — in one loop whose loads do not wait on one another. Reads waiting outside
     /// the ring (mates far ahead) are left alone.
     pub fn prepare(&mut self, mate_start: u64) -> usize {
-        let in_window = mate_start
-            .checked_sub(self.ring_base)
-            .is_some_and(|d| d < RING);
-        if self.ring_len == 0 || !in_window {
+        if self.ring_len == 0 || !self.in_ring_window(mate_start) {
             return 0;
         }
         let (mut i, mut reads, mut loaded) =
