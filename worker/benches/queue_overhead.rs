@@ -7,14 +7,16 @@
 //! default guest@127.0.0.1:5672). Prints sequential round-trip percentiles and pipelined
 //! throughput, and the publish rate with confirms, one at a time and pipelined. With
 //! `ESR1_BENCH_BROKER_PID` (the broker's process, e.g. from `ss -ltnp 'sport = :5672'`), also
-//! the broker's CPU milliseconds per job of each part (user + system, from `/proc`).
+//! the broker's CPU milliseconds per job of each part (user + system, from `/proc`). With
+//! `ESR1_BENCH_JOBS_QUEUE=classic`, the jobs queue is a classic durable queue instead of the
+//! quorum queue runs use: what the quorum queue's replicated, synced log adds.
 
 use esr1_proto::{EventKind, JobEvent, RegionJob};
 use esr1_worker::queue::{connect, publish, publish_event, publish_jobs, Topology, CONFIRM_WINDOW};
 use futures_lite::StreamExt;
 use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicQosOptions, ExchangeDeleteOptions,
-    QueueDeleteOptions,
+    BasicAckOptions, BasicConsumeOptions, BasicQosOptions, ExchangeDeleteOptions, QueueBindOptions,
+    QueueDeclareOptions, QueueDeleteOptions,
 };
 use lapin::types::FieldTable;
 use std::time::{Duration, Instant};
@@ -83,6 +85,34 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (coord_conn, coord) = connect(&url).await?;
     t.declare(&coord).await?;
     t.declare_run(&coord, run).await?;
+    let classic = std::env::var("ESR1_BENCH_JOBS_QUEUE").is_ok_and(|v| v == "classic");
+    if classic {
+        // What the quorum queue's durability costs: the same round trips through a classic
+        // durable queue (no replicated log to write and sync before delivering).
+        coord
+            .queue_delete(t.jobs().as_str().into(), QueueDeleteOptions::default())
+            .await?;
+        coord
+            .queue_declare(
+                t.jobs().as_str().into(),
+                QueueDeclareOptions {
+                    durable: true,
+                    ..QueueDeclareOptions::default()
+                },
+                FieldTable::default(),
+            )
+            .await?;
+        coord
+            .queue_bind(
+                t.jobs().as_str().into(),
+                t.jobs().as_str().into(),
+                "#".into(),
+                QueueBindOptions::default(),
+                FieldTable::default(),
+            )
+            .await?;
+        println!("jobs queue: classic durable (ESR1_BENCH_JOBS_QUEUE=classic), not quorum");
+    }
     let (worker_conn, worker) = connect(&url).await?;
     worker.basic_qos(1, BasicQosOptions::default()).await?;
 
