@@ -8,8 +8,9 @@
 //! throughput, and the publish rate with confirms, one at a time and pipelined. With
 //! `ESR1_BENCH_BROKER_PID` (the broker's process, e.g. from `ss -ltnp 'sport = :5672'`), also
 //! the broker's CPU milliseconds per job of each part (user + system, from `/proc`). With
-//! `ESR1_BENCH_JOBS_QUEUE=classic`, the jobs queue is a classic durable queue instead of the
-//! quorum queue runs use: what the quorum queue's replicated, synced log adds.
+//! `ESR1_BENCH_JOBS_QUEUE=classic` (or `transient`), the jobs queue is a classic durable (or
+//! non-durable) queue instead of the quorum queue runs use: what the quorum queue's
+//! replicated, synced log (or any disk write) adds.
 
 use esr1_proto::{EventKind, JobEvent, RegionJob};
 use esr1_worker::queue::{connect, publish, publish_event, publish_jobs, Topology, CONFIRM_WINDOW};
@@ -85,10 +86,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (coord_conn, coord) = connect(&url).await?;
     t.declare(&coord).await?;
     t.declare_run(&coord, run).await?;
-    let classic = std::env::var("ESR1_BENCH_JOBS_QUEUE").is_ok_and(|v| v == "classic");
-    if classic {
+    let kind = std::env::var("ESR1_BENCH_JOBS_QUEUE").unwrap_or_default();
+    if kind == "classic" || kind == "transient" {
         // What the quorum queue's durability costs: the same round trips through a classic
-        // durable queue (no replicated log to write and sync before delivering).
+        // durable queue (no replicated log; persistent messages still synced before their
+        // confirm) or a transient one (nothing written to disk).
         coord
             .queue_delete(t.jobs().as_str().into(), QueueDeleteOptions::default())
             .await?;
@@ -96,7 +98,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .queue_declare(
                 t.jobs().as_str().into(),
                 QueueDeclareOptions {
-                    durable: true,
+                    durable: kind == "classic",
                     ..QueueDeclareOptions::default()
                 },
                 FieldTable::default(),
@@ -111,7 +113,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 FieldTable::default(),
             )
             .await?;
-        println!("jobs queue: classic durable (ESR1_BENCH_JOBS_QUEUE=classic), not quorum");
+        println!("jobs queue: {kind} (ESR1_BENCH_JOBS_QUEUE), not quorum");
     }
     let (worker_conn, worker) = connect(&url).await?;
     worker.basic_qos(1, BasicQosOptions::default()).await?;
