@@ -18,7 +18,9 @@
 # speed-up over the first count (the median of the rounds' ratios: runs go in rounds of every
 # count in turn, so a machine's drift between minutes hits every count), and the bound the cores set on it (the first count's phase over
 # this count's CPU seconds of workers, coordinator and broker spread over min(workers, cores)
-# cores with none idle; the workers' CPU includes their start, so it errs low);
+# cores with none idle; the workers' CPU includes their start, so it errs low), and the
+# phase's lead (its start to the first job started: connecting, declaring, publishing, the
+# first delivery) and tail (the last job done to its end: the last event), from the logs;
 # then `cargo bench -p esr1-worker --bench queue_overhead` (publish with confirm → delivery →
 # event → ack: sequential round trips and pipelined throughput, with the broker's CPU per job)
 # unless --no-queue-bench.
@@ -37,7 +39,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --no-queue-bench) queue_bench=""; shift ;;
     --work) work=$2; shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -121,19 +123,36 @@ for r in $(seq 1 "$runs"); do # rounds: every worker count once per round, so dr
     if [ "$status" -gt 1 ]; then
       echo "run with $w workers failed (exit $status):" >&2; tail -20 "$out.log" >&2; exit 1
     fi
-    python3 - "$w" "$out/summary.json" "$out.log" "$workers_cpu" "$broker_cpu" >> "$rows" <<'EOF'
-import json, sys
+    python3 - "$w" "$out/summary.json" "$out.log" "$workers_cpu" "$broker_cpu" \
+      "$work"/worker-"$w-$r"-*.log >> "$rows" <<'EOF'
+import datetime, json, sys
 w, summary, log, workers_cpu, broker_cpu = sys.argv[1:6]
 jobs = json.load(open(summary))["jobs"]
-wall = cpu = None
+wall = cpu = end = None
 for line in open(log):
     if line.startswith("{"):
         e = json.loads(line)
         if e.get("phase") == "jobs":
-            wall, cpu = e["wall_seconds"], e["cpu_seconds"]
+            wall, cpu, end = e["wall_seconds"], e["cpu_seconds"], e.get("timestamp")
 if wall is None:
     sys.exit(f"{log}: no jobs phase line")
-print(w, jobs["total"], jobs["failed"], wall, cpu, workers_cpu, broker_cpu, sep="\t")
+def at(stamp):  # an RFC 3339 UTC time stamp (as logged), in seconds
+    return datetime.datetime.fromisoformat(stamp[:26].rstrip("Z")).timestamp()
+# From the workers' logs: the first job started and the last one done. The phase's lead is
+# the time from its start to the first job started (connecting, declaring, publishing, the
+# first delivery); its tail the time from the last job done to its end (the last event).
+starts, dones = [], []
+for worker_log in sys.argv[6:]:
+    for line in open(worker_log):
+        if " job started" in line:
+            starts.append(at(line))
+        elif " job done" in line:
+            dones.append(at(line))
+lead = tail = float("nan")
+if end and starts and dones:
+    lead = min(starts) - (at(end) - wall)
+    tail = at(end) - max(dones)
+print(w, jobs["total"], jobs["failed"], wall, cpu, workers_cpu, broker_cpu, lead, tail, sep="\t")
 EOF
   done
 done
@@ -141,11 +160,13 @@ python3 - "$rows" <<'EOF'
 import os, statistics, sys
 rows = [line.split("\t") for line in open(sys.argv[1]) if line.strip()]
 by = {}
-for w, jobs, failed, wall, cpu, workers_cpu, broker_cpu in rows:
+for w, jobs, failed, wall, cpu, workers_cpu, broker_cpu, lead, tail in rows:
     by.setdefault(int(w), []).append(
-        (int(jobs), int(failed), float(wall), float(cpu), float(workers_cpu), float(broker_cpu)))
+        (int(jobs), int(failed), float(wall), float(cpu), float(workers_cpu), float(broker_cpu),
+         float(lead), float(tail)))
 print(f"{'workers':>7} {'jobs':>5} {'failed':>6} {'jobs phase s':>12} {'coord CPU s':>11} "
-      f"{'workers CPU s':>13} {'broker CPU s':>12} {'jobs/s':>7} {'speed-up':>8} {'bound':>6}"
+      f"{'workers CPU s':>13} {'broker CPU s':>12} {'lead s':>6} {'tail s':>6} {'jobs/s':>7} "
+      f"{'speed-up':>8} {'bound':>6}"
       f"   (median of {len(next(iter(by.values())))}; speed-up: of the rounds' ratios)")
 first_wall = None
 by_round = []
@@ -155,6 +176,8 @@ for w in sorted(by):
     cpu = statistics.median(r[3] for r in by[w])
     workers_cpu = statistics.median(r[4] for r in by[w])
     broker_cpu = statistics.median(r[5] for r in by[w])
+    lead = statistics.median(r[6] for r in by[w])
+    tail = statistics.median(r[7] for r in by[w])
     rate = jobs / wall
     first_wall = first_wall or wall
     # Each round ran every count once, in turn: its ratio compares runs minutes apart at most.
@@ -166,7 +189,7 @@ for w in sorted(by):
     busy = min(w, os.cpu_count() or 1)
     bound = f"{first_wall / ((workers_cpu + cpu + broker_cpu) / busy):.2f}" if w > 1 else "-"
     print(f"{w:>7} {jobs:>5} {failed:>6} {wall:>12.2f} {cpu:>11.2f} {workers_cpu:>13.2f} "
-          f"{broker_cpu:>12.2f} {rate:>7.2f} {speedup:>8.2f} {bound:>6}")
+          f"{broker_cpu:>12.2f} {lead:>6.3f} {tail:>6.3f} {rate:>7.2f} {speedup:>8.2f} {bound:>6}")
 for w, ratios in by_round[1:]:
     print(f"speed-up of {w} workers by round: {', '.join(f'{r:.2f}' for r in ratios)}")
 EOF
