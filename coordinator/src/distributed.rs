@@ -12,6 +12,9 @@
 //! are neither queued nor settled for [`AmqpOptions::republish_after`] (a broker that lost
 //! the jobs queue), they are published again. When the run is complete its events and
 //! dead-letter queues are deleted.
+//!
+//! The connection is made, and the queues declared, while the run is planned ([`Broker`]):
+//! the first jobs are published as soon as the plan is ready.
 
 use crate::merge::Outcomes;
 use crate::metrics::CoordinatorMetrics;
@@ -30,6 +33,10 @@ use lapin::options::{BasicAckOptions, BasicConsumeOptions, QueueDeleteOptions};
 use lapin::types::{AMQPValue, FieldTable};
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
+
+mod early;
+use early::early_connection;
+pub use early::Broker;
 
 /// Broker settings of a distributed run.
 #[derive(Debug, Clone)]
@@ -326,20 +333,19 @@ fn death_reason(headers: Option<&FieldTable>) -> String {
     }
 }
 
-/// Runs `jobs` through RabbitMQ; returns every job's outcome by id. Jobs whose outcome is
-/// already stored are settled without publishing.
+/// Runs `jobs` through RabbitMQ with the broker started for run `run_id` ([`Broker::start`]);
+/// returns every job's outcome by id. Jobs whose outcome is already stored are settled
+/// without publishing.
 pub fn run_distributed(
+    mut broker: Broker,
     run_id: &str,
     jobs: Vec<RegionJob>,
     store: &ResultStore,
-    amqp: &AmqpOptions,
     progress: &mut Progress,
 ) -> Result<Outcomes, BrokerError> {
     validate_run_id(run_id).map_err(BrokerError::InvalidRunId)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(BrokerError::Runtime)?;
+    let mut early = broker.early.take();
+    let amqp = &broker.amqp;
     let mut state = State {
         order: jobs.iter().map(|j| j.job_id.clone()).collect(),
         jobs: jobs.into_iter().map(|j| (j.job_id.clone(), j)).collect(),
@@ -350,10 +356,28 @@ pub fn run_distributed(
             .map_err(BrokerError::PublishedLog)?,
     };
     state.reconcile();
-    runtime.block_on(async {
+    if state.remaining() == 0 {
+        // Nothing to publish: a connection made meanwhile is closed, one still being tried
+        // abandoned.
+        if let Some(made) = early.filter(|e| e.is_finished()) {
+            if let Ok(Ok(((conn, _), _))) = broker.runtime.block_on(made) {
+                let _ = broker
+                    .runtime
+                    .block_on(conn.close(200, "every job already stored".into()));
+            }
+        }
+        return Ok(state.outcomes);
+    }
+    broker.runtime.block_on(async {
         while state.remaining() > 0 {
-            let connected = connect_within(&amqp.url, amqp.connect_timeout).await?;
-            match session(run_id, amqp, connected, &mut state).await {
+            let (connected, declared) = match early_connection(early.take()).await? {
+                Some(made) => made,
+                None => (
+                    connect_within(&amqp.url, amqp.connect_timeout).await?,
+                    false,
+                ),
+            };
+            match session(run_id, amqp, connected, declared, &mut state).await {
                 Ok(()) => break,
                 Err(e) => tracing::warn!(
                     broker = %redact(&amqp.url),
@@ -367,20 +391,25 @@ pub fn run_distributed(
     Ok(state.outcomes)
 }
 
+/// One connection's share of a run (`declared`: the topology and the run's queues already
+/// are, on this connection).
 async fn session(
     run_id: &str,
     amqp: &AmqpOptions,
     (conn, ch): (lapin::Connection, lapin::Channel),
+    declared: bool,
     state: &mut State<'_>,
 ) -> Result<(), QueueError> {
     let topology = Topology::new(&amqp.prefix);
-    answered("declaring the queues", BROKER_REPLY, topology.declare(&ch)).await?;
-    answered(
-        "declaring the run's queues",
-        BROKER_REPLY,
-        topology.declare_run(&ch, run_id),
-    )
-    .await?;
+    if !declared {
+        answered("declaring the queues", BROKER_REPLY, topology.declare(&ch)).await?;
+        answered(
+            "declaring the run's queues",
+            BROKER_REPLY,
+            topology.declare_run(&ch, run_id),
+        )
+        .await?;
+    }
     let metrics = CoordinatorMetrics::global();
 
     // Publish what no coordinator process of this run has published yet.

@@ -2,7 +2,7 @@
 //! workers or RabbitMQ), merge, write. Both backends share the planner, the result store, the
 //! merge and the writers; only how jobs reach workers differs.
 
-use crate::distributed::{run_distributed, AmqpOptions, BrokerError};
+use crate::distributed::{run_distributed, AmqpOptions, Broker, BrokerError};
 use crate::embedded::run_embedded;
 use crate::manifest::{utc_now, write_manifest, Manifest, ManifestError, RunTimes, StoredRun};
 use crate::merge::{merge, CohortReport, Outcome, Outcomes};
@@ -246,6 +246,14 @@ pub fn merge_and_write(
     Ok((report, files, warnings))
 }
 
+/// Who runs a run's jobs, started before it is planned.
+enum JobsBy {
+    /// In-process workers, this many.
+    Embedded(usize),
+    /// Workers taking them from the broker, connected to meanwhile.
+    Broker(Broker),
+}
+
 /// Runs a cohort, reading and writing through `storage`.
 pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, RunError> {
     let started = utc_now();
@@ -256,6 +264,11 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
         .run_id
         .clone()
         .unwrap_or_else(|| default_run_id(&options.samplesheet, &options.reference));
+    // The broker is connected to, and the queues declared, while the run is planned.
+    let jobs_by = match &options.backend {
+        Backend::Embedded { workers } => JobsBy::Embedded(*workers),
+        Backend::Amqp(amqp) => JobsBy::Broker(Broker::start(&run_id, amqp)?),
+    };
     let output = output_location(&options.out);
     let store = ResultStore::new(storage.clone(), &output);
     let reference = absolute(&options.reference).to_string_lossy().into_owned();
@@ -312,11 +325,9 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
     clock.end("plan");
     let mut progress = Progress::new(plan.jobs().count(), options.progress);
     progress.skip(reused_jobs);
-    let new = match &options.backend {
-        Backend::Embedded { workers } => {
-            run_embedded(pending, *workers, &store, &caches, &mut progress)
-        }
-        Backend::Amqp(amqp) => run_distributed(&run_id, pending, &store, amqp, &mut progress)?,
+    let new = match jobs_by {
+        JobsBy::Embedded(workers) => run_embedded(pending, workers, &store, &caches, &mut progress),
+        JobsBy::Broker(broker) => run_distributed(broker, &run_id, pending, &store, &mut progress)?,
     };
     outcomes.extend(new);
     progress.finish();

@@ -443,3 +443,35 @@ fn workers_and_coordinator_survive_a_broker_restart() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// The coordinator connects to the broker while it plans; a rerun whose every result is
+/// already stored must still need no broker at all.
+#[test]
+fn a_rerun_with_every_result_stored_needs_no_broker() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sim = crate::util::small_cohort(dir.path(), 23);
+    let (url, prefix, run_id) = (amqp_url(), unique("stored"), "run-stored");
+    let _c = Cleanup(&url, &prefix, run_id);
+    let out = dir.path().join("out");
+    let first = {
+        let _w = Worker::start(&url, &prefix, 0, &dir.path().join("w.log"));
+        distributed(&sim, &sim.samplesheet, &out, &url, &prefix, run_id)
+            .join()
+            .unwrap_or_else(|_| panic!("first run"))
+    };
+    let jobs = first.plan.jobs().count();
+    assert!(jobs > 0, "the cohort has jobs");
+    let calls = std::fs::read_to_string(out.join("calls.tsv")).unwrap_or_default();
+    // Nothing listens on port 1: every attempt to reach the broker is refused.
+    let mut gone = AmqpOptions::new("amqp://guest:guest@127.0.0.1:1/%2f", &prefix);
+    gone.connect_timeout = Duration::from_secs(2);
+    let again = distributed_with(&sim, &sim.samplesheet, &out, gone, run_id)
+        .join()
+        .unwrap_or_else(|_| panic!("the rerun needed the broker"));
+    assert_eq!(again.reused_jobs, jobs, "every job's result reused");
+    assert_eq!(
+        std::fs::read_to_string(out.join("calls.tsv")).unwrap_or_default(),
+        calls,
+        "the rerun's calls are the first run's"
+    );
+}
