@@ -21,8 +21,8 @@ use crate::metrics::CoordinatorMetrics;
 use crate::progress::Progress;
 use esr1_proto::{decode, EventKind, JobEvent, RegionJob};
 use esr1_worker::queue::{
-    connect_within, publish_jobs, redact, validate_run_id, ConnectError, Context, QueueError,
-    Topology, REFUSED_HEADER,
+    connect_within, publish_jobs, redact, ConnectError, Context, QueueError, Topology,
+    REFUSED_HEADER,
 };
 use esr1_worker::retry::DEFAULT_CONNECT_TIMEOUT;
 use esr1_worker::signing::JobKey;
@@ -333,19 +333,17 @@ fn death_reason(headers: Option<&FieldTable>) -> String {
     }
 }
 
-/// Runs `jobs` through RabbitMQ with the broker started for run `run_id` ([`Broker::start`]);
+/// Runs `jobs` through RabbitMQ with the broker started for their run ([`Broker::start`]);
 /// returns every job's outcome by id. Jobs whose outcome is already stored are settled
 /// without publishing.
 pub fn run_distributed(
     mut broker: Broker,
-    run_id: &str,
     jobs: Vec<RegionJob>,
     store: &ResultStore,
     progress: &mut Progress,
 ) -> Result<Outcomes, BrokerError> {
-    validate_run_id(run_id).map_err(BrokerError::InvalidRunId)?;
     let mut early = broker.early.take();
-    let amqp = &broker.amqp;
+    let (amqp, run_id) = (&broker.amqp, broker.run_id.as_str());
     let mut state = State {
         order: jobs.iter().map(|j| j.job_id.clone()).collect(),
         jobs: jobs.into_iter().map(|j| (j.job_id.clone(), j)).collect(),
@@ -391,6 +389,18 @@ pub fn run_distributed(
     Ok(state.outcomes)
 }
 
+/// Declares the shared topology and the run's queues on `ch`, each answered within
+/// [`BROKER_REPLY`].
+async fn declare(topology: &Topology, ch: &lapin::Channel, run_id: &str) -> Result<(), QueueError> {
+    answered("declaring the queues", BROKER_REPLY, topology.declare(ch)).await?;
+    answered(
+        "declaring the run's queues",
+        BROKER_REPLY,
+        topology.declare_run(ch, run_id),
+    )
+    .await
+}
+
 /// One connection's share of a run (`declared`: the topology and the run's queues already
 /// are, on this connection).
 async fn session(
@@ -402,13 +412,7 @@ async fn session(
 ) -> Result<(), QueueError> {
     let topology = Topology::new(&amqp.prefix);
     if !declared {
-        answered("declaring the queues", BROKER_REPLY, topology.declare(&ch)).await?;
-        answered(
-            "declaring the run's queues",
-            BROKER_REPLY,
-            topology.declare_run(&ch, run_id),
-        )
-        .await?;
+        declare(&topology, &ch, run_id).await?;
     }
     let metrics = CoordinatorMetrics::global();
 

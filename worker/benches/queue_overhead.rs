@@ -87,6 +87,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     t.declare(&coord).await?;
     t.declare_run(&coord, run).await?;
     let kind = std::env::var("ESR1_BENCH_JOBS_QUEUE").unwrap_or_default();
+    if !matches!(kind.as_str(), "" | "quorum" | "classic" | "transient") {
+        return Err(format!(
+            "ESR1_BENCH_JOBS_QUEUE={kind:?}: expected quorum (the default), classic or transient"
+        )
+        .into());
+    }
     if kind == "classic" || kind == "transient" {
         // What the quorum queue's durability costs: the same round trips through a classic
         // durable queue (no replicated log; persistent messages still synced before their

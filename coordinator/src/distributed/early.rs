@@ -2,7 +2,7 @@
 //! connection is made, and the queues declared, while the cohort is planned, so that the
 //! first jobs are published as soon as the plan is ready.
 
-use super::{answered, AmqpOptions, BrokerError, BROKER_REPLY};
+use super::{declare, AmqpOptions, BrokerError};
 use esr1_worker::queue::{connect_within, validate_run_id, ConnectError, Topology};
 
 /// A connection with its channel, and whether the topology and the run's queues are declared
@@ -15,6 +15,8 @@ pub(super) type Connected = ((lapin::Connection, lapin::Channel), bool);
 /// already stored, drops it unused.
 pub struct Broker {
     pub(super) amqp: AmqpOptions,
+    /// The run (checked: it names the run's queues).
+    pub(super) run_id: String,
     pub(super) runtime: tokio::runtime::Runtime,
     pub(super) early: Option<tokio::task::JoinHandle<Result<Connected, ConnectError>>>,
 }
@@ -30,21 +32,17 @@ impl Broker {
             .build()
             .map_err(BrokerError::Runtime)?;
         let (url, budget) = (amqp.url.clone(), amqp.connect_timeout);
-        let (topology, run_id) = (Topology::new(&amqp.prefix), run_id.to_owned());
+        let (topology, run) = (Topology::new(&amqp.prefix), run_id.to_owned());
         let early = runtime.spawn(async move {
             let connected = connect_within(&url, budget).await?;
             // A declaration that fails here is made again, and its failure reported, by the
             // session that uses the connection.
-            let declared = answered("declaring the queues", BROKER_REPLY, async {
-                topology.declare(&connected.1).await?;
-                topology.declare_run(&connected.1, &run_id).await
-            })
-            .await
-            .is_ok();
+            let declared = declare(&topology, &connected.1, &run).await.is_ok();
             Ok((connected, declared))
         });
         Ok(Self {
             amqp: amqp.clone(),
+            run_id: run_id.to_owned(),
             runtime,
             early: Some(early),
         })
