@@ -21,13 +21,14 @@ use crate::metrics::CoordinatorMetrics;
 use crate::progress::Progress;
 use esr1_proto::{decode, EventKind, JobEvent, RegionJob};
 use esr1_worker::queue::{
-    connect_within, publish_jobs, redact, ConnectError, Context, QueueError, Topology,
-    REFUSED_HEADER,
+    connect_within, publish_bundles, publish_jobs, redact, ConnectError, Context, QueueError,
+    Topology, REFUSED_HEADER,
 };
 use esr1_worker::retry::DEFAULT_CONNECT_TIMEOUT;
 use esr1_worker::signing::JobKey;
 use esr1_worker::storage::{join, SharedStorage, StorageError};
 use esr1_worker::store::{JobOutcome, ResultStore};
+use esr1_worker::untrusted::decode_jobs;
 use futures_lite::StreamExt;
 use lapin::options::{BasicAckOptions, BasicConsumeOptions, QueueDeleteOptions};
 use lapin::types::{AMQPValue, FieldTable};
@@ -139,6 +140,8 @@ pub fn published_count(storage: &SharedStorage, out: &str) -> Result<usize, Stor
 
 struct State<'a> {
     jobs: HashMap<String, RegionJob>,
+    /// The number of the message each job is published in ([`crate::plan::Plan::bundles`]).
+    bundle: HashMap<String, usize>,
     /// The jobs' ids in the order they were given (largest first: `Plan::largest_first`),
     /// the order they are published in.
     order: Vec<String>,
@@ -333,18 +336,44 @@ fn death_reason(headers: Option<&FieldTable>) -> String {
     }
 }
 
-/// Runs `jobs` through RabbitMQ with the broker started for their run ([`Broker::start`]);
-/// returns every job's outcome by id. Jobs whose outcome is already stored are settled
-/// without publishing.
+/// Settles a job whose message was dead-lettered for `why`: failed, unless its outcome is
+/// stored (then it is read from the store).
+fn dead_job(state: &mut State<'_>, job: &RegionJob, why: &str) {
+    if state.store.get(&job.job_id).ok().flatten().is_some() {
+        state.reconcile();
+        return;
+    }
+    let reason = format!(
+        "dead-lettered ({why}) after repeated delivery failures: a worker crashed, timed out \
+         or could not store the result of {}",
+        job.region
+    );
+    let _ = state.store.put_failure(&job.job_id, &reason);
+    tracing::warn!(job_id = %job.job_id, reason = %reason, "job dead-lettered");
+    if let Some(m) = CoordinatorMetrics::global().filter(|_| state.is_pending(&job.job_id)) {
+        m.dead_lettered.inc();
+    }
+    state.settle(&job.job_id, JobOutcome::Failed(reason));
+}
+
+/// Runs `jobs` through RabbitMQ with the broker started for their run ([`Broker::start`]),
+/// consecutive jobs in one message as `bundles` says (the number of jobs in each, in order;
+/// see [`crate::plan::Plan::bundles`]); returns every job's outcome by id. Jobs whose outcome
+/// is already stored are settled without publishing.
 pub fn run_distributed(
     mut broker: Broker,
-    jobs: Vec<RegionJob>,
+    (jobs, bundles): (Vec<RegionJob>, &[usize]),
     store: &ResultStore,
     progress: &mut Progress,
 ) -> Result<Outcomes, BrokerError> {
     let mut early = broker.early.take();
     let (amqp, run_id) = (&broker.amqp, broker.run_id.as_str());
+    let numbers = bundles
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &n)| std::iter::repeat_n(i, n));
     let mut state = State {
+        bundle: jobs.iter().map(|j| j.job_id.clone()).zip(numbers).collect(),
         order: jobs.iter().map(|j| j.job_id.clone()).collect(),
         jobs: jobs.into_iter().map(|j| (j.job_id.clone(), j)).collect(),
         outcomes: HashMap::new(),
@@ -416,17 +445,21 @@ async fn session(
     }
     let metrics = CoordinatorMetrics::global();
 
-    // Publish what no coordinator process of this run has published yet.
+    // Publish what no coordinator process of this run has published yet, the consecutive
+    // jobs of a bundle in one message.
     let to_publish = state.pending_in_order(|j| !state.log.ids.contains(&j.job_id));
+    let messages: Vec<&[&RegionJob]> = to_publish
+        .chunk_by(|a, b| state.bundle.get(&a.job_id) == state.bundle.get(&b.job_id))
+        .collect();
     let mut published = Vec::with_capacity(to_publish.len());
     let publishing = answered(
         "publishing jobs",
         publishing_wait(to_publish.len()),
-        publish_jobs(
+        publish_bundles(
             &ch,
             &topology.jobs(),
             run_id,
-            &to_publish,
+            &messages,
             amqp.job_key.as_ref(),
             |job| {
                 if let Some(m) = metrics {
@@ -437,6 +470,14 @@ async fn session(
         ),
     )
     .await;
+    if !to_publish.is_empty() {
+        tracing::info!(
+            "published {} of {} jobs in {} messages",
+            published.len(),
+            to_publish.len(),
+            messages.len()
+        );
+    }
     // What was confirmed before a failure is recorded, so a restart does not publish it again.
     let recorded = state.log.record(&published).map_err(|e| QueueError {
         action: format!("recording published jobs in {}", state.log.dir),
@@ -507,22 +548,11 @@ async fn session(
                     Some(Err(err)) => return Err(QueueError { action: "receiving dead letters".into(), detail: err.to_string() }),
                     None => return Err(QueueError { action: "receiving dead letters".into(), detail: "consumer cancelled".into() }),
                 };
-                if let Ok(job) = decode::<RegionJob>(&delivery.data) {
-                    if state.store.get(&job.job_id).ok().flatten().is_none() {
-                        let reason = format!(
-                            "dead-lettered ({}) after repeated delivery failures: a worker crashed, timed out or could not store the result of {}",
-                            death_reason(delivery.properties.headers().as_ref()),
-                            job.region
-                        );
-                        let _ = state.store.put_failure(&job.job_id, &reason);
-                        tracing::warn!(job_id = %job.job_id, reason = %reason, "job dead-lettered");
-                        if let Some(m) = metrics.filter(|_| state.is_pending(&job.job_id)) {
-                            m.dead_lettered.inc();
-                        }
-                        state.settle(&job.job_id, JobOutcome::Failed(reason));
-                    } else {
-                        state.reconcile();
-                    }
+                // Every job of a dead message (one job or a bundle) without a stored
+                // outcome fails with the broker's or the worker's reason.
+                let why = death_reason(delivery.properties.headers().as_ref());
+                for job in decode_jobs(&delivery.data).unwrap_or_default() {
+                    dead_job(state, &job, &why);
                 }
                 answered("acknowledging a dead letter", BROKER_REPLY, async { delivery.ack(BasicAckOptions::default()).await.map(|_| ()).context("acknowledging a dead letter") }).await?;
             }

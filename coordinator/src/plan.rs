@@ -16,6 +16,7 @@ use std::collections::HashMap;
 /// Version of the counting model; part of every job id (defined beside the counting core).
 pub use esr1_worker::MODEL_VERSION;
 
+pub mod bundle;
 pub mod bytes;
 
 pub use bytes::{AUTO_MIN_JOB_BYTES, DEFAULT_JOB_BYTES, MIN_JOB_BYTES};
@@ -153,13 +154,32 @@ impl Plan {
     /// samples' jobs first end the run on small ones, so none waits long on the last: the
     /// longest-first rule for sharing jobs among workers.
     pub fn largest_first(&self, jobs: &mut [RegionJob]) {
-        let bytes: HashMap<&str, u64> = self
-            .samples
+        let bytes = self.job_bytes();
+        jobs.sort_by_key(|j| std::cmp::Reverse(bytes.get(j.job_id.as_str()).copied().unwrap_or(0)));
+    }
+
+    /// How `jobs` (of this plan, in the order they are handed out) are grouped into broker
+    /// messages ([`bundle::bundle_sizes`]): the number of jobs in each, in order. One job a
+    /// message when the plan tiled by base pairs (job sizes unknown).
+    pub fn bundles(&self, jobs: &[RegionJob]) -> Vec<usize> {
+        let Some(target) = self.job_target else {
+            return vec![1; jobs.len()];
+        };
+        let bytes = self.job_bytes();
+        let sizes: Vec<u64> = jobs
+            .iter()
+            .map(|j| bytes.get(j.job_id.as_str()).copied().unwrap_or(0))
+            .collect();
+        bundle::bundle_sizes(&sizes, target)
+    }
+
+    /// Compressed bytes of each job planned by bytes, by job id.
+    fn job_bytes(&self) -> HashMap<&str, u64> {
+        self.samples
             .iter()
             .flat_map(|s| s.jobs.iter().zip(&s.job_bytes))
             .map(|(job, &b)| (job.job_id.as_str(), b))
-            .collect();
-        jobs.sort_by_key(|j| std::cmp::Reverse(bytes.get(j.job_id.as_str()).copied().unwrap_or(0)));
+            .collect()
     }
 }
 

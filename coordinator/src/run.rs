@@ -327,7 +327,10 @@ pub fn run(options: &RunOptions, storage: &SharedStorage) -> Result<RunOutput, R
     progress.skip(reused_jobs);
     let new = match jobs_by {
         JobsBy::Embedded(workers) => run_embedded(pending, workers, &store, &caches, &mut progress),
-        JobsBy::Broker(broker) => run_distributed(broker, pending, &store, &mut progress)?,
+        JobsBy::Broker(broker) => {
+            let bundles = plan.bundles(&pending);
+            run_distributed(broker, (pending, &bundles), &store, &mut progress)?
+        }
     };
     outcomes.extend(new);
     progress.finish();

@@ -241,6 +241,58 @@ impl RegionJob {
     }
 }
 
+/// Most jobs one [`JobBundle`] holds.
+pub const MAX_BUNDLE_JOBS: usize = 64;
+
+/// Several small jobs sent as one message, run one after another by the worker that takes
+/// it: the broker then stores, delivers and settles one message for all of them (its work
+/// per message, not the counting, bounds a cohort of small samples). Each job keeps its own
+/// id, result and event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobBundle {
+    /// Always [`SCHEMA_VERSION`] when written by this build.
+    pub schema_version: u32,
+    /// The jobs, in the order they are run (1 to [`MAX_BUNDLE_JOBS`]).
+    pub jobs: Vec<RegionJob>,
+}
+
+impl JobBundle {
+    /// A bundle of `jobs`, of this schema version.
+    pub fn new(jobs: Vec<RegionJob>) -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION,
+            jobs,
+        }
+    }
+}
+
+/// The message that carries `jobs`: the job itself when there is one, else a [`JobBundle`]
+/// of them (encoded from borrowed jobs: nothing is cloned).
+pub fn encode_jobs(jobs: &[&RegionJob]) -> Vec<u8> {
+    /// [`JobBundle`]'s shape over borrowed jobs.
+    #[derive(Serialize)]
+    struct Borrowed<'a> {
+        schema_version: u32,
+        jobs: &'a [&'a RegionJob],
+    }
+    // Serialising these plain structs cannot fail: no maps with non-string keys, no I/O.
+    match jobs {
+        [job] => serde_json::to_vec(job),
+        _ => serde_json::to_vec(&Borrowed {
+            schema_version: SCHEMA_VERSION,
+            jobs,
+        }),
+    }
+    .unwrap_or_default()
+}
+
+impl Versioned for JobBundle {
+    const KIND: &'static str = "job bundle";
+    fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
+}
+
 impl Versioned for RegionJob {
     const KIND: &'static str = "region job";
     fn schema_version(&self) -> u32 {

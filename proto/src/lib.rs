@@ -15,8 +15,8 @@ mod version;
 pub use event::{EventKind, JobEvent};
 pub use hash::stable_hash_hex;
 pub use job::{
-    is_valid_job_id, CallingParams, FileStamp, GenomicRegion, JobInputs, RegionJob, RunContext,
-    JOB_ID_LEN,
+    encode_jobs, is_valid_job_id, CallingParams, FileStamp, GenomicRegion, JobBundle, JobInputs,
+    RegionJob, RunContext, JOB_ID_LEN, MAX_BUNDLE_JOBS,
 };
 pub use result::{
     depth_among, grid_line, AlleleCount, AlleleQuery, BaseCounts, FilterCounts, MnvCount,

@@ -14,6 +14,11 @@
 //! * One job counts at a time (one counting slot); with a prefetch of 2 or more the next one
 //!   counts while the last one's result is stored, its event published and it is
 //!   acknowledged, so the core does not wait on the write and the round trips.
+//! * A message may hold a bundle of small jobs ([`esr1_proto::JobBundle`]): they run one
+//!   after another, each with its own result, event and log lines, and the message is
+//!   acknowledged once all of them are settled; when one fails transiently or shutdown stops
+//!   the bundle, the whole message is requeued (results are keyed by job id, so the jobs run
+//!   again store the same results).
 //! * Shutdown (SIGTERM/SIGINT) → stop consuming, finish the jobs in hand (counting or
 //!   settling), requeue those not started, close, return.
 
@@ -27,9 +32,10 @@ use crate::queue::{
 use crate::signing::{JobKey, SIGNATURE_HEADER};
 use crate::storage::SharedStorage;
 use crate::store::ResultStore;
-use crate::untrusted::decode_job;
+use crate::untrusted::decode_jobs;
 use esr1_proto::{EventKind, JobEvent, RegionJob, RegionResult};
 use futures_lite::StreamExt;
+use futures_util::future::join_all;
 use futures_util::stream::FuturesUnordered;
 use lapin::message::Delivery;
 use lapin::options::{
@@ -322,8 +328,8 @@ struct Consumer<'a> {
 }
 
 async fn handle(c: &Consumer<'_>, delivery: Delivery) -> Result<(), QueueError> {
-    let metrics = c.metrics;
-    // Untrusted input: signature (when the worker has a key), size bound, id recomputed,
+    c.metrics.messages.inc();
+    // Untrusted input: signature (when the worker has a key), size bound, ids recomputed,
     // no `..` locations; a refused message is dead-lettered with its reason and nothing is
     // written for it.
     let checked = match &c.config.job_key {
@@ -335,20 +341,43 @@ async fn handle(c: &Consumer<'_>, delivery: Delivery) -> Result<(), QueueError> 
             .map_err(|e| e.to_string()),
         None => Ok(()),
     };
-    let job: RegionJob =
-        match checked.and_then(|()| decode_job(&delivery.data).map_err(|e| e.to_string())) {
-            Ok(job) => job,
-            Err(reason) => {
-                metrics.job("dead_lettered");
-                return refuse(c.config, c.ch, delivery, &reason).await;
-            }
-        };
-    // One span per job: every line logged while it runs carries the run and job ids.
-    let span = tracing::info_span!("job", run_id = %job.run_id, job_id = %job.job_id);
-    metrics.in_flight.inc();
-    let handled = run_and_settle(c, delivery, job).instrument(span).await;
-    metrics.in_flight.dec();
-    handled
+    let jobs = match checked.and_then(|()| decode_jobs(&delivery.data).map_err(|e| e.to_string())) {
+        Ok(jobs) => jobs,
+        Err(reason) => {
+            c.metrics.job("dead_lettered");
+            return refuse(c.config, c.ch, delivery, &reason).await;
+        }
+    };
+    // The jobs of a bundle queue for the counting slot in their order, so the next one counts
+    // while the last one is stored and its event published.
+    let outcomes = join_all(jobs.iter().map(|job| {
+        // One span per job: every line logged while it runs carries the run and job ids.
+        let span = tracing::info_span!("job", run_id = %job.run_id, job_id = %job.job_id);
+        run_and_publish(c, job).instrument(span)
+    }))
+    .await;
+    let mut settled = true;
+    for outcome in outcomes {
+        settled &= outcome?;
+    }
+    if settled {
+        delivery
+            .ack(BasicAckOptions::default())
+            .await
+            .map(|_| ())
+            .context("acknowledging a job")
+    } else {
+        // A job failed transiently or was not started (shutting down): the whole message goes
+        // back to the queue; the jobs of it that finished are run again, to the same result.
+        delivery
+            .nack(BasicNackOptions {
+                requeue: true,
+                ..BasicNackOptions::default()
+            })
+            .await
+            .map(|_| ())
+            .context("requeueing a job")
+    }
 }
 
 /// Runs `task` on the blocking pool, in the current span; a task that ended abnormally is a
@@ -369,11 +398,10 @@ async fn on_blocking<T: Send + 'static>(
     })
 }
 
-async fn run_and_settle(
-    c: &Consumer<'_>,
-    delivery: Delivery,
-    job: RegionJob,
-) -> Result<(), QueueError> {
+/// Runs one job of a delivery, stores its outcome and publishes its event: `true` when that
+/// is done (the job may be acknowledged), `false` when it failed transiently or was not
+/// started because the worker is shutting down (its message is to be requeued).
+async fn run_and_publish(c: &Consumer<'_>, job: &RegionJob) -> Result<bool, QueueError> {
     let Consumer {
         config,
         storage,
@@ -383,16 +411,10 @@ async fn run_and_settle(
         compute,
     } = *c;
     let Ok(slot) = compute.acquire().await else {
-        // Shutting down before the job started: it goes back to the queue.
-        return delivery
-            .nack(BasicNackOptions {
-                requeue: true,
-                ..BasicNackOptions::default()
-            })
-            .await
-            .map(|_| ())
-            .context("requeueing a job not started");
+        tracing::info!("shutting down before the job started; it goes back to the queue");
+        return Ok(false);
     };
+    metrics.in_flight.inc();
     let started = Instant::now();
     tracing::info!(sample = %job.sample.sample, region = %job.region, "job started");
     if !config.fault_delay.is_zero() {
@@ -414,52 +436,41 @@ async fn run_and_settle(
     metrics.job_seconds.observe(started.elapsed().as_secs_f64());
     metrics.reads.inc_by(reads);
     metrics.bytes_read.inc_by(bytes);
-    match stored {
-        Ok(Some(event)) => {
-            let failed = matches!(event.kind, EventKind::Failed { .. });
-            let published = publish_event(ch, &Topology::new(&config.prefix), &event).await;
-            match published {
-                Ok(()) => {}
-                // The run's coordinator finished and removed its events queue: the result
-                // is stored, nobody waits for the event; acknowledge instead of looping.
-                Err(e) if e.is_unroutable() => {
-                    tracing::info!("the run no longer collects events; job acknowledged");
-                }
-                Err(e) => return Err(e),
-            }
-            delivery
-                .ack(BasicAckOptions::default())
-                .await
-                .context("acknowledging a job")?;
-            metrics.job(if failed { "failed" } else { "done" });
-            let seconds = started.elapsed().as_secs_f64();
-            match &event.kind {
-                EventKind::Failed { reason } => tracing::warn!(
-                    sample = %job.sample.sample,
-                    seconds,
-                    reason = %reason,
-                    "job failed"
-                ),
-                EventKind::Done { .. } => tracing::info!(reads, bytes, seconds, "job done"),
-            }
-        }
-        Ok(None) | Err(_) => {
-            match &stored {
-                Err(e) => tracing::warn!(error = %e, "job will be retried"),
-                Ok(_) => tracing::warn!("job failed transiently; it will be retried"),
-            }
+    metrics.in_flight.dec();
+    let event = match stored {
+        Ok(Some(event)) => event,
+        Ok(None) => {
+            tracing::warn!("job failed transiently; it will be retried");
             metrics.job("requeued");
-            delivery
-                .nack(BasicNackOptions {
-                    requeue: true,
-                    ..BasicNackOptions::default()
-                })
-                .await
-                .map(|_| ())
-                .context("requeueing a job")?;
+            return Ok(false);
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "job will be retried");
+            metrics.job("requeued");
+            return Ok(false);
+        }
+    };
+    match publish_event(ch, &Topology::new(&config.prefix), &event).await {
+        Ok(()) => {}
+        // The run's coordinator finished and removed its events queue: the result is
+        // stored, nobody waits for the event; acknowledge instead of looping.
+        Err(e) if e.is_unroutable() => {
+            tracing::info!("the run no longer collects events; job acknowledged");
+        }
+        Err(e) => return Err(e),
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    match &event.kind {
+        EventKind::Failed { reason } => {
+            metrics.job("failed");
+            tracing::warn!(sample = %job.sample.sample, seconds, reason = %reason, "job failed")
+        }
+        EventKind::Done { .. } => {
+            metrics.job("done");
+            tracing::info!(reads, bytes, seconds, "job done")
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 #[cfg(test)]

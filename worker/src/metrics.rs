@@ -26,6 +26,8 @@ pub struct WorkerMetrics {
     pub ready: IntGauge,
     /// Broker (re)connections made.
     pub connections: IntCounter,
+    /// Job messages received (one job, or a bundle of several).
+    pub messages: IntCounter,
     /// Object-store requests, bytes and retries (the storage decorators update them).
     pub storage: Arc<StorageMetrics>,
 }
@@ -41,7 +43,7 @@ impl WorkerMetrics {
         let jobs = IntCounterVec::new(
             Opts::new(
                 "esr1_worker_jobs_total",
-                "Job deliveries handled, by outcome",
+                "Jobs handled, by outcome (a refused message counts once, as dead_lettered)",
             ),
             &["outcome"],
         )?;
@@ -63,6 +65,10 @@ impl WorkerMetrics {
             "1 while connected to the broker and consuming",
         )?;
         let connections = counter("broker_connections_total", "Broker connections opened")?;
+        let messages = counter(
+            "messages_total",
+            "Job messages received (one job, or a bundle of several)",
+        )?;
         let storage = Arc::new(StorageMetrics::new("esr1_worker")?);
         registry.register(Box::new(jobs.clone()))?;
         registry.register(Box::new(job_seconds.clone()))?;
@@ -71,6 +77,7 @@ impl WorkerMetrics {
         registry.register(Box::new(reads.clone()))?;
         registry.register(Box::new(ready.clone()))?;
         registry.register(Box::new(connections.clone()))?;
+        registry.register(Box::new(messages.clone()))?;
         storage.register(&registry)?;
         telemetry::register_build_info(&registry, "esr1_worker")?;
         telemetry::register_process_metrics(&registry)?;
@@ -86,6 +93,7 @@ impl WorkerMetrics {
             reads,
             ready,
             connections,
+            messages,
             storage,
         })
     }

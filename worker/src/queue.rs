@@ -10,7 +10,7 @@
 //! Jobs are published with the run id as routing key, so a dead-lettered job (which keeps its
 //! routing key) reaches its run's dead-letter queue. Everything is declared idempotently by
 //! whoever starts first; every publish is confirmed; jobs are published with pipelined
-//! confirms ([`publish_jobs`]). Jobs and dead letters are persistent, in quorum queues. A
+//! confirms ([`publish_jobs`]; several small jobs may share a message: [`publish_bundles`]). Jobs and dead letters are persistent, in quorum queues. A
 //! job's event only tells the coordinator early that its outcome is in the store, which the
 //! coordinator also lists every two seconds and when it starts, so events are transient, in
 //! a classic queue ([`publish_event`]): a broker restart may drop some, and their jobs are
@@ -20,8 +20,8 @@
 mod publish;
 
 pub use publish::{
-    message_properties, publish, publish_body, publish_event, publish_job, publish_jobs,
-    CONFIRM_WINDOW,
+    message_properties, publish, publish_body, publish_bundles, publish_event, publish_job,
+    publish_jobs, CONFIRM_WINDOW,
 };
 
 use crate::retry::RetryBudget;

@@ -132,6 +132,23 @@ fn two_worker_processes_give_the_embedded_outputs() {
     );
     assert_eq!((d1 + d2) as usize, total, "every job ran exactly once");
     assert!(d1 > 0.0 && d2 > 0.0, "both workers took jobs ({d1}, {d2})");
+    // The shallow samples' jobs shared messages, as the plan grouped them.
+    let mut order: Vec<RegionJob> = result.plan.jobs().cloned().collect();
+    result.plan.largest_first(&mut order);
+    let bundles = result.plan.bundles(&order);
+    let messages =
+        w1.metric("esr1_worker_messages_total") + w2.metric("esr1_worker_messages_total");
+    assert_eq!(
+        messages as usize,
+        bundles.len(),
+        "one message a bundle: {bundles:?}"
+    );
+    let bytes: Vec<&Vec<u64>> = result.plan.samples.iter().map(|s| &s.job_bytes).collect();
+    assert!(
+        bundles.len() < total,
+        "some jobs shared a message: {bundles:?} (target {:?}, bytes {bytes:?})",
+        result.plan.job_target
+    );
 
     // A late duplicate of a job after the run finished is run once and acknowledged.
     let late = result

@@ -3,7 +3,7 @@
 
 use super::{QueueError, Topology, UNROUTABLE};
 use crate::signing::{JobKey, SIGNATURE_HEADER};
-use esr1_proto::{encode, JobEvent, RegionJob, Versioned, SCHEMA_VERSION};
+use esr1_proto::{encode, encode_jobs, JobEvent, RegionJob, Versioned, SCHEMA_VERSION};
 use lapin::options::BasicPublishOptions;
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Channel, PublisherConfirm};
@@ -70,31 +70,47 @@ pub async fn publish_job(
 /// Publishes at most this many jobs ahead of their confirms (see [`publish_jobs`]).
 pub const CONFIRM_WINDOW: usize = 512;
 
-/// Publishes jobs with pipelined confirms: up to [`CONFIRM_WINDOW`] messages are in flight
-/// before the oldest confirm is awaited, so publishing costs about one round trip per window,
-/// not per job. Confirms are checked in publish order and `confirmed` is called for each job
-/// the broker accepted, before the next is awaited; the first refusal (unroutable, nack, lost
-/// connection) is the error, and jobs after it may or may not have been queued (publishing
-/// again is safe: results are idempotent by job id).
+/// Publishes jobs, one a message, with pipelined confirms ([`publish_bundles`]).
 pub async fn publish_jobs(
     ch: &Channel,
     exchange: &str,
     routing_key: &str,
     jobs: &[&RegionJob],
     key: Option<&JobKey>,
+    confirmed: impl FnMut(&RegionJob),
+) -> Result<(), QueueError> {
+    let singles: Vec<&[&RegionJob]> = jobs.iter().map(std::slice::from_ref).collect();
+    publish_bundles(ch, exchange, routing_key, &singles, key, confirmed).await
+}
+
+/// Publishes jobs with pipelined confirms, the jobs of each of `bundles` in one message (a
+/// [`esr1_proto::JobBundle`] when it holds more than one; see [`encode_jobs`]): up to
+/// [`CONFIRM_WINDOW`] messages are in flight before the oldest confirm is awaited, so
+/// publishing costs about one round trip per window, not per message. Confirms are checked in
+/// publish order and `confirmed` is called for each job of a message the broker accepted,
+/// before the next is awaited; the first refusal (unroutable, nack, lost connection) is the
+/// error, and jobs after it may or may not have been queued (publishing again is safe:
+/// results are idempotent by job id).
+pub async fn publish_bundles(
+    ch: &Channel,
+    exchange: &str,
+    routing_key: &str,
+    bundles: &[&[&RegionJob]],
+    key: Option<&JobKey>,
     mut confirmed: impl FnMut(&RegionJob),
 ) -> Result<(), QueueError> {
-    let mut in_flight = std::collections::VecDeque::with_capacity(CONFIRM_WINDOW.min(jobs.len()));
-    for job in jobs {
+    let mut in_flight =
+        std::collections::VecDeque::with_capacity(CONFIRM_WINDOW.min(bundles.len()));
+    for &jobs in bundles {
+        let Some(first) = jobs.first() else {
+            continue;
+        };
         if in_flight.len() == CONFIRM_WINDOW {
             if let Some((done, confirm)) = in_flight.pop_front() {
-                settle(confirm)
-                    .await
-                    .map_err(|detail| job_failed(done, exchange, detail))?;
-                confirmed(done);
+                settled(confirm, done, exchange, &mut confirmed).await?;
             }
         }
-        let body = encode(*job);
+        let body = encode_jobs(jobs);
         let mut headers = FieldTable::default();
         if let Some(key) = key {
             headers.insert(
@@ -102,18 +118,33 @@ pub async fn publish_jobs(
                 AMQPValue::LongString(key.sign(&body).as_str().into()),
             );
         }
-        let props = message_properties(&job.job_id, headers);
+        let message_id = match jobs.len() {
+            1 => first.job_id.clone(),
+            n => format!("{}+{}", first.job_id, n - 1),
+        };
+        let props = message_properties(&message_id, headers);
         let confirm = send(ch, exchange, routing_key, &body, props)
             .await
-            .map_err(|e| job_failed(job, exchange, e.to_string()))?;
-        in_flight.push_back((*job, confirm));
+            .map_err(|e| job_failed(first, exchange, e.to_string()))?;
+        in_flight.push_back((jobs, confirm));
     }
     for (done, confirm) in in_flight {
-        settle(confirm)
-            .await
-            .map_err(|detail| job_failed(done, exchange, detail))?;
-        confirmed(done);
+        settled(confirm, done, exchange, &mut confirmed).await?;
     }
+    Ok(())
+}
+
+/// Awaits the confirm of the message of `jobs` and calls `confirmed` for each of them.
+async fn settled(
+    confirm: PublisherConfirm,
+    jobs: &[&RegionJob],
+    exchange: &str,
+    confirmed: &mut impl FnMut(&RegionJob),
+) -> Result<(), QueueError> {
+    if let Err(detail) = settle(confirm).await {
+        return Err(job_failed(jobs[0], exchange, detail));
+    }
+    jobs.iter().for_each(|job| confirmed(job));
     Ok(())
 }
 

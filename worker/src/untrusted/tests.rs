@@ -1,7 +1,7 @@
 //! Tests of job-message validation.
 
 use super::*;
-use esr1_proto::encode;
+use esr1_proto::{encode, encode_jobs};
 
 fn job() -> RegionJob {
     crate::testing::job(("/data/ref.fa.gz", "/data/s.bam"), "S", (1, 100))
@@ -57,4 +57,56 @@ fn oversized_and_undecodable_messages_are_refused() {
     let e = decode_job(&encode(&j)).unwrap_err();
     assert!(e.message.contains("bytes refused"), "{e}");
     assert!(decode_job(b"{not json").is_err());
+}
+
+#[test]
+fn a_bundle_runs_only_when_every_job_in_it_passes() {
+    let a = job();
+    let b = crate::testing::job(("/data/ref.fa.gz", "/data/t.bam"), "T", (1, 100));
+    let both = JobBundle::new(vec![a.clone(), b.clone()]);
+    assert_eq!(
+        decode_jobs(&encode(&both)).ok(),
+        Some(vec![a.clone(), b.clone()])
+    );
+    // What the coordinator publishes (borrowed jobs) is what the worker decodes.
+    assert_eq!(encode_jobs(&[&a, &b]), encode(&both));
+    // A message of one job is that job.
+    assert_eq!(encode_jobs(&[&a]), encode(&a));
+    assert_eq!(decode_jobs(&encode(&a)).ok(), Some(vec![a.clone()]));
+    assert!(decode_jobs(&encode(&a)).ok() != decode_jobs(&encode(&both)).ok());
+    // One refused job refuses the whole message, naming it.
+    let mut bad = b.clone();
+    bad.output = "/data/out/../../etc".into();
+    let e = decode_jobs(&encode(&JobBundle::new(vec![a.clone(), bad]))).unwrap_err();
+    assert_eq!(e.kind, crate::error::FailureKind::Permanent);
+    assert!(
+        e.message.contains("job 2 of 2") && e.message.contains("output location"),
+        "{e}"
+    );
+    let mut forged = b;
+    forged.job_id = "0".repeat(32);
+    let e = decode_jobs(&encode(&JobBundle::new(vec![forged, a.clone()]))).unwrap_err();
+    assert!(
+        e.message.contains("job 1 of 2") && e.message.contains("hashes to"),
+        "{e}"
+    );
+    // Empty and overfull bundles.
+    for n in [0, MAX_BUNDLE_JOBS + 1] {
+        let e = decode_jobs(&encode(&JobBundle::new(vec![a.clone(); n]))).unwrap_err();
+        assert!(
+            e.message.contains(&format!("bundle of {n} jobs refused")),
+            "{e}"
+        );
+    }
+    // A bundle whose jobs are not jobs, and bytes that are no JSON.
+    let e = decode_jobs(
+        format!(
+            r#"{{"schema_version":{},"jobs":[1]}}"#,
+            esr1_proto::SCHEMA_VERSION
+        )
+        .as_bytes(),
+    )
+    .unwrap_err();
+    assert!(e.message.contains("job bundle"), "{e}");
+    assert!(decode_jobs(b"{not json").is_err());
 }
