@@ -20,7 +20,8 @@
 # this count's CPU seconds of workers, coordinator and broker spread over min(workers, cores)
 # cores with none idle; the workers' CPU includes their start, so it errs low), and the
 # phase's lead (its start to the first job started: connecting, declaring, publishing, the
-# first delivery) and tail (the last job done to its end: the last event), from the logs;
+# first delivery) and tail (the last job done to its end: the last event), from the logs, and
+# how many messages carried the jobs (small jobs share one: job bundles);
 # then `cargo bench -p esr1-worker --bench queue_overhead` (publish with confirm → delivery →
 # event → ack: sequential round trips and pipelined throughput, with the broker's CPU per job)
 # unless --no-queue-bench.
@@ -39,7 +40,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --no-queue-bench) queue_bench=""; shift ;;
     --work) work=$2; shift 2 ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -112,7 +113,8 @@ for r in $(seq 1 "$runs"); do # rounds: every worker count once per round, so dr
     echo "run $r of $runs with $w worker process(es) …" >&2
     status=0
     broker_before=$(broker_ticks)
-    RUST_LOG=warn,esr1_coordinator::phases=info "$target/release/esr1-coordinator" run \
+    RUST_LOG=warn,esr1_coordinator::phases=info,esr1_coordinator::distributed=info \
+      "$target/release/esr1-coordinator" run \
       --log-format json --samplesheet "$cohort/samplesheet.csv" \
       --reference "$cohort/reference/chr6_esr1.fa.gz" --out "$out" ${region:+--region-size "$region"} \
       --amqp-url "$url" --queue-prefix "$prefix" --run-id "bench-$w-$r-$$" \
@@ -193,6 +195,12 @@ for w in sorted(by):
 for w, ratios in by_round[1:]:
     print(f"speed-up of {w} workers by round: {', '.join(f'{r:.2f}' for r in ratios)}")
 EOF
+# How the jobs travelled: the coordinator's "published N of M jobs in K messages" (round 1;
+# every round publishes the same plan), fewer messages than jobs where small jobs share one.
+for w in ${counts//,/ }; do
+  published=$(grep -ho 'published [0-9]* of [0-9]* jobs in [0-9]* messages' "$work/run-$w-1.log" | head -1 || true)
+  echo "$w worker(s): ${published:-no publishing line in $work/run-$w-1.log}"
+done
 if [ -n "$queue_bench" ]; then
   echo "queue overhead (cargo bench -p esr1-worker --bench queue_overhead):"
   ESR1_BENCH_AMQP_URL=$url ESR1_BENCH_BROKER_PID=$(broker_pid) \

@@ -10,10 +10,14 @@
 //! the broker's CPU milliseconds per job of each part (user + system, from `/proc`). With
 //! `ESR1_BENCH_JOBS_QUEUE=classic` (or `transient`), the jobs queue is a classic durable (or
 //! non-durable) queue instead of the quorum queue runs use: what the quorum queue's
-//! replicated, synced log (or any disk write) adds.
+//! replicated, synced log (or any disk write) adds. Then the same sequential round trips with
+//! [`BUNDLE`] jobs in one message (as the coordinator bundles small jobs), per message and per
+//! job: what a bundle saves of the broker's work per job.
 
 use esr1_proto::{EventKind, JobEvent, RegionJob};
-use esr1_worker::queue::{connect, publish, publish_event, publish_jobs, Topology, CONFIRM_WINDOW};
+use esr1_worker::queue::{
+    connect, publish, publish_bundles, publish_event, publish_jobs, Topology, CONFIRM_WINDOW,
+};
 use futures_lite::StreamExt;
 use lapin::options::{
     BasicAckOptions, BasicConsumeOptions, BasicQosOptions, ExchangeDeleteOptions, QueueBindOptions,
@@ -70,6 +74,9 @@ fn broker_per_job(since: Option<f64>, jobs: usize) -> String {
         _ => String::new(),
     }
 }
+
+/// Jobs in one message in the bundled round trips.
+const BUNDLE: usize = 8;
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -136,20 +143,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let topology = t.clone();
     let worker_task = tokio::spawn(async move {
         while let Some(Ok(d)) = jobs.next().await {
-            let Ok(job) = esr1_proto::decode::<RegionJob>(&d.data) else {
-                break;
+            // One job or a bundle, read as the daemon reads them: an event for each job, then
+            // the ack.
+            let jobs = match esr1_worker::untrusted::decode_jobs(&d.data) {
+                Ok(jobs) => jobs,
+                Err(e) => {
+                    eprintln!("the bench worker refused a message: {}", e.message);
+                    return;
+                }
             };
-            let event = JobEvent::new(
-                run,
-                &job.job_id,
-                &job.sample.sample,
-                EventKind::Done {
-                    result_key: format!("{}.result.json", job.job_id),
-                },
-                "bench",
-            );
-            if publish_event(&worker, &topology, &event).await.is_err() {
-                break;
+            for job in &jobs {
+                let event = JobEvent::new(
+                    run,
+                    &job.job_id,
+                    &job.sample.sample,
+                    EventKind::Done {
+                        result_key: format!("{}.result.json", job.job_id),
+                    },
+                    "bench",
+                );
+                if publish_event(&worker, &topology, &event).await.is_err() {
+                    return;
+                }
             }
             let _ = d.ack(BasicAckOptions::default()).await;
         }
@@ -191,6 +206,32 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         percentile(&lat, 0.95),
         percentile(&lat, 0.99),
         lat.iter().map(Duration::as_secs_f64).sum::<f64>() / n as f64 * 1e3
+    );
+
+    // The same round trips with BUNDLE jobs in one message: publish the bundle with its
+    // confirm, then wait for every job's event.
+    let messages = n / BUNDLE;
+    let mut lat = Vec::with_capacity(messages);
+    let broker_start = broker_cpu();
+    for m in 0..messages {
+        let bundle: Vec<RegionJob> = (0..BUNDLE).map(|i| job(50_000 + m * BUNDLE + i)).collect();
+        let refs: Vec<&RegionJob> = bundle.iter().collect();
+        let start = Instant::now();
+        publish_bundles(&coord, &t.jobs(), run, &[&refs], None, |_| {}).await?;
+        for _ in 0..BUNDLE {
+            events.next().await.ok_or("events ended")??;
+        }
+        lat.push(start.elapsed());
+    }
+    let broker_bundled = broker_per_job(broker_start, messages * BUNDLE);
+    lat.sort();
+    println!("bundled round trip, {BUNDLE} jobs a message (each job's event received), n={messages} messages:");
+    println!(
+        "  per message p50 {:.2} ms  p99 {:.2} ms; per job p50 {:.2} ms  mean {:.2} ms{broker_bundled}",
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99),
+        percentile(&lat, 0.5) / BUNDLE as f64,
+        lat.iter().map(Duration::as_secs_f64).sum::<f64>() / (messages * BUNDLE) as f64 * 1e3
     );
 
     // Pipelined: publish everything (each confirm awaited, as the coordinator does) while the
