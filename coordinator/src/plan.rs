@@ -12,6 +12,7 @@ use esr1_worker::storage::{Storage, StorageError};
 use noodles::fasta;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Version of the counting model; part of every job id (defined beside the counting core).
 pub use esr1_worker::MODEL_VERSION;
@@ -423,6 +424,43 @@ pub fn tile_on_grid(contig: &str, start: u64, end: u64, size: u64) -> Vec<Genomi
     out
 }
 
+/// Samples whose files are opened and checked at once while planning.
+const PLAN_THREADS: usize = 8;
+
+/// `f(0)`, …, `f(n - 1)` computed on up to `threads` scoped threads, each taking the next
+/// index in turn, returned in index order. A panic in `f` is passed on once every thread has
+/// stopped.
+fn in_order<R: Send>(n: usize, threads: usize, f: impl Fn(usize) -> R + Sync) -> Vec<R> {
+    let threads = threads.clamp(1, n.max(1));
+    if threads == 1 {
+        return (0..n).map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut mine = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            if k >= n {
+                return mine;
+            }
+            mine.push((k, f(k)));
+        }
+    };
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        let mut done = Vec::with_capacity(n);
+        for handle in handles {
+            match handle.join() {
+                Ok(mine) => done.extend(mine),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        done
+    });
+    done.sort_unstable_by_key(|&(k, _)| k);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 /// Plans a run: every sample that can be read gets one job per region of the ESR1 span.
 /// `output` is the run's output location, where workers write results. Headers and indexes
 /// opened to check each sample stay in `sources`, so in-process workers sharing it do not
@@ -449,15 +487,13 @@ pub fn plan(
         model_version: MODEL_VERSION.to_owned(),
         output: output.to_owned(),
     };
-    let mut checked_samples = Vec::new();
-    let mut failed = Vec::new();
-    for s in &sheet.samples {
-        if let Some(p) = &s.problem {
-            failed.push(FailedSample {
-                sample: s.sample.clone(),
-                reason: format!("{}: {p}", sheet.path.display()),
-            });
-            continue;
+    // Each sample's header and index are read and checked on a few threads at once (on
+    // object storage, each is a few requests whose latency would otherwise add up over a
+    // cohort); the outcomes are taken in samplesheet order.
+    let checks = in_order(sheet.samples.len(), PLAN_THREADS, |k| {
+        let s = &sheet.samples[k];
+        if s.problem.is_some() {
+            return None;
         }
         let checked = sample_build(storage, sources, &s.sample).and_then(|(contig, b, source)| {
             if b == build {
@@ -472,18 +508,29 @@ pub fn plan(
                 })
             }
         });
-        match checked {
-            // The sample's source (header and index) is let go here, back to `sources`
-            // alone (which keeps a few): only its layout waits for the cohort's target.
-            Ok((contig, stamps, source)) => {
-                let layout =
-                    bytes::SampleLayout::of(storage, &source, &contig, (gene_start, gene_end));
+        // The sample's source (header and index) is let go here, back to `sources` alone
+        // (which keeps a few): only its layout waits for the cohort's target.
+        Some(checked.map(|(contig, stamps, source)| {
+            let layout = bytes::SampleLayout::of(storage, &source, &contig, (gene_start, gene_end));
+            (contig, stamps, layout)
+        }))
+    });
+    let mut checked_samples = Vec::new();
+    let mut failed = Vec::new();
+    for (s, check) in sheet.samples.iter().zip(checks) {
+        match (&s.problem, check) {
+            (Some(p), _) => failed.push(FailedSample {
+                sample: s.sample.clone(),
+                reason: format!("{}: {p}", sheet.path.display()),
+            }),
+            (None, Some(Ok((contig, stamps, layout)))) => {
                 checked_samples.push((s, contig, stamps, layout));
             }
-            Err(e) => failed.push(FailedSample {
+            (None, Some(Err(e))) => failed.push(FailedSample {
                 sample: s.sample.clone(),
                 reason: e.to_string(),
             }),
+            (None, None) => {}
         }
     }
     let sizes = || checked_samples.iter().map(|(.., l)| l.bytes());

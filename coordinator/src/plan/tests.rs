@@ -546,3 +546,30 @@ fn whole_makes_every_sample_one_job_over_the_span_however_deep() {
     let largest = whole.samples.iter().flat_map(|s| &s.job_bytes).max();
     assert_eq!(whole.job_target, largest.map(|&b| b.max(MIN_JOB_BYTES)));
 }
+
+#[test]
+fn samples_checked_on_several_threads_come_back_in_samplesheet_order() {
+    // Later indexes finish first, so the threads' completion order is not the input order.
+    let threads_seen = std::sync::Mutex::new(std::collections::HashSet::new());
+    let out = in_order(40, 8, |k| {
+        std::thread::sleep(std::time::Duration::from_millis((40 - k as u64) % 7));
+        if let Ok(mut seen) = threads_seen.lock() {
+            seen.insert(std::thread::current().id());
+        }
+        k * 3
+    });
+    assert_eq!(out, (0..40).map(|k| k * 3).collect::<Vec<_>>());
+    let seen = threads_seen.into_inner().unwrap_or_default().len();
+    assert!(seen > 1, "the work ran on {seen} thread(s)");
+    assert_eq!(in_order(0, 8, |k| k), Vec::<usize>::new());
+    assert_eq!(in_order(3, 1, |k| k + 1), vec![1, 2, 3]);
+}
+
+#[test]
+#[should_panic(expected = "sample 5 gave way")]
+fn a_panic_while_checking_a_sample_is_passed_on() {
+    in_order(10, 4, |k| {
+        assert_ne!(k, 5, "sample {k} gave way");
+        k
+    });
+}
