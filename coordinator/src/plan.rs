@@ -492,8 +492,8 @@ pub fn plan(
     // cohort); the outcomes are taken in samplesheet order.
     let checks = in_order(sheet.samples.len(), PLAN_THREADS, |k| {
         let s = &sheet.samples[k];
-        if s.problem.is_some() {
-            return None;
+        if let Some(p) = &s.problem {
+            return Err(format!("{}: {p}", sheet.path.display()));
         }
         let checked = sample_build(storage, sources, &s.sample).and_then(|(contig, b, source)| {
             if b == build {
@@ -510,27 +510,23 @@ pub fn plan(
         });
         // The sample's source (header and index) is let go here, back to `sources` alone
         // (which keeps a few): only its layout waits for the cohort's target.
-        Some(checked.map(|(contig, stamps, source)| {
-            let layout = bytes::SampleLayout::of(storage, &source, &contig, (gene_start, gene_end));
-            (contig, stamps, layout)
-        }))
+        checked
+            .map(|(contig, stamps, source)| {
+                let layout =
+                    bytes::SampleLayout::of(storage, &source, &contig, (gene_start, gene_end));
+                (contig, stamps, layout)
+            })
+            .map_err(|e| e.to_string())
     });
     let mut checked_samples = Vec::new();
     let mut failed = Vec::new();
     for (s, check) in sheet.samples.iter().zip(checks) {
-        match (&s.problem, check) {
-            (Some(p), _) => failed.push(FailedSample {
+        match check {
+            Ok((contig, stamps, layout)) => checked_samples.push((s, contig, stamps, layout)),
+            Err(reason) => failed.push(FailedSample {
                 sample: s.sample.clone(),
-                reason: format!("{}: {p}", sheet.path.display()),
+                reason,
             }),
-            (None, Some(Ok((contig, stamps, layout)))) => {
-                checked_samples.push((s, contig, stamps, layout));
-            }
-            (None, Some(Err(e))) => failed.push(FailedSample {
-                sample: s.sample.clone(),
-                reason: e.to_string(),
-            }),
-            (None, None) => {}
         }
     }
     let sizes = || checked_samples.iter().map(|(.., l)| l.bytes());
