@@ -73,7 +73,7 @@ impl Tables {
     pub fn give_back(mut self, written: impl IntoIterator<Item = Range<usize>>) {
         for range in written {
             let m = &mut self.matches;
-            fill(&mut self.counts, &range, PositionCounts::default());
+            clear(&mut self.counts, &range, PositionCounts::default());
             fill(&mut self.errors, &range, 0);
             fill(&mut m.corrections, &range, [0; 2]);
             fill(&mut m.reverse, &range, 0);
@@ -84,6 +84,19 @@ impl Tables {
         };
         if spare.as_ref().is_none_or(|kept| kept.len() < self.len()) {
             *spare = Some(self);
+        }
+    }
+}
+
+/// Sets the entries of `range` (clipped to the table) that are not `zero` to `zero`, writing
+/// nothing else: a table whose entries are mostly never written (the counts of bases other
+/// than matches) keeps the pages no entry was written to unwritten — never faulted in, or
+/// the kernel's shared zero page — instead of a fresh page per 51 positions.
+fn clear<T: Copy + PartialEq>(table: &mut [T], range: &Range<usize>, zero: T) {
+    let end = range.end.min(table.len());
+    if let Some(slice) = table.get_mut(range.start.min(end)..end) {
+        for entry in slice.iter_mut().filter(|entry| **entry != zero) {
+            *entry = zero;
         }
     }
 }
