@@ -136,7 +136,11 @@ impl<R: Read> BlockReader<R> {
         loop {
             self.at = self.next;
             self.consumed = 0;
-            self.frame.resize(HEADER, 0);
+            // The frame buffer only grows (to the largest block read), so that a block is
+            // read into it without zeroing its bytes first.
+            if self.frame.len() < HEADER {
+                self.frame.resize(HEADER, 0);
+            }
             let first = read_full(&mut self.inner, &mut self.frame[..HEADER])?;
             if first == 0 {
                 self.size = 0;
@@ -153,9 +157,12 @@ impl<R: Read> BlockReader<R> {
                 .first_chunk()
                 .ok_or_else(|| invalid("truncated BGZF block header"))?;
             let size = block_size(header)?;
-            self.frame.resize(size, 0);
-            self.inner.read_exact(&mut self.frame[HEADER..])?;
-            inflate_block(&self.frame, &mut self.inflater, &mut self.data)?;
+            if self.frame.len() < size {
+                self.frame.resize(size, 0);
+            }
+            let frame = &mut self.frame[..size];
+            self.inner.read_exact(&mut frame[HEADER..])?;
+            inflate_block(frame, &mut self.inflater, &mut self.data)?;
             self.size = size as u64;
             self.next = self.at + self.size;
             if !self.data.is_empty() {
