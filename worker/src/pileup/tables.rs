@@ -88,25 +88,28 @@ impl Tables {
     }
 }
 
+/// The entries of `range`, clipped to the table.
+fn clipped<'t, T>(table: &'t mut [T], range: &Range<usize>) -> &'t mut [T] {
+    let end = range.end.min(table.len());
+    &mut table[range.start.min(end)..end]
+}
+
 /// Sets the entries of `range` (clipped to the table) that are not `zero` to `zero`, writing
 /// nothing else: a table whose entries are mostly never written (the counts of bases other
 /// than matches) keeps the pages no entry was written to unwritten — never faulted in, or
 /// the kernel's shared zero page — instead of a fresh page per 51 positions.
 fn clear<T: Copy + PartialEq>(table: &mut [T], range: &Range<usize>, zero: T) {
-    let end = range.end.min(table.len());
-    if let Some(slice) = table.get_mut(range.start.min(end)..end) {
-        for entry in slice.iter_mut().filter(|entry| **entry != zero) {
-            *entry = zero;
-        }
+    for entry in clipped(table, range)
+        .iter_mut()
+        .filter(|entry| **entry != zero)
+    {
+        *entry = zero;
     }
 }
 
 /// Sets the entries of `range` (clipped to the table) to `zero`.
 fn fill<T: Copy>(table: &mut [T], range: &Range<usize>, zero: T) {
-    let end = range.end.min(table.len());
-    if let Some(slice) = table.get_mut(range.start.min(end)..end) {
-        slice.fill(zero);
-    }
+    clipped(table, range).fill(zero);
 }
 
 #[cfg(test)]
